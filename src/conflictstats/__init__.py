@@ -1,0 +1,81 @@
+"""conflictstats: honest daily series and statistics from the figures of war reporting.
+
+Reported figures ("Of 188 drones used overnight, Ukraine shot down 76") become a
+tidy table of observations (:func:`read_observations`), then daily series
+(:func:`to_daily`), then rates with their uncertainty, trends, anomalies, change
+points and records, and finally the weekly chart.
+
+Public names are loaded on first use, so ``import conflictstats`` stays fast:
+statsmodels, scipy.stats and matplotlib are imported only by the functions that
+need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it.  One line per public name, grouped by module.
+_EXPORTS: dict[str, str] = {
+    # errors and warnings
+    "ConflictStatsError": "_validate",
+    "ObservationError": "_validate",
+    "DataWarning": "_validate",
+    # observations.py
+    "OBSERVATION_COLUMNS": "observations",
+    "read_observations": "observations",
+    "ObservationTable": "observations",
+    # quantities.py
+    "parse_quantity": "quantities",
+    "Quantity": "quantities",
+    "convert_units": "quantities",
+    "convert_currency": "quantities",
+    # calendar.py
+    "war_day": "calendar",
+    "war_date": "calendar",
+    # daily.py
+    "to_daily": "daily",
+    "daily_trace": "daily",
+    "DailyTrace": "daily",
+    "level_changes": "daily",
+    # rates.py
+    # trends.py
+    # anomalies.py
+    # records.py
+    # claims.py
+}
+
+# Submodules reachable as attributes: conflictstats.sources, conflictstats.plotting ...
+_SUBMODULES = {
+    "datasets", "sources", "plotting", "report", "results",
+    "observations", "quantities", "calendar", "daily", "rates", "trends",
+    "anomalies", "records", "claims",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from ._validate import ConflictStatsError, DataWarning, ObservationError
+    from .calendar import war_date, war_day
+    from .daily import DailyTrace, daily_trace, level_changes, to_daily
+    from .observations import OBSERVATION_COLUMNS, ObservationTable, read_observations
+    from .quantities import Quantity, convert_currency, convert_units, parse_quantity
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'conflictstats' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS) | _SUBMODULES)

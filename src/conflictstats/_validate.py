@@ -1,0 +1,320 @@
+"""Input conversion and checks: the one place that owns input error messages.
+
+Every public function converts its time-series input through :func:`as_frame`
+(or :func:`as_series`) and its parameters through the ``check_*`` helpers, so a
+user sees the same wording everywhere: the parameter or row, the requirement,
+and the value received.
+
+Nothing here drops or coerces data silently: duplicates in an index raise, and
+non-numeric values raise with the first offending position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+__all__: list[str] = []  # private module
+
+T = TypeVar("T")
+
+
+class ConflictStatsError(ValueError):
+    """Base class of the errors raised for bad input."""
+
+
+class ObservationError(ConflictStatsError):
+    """A row of a reported-figure table breaks a rule.
+
+    Attributes
+    ----------
+    row : hashable or None
+        The row label (the table's index value) of the first offending row.
+    column : str or None
+        The column at fault.
+    value : object
+        The value received.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        row: Hashable | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
+        self.value = value
+
+
+class DataWarning(UserWarning):
+    """Something in the data deserves a look (for example a correction)."""
+
+
+# ---------------------------------------------------------------------------
+# scalar parameters
+# ---------------------------------------------------------------------------
+
+
+def check_choice(name: str, value: T, options: Iterable[T]) -> T:
+    """Return ``value`` if it is one of ``options``; raise naming them otherwise."""
+    opts = list(options)
+    if value not in opts:
+        shown = ", ".join(repr(o) for o in opts)
+        raise ValueError(f"{name} must be one of {shown}; got {value!r}")
+    return value
+
+
+def check_alpha(alpha: float, *, name: str = "alpha") -> float:
+    """Check a significance level in the open interval (0, 1)."""
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number in (0, 1); got {alpha!r}") from None
+    if not 0.0 < a < 1.0:
+        raise ValueError(f"{name} must be in the open interval (0, 1); got {alpha!r}")
+    return a
+
+
+def check_int(
+    name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Check an integer parameter, optionally bounded (inclusive)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer; got {value!r}")
+    v = int(value)
+    if minimum is not None and v < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {v}")
+    if maximum is not None and v > maximum:
+        raise ValueError(f"{name} must be at most {maximum}; got {v}")
+    return v
+
+
+def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
+    """Check a finite positive (or non-negative) number."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number; got {value!r}") from None
+    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+        need = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{name} must be a finite {need} number; got {value!r}")
+    return v
+
+
+def check_window(window: Any, *, name: str = "window") -> int | pd.Timedelta:
+    """Check a rolling window: a positive number of days or a day-based offset.
+
+    Returns an int (observations) or a :class:`pandas.Timedelta` (calendar span),
+    so callers can tell a count from a span.
+    """
+    if isinstance(window, (int, np.integer)) and not isinstance(window, bool):
+        return check_int(name, window, minimum=1)
+    if isinstance(window, (str, pd.Timedelta, np.timedelta64)) or hasattr(window, "nanos"):
+        try:
+            td = pd.Timedelta(window)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be a positive number of days or a span such as '7D'; "
+                f"got {window!r}"
+            ) from None
+        if td <= pd.Timedelta(0):
+            raise ValueError(f"{name} must be a positive span; got {window!r}")
+        return td
+    raise TypeError(
+        f"{name} must be a positive number of days or a span such as '7D'; got {window!r}"
+    )
+
+
+def as_timestamp(value: Any, *, name: str) -> pd.Timestamp:
+    """Convert a date-like parameter to a :class:`pandas.Timestamp`."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        raise ValueError(f"{name} must be a date; got {value!r}")
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date such as '2024-11-27'; got {value!r}") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} must be a date; got {value!r}")
+    return ts
+
+
+# ---------------------------------------------------------------------------
+# time-series input
+# ---------------------------------------------------------------------------
+
+
+def _check_index(index: pd.Index, *, name: str) -> pd.DatetimeIndex:
+    if not isinstance(index, pd.DatetimeIndex):
+        raise TypeError(
+            f"{name} must have a DatetimeIndex; got {type(index).__name__}"
+            " (set one with df.set_index(pd.to_datetime(df['date'])))"
+        )
+    if index.hasnans:
+        pos = int(np.flatnonzero(index.isna())[0])
+        raise ValueError(f"{name} has a missing date (NaT) in its index at position {pos}")
+    if not index.is_unique:
+        dup = index[index.duplicated()][0]
+        n = int((index == dup).sum())
+        raise ValueError(
+            f"{name} must have unique dates; {dup.date() if dup == dup.normalize() else dup} "
+            f"appears {n} times (resolve duplicates first, e.g. with to_daily's conflict=)"
+        )
+    if not index.is_monotonic_increasing:
+        raise ValueError(f"{name} must have a sorted DatetimeIndex (call .sort_index() first)")
+    return index
+
+
+def _check_numeric(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
+    bad = [c for c in frame.columns if not (
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    )]
+    if bad:
+        col = bad[0]
+        s = frame[col]
+        conv = pd.to_numeric(s, errors="coerce")
+        where = s.notna() & conv.isna()
+        if where.any():
+            at = s.index[np.flatnonzero(where.to_numpy())[0]]
+            raise TypeError(
+                f"{name}: column {col!r} must be numeric; at {at} it holds {s.loc[at]!r}"
+            )
+        raise TypeError(f"{name}: column {col!r} must be numeric; got dtype {s.dtype}")
+    return frame
+
+
+def as_frame(
+    data: pd.Series | pd.DataFrame,
+    *,
+    name: str = "data",
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> tuple[pd.DataFrame, bool]:
+    """Convert time-series input to a float DataFrame with one column per series.
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        A Series, or a wide DataFrame whose columns are series, indexed by a
+        sorted, unique DatetimeIndex. With ``by``, a long DataFrame with a
+        DatetimeIndex (repeated across groups), the grouping column(s) and the
+        ``value`` column.
+    name : str
+        How to call the input in error messages.
+    by, value : optional
+        Grouping column(s) and value column of a long frame.
+
+    Returns
+    -------
+    frame : DataFrame
+        Float64 values, original index and column labels.
+    was_series : bool
+        Whether the input was a Series (so the caller can give one back).
+    """
+    if by is not None:
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"{name}: by= needs a long DataFrame; got {type(data).__name__}")
+        data = pivot_long(data, by=by, value=value, name=name)
+    if isinstance(data, pd.Series):
+        frame = data.to_frame(name=data.name if data.name is not None else 0)
+        was_series = True
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+        was_series = False
+    else:
+        raise TypeError(
+            f"{name} must be a pandas Series or DataFrame with a DatetimeIndex; "
+            f"got {type(data).__name__}"
+        )
+    _check_index(frame.index, name=name)
+    _check_numeric(frame, name=name)
+    if frame.shape[1] == 0:
+        raise ValueError(f"{name} has no columns")
+    out = frame.astype("float64", copy=True)
+    return out, was_series
+
+
+def as_series(data: pd.Series, *, name: str = "series") -> pd.Series:
+    """Check a single series (sorted unique DatetimeIndex, numeric) and return float64."""
+    if isinstance(data, pd.DataFrame):
+        if data.shape[1] != 1:
+            raise TypeError(
+                f"{name} must be a single series; got a DataFrame with {data.shape[1]} columns"
+            )
+        data = data.iloc[:, 0]
+    if not isinstance(data, pd.Series):
+        raise TypeError(
+            f"{name} must be a pandas Series with a DatetimeIndex; got {type(data).__name__}"
+        )
+    frame, _ = as_frame(data, name=name)
+    out = frame.iloc[:, 0]
+    out.name = data.name
+    out.attrs = dict(data.attrs)
+    return out
+
+
+def pivot_long(
+    data: pd.DataFrame,
+    *,
+    by: str | Sequence[str],
+    value: str | None,
+    name: str = "data",
+) -> pd.DataFrame:
+    """Turn a long frame (DatetimeIndex, group columns, one value column) into a wide one."""
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in data.columns]
+    if missing:
+        raise KeyError(f"{name}: by= column {missing[0]!r} not found; columns are {list(data.columns)}")
+    if value is None:
+        rest = [c for c in data.columns if c not in keys]
+        if len(rest) != 1:
+            raise ValueError(
+                f"{name}: with by=, name the value column with value= "
+                f"(candidates: {rest})"
+            )
+        value = rest[0]
+    if value not in data.columns:
+        raise KeyError(f"{name}: value column {value!r} not found; columns are {list(data.columns)}")
+    if not isinstance(data.index, pd.DatetimeIndex):
+        raise TypeError(f"{name} must have a DatetimeIndex; got {type(data.index).__name__}")
+    idx_name = data.index.name or "date"
+    long = data.reset_index(names=idx_name)
+    dup = long.duplicated([idx_name, *keys])
+    if dup.any():
+        r = long.loc[dup].iloc[0]
+        grp = tuple(r[k] for k in keys)
+        raise ValueError(
+            f"{name}: date {r[idx_name]} appears more than once in group {grp if len(grp) > 1 else grp[0]!r}"
+        )
+    wide = long.pivot(index=idx_name, columns=keys if len(keys) > 1 else keys[0], values=value)
+    return wide.sort_index()
+
+
+def wrap_like(values: np.ndarray | pd.DataFrame, frame: pd.DataFrame, was_series: bool,
+              *, name: Hashable | None = None) -> pd.Series | pd.DataFrame:
+    """Give back a Series if the input was one, else a DataFrame, with the input's labels."""
+    out = values if isinstance(values, pd.DataFrame) else pd.DataFrame(
+        values, index=frame.index, columns=frame.columns
+    )
+    if was_series:
+        s = out.iloc[:, 0]
+        s.name = name if name is not None else frame.columns[0]
+        return s
+    return out
+
+
+def daily_index(index: pd.DatetimeIndex, *, name: str = "data") -> bool:
+    """Whether ``index`` is a regular daily grid at midnight (no gaps, no clock times)."""
+    if len(index) < 2:
+        return bool((index == index.normalize()).all())
+    d = np.diff(index.asi8)
+    day = 86_400 * 10**9
+    unit = getattr(index, "unit", "ns")
+    scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[unit]
+    return bool((d * scale == day).all() and (index == index.normalize()).all())

@@ -1,0 +1,36 @@
+"""The package surface: exports resolve, the import is fast, typing marker shipped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import resources
+
+import pytest
+
+import conflictstats as cs
+
+
+def test_every_exported_name_resolves():
+    for name in cs.__all__:
+        assert getattr(cs, name) is not None, name
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = cs.nope
+
+
+def test_package_ships_the_typing_marker():
+    assert resources.files("conflictstats").joinpath("py.typed").is_file()
+
+
+def test_import_does_not_load_heavy_libraries():
+    code = (
+        "import sys, conflictstats;"
+        "heavy = [m for m in ('statsmodels', 'matplotlib', 'pint', 'scipy.stats',"
+        " 'currency_converter') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
