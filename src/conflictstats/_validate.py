@@ -309,6 +309,25 @@ def wrap_like(values: np.ndarray | pd.DataFrame, frame: pd.DataFrame, was_series
     return out
 
 
+def kind_of(series: pd.Series, default: str = "flow") -> str:
+    """The kind (flow, level, cumulative, share) recorded by :func:`conflictstats.to_daily`.
+
+    A Series from ``to_daily(obs, metric=...)`` carries ``attrs["kind"]``; a column
+    taken from a ``to_daily`` DataFrame carries the frame's ``attrs["kinds"]``
+    mapping, looked up by the column name (its first level for MultiIndex columns).
+    """
+    kind = series.attrs.get("kind")
+    if isinstance(kind, str):
+        return kind
+    kinds = series.attrs.get("kinds")
+    if isinstance(kinds, dict):
+        key = series.name[0] if isinstance(series.name, tuple) else series.name
+        found = kinds.get(key)
+        if isinstance(found, str):
+            return found
+    return default
+
+
 def daily_index(index: pd.DatetimeIndex, *, name: str = "data") -> bool:
     """Whether ``index`` is a regular daily grid at midnight (no gaps, no clock times)."""
     if len(index) < 2:

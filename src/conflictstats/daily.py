@@ -1,0 +1,806 @@
+"""Reported figures to honest daily series.
+
+The rules (see :func:`to_daily`):
+
+* ``flow`` rows are spread over the days of their period so that the daily values
+  sum back to the reported total exactly;
+* ``level`` and ``share`` rows are known on the day they describe and missing
+  elsewhere (never zero); :func:`level_changes` turns levels into the flow between
+  two known levels;
+* ``cumulative`` rows are differenced into increments; a step down is a correction,
+  kept in the series and reported, never smoothed away;
+* a day that no report covers is missing (NaN), not zero;
+* several reports for one metric and day follow an explicit ``conflict`` policy, and
+  :func:`daily_trace` tells which rows each value came from and which were set aside.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._validate import DataWarning, ObservationError, as_frame, check_choice, wrap_like
+from .observations import KINDS, OBSERVATION_COLUMNS, read_observations
+from .results import Result
+
+__all__ = ["DailyTrace", "daily_trace", "level_changes", "to_daily"]
+
+Overnight = Literal["end", "start"]
+Conflict = Literal["error", "sum", "mean", "first", "last", "max", "min"]
+Spread = Literal["auto", "integer", "even"]
+
+_CONFLICTS: tuple[str, ...] = ("error", "sum", "mean", "first", "last", "max", "min")
+_EPOCH = np.datetime64("1970-01-01", "D")
+# above this a value times a period length could overflow int64 arithmetic
+_INT_LIMIT = 2.0**52
+
+
+@dataclasses.dataclass(frozen=True)
+class DailyTrace(Result):
+    """Daily series together with where every value came from.
+
+    Attributes
+    ----------
+    daily : Series or DataFrame
+        Exactly what :func:`to_daily` returns for the same arguments.
+    contributions : DataFrame
+        One row per (input row, day) that fed a daily value: ``row`` (the
+        observation's index label), ``metric``, the ``by`` columns, ``date`` and
+        ``amount`` (the part of the reported value placed on that day; for levels and
+        shares the value itself; for cumulative rows the increment since the previous
+        report, attributed to the later row).
+    rows : DataFrame
+        One row per input observation (indexed like it), with ``status`` (``used``,
+        ``merged`` or ``set_aside``), ``reason`` (empty when used), ``first_day``,
+        ``last_day`` and ``n_days`` (the days its value was placed on).
+    corrections : DataFrame
+        Steps down in cumulative totals: ``metric``, the ``by`` columns, ``date``,
+        ``previous_date``, ``previous_value``, ``value``, ``change`` and ``row``.
+    """
+
+    daily: pd.Series | pd.DataFrame
+    contributions: pd.DataFrame
+    rows: pd.DataFrame
+    corrections: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: how many input rows were used, merged and set aside."""
+        counts = self.rows["status"].value_counts()
+        return pd.DataFrame([{
+            "n_rows": len(self.rows),
+            "n_used": int(counts.get("used", 0)),
+            "n_merged": int(counts.get("merged", 0)),
+            "n_set_aside": int(counts.get("set_aside", 0)),
+            "n_corrections": len(self.corrections),
+        }])
+
+
+# ---------------------------------------------------------------------------
+# kernels
+# ---------------------------------------------------------------------------
+
+
+def _day_numbers(ts: pd.Series) -> np.ndarray:
+    """Calendar day numbers (days since 1970-01-01) of the wall-clock dates."""
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def _is_midnight(ts: pd.Series) -> np.ndarray:
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    a = ts.to_numpy()
+    return np.asarray(a == a.astype("datetime64[D]"), dtype=bool)
+
+
+def _periods(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (inclusive) that each flow row is spread over.
+
+    Whole-day periods (both ends at midnight) cover every date from ``start`` to
+    ``end`` inclusive. A period with clock times is a window: under ``overnight=
+    "end"`` each night counts on its morning date (the start date is dropped when
+    the window runs past midnight); under ``"start"`` on its evening date.
+    """
+    s = _day_numbers(start)
+    e = _day_numbers(end)
+    clock = ~(_is_midnight(start) & _is_midnight(end))
+    crosses = clock & (e > s)
+    first = s.copy()
+    last = e.copy()
+    if overnight == "end":
+        first[crosses] += 1
+    else:
+        last[crosses] -= 1
+    return first, last
+
+
+def _spread(
+    first: np.ndarray, n_days: np.ndarray, values: np.ndarray, integer: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Spread each value over its days, conserving the total.
+
+    Returns (entry -> input position, entry day number, entry amount). Integer
+    values flagged in ``integer`` are apportioned in whole units as evenly as
+    possible: day ``k`` of ``n`` gets ``floor((k+1)v/n) - floor(kv/n)``, which sums
+    to ``v`` exactly. Other values get ``v/n`` a day, with the last day taking the
+    remainder so that the parts add back to ``v``.
+    """
+    n_days = n_days.astype(np.int64)
+    total = int(n_days.sum())
+    pos = np.repeat(np.arange(len(n_days), dtype=np.int64), n_days)
+    starts = np.cumsum(n_days) - n_days
+    offset = np.arange(total, dtype=np.int64) - np.repeat(starts, n_days)
+    day = np.repeat(first, n_days) + offset
+    v = values[pos]
+    n = n_days[pos]
+    amount = np.empty(total, dtype=np.float64)
+    is_int = integer[pos]
+    if is_int.any():
+        vi = v[is_int].astype(np.int64)
+        oi = offset[is_int]
+        ni = n[is_int]
+        amount[is_int] = ((oi + 1) * vi // ni - oi * vi // ni).astype(np.float64)
+    fl = ~is_int
+    if fl.any():
+        vf = v[fl]
+        nf = n[fl].astype(np.float64)
+        part = vf / nf
+        # the last day takes what the others left, so the parts add back to v
+        last = offset[fl] == n[fl] - 1
+        part[last] = vf[last] - part[last] * (nf[last] - 1.0)
+        amount[fl] = part
+    return pos, day, amount
+
+
+def _integral(values: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (np.floor(values) == values) & (np.abs(values) < _INT_LIMIT)
+
+
+# ---------------------------------------------------------------------------
+# input checks
+# ---------------------------------------------------------------------------
+
+
+def _as_observations(observations: Any) -> pd.DataFrame:
+    if not isinstance(observations, pd.DataFrame):
+        raise TypeError(
+            "observations must be the DataFrame returned by read_observations; "
+            f"got {type(observations).__name__}"
+        )
+    missing = [c for c in ("metric", "value", "unit", "start", "end", "kind")
+               if c not in observations.columns]
+    typed = not missing and all(
+        pd.api.types.is_datetime64_any_dtype(observations[c]) for c in ("start", "end")
+    ) and pd.api.types.is_float_dtype(observations["value"])
+    if not typed:
+        # not yet validated: run the full checks (they name the bad row)
+        return read_observations(observations)
+    bad_kind = ~observations["kind"].isin(KINDS).to_numpy(bool)
+    if bad_kind.any():
+        label = observations.index[np.flatnonzero(bad_kind)[0]]
+        raise ObservationError(
+            f"row {label}, column 'kind': unknown kind (expected one of {', '.join(KINDS)}); "
+            f"got {observations.at[label, 'kind']!r}", row=label, column="kind",
+            value=observations.at[label, "kind"])
+    v = observations["value"].to_numpy()
+    bad_v = ~np.isfinite(v)
+    if bad_v.any():
+        label = observations.index[np.flatnonzero(bad_v)[0]]
+        raise ObservationError(f"row {label}, column 'value': value must be a finite number; "
+                               f"got {v[np.flatnonzero(bad_v)[0]]!r}", row=label, column="value",
+                               value=v[np.flatnonzero(bad_v)[0]])
+    order = (observations["end"] < observations["start"]).to_numpy(bool)
+    if order.any():
+        label = observations.index[np.flatnonzero(order)[0]]
+        raise ObservationError(f"row {label}, column 'end': end is before start; got "
+                               f"{observations.at[label, 'end']!r}", row=label, column="end",
+                               value=observations.at[label, "end"])
+    if not observations.index.is_unique:
+        dup = observations.index[observations.index.duplicated()][0]
+        raise ObservationError(f"observations: row labels must be unique; {dup!r} repeats", row=dup)
+    return observations
+
+
+def _one_per_metric(obs: pd.DataFrame, column: str) -> dict[str, str]:
+    pairs = obs[["metric", column]].drop_duplicates()
+    counts = pairs["metric"].value_counts()
+    if (counts > 1).any():
+        m = counts.index[counts > 1][0]
+        found = sorted(map(str, pairs.loc[pairs["metric"] == m, column]))
+        hint = (" (convert first with convert_units or convert_currency)" if column == "unit"
+                else " (split it into separate metrics)")
+        raise ValueError(f"metric {m!r} mixes {column}s {', '.join(found)}; one {column} per "
+                         f"metric is required{hint}")
+    return dict(zip(pairs["metric"], pairs[column], strict=True))
+
+
+# ---------------------------------------------------------------------------
+# the engine
+# ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Engine:
+    obs: pd.DataFrame
+    keys: list[str]
+    overnight: str
+    conflict: str
+    spread: str
+    trace: bool
+
+    def run(self) -> tuple[pd.Series | pd.DataFrame, dict[str, Any]]:
+        obs = self.obs
+        nrow = len(obs)
+        grouped = obs.groupby(self.keys, sort=True, dropna=False, observed=True)
+        code = grouped.ngroup().to_numpy(np.int64)
+        # group labels in the order ngroup numbers them
+        labels = grouped.size().index.tolist() if nrow else []
+        n_series = len(labels)
+        kind = obs["kind"].to_numpy(object)
+        value = obs["value"].to_numpy(np.float64)
+        unit = obs["unit"].to_numpy(object)
+
+        status = np.full(nrow, "used", dtype=object)
+        reason = np.full(nrow, "", dtype=object)
+        first = np.zeros(nrow, np.int64)
+        last = np.zeros(nrow, np.int64)
+
+        is_flow = kind == "flow"
+        point = ~is_flow  # level, share, cumulative: one day, the end date
+        f_first, f_last = _periods(obs["start"], obs["end"], self.overnight)
+        first[is_flow] = f_first[is_flow]
+        last[is_flow] = f_last[is_flow]
+        end_day = _day_numbers(obs["end"])
+        first[point] = end_day[point]
+        last[point] = end_day[point]
+
+        # point observations: resolve several reports of one series on one day
+        keep_point = point.copy()
+        if point.any():
+            pidx = np.flatnonzero(point)
+            self._resolve_points(pidx, code, first, value, kind, status, reason, keep_point)
+
+        entries_pos: list[np.ndarray] = []
+        entries_day: list[np.ndarray] = []
+        entries_amt: list[np.ndarray] = []
+
+        # flows: spread, then resolve overlaps
+        if is_flow.any():
+            fidx = np.flatnonzero(is_flow)
+            integer = self._integer(value[fidx], unit[fidx])
+            pos, day, amt = _spread(first[fidx], last[fidx] - first[fidx] + 1,
+                                    value[fidx], integer)
+            pos = fidx[pos]
+            pos, day, amt = self._resolve_flows(pos, day, amt, code, value, status, reason)
+            entries_pos.append(pos)
+            entries_day.append(day)
+            entries_amt.append(amt)
+
+        corrections: list[dict[str, Any]] = []
+        # cumulative: difference consecutive kept reports, spread each step
+        cum = keep_point & (kind == "cumulative")
+        if cum.any():
+            cidx = np.flatnonzero(cum)
+            order = np.lexsort((first[cidx], code[cidx]))
+            cidx = cidx[order]
+            same = code[cidx][1:] == code[cidx][:-1]
+            later = cidx[1:][same]
+            earlier = cidx[:-1][same]
+            step = value[later] - value[earlier]
+            gap = first[later] - first[earlier]
+            integer = self._integer(step, unit[later]) & self._integer(value[later], unit[later])
+            pos, day, amt = _spread(first[earlier] + 1, gap, step, integer)
+            entries_pos.append(later[pos])
+            entries_day.append(day)
+            entries_amt.append(amt)
+            down = np.flatnonzero(step < 0)
+            for j in down:
+                corrections.append({
+                    "series": code[later[j]], "date": first[later[j]],
+                    "previous_date": first[earlier[j]], "previous_value": value[earlier[j]],
+                    "value": value[later[j]], "change": step[j], "row": obs.index[later[j]],
+                })
+            # the first report of each series only sets the base
+            firsts = cidx[np.r_[True, ~same]]
+            reason[firsts] = np.where(reason[firsts] == "", "first cumulative report: base only",
+                                      reason[firsts])
+
+        # level and share: the value on its day
+        lvl = keep_point & ((kind == "level") | (kind == "share"))
+        if lvl.any():
+            lidx = np.flatnonzero(lvl)
+            entries_pos.append(lidx)
+            entries_day.append(first[lidx])
+            entries_amt.append(value[lidx])
+
+        pos = np.concatenate(entries_pos) if entries_pos else np.zeros(0, np.int64)
+        day = np.concatenate(entries_day) if entries_day else np.zeros(0, np.int64)
+        amt = np.concatenate(entries_amt) if entries_amt else np.zeros(0)
+
+        # a daily grid spanning every selected row's days
+        used_days = np.concatenate([first, last]) if nrow else np.zeros(0, np.int64)
+        lo = int(used_days.min()) if nrow else 0
+        hi = int(used_days.max()) if nrow else -1
+        span = hi - lo + 1
+        cell = code[pos] * span + (day - lo)
+        size = n_series * span
+        sums = np.bincount(cell, weights=amt, minlength=size)
+        hits = np.bincount(cell, minlength=size)
+        mean_cells = self.conflict == "mean" and bool((hits > 1).any())
+        if mean_cells:
+            sums = np.divide(sums, hits, out=sums, where=hits > 1)
+        grid = np.where(hits > 0, sums, np.nan).reshape(n_series, span).T
+
+        index = pd.DatetimeIndex(
+            (_EPOCH + np.arange(lo, hi + 1)).astype("datetime64[ns]"), name="date", freq="D"
+        )
+        if len(self.keys) == 1:
+            columns = pd.Index(labels, name=self.keys[0])
+        else:
+            columns = pd.MultiIndex.from_tuples(labels, names=self.keys)
+        daily = pd.DataFrame(grid, index=index, columns=columns)
+        daily.columns.name = None if len(self.keys) == 1 else daily.columns.name
+
+        info: dict[str, Any] = {"labels": labels, "corrections": corrections}
+        if self.trace:
+            info.update(self._trace(pos, day, amt, code, labels, first, last, status, reason,
+                                    cell, hits))
+        return daily, info
+
+    # -- helpers ------------------------------------------------------------
+
+    def _integer(self, values: np.ndarray, units: np.ndarray) -> np.ndarray:
+        if self.spread == "integer":
+            ok = _integral(values)
+            if not ok.all():
+                bad = values[~ok][0]
+                raise ValueError(f"spread='integer' needs whole numbers; got {bad!r}")
+            return ok
+        if self.spread == "even":
+            return np.zeros(len(values), dtype=bool)
+        return _integral(values) & (units == "count")
+
+    def _describe(self, i: int) -> str:
+        row = self.obs.iloc[i]
+        extra = "".join(f", {k}={row[k]!r}" for k in self.keys[1:])
+        return f"metric {row['metric']!r}{extra}"
+
+    def _conflict_error(self, rows: np.ndarray, day: int) -> None:
+        labels = [self.obs.index[i] for i in rows[:6]]
+        date = (_EPOCH + day).astype(str)
+        raise ValueError(
+            f"{self._describe(int(rows[0]))}: {len(rows)} reports cover {date} "
+            f"(rows {', '.join(map(repr, labels))}{' ...' if len(rows) > 6 else ''}); "
+            "choose a conflict= policy: 'sum' (separate events), 'mean', 'first', 'last', "
+            "'max' or 'min'"
+        )
+
+    def _priority(self, rows: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """Rows sorted by how strongly they win under the conflict policy."""
+        if self.conflict == "first":
+            return np.sort(rows)
+        if self.conflict == "last":
+            return np.sort(rows)[::-1]
+        if self.conflict == "max":
+            return rows[np.lexsort((rows, -value[rows]))]
+        return rows[np.lexsort((rows, value[rows]))]  # min
+
+    def _resolve_points(self, pidx: np.ndarray, code: np.ndarray, day: np.ndarray,
+                        value: np.ndarray, kind: np.ndarray, status: np.ndarray,
+                        reason: np.ndarray, keep: np.ndarray) -> None:
+        key = pd.Series(code[pidx]) * (1 << 32) + pd.Series(day[pidx] - day[pidx].min())
+        dup = key.duplicated(keep=False).to_numpy()
+        if not dup.any():
+            return
+        rows = pidx[dup]
+        if self.conflict == "error":
+            k0 = key.to_numpy()[dup][0]
+            same = rows[key.to_numpy()[dup] == k0]
+            self._conflict_error(same, int(day[same[0]]))
+        if self.conflict == "sum" or (self.conflict == "mean" and (kind[rows] == "cumulative").any()):
+            i = int(rows[0])
+            raise ValueError(
+                f"{self._describe(i)} is a {kind[i]} metric: several reports of one day cannot "
+                f"be combined with conflict='{self.conflict}'; choose "
+                f"{'first' if kind[i] == 'cumulative' else 'mean'}, 'first', 'last', 'max' or 'min'"
+            )
+        groups = pd.Series(rows).groupby(key.to_numpy()[dup])
+        for _, members in groups:
+            mem = members.to_numpy()
+            if self.conflict == "mean":
+                status[mem] = "merged"
+                reason[mem] = f"averaged with {len(mem) - 1} other report(s) of that day"
+                # the engine adds the values; bincount divides by the count later
+                continue
+            ranked = self._priority(mem, value)
+            winner = ranked[0]
+            losers = ranked[1:]
+            keep[losers] = False
+            status[losers] = "set_aside"
+            reason[losers] = (f"conflict='{self.conflict}': another report of that day "
+                              f"(row {self.obs.index[winner]!r}) was kept")
+
+    def _resolve_flows(self, pos: np.ndarray, day: np.ndarray, amt: np.ndarray,
+                       code: np.ndarray, value: np.ndarray, status: np.ndarray,
+                       reason: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if len(pos) == 0:
+            return pos, day, amt
+        lo = day.min()
+        key = code[pos] * (int(day.max() - lo) + 1) + (day - lo)
+        counts = np.bincount(key)
+        over = counts[key] > 1
+        if not over.any():
+            return pos, day, amt
+        if self.conflict == "sum":
+            return pos, day, amt
+        if self.conflict == "error":
+            k0 = key[over][0]
+            self._conflict_error(np.unique(pos[key == k0]), int(day[over][0]))
+        involved = np.unique(pos[over])
+        if self.conflict == "mean":
+            status[involved] = "merged"
+            reason[involved] = "averaged day by day with overlapping reports"
+            return pos, day, amt
+        # first / last / max / min: whole rows win or are set aside, greedily
+        ranked = self._priority(involved, value)
+        keys_of = pd.Series(key[over]).groupby(pos[over]).agg(list).to_dict()
+        owner: dict[int, int] = {}
+        drop: list[int] = []
+        for r in ranked:
+            mine = keys_of[int(r)]
+            taken = [owner[k] for k in mine if k in owner]
+            if taken:
+                drop.append(int(r))
+                status[r] = "set_aside"
+                reason[r] = (f"conflict='{self.conflict}': overlaps row "
+                             f"{self.obs.index[taken[0]]!r}, which was kept")
+            else:
+                for k in mine:
+                    owner[k] = int(r)
+        if drop:
+            keep = ~np.isin(pos, np.asarray(drop))
+            return pos[keep], day[keep], amt[keep]
+        return pos, day, amt
+
+    def _trace(self, pos: np.ndarray, day: np.ndarray, amt: np.ndarray, code: np.ndarray,
+               labels: list[Any], first: np.ndarray, last: np.ndarray, status: np.ndarray,
+               reason: np.ndarray, cell: np.ndarray, hits: np.ndarray) -> dict[str, Any]:
+        obs = self.obs
+        contrib = pd.DataFrame({"row": obs.index.to_numpy()[pos]})
+        for k in self.keys:
+            contrib[k] = obs[k].to_numpy()[pos]
+        contrib["date"] = (_EPOCH + day).astype("datetime64[ns]")
+        contrib["amount"] = amt
+        contrib = contrib.sort_values(["date", "row"], kind="stable").reset_index(drop=True)
+        # rows whose day has other contributors under 'sum' were added together
+        if self.conflict == "sum":
+            shared = np.unique(pos[hits[cell] > 1])
+            status[shared] = np.where(status[shared] == "used", "merged", status[shared])
+            reason[shared] = np.where(reason[shared] == "", "added to other reports of that day",
+                                      reason[shared])
+        set_aside = status == "set_aside"
+        rows = pd.DataFrame({
+            "status": status,
+            "reason": reason,
+            "first_day": pd.Series((_EPOCH + first).astype("datetime64[ns]")).where(~set_aside),
+            "last_day": pd.Series((_EPOCH + last).astype("datetime64[ns]")).where(~set_aside),
+            "n_days": np.where(set_aside, 0, last - first + 1),
+        }, index=obs.index)
+        return {"contributions": contrib, "rows": rows}
+
+
+def _select(obs: pd.DataFrame, metric: str | Sequence[str] | None) -> pd.DataFrame:
+    if metric is None:
+        return obs
+    wanted = [metric] if isinstance(metric, str) else list(metric)
+    present = set(obs["metric"].unique())
+    missing = [m for m in wanted if m not in present]
+    if missing:
+        shown = ", ".join(sorted(map(str, present))[:12])
+        raise KeyError(f"metric {missing[0]!r} not found in the observations; metrics are: {shown}")
+    return obs.loc[obs["metric"].isin(wanted).to_numpy()]
+
+
+def _by_keys(obs: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    for k in keys:
+        if k not in obs.columns:
+            raise KeyError(f"by= column {k!r} not found; columns are {list(obs.columns)}")
+        if k in OBSERVATION_COLUMNS and k not in ("entity", "source", "unit", "qualifier"):
+            raise ValueError(f"by= column {k!r} cannot be a grouping column")
+    return ["metric", *keys]
+
+
+def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
+           by: str | Sequence[str] | None, overnight: str, conflict: str, spread: str,
+           trace: bool) -> tuple[pd.Series | pd.DataFrame, dict[str, Any], pd.DataFrame,
+                                 list[str]]:
+    check_choice("overnight", overnight, ("end", "start"))
+    check_choice("conflict", conflict, _CONFLICTS)
+    check_choice("spread", spread, ("auto", "integer", "even"))
+    obs = _select(_as_observations(observations), metric)
+    keys = _by_keys(obs, by)
+    kinds = _one_per_metric(obs, "kind")
+    units = _one_per_metric(obs, "unit")
+    engine = _Engine(obs, keys, overnight, conflict, spread, trace)
+    daily, info = engine.run()
+
+    out: pd.Series | pd.DataFrame
+    if isinstance(metric, str):
+        if len(keys) == 1:
+            out = daily.iloc[:, 0] if daily.shape[1] else pd.Series(
+                dtype=float, index=daily.index)
+            out.name = metric
+        else:
+            out = daily.droplevel(0, axis=1) if isinstance(daily.columns, pd.MultiIndex) else daily
+            if isinstance(out.columns, pd.MultiIndex) and out.columns.nlevels == 1:
+                out.columns = out.columns.get_level_values(0)
+        out.attrs = {"kind": kinds.get(metric), "unit": units.get(metric)}
+    else:
+        out = daily
+        out.attrs = {"kinds": kinds, "units": units}
+
+    corrections = _corrections_frame(info["corrections"], info["labels"], keys)
+    if len(corrections):
+        first = corrections.iloc[0]
+        warnings.warn(
+            f"{len(corrections)} correction(s): a cumulative total went down "
+            f"(first: {first['metric']!r} on {first['date'].date()}, "
+            f"{first['previous_value']:g} -> {first['value']:g}); the steps are kept as "
+            "negative increments; daily_trace(...).corrections lists them",
+            DataWarning, stacklevel=3,
+        )
+    return out, info, corrections, keys
+
+
+def _corrections_frame(records: list[dict[str, Any]], labels: list[Any],
+                       keys: list[str]) -> pd.DataFrame:
+    cols = [*keys, "date", "previous_date", "previous_value", "value", "change", "row"]
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    frame = pd.DataFrame(records)
+    lab = [labels[int(c)] for c in frame.pop("series")]
+    for i, k in enumerate(keys):
+        frame.insert(i, k, [x[i] if isinstance(x, tuple) else x for x in lab])
+    for c in ("date", "previous_date"):
+        frame[c] = (_EPOCH + frame[c].to_numpy(np.int64)).astype("datetime64[ns]")
+    return frame[cols]
+
+
+def to_daily(
+    observations: pd.DataFrame,
+    *,
+    metric: str | Sequence[str] | None = None,
+    by: str | Sequence[str] | None = None,
+    overnight: Overnight = "end",
+    conflict: Conflict = "error",
+    spread: Spread = "auto",
+) -> pd.Series | pd.DataFrame:
+    """Turn reported figures into daily series.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        The table from :func:`read_observations` or a source reader (an
+        unvalidated frame is validated first).
+    metric : str or list of str, optional
+        The metric(s) to build. A single name gives a Series (or, with ``by``, a
+        DataFrame with one column per group); otherwise a DataFrame with one column
+        per metric.
+    by : str or list of str, optional
+        Grouping column(s) (region, weapon model, entity ...) kept apart: the
+        columns become a MultiIndex ``(metric, *by)``.
+    overnight : {"end", "start"}
+        Which date a window with clock times that runs past midnight counts on:
+        ``"end"`` (default) the morning date, as the press dates an overnight
+        attack; ``"start"`` the evening date.
+    conflict : {"error", "sum", "mean", "first", "last", "max", "min"}
+        What to do when several reports of one series cover the same day. ``"error"``
+        (default) raises, naming the rows. ``"sum"`` adds them (separate events, e.g.
+        two attack waves); ``"mean"`` averages day by day; ``"first"``/``"last"``
+        (input order) and ``"max"``/``"min"`` (by reported value) keep whole rows and
+        set the overlapping ones aside (see :func:`daily_trace`). Levels, shares and
+        cumulative totals cannot be summed.
+    spread : {"auto", "integer", "even"}
+        How a flow is spread over its days. ``"integer"`` apportions whole units
+        (day ``k`` of ``n`` gets ``floor((k+1)v/n) - floor(kv/n)``); ``"even"`` gives
+        ``v/n`` a day; ``"auto"`` (default) uses whole units for whole-number counts
+        and even shares otherwise.
+
+    Returns
+    -------
+    Series or DataFrame
+        A daily ``DatetimeIndex`` named ``date`` (frequency ``D``) from the first to
+        the last day any selected report covers. Days that no report covers are NaN.
+        ``attrs`` record ``kind`` and ``unit`` (a Series) or ``kinds`` and ``units``
+        (dicts by metric, a DataFrame).
+
+    Raises
+    ------
+    ValueError
+        When reports overlap under ``conflict="error"``, a metric mixes units or
+        kinds, or a policy does not fit the kind.
+    KeyError
+        When ``metric`` or a ``by`` column is not in the observations.
+
+    Warns
+    -----
+    DataWarning
+        When a cumulative total goes down (a correction): the negative step stays in
+        the series, and :func:`daily_trace` lists every one.
+
+    See Also
+    --------
+    daily_trace : the same series with the provenance of every value.
+    level_changes : the flow between known levels.
+
+    Notes
+    -----
+    A flow ``v`` over days ``d_0 .. d_{n-1}`` puts ``v_k`` on day ``d_k`` with
+    :math:`\\sum_k v_k = v`. Whole-day periods (start and end at midnight) cover
+    start to end inclusive. A period with clock times is a window: it covers the
+    dates from its start to its end, except that under ``overnight="end"`` the
+    evening date is dropped when the window runs past midnight (so 19:30 on 25 Nov
+    to 09:00 on 26 Nov counts on 26 Nov).
+
+    A level (or share) is placed on its ``end`` date and nowhere else. A cumulative
+    total ``C`` reported on days ``t_{i-1} < t_i`` gives the increment
+    ``C_i - C_{i-1}``, spread as a flow over the days ``t_{i-1}+1 .. t_i``; the
+    first report only sets the base.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import conflictstats as cs
+    >>> obs = cs.read_observations(pd.DataFrame({
+    ...     "metric": ["drones_launched", "drones_launched", "area_captured"],
+    ...     "value": [188, 89, 235.0], "unit": ["count", "count", "km2"],
+    ...     "kind": "flow",
+    ...     "start": ["2024-11-25 19:30", "2024-11-26 19:30", "2024-11-18"],
+    ...     "end": ["2024-11-26 09:00", "2024-11-27 09:00", "2024-11-24"]}))
+    >>> cs.to_daily(obs, metric="drones_launched")
+    date
+    2024-11-26    188.0
+    2024-11-27     89.0
+    Freq: D, Name: drones_launched, dtype: float64
+    >>> week = cs.to_daily(obs, metric="area_captured")
+    >>> round(week.iloc[0], 3), float(week.sum())
+    (33.571, 235.0)
+    """
+    out, _, _, _ = _build(observations, metric, by, overnight, conflict, spread, trace=False)
+    return out
+
+
+def daily_trace(
+    observations: pd.DataFrame,
+    *,
+    metric: str | Sequence[str] | None = None,
+    by: str | Sequence[str] | None = None,
+    overnight: Overnight = "end",
+    conflict: Conflict = "error",
+    spread: Spread = "auto",
+) -> DailyTrace:
+    """Daily series with the provenance of every value and the fate of every row.
+
+    Takes the same arguments as :func:`to_daily` and returns its series together
+    with the contributions of each input row to each day, the status of every row
+    (used, merged, or set aside with the reason) and the corrections found in
+    cumulative totals.
+
+    Parameters
+    ----------
+    observations, metric, by, overnight, conflict, spread
+        As for :func:`to_daily`.
+
+    Returns
+    -------
+    DailyTrace
+        ``daily``, ``contributions``, ``rows`` and ``corrections``.
+
+    Examples
+    --------
+    Two sources report the same night; keep the first and see what happened to
+    the other:
+
+    >>> import pandas as pd
+    >>> import conflictstats as cs
+    >>> obs = cs.read_observations(pd.DataFrame({
+    ...     "metric": "drones_launched", "value": [188, 190], "unit": "count",
+    ...     "kind": "flow", "start": "2024-11-25 19:30", "end": "2024-11-26 09:00",
+    ...     "source": ["Air Force", "regional"]}))
+    >>> tr = cs.daily_trace(obs, metric="drones_launched", conflict="first")
+    >>> tr.daily.tolist()
+    [188.0]
+    >>> tr.rows[["status", "reason"]]
+          status                                             reason
+    0       used
+    1  set_aside  conflict='first': overlaps row 0, which was kept
+    """
+    out, info, corrections, keys = _build(observations, metric, by, overnight, conflict, spread,
+                                          trace=True)
+    return DailyTrace(daily=out, contributions=info["contributions"], rows=info["rows"],
+                      corrections=corrections)
+
+
+def level_changes(
+    levels: pd.Series | pd.DataFrame, *, spread: Literal["even", "end"] = "even"
+) -> pd.Series | pd.DataFrame:
+    """The flow between known levels: what changed, day by day.
+
+    Parameters
+    ----------
+    levels : Series or DataFrame
+        Levels (a stock as of each date) with a sorted, unique DatetimeIndex; NaN
+        where unknown. Dates may be irregular.
+    spread : {"even", "end"}
+        ``"even"`` (default) spreads the change between two known levels evenly over
+        the days after the first up to the second; ``"end"`` puts it all on the day
+        of the second level and leaves the days in between NaN.
+
+    Returns
+    -------
+    Series or DataFrame
+        On a daily index from the first to the last date: the change on each day.
+        NaN before the first known level (and in gaps with ``spread="end"``).
+
+    Notes
+    -----
+    For known levels :math:`L_{i-1}` on day :math:`t_{i-1}` and :math:`L_i` on
+    :math:`t_i`, each day in :math:`(t_{i-1}, t_i]` gets
+    :math:`(L_i - L_{i-1}) / (t_i - t_{i-1})` under ``spread="even"``; the daily
+    changes sum to :math:`L_i - L_{i-1}` over the gap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import conflictstats as cs
+    >>> area = pd.Series([100.0, None, None, 130.0],
+    ...                  index=pd.date_range("2024-11-01", periods=4), name="occupied_area")
+    >>> cs.level_changes(area)
+    2024-11-01     NaN
+    2024-11-02    10.0
+    2024-11-03    10.0
+    2024-11-04    10.0
+    Freq: D, Name: occupied_area, dtype: float64
+    """
+    check_choice("spread", spread, ("even", "end"))
+    frame, was_series = as_frame(levels, name="levels")
+    days = frame.index.to_numpy().astype("datetime64[D]").astype(np.int64)
+    clock = frame.index != frame.index.normalize()
+    if clock.any():
+        raise ValueError(
+            "levels must have one value per date (midnight timestamps); "
+            f"got {frame.index[np.flatnonzero(clock)[0]]}"
+        )
+    lo, hi = (int(days[0]), int(days[-1])) if len(days) else (0, -1)
+    span = hi - lo + 1
+    index = pd.DatetimeIndex((_EPOCH + np.arange(lo, hi + 1)).astype("datetime64[ns]"),
+                             freq="D", name=frame.index.name)
+    vals = frame.to_numpy()
+    ncol = vals.shape[1]
+    known_r, known_c = np.nonzero(~np.isnan(vals.T))  # column-major: series, then date
+    col = known_r
+    row = known_c
+    same = col[1:] == col[:-1]
+    later = np.flatnonzero(same) + 1
+    earlier = later - 1
+    step = vals[row[later], col[later]] - vals[row[earlier], col[earlier]]
+    gap = days[row[later]] - days[row[earlier]]
+    out = np.full((span, ncol), np.nan)
+    if spread == "even":
+        pos, day, amt = _spread(days[row[earlier]] + 1, gap, step,
+                                np.zeros(len(step), dtype=bool))
+        out[day - lo, col[later][pos]] = amt
+    else:
+        out[days[row[later]] - lo, col[later]] = step
+    result = pd.DataFrame(out, index=index, columns=frame.columns)
+    return wrap_like(result, frame, was_series,
+                     name=levels.name if isinstance(levels, pd.Series) else None)
+
