@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "OBSERVATION_COLUMNS": "observations",
     "read_observations": "observations",
     "ObservationTable": "observations",
+    "screen_observations": "observations",
     # quantities.py
     "parse_quantity": "quantities",
     "Quantity": "quantities",
@@ -60,7 +61,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from ._validate import ConflictStatsError, DataWarning, ObservationError
     from .calendar import war_date, war_day
     from .daily import DailyTrace, daily_trace, level_changes, to_daily
-    from .observations import OBSERVATION_COLUMNS, ObservationTable, read_observations
+    from .observations import (
+        OBSERVATION_COLUMNS,
+        ObservationTable,
+        read_observations,
+        screen_observations,
+    )
     from .quantities import Quantity, convert_currency, convert_units, parse_quantity
 
 

@@ -236,7 +236,7 @@ def as_frame(
     _check_numeric(frame, name=name)
     if frame.shape[1] == 0:
         raise ValueError(f"{name} has no columns")
-    out = frame.astype("float64", copy=True)
+    out = frame.astype("float64")
     return out, was_series
 
 

@@ -120,16 +120,29 @@ def _periods(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarr
     return first, last
 
 
+def _apportion(m: np.ndarray, n: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Part ``k`` of ``n`` of the integer ``m``: ``floor((k+1)m/n) - floor(km/n)``.
+
+    Written as ``q*(k+1) + floor((k+1)r/n) - (q*k + floor(kr/n))`` with ``m = qn + r``
+    so that no intermediate product leaves the int64 range.
+    """
+    q, r = np.divmod(m, n)
+    return q + ((k + 1) * r) // n - (k * r) // n
+
+
 def _spread(
     first: np.ndarray, n_days: np.ndarray, values: np.ndarray, integer: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Spread each value over its days, conserving the total.
+    """Spread each value over its days, conserving the total exactly.
 
-    Returns (entry -> input position, entry day number, entry amount). Integer
-    values flagged in ``integer`` are apportioned in whole units as evenly as
-    possible: day ``k`` of ``n`` gets ``floor((k+1)v/n) - floor(kv/n)``, which sums
-    to ``v`` exactly. Other values get ``v/n`` a day, with the last day taking the
-    remainder so that the parts add back to ``v``.
+    Returns (entry -> input position, entry day number, entry amount).
+
+    Values flagged in ``integer`` are apportioned in whole units as evenly as
+    possible. Other values are apportioned the same way on the grid of their own
+    last binary digit: ``v = M * 2**e`` with an integer ``M`` of at most 53 bits, and
+    each day gets a whole number of ``2**e``. Every part and every partial sum is
+    then a float without rounding, so the parts add back to ``v`` exactly in any
+    order, and no two days differ by more than one unit in the last place.
     """
     n_days = n_days.astype(np.int64)
     total = int(n_days.sum())
@@ -137,24 +150,12 @@ def _spread(
     starts = np.cumsum(n_days) - n_days
     offset = np.arange(total, dtype=np.int64) - np.repeat(starts, n_days)
     day = np.repeat(first, n_days) + offset
-    v = values[pos]
-    n = n_days[pos]
-    amount = np.empty(total, dtype=np.float64)
-    is_int = integer[pos]
-    if is_int.any():
-        vi = v[is_int].astype(np.int64)
-        oi = offset[is_int]
-        ni = n[is_int]
-        amount[is_int] = ((oi + 1) * vi // ni - oi * vi // ni).astype(np.float64)
-    fl = ~is_int
-    if fl.any():
-        vf = v[fl]
-        nf = n[fl].astype(np.float64)
-        part = vf / nf
-        # the last day takes what the others left, so the parts add back to v
-        last = offset[fl] == n[fl] - 1
-        part[last] = vf[last] - part[last] * (nf[last] - 1.0)
-        amount[fl] = part
+    mant, expo = np.frexp(values)
+    whole = integer & (np.abs(values) < _INT_LIMIT)
+    units = np.where(whole, values, np.ldexp(mant, 53)).astype(np.int64)
+    scale = np.where(whole, 0, expo - 53)
+    parts = _apportion(units[pos], n_days[pos], offset)
+    amount = np.ldexp(parts.astype(np.float64), scale[pos])
     return pos, day, amount
 
 
@@ -671,7 +672,7 @@ def to_daily(
     2024-11-27     89.0
     Freq: D, Name: drones_launched, dtype: float64
     >>> week = cs.to_daily(obs, metric="area_captured")
-    >>> round(week.iloc[0], 3), float(week.sum())
+    >>> round(float(week.iloc[0]), 3), float(week.sum())
     (33.571, 235.0)
     """
     out, _, _, _ = _build(observations, metric, by, overnight, conflict, spread, trace=False)

@@ -167,7 +167,8 @@ def _problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[Hashable, str,
 
     def add(mask: np.ndarray, column: str, values: pd.Series, reason: str) -> None:
         for label in df.index[mask]:
-            problems.append((label, column, values.loc[label], reason))
+            got = values.loc[label]
+            problems.append((label, column, got.item() if hasattr(got, "item") else got, reason))
 
     # metric
     metric = df["metric"]
