@@ -42,6 +42,17 @@ _EXPORTS: dict[str, str] = {
     "DailyTrace": "daily",
     "level_changes": "daily",
     # rates.py
+    "rate": "rates",
+    "outcome_shares": "rates",
+    "compare_rates": "rates",
+    "compare_periods": "rates",
+    "pace": "rates",
+    "period_change": "rates",
+    "pace_ratio": "rates",
+    "RateResult": "results",
+    "RateComparison": "results",
+    "PaceResult": "results",
+    "PaceRatio": "results",
     # trends.py
     # anomalies.py
     # records.py
@@ -68,6 +79,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         screen_observations,
     )
     from .quantities import Quantity, convert_currency, convert_units, parse_quantity
+    from .rates import (
+        compare_periods,
+        compare_rates,
+        outcome_shares,
+        pace,
+        pace_ratio,
+        period_change,
+        rate,
+    )
+    from .results import PaceRatio, PaceResult, RateComparison, RateResult
 
 
 def __getattr__(name: str) -> Any:

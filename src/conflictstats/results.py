@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Result"]
+__all__ = ["PaceRatio", "PaceResult", "RateComparison", "RateResult", "Result"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,3 +33,139 @@ class Result:
             if not isinstance(v, (pd.Series, pd.DataFrame, list, tuple, dict))
         }
         return pd.DataFrame([scalars])
+
+
+# --- rates ---
+
+
+@dataclasses.dataclass(frozen=True)
+class RateResult(Result):
+    """A proportion with its confidence interval (:func:`conflictstats.rate`).
+
+    Attributes
+    ----------
+    numerator, denominator : float
+        The counts (e.g. drones shot down, drones launched).
+    rate : float
+        ``numerator / denominator`` (NaN when the denominator is 0).
+    lower, upper : float
+        Two-sided confidence interval at level ``1 - alpha``.
+    method : str
+        Interval method ("wilson", "jeffreys", "clopper_pearson", "agresti_coull", "wald").
+    alpha : float
+        Significance level.
+    """
+
+    numerator: float
+    denominator: float
+    rate: float
+    lower: float
+    upper: float
+    method: str
+    alpha: float
+
+
+@dataclasses.dataclass(frozen=True)
+class RateComparison(Result):
+    """Two independent proportions compared (:func:`conflictstats.compare_rates`).
+
+    Attributes
+    ----------
+    numerator1, denominator1, numerator2, denominator2 : float
+        The counts of the two samples.
+    rate1, rate2 : float
+        The two proportions.
+    difference, difference_lower, difference_upper : float
+        ``rate1 - rate2`` and its interval (``method``).
+    ratio, ratio_lower, ratio_upper : float
+        ``rate1 / rate2`` and its interval (``ratio_method``).
+    statistic, p_value : float
+        Score (pooled z) test of equal proportions, two-sided.
+    method, ratio_method : str
+        Interval methods for the difference and the ratio.
+    alpha : float
+        Significance level.
+    """
+
+    numerator1: float
+    denominator1: float
+    numerator2: float
+    denominator2: float
+    rate1: float
+    rate2: float
+    difference: float
+    difference_lower: float
+    difference_upper: float
+    ratio: float
+    ratio_lower: float
+    ratio_upper: float
+    statistic: float
+    p_value: float
+    method: str
+    ratio_method: str
+    alpha: float
+
+
+@dataclasses.dataclass(frozen=True)
+class PaceResult(Result):
+    """Amount per day over a span (:func:`conflictstats.pace`).
+
+    Attributes
+    ----------
+    kind : str
+        "flow" or "level".
+    start, end : Timestamp
+        The span (flow) or the first and last reports used (level).
+    amount : float
+        Sum of the known days (flow) or change between the reports (level).
+    days : float
+        Calendar days of the span (flow) or days elapsed between reports (level).
+    days_covered : int
+        Known days (flow) or reports used (level).
+    pace : float
+        Amount per day.
+    """
+
+    kind: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    amount: float
+    days: float
+    days_covered: int
+    pace: float
+
+
+@dataclasses.dataclass(frozen=True)
+class PaceRatio(Result):
+    """Ratio of two Poisson paces (:func:`conflictstats.pace_ratio`).
+
+    Attributes
+    ----------
+    count1, days1, count2, days2 : float
+        Events and days covered in the two spans.
+    pace1, pace2 : float
+        Events per day.
+    ratio : float
+        ``pace1 / pace2`` ("X times faster").
+    lower, upper : float
+        Confidence interval of the ratio.
+    p_value : float
+        Two-sided test of equal paces.
+    method : str
+        "exact" (conditional binomial) or "wald_log".
+    alpha : float
+        Significance level.
+    """
+
+    count1: float
+    days1: float
+    count2: float
+    days2: float
+    pace1: float
+    pace2: float
+    ratio: float
+    lower: float
+    upper: float
+    p_value: float
+    method: str
+    alpha: float

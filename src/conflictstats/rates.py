@@ -1,0 +1,1216 @@
+"""Rates with their uncertainty: pooled ratios, outcome shares, comparisons, pace.
+
+"Of 188 drones used overnight, Ukraine shot down 76" is a proportion, 76/188 =
+40.4 %, and one night's attack is a small sample: the interval matters.  This
+module gives
+
+- :func:`rate` -- a binomial proportion with a confidence interval, for two
+  numbers or for two daily series, optionally pooled over a rolling window
+  (sum of numerators over sum of denominators, never a mean of daily ratios);
+- :func:`outcome_shares` -- a whole split into parts (shot down, lost track,
+  other) with *simultaneous* intervals for all the shares;
+- :func:`compare_rates` and :func:`compare_periods` -- the difference and the
+  ratio of two rates with intervals and a p-value;
+- :func:`pace`, :func:`period_change` and :func:`pace_ratio` -- per-day pace
+  over unequal spans, week-over-week and month-over-month change, and
+  "X times faster than" with an exact interval for counts.
+
+All interval formulas are vectorised with numpy and ``scipy.special``/
+``scipy.stats`` quantile functions; they equal statsmodels'
+``proportion_confint``, ``multinomial_proportions_confint`` and
+``confint_proportions_2indep`` (the tests check this).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validate import as_frame, as_series, as_timestamp, check_alpha, check_choice, check_window
+from .results import PaceRatio, PaceResult, RateComparison, RateResult
+
+__all__ = [
+    "RATE_METHODS",
+    "compare_periods",
+    "compare_rates",
+    "outcome_shares",
+    "pace",
+    "pace_ratio",
+    "period_change",
+    "rate",
+]
+
+#: Interval methods of :func:`rate` (``"beta"`` is accepted for ``"clopper_pearson"``).
+RATE_METHODS = ("wilson", "jeffreys", "clopper_pearson", "agresti_coull", "wald")
+_RATE_ALIASES = {"beta": "clopper_pearson", "exact": "clopper_pearson", "normal": "wald"}
+
+_SHARE_METHODS = ("goodman", "sison_glaz")
+_DIFF_METHODS = ("newcombe", "wald", "agresti_caffo")
+_RATIO_METHODS = ("koopman", "log", "log_adjusted")
+_PACE_RATIO_METHODS = ("exact", "wald_log")
+
+# Tolerance for "numerator exceeds denominator" so that values spread over days
+# by floating-point division (e.g. 76/3 and 76/3) are not flagged.
+_REL_TOL = 1e-9
+
+
+# ---------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------
+
+
+def _is_scalar_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _scalar(value: Any, *, name: str) -> float:
+    """A finite, non-negative real number (a count), else raise with the value."""
+    if not _is_scalar_number(value):
+        raise TypeError(f"{name} must be a number; got {value!r}")
+    v = float(value)
+    if math.isnan(v):
+        return v
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    if v < 0:
+        raise ValueError(f"{name} must not be negative; got {value!r}")
+    return v
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def _fmt_date(ts: Any) -> str:
+    if isinstance(ts, pd.Timestamp) and ts == ts.normalize():
+        return str(ts.date())
+    return str(ts)
+
+
+def _rate_method(method: str) -> str:
+    m = _RATE_ALIASES.get(method, method) if isinstance(method, str) else method
+    if m not in RATE_METHODS:
+        check_choice("method", method, (*RATE_METHODS, "beta"))
+    return m
+
+
+def _binom_interval(
+    x: np.ndarray, n: np.ndarray, alpha: float, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided interval for x successes out of n, elementwise; NaN where n is 0 or NaN.
+
+    The formulas are those of Brown, Cai & DasGupta (2001), written so that they
+    agree with statsmodels' ``proportion_confint``: Wald, Wilson and
+    Agresti-Coull are clipped to [0, 1]; Clopper-Pearson is 0 at x = 0 and 1 at
+    x = n; Jeffreys is the plain equal-tailed Beta(x + 1/2, n - x + 1/2) interval.
+    """
+    from scipy import special
+
+    x = np.asarray(x, dtype=float)
+    n = np.asarray(n, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    xs = np.where(ok, x, 0.0)
+    ns = np.where(ok, n, 1.0)
+    a2 = alpha / 2.0
+    p = xs / ns
+    if method in ("wald", "wilson", "agresti_coull"):
+        z = float(special.ndtri(1.0 - a2))
+        z2 = z * z
+        if method == "wald":
+            half = z * np.sqrt(p * (1.0 - p) / ns)
+            lo, hi = p - half, p + half
+        elif method == "wilson":
+            # Wilson (1927): centre (x + z^2/2)/(n + z^2), half-width
+            # z sqrt(n p (1-p) + z^2/4)/(n + z^2)
+            scale = 1.0 + z2 / ns
+            centre = (p + z2 / (2.0 * ns)) / scale
+            half = z * np.sqrt(p * (1.0 - p) / ns + z2 / (4.0 * ns * ns)) / scale
+            lo, hi = centre - half, centre + half
+        else:
+            # Agresti-Coull: Wald interval around (x + z^2/2) / (n + z^2)
+            nt = ns + z2
+            pt = (xs + z2 / 2.0) / nt
+            half = z * np.sqrt(pt * (1.0 - pt) / nt)
+            lo, hi = pt - half, pt + half
+        lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+    elif method == "clopper_pearson":
+        # Beta quantiles; at x = 0 (x = n) the Beta shape is 0 and the bound is 0 (1).
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lo = special.betaincinv(np.where(xs > 0, xs, 1.0), ns - xs + 1.0, a2)
+            hi = special.betaincinv(xs + 1.0, np.where(xs < ns, ns - xs, 1.0), 1.0 - a2)
+        lo = np.where(xs > 0, lo, 0.0)
+        hi = np.where(xs < ns, hi, 1.0)
+    elif method == "jeffreys":
+        lo = special.betaincinv(xs + 0.5, ns - xs + 0.5, a2)
+        hi = special.betaincinv(xs + 0.5, ns - xs + 0.5, 1.0 - a2)
+    else:  # pragma: no cover - guarded by _rate_method
+        raise ValueError(f"unknown method {method!r}")
+    lo = np.where(ok, lo, np.nan)
+    hi = np.where(ok, hi, np.nan)
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------
+# rate
+# ---------------------------------------------------------------------------
+
+
+def rate(
+    numerator: Any,
+    denominator: Any,
+    *,
+    window: int | str | pd.Timedelta | None = None,
+    min_periods: int = 1,
+    method: str = "wilson",
+    alpha: float = 0.05,
+) -> RateResult | pd.DataFrame:
+    """Proportion ``numerator / denominator`` with a confidence interval.
+
+    Parameters
+    ----------
+    numerator, denominator : number, Series or DataFrame
+        Counts of "successes" (e.g. drones shot down) and of trials (drones
+        launched).  Two numbers give a :class:`~conflictstats.results.RateResult`.
+        Two Series (or two wide DataFrames with the same columns) with a
+        sorted, unique DatetimeIndex give a DataFrame; their indexes are
+        aligned on their union, a date missing from one side being missing
+        (NaN), never zero.  Non-integer counts are allowed (as in statsmodels,
+        and as produced when a flow is spread over several days); the formulas
+        are then used as written with real-valued ``x`` and ``n``.
+    window : int, str or Timedelta, optional
+        Pool over a trailing calendar window ending on each date: an int is a
+        number of days (``7`` is the same as ``"7D"``).  Without a window every
+        date gets its own rate.
+    min_periods : int, default 1
+        With a window, the least number of days in the window on which *both*
+        counts are known; dates with fewer get NaN.
+    method : {"wilson", "jeffreys", "clopper_pearson", "agresti_coull", "wald"}
+        Interval method (``"beta"`` is an alias of ``"clopper_pearson"``).
+        Wilson is the default, following Brown, Cai & DasGupta (2001); Wald is
+        there only for comparison (it is too narrow at small counts and
+        degenerate at 0 % and 100 %).
+    alpha : float, default 0.05
+        Two-sided level: the interval has nominal coverage ``1 - alpha``.
+
+    Returns
+    -------
+    RateResult or DataFrame
+        For numbers: a frozen result with ``numerator``, ``denominator``,
+        ``rate``, ``lower``, ``upper``, ``method``, ``alpha``.
+        For Series: a DataFrame on the union of the two indexes with columns
+
+        - ``numerator``, ``denominator``: the (pooled) counts,
+        - ``rate``: ``numerator / denominator``,
+        - ``lower``, ``upper``: the interval,
+        - ``days``: how many days were pooled (0 or 1 without a window).
+
+        For two wide DataFrames: the same fields under MultiIndex columns
+        ``(series, field)``, one block per input column.
+
+    Raises
+    ------
+    ValueError
+        If a count is negative or infinite, or a numerator exceeds its
+        denominator (the message names the date and both values).
+
+    Notes
+    -----
+    Pooling.  Over a window :math:`W_t` ending on date :math:`t` the rate is
+
+    .. math:: \\hat p_t = \\frac{\\sum_{d \\in W_t} x_d}{\\sum_{d \\in W_t} n_d},
+
+    the sums running over the days of the window on which both :math:`x_d` and
+    :math:`n_d` are known.  A day with only one of them known is left out of
+    both sums, never counted as zero; the interval is computed from the pooled
+    counts, so it is wider when fewer days are known.  The value on date
+    :math:`t` describes the window ending on :math:`t`, so it is given even if
+    :math:`t` itself is missing, as long as ``min_periods`` days are known.
+
+    Zero denominator.  A date (or window) whose denominator is 0 has no rate:
+    ``rate``, ``lower`` and ``upper`` are NaN (the counts are kept).  In a
+    pooled window such days add nothing to either sum.
+
+    Intervals (:math:`z = \\Phi^{-1}(1 - \\alpha/2)`, :math:`\\hat p = x/n`):
+
+    - Wilson: :math:`\\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n +
+      z^2/4n^2}}{1 + z^2/n}`;
+    - Jeffreys: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of
+      Beta(x + 1/2, n - x + 1/2);
+    - Clopper-Pearson: quantiles of Beta(x, n - x + 1) and Beta(x + 1, n - x),
+      0 at x = 0 and 1 at x = n;
+    - Agresti-Coull: the Wald interval around :math:`(x + z^2/2)/(n + z^2)`
+      with :math:`n + z^2` trials;
+    - Wald: :math:`\\hat p \\pm z\\sqrt{\\hat p(1-\\hat p)/n}`.
+
+    Wald, Wilson and Agresti-Coull are clipped to [0, 1], as in statsmodels.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
+       statistical inference. JASA 22, 209-212.
+    .. [2] Brown, L. D., Cai, T. T., DasGupta, A. (2001). Interval estimation for
+       a binomial proportion. Statistical Science 16(2), 101-133.
+
+    Examples
+    --------
+    One night: 76 of 188 drones shot down.
+
+    >>> import conflictstats as cs
+    >>> r = cs.rate(76, 188)
+    >>> round(r.rate, 3), round(r.lower, 3), round(r.upper, 3)
+    (0.404, 0.337, 0.476)
+
+    Daily series pooled over a week (the rate is sum over sum):
+
+    >>> import pandas as pd
+    >>> idx = pd.date_range("2024-11-21", periods=7, name="date")
+    >>> launched = pd.Series([50, 60, None, 70, 80, 90, 188], index=idx)
+    >>> shot = pd.Series([40, 45, 10, 50, 70, 80, 76], index=idx)
+    >>> weekly = cs.rate(shot, launched, window="7D")
+    >>> weekly.loc["2024-11-27", ["numerator", "denominator", "days"]].tolist()
+    [361.0, 538.0, 6.0]
+    >>> round(float(weekly.loc["2024-11-27", "rate"]), 3)
+    0.671
+    """
+    alpha = check_alpha(alpha)
+    m = _rate_method(method)
+    if _is_scalar_number(numerator) and _is_scalar_number(denominator):
+        if window is not None:
+            raise TypeError("window= needs Series input; got two numbers")
+        x = _scalar(numerator, name="numerator")
+        n = _scalar(denominator, name="denominator")
+        if x > n * (1 + _REL_TOL) + _REL_TOL:
+            raise ValueError(f"numerator ({_fmt(x)}) exceeds denominator ({_fmt(n)})")
+        x = min(x, n)
+        lo, hi = _binom_interval(np.array(x), np.array(n), alpha, m)
+        return RateResult(
+            numerator=x, denominator=n, rate=x / n if n > 0 else math.nan,
+            lower=float(lo), upper=float(hi), method=m, alpha=alpha,
+        )
+    if not isinstance(numerator, (pd.Series, pd.DataFrame)) or not isinstance(
+        denominator, (pd.Series, pd.DataFrame)
+    ):
+        raise TypeError(
+            "numerator and denominator must be two numbers or two pandas objects; got "
+            f"{type(numerator).__name__} and {type(denominator).__name__}"
+        )
+    num, den, was_series = _aligned_pair(numerator, denominator)
+    _check_counts(num, den)
+    span = None if window is None else _window_span(window)
+    if not isinstance(min_periods, (int, np.integer)) or isinstance(min_periods, bool) or (
+        min_periods < 1
+    ):
+        raise ValueError(f"min_periods must be a positive integer; got {min_periods!r}")
+    px, pn, days = _pooled(num, den, span, int(min_periods))
+    xv, nv = px.to_numpy(), pn.to_numpy()
+    lo, hi = _binom_interval(xv, nv, alpha, m)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
+    fields = {
+        "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
+        "days": days.to_numpy(),
+    }
+    if was_series:
+        return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=num.index)
+    blocks = {
+        col: pd.DataFrame({k: v[:, j] for k, v in fields.items()}, index=num.index)
+        for j, col in enumerate(num.columns)
+    }
+    return pd.concat(blocks, axis=1, names=["series", "field"])
+
+
+def _aligned_pair(
+    numerator: pd.Series | pd.DataFrame, denominator: pd.Series | pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    num, num_s = as_frame(numerator, name="numerator")
+    den, den_s = as_frame(denominator, name="denominator")
+    if num_s != den_s:
+        raise TypeError(
+            "numerator and denominator must both be Series or both be DataFrames; got "
+            f"{type(numerator).__name__} and {type(denominator).__name__}"
+        )
+    if num_s:
+        den.columns = num.columns
+    else:
+        if set(num.columns) != set(den.columns) or num.shape[1] != den.shape[1]:
+            raise ValueError(
+                "numerator and denominator DataFrames must have the same columns; got "
+                f"{list(num.columns)} and {list(den.columns)}"
+            )
+        den = den[list(num.columns)]
+    if not num.index.equals(den.index):
+        union = num.index.union(den.index)
+        num, den = num.reindex(union), den.reindex(union)
+    return num, den, num_s
+
+
+def _check_counts(num: pd.DataFrame, den: pd.DataFrame) -> None:
+    for frame, label in ((num, "numerator"), (den, "denominator")):
+        v = frame.to_numpy()
+        bad = np.isinf(v) | (v < 0)
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            col = "" if frame.shape[1] == 1 else f" in column {frame.columns[j]!r}"
+            raise ValueError(
+                f"{label} must be a finite non-negative count; got {_fmt(v[i, j])} on "
+                f"{_fmt_date(frame.index[i])}{col}"
+            )
+    xv, nv = num.to_numpy(), den.to_numpy()
+    with np.errstate(invalid="ignore"):
+        over = xv > nv * (1 + _REL_TOL) + _REL_TOL
+    if over.any():
+        i, j = np.argwhere(over)[0]
+        col = "" if num.shape[1] == 1 else f" in column {num.columns[j]!r}"
+        raise ValueError(
+            f"numerator ({_fmt(xv[i, j])}) exceeds denominator ({_fmt(nv[i, j])}) on "
+            f"{_fmt_date(num.index[i])}{col}"
+        )
+
+
+def _window_span(window: Any) -> pd.Timedelta:
+    w = check_window(window)
+    if isinstance(w, int):
+        return pd.Timedelta(days=w)
+    return w
+
+
+def _pooled(
+    num: pd.DataFrame, den: pd.DataFrame, span: pd.Timedelta | None, min_periods: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Sums over the days where both are known (no window: the day itself)."""
+    known = num.notna() & den.notna()
+    # numerator clipped to the denominator (within the tolerance checked above)
+    x = num.where(known).clip(upper=den)
+    n = den.where(known)
+    k = known.astype("float64")
+    if span is None:
+        return x, n, k
+    days = k.rolling(span).sum()
+    enough = days >= min_periods
+    xs = x.rolling(span, min_periods=1).sum().where(enough)
+    ns = n.rolling(span, min_periods=1).sum().where(enough)
+    return xs, ns, days
+
+
+# ---------------------------------------------------------------------------
+# outcome shares (multinomial, simultaneous)
+# ---------------------------------------------------------------------------
+
+
+def outcome_shares(
+    total: Any,
+    parts: Mapping[str, Any],
+    *,
+    remainder: str | None = "other",
+    method: str = "goodman",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Shares of a whole split into outcomes, with simultaneous intervals.
+
+    Parameters
+    ----------
+    total : number
+        The whole, e.g. drones launched.
+    parts : mapping of str to number
+        Counts of the named outcomes, e.g. ``{"shot_down": 76, "lost_track": 96}``.
+    remainder : str or None, default "other"
+        Name of the outcome ``total - sum(parts)``, always included (also when it
+        is 0, so the set of outcomes does not depend on the data).  ``None``
+        means the parts must add up to the total exactly.
+    method : {"goodman", "sison_glaz"}
+        Goodman (1965): Bonferroni-adjusted score intervals, valid when every
+        count is at least about 5.  Sison & Glaz (1995): intervals of equal
+        width built on an Edgeworth approximation of the multinomial; their
+        paper assumes 7 or more outcomes, so with 3 it is an approximation.
+    alpha : float, default 0.05
+        The intervals hold *together* with probability about ``1 - alpha``.
+
+    Returns
+    -------
+    DataFrame
+        One row per outcome (parts in the order given, then the remainder) with
+        columns ``outcome``, ``count``, ``share``, ``lower``, ``upper``.
+
+    Raises
+    ------
+    ValueError
+        If a count is negative, the parts exceed the total, or (with
+        ``remainder=None``) they fall short of it.
+
+    Notes
+    -----
+    Goodman: with :math:`k` outcomes, :math:`A` the :math:`1 - \\alpha/k`
+    quantile of :math:`\\chi^2_1` and :math:`N` the total, each share's bounds
+    are
+
+    .. math:: \\frac{A + 2x_i \\pm \\sqrt{A^2 + 4 A x_i (N - x_i)/N}}{2(N + A)}.
+
+    Sison-Glaz: find the integer :math:`c` with
+    :math:`\\nu(c) \\le 1 - \\alpha < \\nu(c + 1)`, where :math:`\\nu(c)` is the
+    approximate probability that every count lies within :math:`c` of its
+    observed value (Sison & Glaz's eq. 1 with truncated-Poisson moments), then
+    :math:`[\\hat p_i - c/N,\\; \\hat p_i + (c + 2\\gamma)/N]` clipped to [0, 1],
+    :math:`\\gamma = (1 - \\alpha - \\nu(c)) / (\\nu(c+1) - \\nu(c))`.
+    Both equal statsmodels' ``multinomial_proportions_confint``.
+
+    References
+    ----------
+    .. [1] Goodman, L. A. (1965). On simultaneous confidence intervals for
+       multinomial proportions. Technometrics 7(2), 247-254.
+    .. [2] Sison, C. P., Glaz, J. (1995). Simultaneous confidence intervals and
+       sample size determination for multinomial proportions. JASA 90(429),
+       366-369.
+
+    Examples
+    --------
+    >>> import conflictstats as cs
+    >>> t = cs.outcome_shares(188, {"shot_down": 76, "lost_track": 96})
+    >>> t[["outcome", "count"]].to_dict("list")
+    {'outcome': ['shot_down', 'lost_track', 'other'], 'count': [76.0, 96.0, 16.0]}
+    >>> t["share"].round(3).tolist()
+    [0.404, 0.511, 0.085]
+    >>> t["lower"].round(3).tolist(), t["upper"].round(3).tolist()
+    ([0.323, 0.424, 0.048], [0.492, 0.596, 0.147])
+    """
+    alpha = check_alpha(alpha)
+    check_choice("method", method, _SHARE_METHODS)
+    if not isinstance(parts, Mapping) or len(parts) == 0:
+        raise TypeError(
+            f"parts must be a non-empty mapping of outcome name to count; got {parts!r}"
+        )
+    n = _scalar(total, name="total")
+    if math.isnan(n):
+        raise ValueError("total must be a number; got nan")
+    names = [str(k) for k in parts]
+    counts = []
+    for k, v in parts.items():
+        c = _scalar(v, name=f"parts[{k!r}]")
+        if math.isnan(c):
+            raise ValueError(f"parts[{k!r}] must be a number; got nan")
+        counts.append(c)
+    s = float(np.sum(counts))
+    listed = " + ".join(f"{k} ({_fmt(c)})" for k, c in zip(names, counts, strict=True))
+    if s > n * (1 + _REL_TOL) + _REL_TOL:
+        raise ValueError(f"parts exceed the total: {listed} = {_fmt(s)} > total ({_fmt(n)})")
+    if remainder is not None:
+        if remainder in names:
+            raise ValueError(f"remainder name {remainder!r} is already a part; choose another")
+        names.append(remainder)
+        counts.append(max(n - s, 0.0))
+    elif not math.isclose(s, n, rel_tol=_REL_TOL, abs_tol=_REL_TOL):
+        raise ValueError(
+            f"parts fall short of the total: {listed} = {_fmt(s)} < total ({_fmt(n)}); "
+            "name the rest with remainder="
+        )
+    x = np.asarray(counts, dtype=float)
+    if n <= 0:
+        lo = hi = share = np.full(len(x), np.nan)
+    else:
+        share = x / n
+        if method == "goodman":
+            lo, hi = _goodman(x, alpha)
+        else:
+            lo, hi = _sison_glaz(x, alpha)
+    return pd.DataFrame(
+        {"outcome": names, "count": x, "share": share, "lower": lo, "upper": hi}
+    )
+
+
+def _goodman(x: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    from scipy import stats
+
+    k = len(x)
+    n = x.sum()
+    a = float(stats.chi2.isf(alpha / k, 1))
+    root = np.sqrt(a * a + 4.0 * a * x * (n - x) / n)
+    den = 2.0 * (n + a)
+    return (a + 2.0 * x - root) / den, (a + 2.0 * x + root) / den
+
+
+def _sison_glaz(x: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sison-Glaz simultaneous intervals, the coverage evaluated for many c at once."""
+    from scipy import stats
+
+    n = float(x.sum())
+    target = 1.0 - alpha
+
+    def prob(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        # P(lo <= Z <= hi), Z ~ Poisson(x), broadcast over rows of c values
+        return stats.poisson.cdf(hi, x) - stats.poisson.cdf(lo - 1, x)
+
+    def coverage(c: np.ndarray) -> np.ndarray:
+        # nu(c) for a vector of c (rows) -- Sison & Glaz (1995), eq. (1)-(7)
+        cc = c[:, None]
+        b = np.maximum(x - cc, 0.0)
+        a = np.minimum(x + cc, n)
+        pba = prob(b, a)
+        moments = []
+        for r in (1, 2, 3, 4):
+            moments.append(x**r * (1.0 - (prob(a - r + 1, a) - prob(b - r, b - 1)) / pba))
+        f1, f2, f3, f4 = moments
+        mu = f1
+        var = f2 + mu - mu**2
+        m3 = f3 + f2 * (3 - 3 * mu) + mu - 3 * mu**2 + 2 * mu**3
+        m4 = (f4 + f3 * (6 - 4 * mu) + f2 * (7 - 12 * mu + 6 * mu**2)
+              + mu - 4 * mu**2 + 6 * mu**3 - 3 * mu**4)
+        sv = var.sum(axis=1)
+        g1 = m3.sum(axis=1) / sv**1.5
+        g2 = (m4.sum(axis=1) - 3 * (var**2).sum(axis=1)) / sv**2
+        t = (n - mu.sum(axis=1)) / np.sqrt(sv)
+        h3 = t**3 - 3 * t
+        h4 = t**4 - 6 * t**2 + 3
+        h6 = t**6 - 15 * t**4 + 45 * t**2 - 15
+        dens = np.exp(-(t**2) / 2) / np.sqrt(2 * np.pi)
+        edge = dens * (1 + g1 * h3 / 6 + g2 * h4 / 24 + g1**2 * h6 / 72) / np.sqrt(sv)
+        with np.errstate(divide="ignore"):
+            logp = np.log(pba).sum(axis=1)
+            return np.exp(logp + np.log(edge) - stats.poisson.logpmf(n, n))
+
+    # nu(0) is taken as 0 and nu(c) as 1 once c + 1 >= n (the box then holds
+    # every outcome), as in the reference implementations.
+    c_found = None
+    start = 1
+    nu_prev = 0.0
+    chunk = 64
+    while c_found is None:
+        cs = np.arange(start, start + chunk, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nus = np.where(cs < n, coverage(cs), 1.0)
+        seq = np.concatenate([[nu_prev], nus])
+        hit = np.flatnonzero((seq[:-1] <= target) & (target < seq[1:]))
+        if hit.size:
+            i = int(hit[0])
+            c_found = start - 1 + i
+            nu_c, nu_c1 = seq[i], seq[i + 1]
+        elif start > n + 1:  # pragma: no cover - nu reaches 1 by c = n
+            raise RuntimeError("Sison-Glaz: no c solves nu(c) <= 1 - alpha < nu(c + 1)")
+        else:
+            nu_prev = float(seq[-1])
+            start += chunk
+    gamma = (target - nu_c) / (nu_c1 - nu_c)
+    p = x / n
+    lo = np.maximum(p - c_found / n, 0.0)
+    hi = np.minimum(p + (c_found + 2 * gamma) / n, 1.0)
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------
+# comparing two rates
+# ---------------------------------------------------------------------------
+
+
+def compare_rates(
+    numerator1: Any,
+    denominator1: Any,
+    numerator2: Any,
+    denominator2: Any,
+    *,
+    method: str = "newcombe",
+    ratio_method: str = "koopman",
+    alpha: float = 0.05,
+) -> RateComparison:
+    """Difference and ratio of two independent proportions, with intervals and a p-value.
+
+    Parameters
+    ----------
+    numerator1, denominator1 : number
+        Counts of the first period (e.g. shot down, launched this week).
+    numerator2, denominator2 : number
+        Counts of the second period (the comparison, e.g. last week).
+    method : {"newcombe", "wald", "agresti_caffo"}
+        Interval for the difference ``rate1 - rate2``: Newcombe's (1998)
+        hybrid score interval (method 10 of his paper, built from the two
+        Wilson intervals; the default), the Wald interval, or Agresti-Caffo
+        (Wald after adding one success and one failure to each sample).
+    ratio_method : {"koopman", "log", "log_adjusted"}
+        Interval for the ratio ``rate1 / rate2``: Koopman's (1984) score
+        interval (default), the log (Katz) interval, or the log interval after
+        adding 1/2 to each count and each denominator.
+    alpha : float, default 0.05
+        Two-sided level.
+
+    Returns
+    -------
+    RateComparison
+        Fields ``numerator1``, ``denominator1``, ``numerator2``,
+        ``denominator2``, ``rate1``, ``rate2``, ``difference``,
+        ``difference_lower``, ``difference_upper``, ``ratio``, ``ratio_lower``,
+        ``ratio_upper``, ``statistic`` and ``p_value`` (score test of equal
+        rates), ``method``, ``ratio_method``, ``alpha``.
+
+    Notes
+    -----
+    Newcombe: with :math:`(l_i, u_i)` the Wilson interval of :math:`\\hat p_i`,
+
+    .. math:: \\hat p_1 - \\hat p_2 - \\sqrt{(\\hat p_1 - l_1)^2 + (u_2 - \\hat p_2)^2},
+       \\quad \\hat p_1 - \\hat p_2 + \\sqrt{(u_1 - \\hat p_1)^2 + (\\hat p_2 - l_2)^2}.
+
+    Koopman: the set of :math:`\\phi` where the score statistic
+    :math:`(\\hat p_1 - \\phi\\hat p_2)/\\sqrt{\\tilde p_1(1-\\tilde p_1)/n_1 +
+    \\phi^2\\tilde p_2(1-\\tilde p_2)/n_2}` lies within :math:`\\pm z`, with
+    :math:`\\tilde p_1 = \\phi\\tilde p_2` the maximum-likelihood estimates
+    under the constraint (a root of a quadratic); the bounds are found by root
+    finding.  The lower bound is 0 when :math:`x_1 = 0`, the upper bound
+    infinite when :math:`x_2 = 0`.
+
+    The p-value is the score test of :math:`p_1 = p_2` (the pooled two-sample
+    z test, equal to Pearson's chi-square test without continuity correction):
+    :math:`z = (\\hat p_1 - \\hat p_2)/\\sqrt{\\bar p(1 - \\bar p)(1/n_1 + 1/n_2)}`.
+    These equal statsmodels' ``confint_proportions_2indep`` (methods
+    ``"newcomb"``, ``"wald"``, ``"agresti-caffo"``; ratio ``"score"`` with
+    ``correction=False``, ``"log"``, ``"log-adjusted"``) and
+    ``test_proportions_2indep(method="score", correction=False)``.
+
+    References
+    ----------
+    .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between
+       independent proportions: comparison of eleven methods. Statistics in
+       Medicine 17, 873-890.
+    .. [2] Wilson, E. B. (1927). Probable inference, the law of succession, and
+       statistical inference. JASA 22, 209-212.
+    .. [3] Koopman, P. A. R. (1984). Confidence intervals for the ratio of two
+       binomial proportions. Biometrics 40(2), 513-517.
+
+    Examples
+    --------
+    76 of 188 shot down tonight against 150 of 200 on an earlier night:
+
+    >>> import conflictstats as cs
+    >>> c = cs.compare_rates(76, 188, 150, 200)
+    >>> round(c.difference, 3), round(c.difference_lower, 3), round(c.difference_upper, 3)
+    (-0.346, -0.433, -0.25)
+    >>> round(c.ratio, 3), c.p_value < 0.001
+    (0.539, True)
+    """
+    alpha = check_alpha(alpha)
+    check_choice("method", method, _DIFF_METHODS)
+    check_choice("ratio_method", ratio_method, _RATIO_METHODS)
+    x1 = _scalar(numerator1, name="numerator1")
+    n1 = _scalar(denominator1, name="denominator1")
+    x2 = _scalar(numerator2, name="numerator2")
+    n2 = _scalar(denominator2, name="denominator2")
+    for x, n, k in ((x1, n1, 1), (x2, n2, 2)):
+        if math.isnan(x) or math.isnan(n):
+            raise ValueError(f"numerator{k} and denominator{k} must be numbers; got nan")
+        if n <= 0:
+            raise ValueError(f"denominator{k} must be positive; got {_fmt(n)}")
+        if x > n * (1 + _REL_TOL) + _REL_TOL:
+            raise ValueError(f"numerator{k} ({_fmt(x)}) exceeds denominator{k} ({_fmt(n)})")
+    x1, x2 = min(x1, n1), min(x2, n2)
+    dl, du = _diff_interval(x1, n1, x2, n2, alpha, method)
+    rl, ru = _ratio_interval(x1, n1, x2, n2, alpha, ratio_method)
+    stat, pval = _score_test_equal(x1, n1, x2, n2)
+    p1, p2 = x1 / n1, x2 / n2
+    return RateComparison(
+        numerator1=x1, denominator1=n1, numerator2=x2, denominator2=n2,
+        rate1=p1, rate2=p2, difference=p1 - p2, difference_lower=dl, difference_upper=du,
+        ratio=p1 / p2 if p2 > 0 else (math.inf if p1 > 0 else math.nan),
+        ratio_lower=rl, ratio_upper=ru, statistic=stat, p_value=pval,
+        method=method, ratio_method=ratio_method, alpha=alpha,
+    )
+
+
+def _diff_interval(
+    x1: float, n1: float, x2: float, n2: float, alpha: float, method: str
+) -> tuple[float, float]:
+    from scipy import special
+
+    z = float(special.ndtri(1 - alpha / 2))
+    if method == "newcombe":
+        lo, hi = _binom_interval(np.array([x1, x2]), np.array([n1, n2]), alpha, "wilson")
+        p1, p2 = x1 / n1, x2 / n2
+        d = p1 - p2
+        return (
+            float(d - np.hypot(p1 - lo[0], hi[1] - p2)),
+            float(d + np.hypot(hi[0] - p1, p2 - lo[1])),
+        )
+    add = 1.0 if method == "agresti_caffo" else 0.0
+    q1, q2 = (x1 + add) / (n1 + 2 * add), (x2 + add) / (n2 + 2 * add)
+    half = z * math.sqrt(q1 * (1 - q1) / (n1 + 2 * add) + q2 * (1 - q2) / (n2 + 2 * add))
+    return q1 - q2 - half, q1 - q2 + half
+
+
+def _ratio_interval(
+    x1: float, n1: float, x2: float, n2: float, alpha: float, method: str
+) -> tuple[float, float]:
+    from scipy import optimize, special
+
+    z = float(special.ndtri(1 - alpha / 2))
+    if method in ("log", "log_adjusted"):
+        h = 0.5 if method == "log_adjusted" else 0.0
+        a1, m1, a2, m2 = x1 + h, n1 + h, x2 + h, n2 + h
+        if a1 == 0 or a2 == 0:
+            return (0.0 if a1 == 0 else math.nan), (math.inf if a2 == 0 else math.nan)
+        centre = math.log((a1 / m1) / (a2 / m2))
+        se = math.sqrt(1 / a1 - 1 / m1 + 1 / a2 - 1 / m2)
+        return math.exp(centre - z * se), math.exp(centre + z * se)
+    # Koopman score interval
+    if x1 == 0 and x2 == 0:
+        return 0.0, math.inf
+    ntot = n1 + n2
+    p1, p2 = x1 / n1, x2 / n2
+
+    def score(log_phi: float) -> float:
+        phi = math.exp(log_phi)
+        a = phi * ntot
+        b = -(phi * (n1 + x2) + x1 + n2)
+        c = x1 + x2
+        disc = max(b * b - 4 * a * c, 0.0)
+        # the smaller root, in the stable form 2c / (-b + sqrt(disc))
+        t2 = 2 * c / (-b + math.sqrt(disc))
+        t1 = phi * t2
+        var = t1 * (1 - t1) / n1 + phi * phi * t2 * (1 - t2) / n2
+        diff = p1 - phi * p2
+        if var <= 0:
+            return math.copysign(math.inf, diff) if diff != 0 else 0.0
+        return diff / math.sqrt(var)
+
+    def bound(target: float, centre: float) -> float:
+        # score() decreases in phi; bracket the crossing by doubling outwards
+        step = 1.0
+        if score(centre) - target > 0:  # root is above centre
+            lo_, hi_ = centre, centre + step
+            while score(hi_) - target > 0:
+                lo_, hi_ = hi_, hi_ + step
+                step *= 2
+        else:
+            lo_, hi_ = centre - step, centre
+            while score(lo_) - target < 0:
+                lo_, hi_ = lo_ - step, lo_
+                step *= 2
+        return math.exp(optimize.brentq(lambda t: score(t) - target, lo_, hi_, xtol=1e-14))
+
+    if x1 > 0 and x2 > 0:
+        centre = math.log(p1 / p2)
+    elif x1 == 0:
+        centre = math.log((0.5 / n1) / p2)
+    else:
+        centre = math.log(p1 / (0.5 / n2))
+    lower = 0.0 if x1 == 0 else bound(z, centre)
+    upper = math.inf if x2 == 0 else bound(-z, centre)
+    return lower, upper
+
+
+def _score_test_equal(x1: float, n1: float, x2: float, n2: float) -> tuple[float, float]:
+    from scipy import special
+
+    pooled = (x1 + x2) / (n1 + n2)
+    var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if var <= 0:
+        return math.nan, math.nan
+    stat = (x1 / n1 - x2 / n2) / math.sqrt(var)
+    return stat, float(2 * special.ndtr(-abs(stat)))
+
+
+def compare_periods(
+    numerator: pd.Series,
+    denominator: pd.Series,
+    *,
+    first: tuple[Any, Any],
+    second: tuple[Any, Any],
+    method: str = "newcombe",
+    ratio_method: str = "koopman",
+    alpha: float = 0.05,
+) -> RateComparison:
+    """Compare the pooled rates of two date ranges of the same pair of series.
+
+    Parameters
+    ----------
+    numerator, denominator : Series
+        Daily counts (e.g. shot down, launched) with a DatetimeIndex.
+    first, second : (date, date)
+        Inclusive date ranges; ``first`` gives ``rate1``, ``second`` ``rate2``.
+    method, ratio_method, alpha
+        As in :func:`compare_rates`.
+
+    Returns
+    -------
+    RateComparison
+        As :func:`compare_rates`, on the counts pooled over each range (sums
+        over the days where both counts are known).
+
+    Notes
+    -----
+    Each period's rate is :math:`\\sum x_d / \\sum n_d` over its known days, as
+    in :func:`rate` with a window; the comparison treats the two pooled counts
+    as independent binomial samples.
+
+    References
+    ----------
+    .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between
+       independent proportions: comparison of eleven methods. Statistics in
+       Medicine 17, 873-890.
+
+    Examples
+    --------
+    >>> import pandas as pd, conflictstats as cs
+    >>> idx = pd.date_range("2024-11-18", periods=10, name="date")
+    >>> launched = pd.Series([50, 60, 40, 70, 80, 90, 30, 100, 110, 188], index=idx)
+    >>> shot = pd.Series([40, 45, 30, 50, 70, 80, 20, 60, 70, 76], index=idx)
+    >>> c = cs.compare_periods(shot, launched, first=("2024-11-25", "2024-11-27"),
+    ...                        second=("2024-11-18", "2024-11-24"))
+    >>> c.numerator1, c.denominator1, c.numerator2, c.denominator2
+    (206.0, 398.0, 335.0, 420.0)
+    """
+    s_num = as_series(numerator, name="numerator")
+    s_den = as_series(denominator, name="denominator")
+    num, den, _ = _aligned_pair(s_num, s_den)
+    _check_counts(num, den)
+    known = num.iloc[:, 0].notna() & den.iloc[:, 0].notna()
+    totals = []
+    for label, rng in (("first", first), ("second", second)):
+        if not isinstance(rng, tuple) or len(rng) != 2:
+            raise TypeError(f"{label} must be a (start, end) pair of dates; got {rng!r}")
+        a = as_timestamp(rng[0], name=f"{label}[0]")
+        b = as_timestamp(rng[1], name=f"{label}[1]")
+        if b < a:
+            raise ValueError(f"{label}: end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
+        sel = known & (num.index >= a) & (num.index <= b.normalize() + pd.Timedelta(days=1)
+                                           - pd.Timedelta(1, "ns"))
+        if not sel.any():
+            raise ValueError(
+                f"{label}: no day between {_fmt_date(a)} and {_fmt_date(b)} has both counts"
+            )
+        totals.append((float(num.iloc[:, 0][sel].sum()), float(den.iloc[:, 0][sel].sum())))
+    (x1, n1), (x2, n2) = totals
+    return compare_rates(x1, n1, x2, n2, method=method, ratio_method=ratio_method, alpha=alpha)
+
+
+# ---------------------------------------------------------------------------
+# pace and growth
+# ---------------------------------------------------------------------------
+
+
+def _kind_of(series: pd.Series, kind: str | None) -> str:
+    k = kind if kind is not None else series.attrs.get("kind")
+    if k is None:
+        raise ValueError(
+            "kind is unknown: pass kind='flow' (daily amounts, e.g. km² taken per day) "
+            "or kind='level' (a stock as of each date, e.g. total occupied area)"
+        )
+    if k == "cumulative":  # to_daily gives daily increments of a cumulative total
+        k = "flow"
+    return check_choice("kind", k, ("flow", "level"))
+
+
+def pace(
+    series: pd.Series,
+    *,
+    start: Any = None,
+    end: Any = None,
+    kind: str | None = None,
+) -> PaceResult:
+    """Amount per day over a span, counting only the days actually covered.
+
+    Parameters
+    ----------
+    series : Series
+        A daily flow (e.g. km² taken each day, drones launched each night) or
+        a level (e.g. total occupied area) reported at irregular dates, with a
+        sorted, unique DatetimeIndex.
+    start, end : date, optional
+        Inclusive span; default the first and last date of the series.
+    kind : {"flow", "level"}, optional
+        Default ``series.attrs["kind"]`` (set by ``to_daily``; ``"cumulative"``
+        counts as a flow, since ``to_daily`` differences it); required when the
+        series has no such attribute.
+
+    Returns
+    -------
+    PaceResult
+        Fields ``kind``, ``start``, ``end``, ``amount``, ``days``,
+        ``days_covered``, ``pace``.  For a flow, ``start``/``end`` are the span
+        asked for, ``days`` its calendar length, ``days_covered`` the days with
+        a known value and ``amount`` their sum.  For a level, ``start``/``end``
+        are the dates of the first and last report inside the span,
+        ``amount`` the change between them, ``days`` the days elapsed and
+        ``days_covered`` the number of reports used.
+
+    Notes
+    -----
+    Flow: :math:`\\text{pace} = \\sum_{d \\in K} v_d / |K|`, :math:`K` the known
+    days of the span (a missing day is not a zero day).
+    Level: :math:`\\text{pace} = (L_{t_1} - L_{t_0}) / (t_1 - t_0)` in days,
+    :math:`t_0, t_1` the first and last reports in the span, however unequal
+    the gaps between reports.
+
+    Examples
+    --------
+    Occupied area (a level) reported at irregular dates:
+
+    >>> import pandas as pd, conflictstats as cs
+    >>> area = pd.Series([1000.0, 1090.0, 1325.0],
+    ...                  index=pd.to_datetime(["2024-11-01", "2024-11-19", "2024-11-26"]))
+    >>> p = cs.pace(area, start="2024-11-19", kind="level")
+    >>> p.amount, p.days, round(p.pace, 1)
+    (235.0, 7.0, 33.6)
+    """
+    s = as_series(series, name="series")
+    k = _kind_of(series, kind)
+    if len(s) == 0:
+        raise ValueError("series is empty")
+    a = s.index[0] if start is None else as_timestamp(start, name="start")
+    b = s.index[-1] if end is None else as_timestamp(end, name="end")
+    if b < a:
+        raise ValueError(f"end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
+    index = pd.DatetimeIndex(s.index)
+    part = s[(index >= a) & (index <= b)].dropna()
+    if k == "flow":
+        if not (index == index.normalize()).all():
+            raise ValueError("series: a daily flow must be indexed by dates at midnight")
+        days = float((b.normalize() - a.normalize()).days + 1)
+        covered = len(part)
+        amount = float(part.sum()) if covered else math.nan
+        value = amount / covered if covered else math.nan
+        return PaceResult(kind=k, start=a, end=b, amount=amount, days=days,
+                          days_covered=covered, pace=value)
+    if len(part) < 2:
+        raise ValueError(
+            f"a level needs two reports between {_fmt_date(a)} and {_fmt_date(b)}; "
+            f"found {len(part)}"
+        )
+    t0, t1 = part.index[0], part.index[-1]
+    days = (t1 - t0) / pd.Timedelta(days=1)
+    amount = float(part.iloc[-1] - part.iloc[0])
+    return PaceResult(kind=k, start=t0, end=t1, amount=amount, days=float(days),
+                      days_covered=len(part), pace=amount / days)
+
+
+_FREQ_ALIASES = {
+    "week": "W-SUN", "W": "W-SUN", "month": "M", "M": "M", "ME": "M", "MS": "M",
+    "quarter": "Q-DEC", "Q": "Q-DEC", "QE": "Q-DEC", "QS": "Q-DEC",
+    "year": "Y-DEC", "Y": "Y-DEC", "YE": "Y-DEC", "YS": "Y-DEC",
+}
+_WEEK_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def _period_freq(freq: str) -> str:
+    if isinstance(freq, str):
+        if freq in _FREQ_ALIASES:
+            return _FREQ_ALIASES[freq]
+        if freq.startswith("W-") and freq[2:] in _WEEK_DAYS:
+            return freq
+    raise ValueError(
+        "freq must be 'week' / 'W' (Monday-Sunday), 'W-<DAY>' for a week ending on DAY "
+        f"(e.g. 'W-TUE'), 'month' / 'ME' / 'MS', 'quarter' or 'year'; got {freq!r}"
+    )
+
+
+def period_change(
+    series: pd.Series,
+    *,
+    freq: str = "W-SUN",
+    kind: str | None = None,
+) -> pd.DataFrame:
+    """Totals per calendar period and their change on the previous period.
+
+    Week-over-week (``freq="W-SUN"``, weeks Monday to Sunday; ``"W-TUE"`` for
+    weeks ending on Tuesday) and month-over-month (``freq="month"``) change of
+    a daily flow, or of a level reported at irregular dates.
+
+    Parameters
+    ----------
+    series : Series
+        Daily flow or level with a sorted, unique DatetimeIndex.
+    freq : str, default "W-SUN"
+        ``"week"``/``"W"``/``"W-<DAY>"``, ``"month"``/``"ME"``/``"MS"``,
+        ``"quarter"`` or ``"year"``.
+    kind : {"flow", "level"}, optional
+        As in :func:`pace`; default ``series.attrs["kind"]``.
+
+    Returns
+    -------
+    DataFrame
+        One row per period from the first to the last date of the series, with
+        columns
+
+        - ``start``, ``end``: first and last calendar day of the period,
+        - ``days``: calendar days in the period,
+        - ``days_covered``: days with a known value (flow) or reports (level),
+        - ``amount``: sum of the known days (flow), or change of the level from
+          the last report before the period to the last report in it (level),
+        - ``pace``: amount per covered day (flow), or per day elapsed between
+          those two reports (level),
+        - ``change``, ``pct_change``: ``amount`` minus, and in percent of, the
+          previous period's amount,
+        - ``pace_pct_change``: percent change of ``pace`` -- the fair one when
+          periods differ in length (months) or coverage,
+        - ``complete``: the period lies inside the series' date range and (for
+          a flow) every day of it is known.
+
+    Notes
+    -----
+    :math:`\\text{pct\\_change}_j = 100\\,(A_j / A_{j-1} - 1)`, NaN when
+    :math:`A_{j-1}` is 0 or missing.  A period with no known day has NaN
+    amount, so the changes next to it are NaN too: a gap is not a zero.
+
+    Examples
+    --------
+    >>> import pandas as pd, conflictstats as cs
+    >>> idx = pd.date_range("2024-11-11", periods=14, name="date")
+    >>> taken = pd.Series([20.0] * 7 + [30.0] * 6 + [None], index=idx)
+    >>> t = cs.period_change(taken, kind="flow")
+    >>> t[["amount", "days_covered", "pace", "change", "pace_pct_change"]].to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'amount': [140.0, 180.0], 'days_covered': [7, 6], 'pace': [20.0, 30.0],
+     'change': [nan, 40.0], 'pace_pct_change': [nan, 50.0]}
+    """
+    s = as_series(series, name="series")
+    k = _kind_of(series, kind)
+    pf = _period_freq(freq)
+    if len(s) == 0:
+        raise ValueError("series is empty")
+    index = pd.DatetimeIndex(s.index)
+    if not (index == index.normalize()).all() and k == "flow":
+        raise ValueError("series: a daily flow must be indexed by dates at midnight")
+    periods = index.to_period(pf)
+    full = pd.period_range(periods.min(), periods.max(), freq=pf)
+    starts = full.start_time.normalize()
+    ends = full.end_time.normalize()
+    days = np.asarray((ends - starts).days + 1, dtype="int64")
+    known = s.notna()
+    covered = known.groupby(periods).sum().reindex(full, fill_value=0).to_numpy().astype("int64")
+    if k == "flow":
+        amount = s.groupby(periods).sum(min_count=1).reindex(full).to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pace_ = np.where(covered > 0, amount / np.maximum(covered, 1), np.nan)
+        complete = covered == days
+    else:
+        rep = s[known]
+        rp = pd.DatetimeIndex(rep.index).to_period(pf)
+        last_val = rep.groupby(rp).last().reindex(full)
+        last_at = pd.Series(rep.index, index=rep.index).groupby(rp).last().reindex(full)
+        prev_val = last_val.ffill().shift(1)
+        prev_at = last_at.ffill().shift(1)
+        amount = (last_val - prev_val).to_numpy(dtype=float)
+        elapsed = (
+            pd.to_timedelta(last_at - prev_at).dt.total_seconds() / 86_400.0
+        ).to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pace_ = amount / elapsed
+        complete = np.ones(len(full), dtype=bool)
+    first_day, last_day = index[0].normalize(), index[-1].normalize()
+    complete = complete & np.asarray(starts >= first_day) & np.asarray(ends <= last_day)
+    prev_amount = np.concatenate([[np.nan], amount[:-1]])
+    prev_pace = np.concatenate([[np.nan], pace_[:-1]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(prev_amount != 0, 100.0 * (amount / prev_amount - 1.0), np.nan)
+        pace_pct = np.where(prev_pace != 0, 100.0 * (pace_ / prev_pace - 1.0), np.nan)
+    return pd.DataFrame({
+        "start": starts, "end": ends, "days": days, "days_covered": covered,
+        "amount": amount, "pace": pace_, "change": amount - prev_amount,
+        "pct_change": pct, "pace_pct_change": pace_pct, "complete": complete,
+    })
+
+
+def pace_ratio(
+    count1: Any,
+    days1: Any,
+    count2: Any,
+    days2: Any,
+    *,
+    method: str = "exact",
+    alpha: float = 0.05,
+) -> PaceRatio:
+    """How many times faster: the ratio of two Poisson paces with an interval.
+
+    Parameters
+    ----------
+    count1, days1 : number
+        Events (whole numbers, e.g. drones launched) and the days they cover
+        in the first span.
+    count2, days2 : number
+        The same for the span compared against.
+    method : {"exact", "wald_log"}
+        ``"exact"``: conditional on the total, :math:`x_1` is binomial, and the
+        Clopper-Pearson interval for its probability maps to the rate ratio
+        (Przyborowski & Wilenski, 1940); the p-value is the exact binomial test
+        of equal paces.  ``"wald_log"``: normal approximation on the log scale
+        with the score-free Wald p-value.
+    alpha : float, default 0.05
+        Two-sided level.
+
+    Returns
+    -------
+    PaceRatio
+        Fields ``count1``, ``days1``, ``count2``, ``days2``, ``pace1``,
+        ``pace2``, ``ratio``, ``lower``, ``upper``, ``p_value``, ``method``,
+        ``alpha``.
+
+    Notes
+    -----
+    With :math:`N = x_1 + x_2` and :math:`R = \\lambda_1/\\lambda_2`,
+    :math:`x_1 \\mid N \\sim \\text{Bin}(N, \\pi)` where
+    :math:`\\pi = R d_1 / (R d_1 + d_2)`.  A Clopper-Pearson interval
+    :math:`(\\pi_L, \\pi_U)` gives :math:`R \\in (\\frac{\\pi_L}{1-\\pi_L}
+    \\frac{d_2}{d_1}, \\frac{\\pi_U}{1-\\pi_U}\\frac{d_2}{d_1})`; the interval
+    holds its level whatever the counts.  The lower bound is 0 when
+    :math:`x_1 = 0`; the upper bound infinite when :math:`x_2 = 0`.
+    For amounts that are not counts (km², money) there is no Poisson model:
+    divide the two :func:`pace` values instead.
+
+    References
+    ----------
+    .. [1] Przyborowski, J., Wilenski, H. (1940). Homogeneity of results in
+       testing samples from Poisson series. Biometrika 31, 313-323.
+    .. [2] Gu, K., Ng, H. K. T., Tang, M. L., Schucany, W. R. (2008). Testing the
+       ratio of two Poisson rates. Biometrical Journal 50(2), 283-298.
+
+    Examples
+    --------
+    188 drones in one night against 600 over the previous 7 nights:
+
+    >>> import conflictstats as cs
+    >>> r = cs.pace_ratio(188, 1, 600, 7)
+    >>> round(r.ratio, 2), round(r.lower, 2), round(r.upper, 2)
+    (2.19, 1.85, 2.59)
+    """
+    alpha = check_alpha(alpha)
+    check_choice("method", method, _PACE_RATIO_METHODS)
+    x1 = _scalar(count1, name="count1")
+    x2 = _scalar(count2, name="count2")
+    d1 = _scalar(days1, name="days1")
+    d2 = _scalar(days2, name="days2")
+    for v, raw, nm in ((x1, count1, "count1"), (x2, count2, "count2")):
+        if math.isnan(v) or v != math.floor(v):
+            raise ValueError(
+                f"{nm} must be a whole number of events for a Poisson interval; got {raw!r} "
+                "(for amounts such as km², divide two pace() values instead)"
+            )
+    for v, raw, nm in ((d1, days1, "days1"), (d2, days2, "days2")):
+        if math.isnan(v) or v <= 0:
+            raise ValueError(f"{nm} must be a positive number of days; got {raw!r}")
+    from scipy import special, stats
+
+    p1, p2 = x1 / d1, x2 / d2
+    ratio = p1 / p2 if p2 > 0 else (math.inf if p1 > 0 else math.nan)
+    total = x1 + x2
+    if total == 0:
+        return PaceRatio(count1=x1, days1=d1, count2=x2, days2=d2, pace1=p1, pace2=p2,
+                         ratio=ratio, lower=0.0, upper=math.inf, p_value=1.0,
+                         method=method, alpha=alpha)
+    if method == "exact":
+        lo, hi = _binom_interval(np.array(x1), np.array(total), alpha, "clopper_pearson")
+        scale = d2 / d1
+        lower = float(lo) / (1 - float(lo)) * scale
+        upper = math.inf if float(hi) >= 1 else float(hi) / (1 - float(hi)) * scale
+        pval = float(stats.binomtest(int(x1), int(total), d1 / (d1 + d2)).pvalue)
+    else:
+        if x1 == 0 or x2 == 0:
+            lower = 0.0 if x1 == 0 else math.nan
+            upper = math.inf if x2 == 0 else math.nan
+            pval = math.nan
+        else:
+            z = float(special.ndtri(1 - alpha / 2))
+            se = math.sqrt(1 / x1 + 1 / x2)
+            lower, upper = ratio * math.exp(-z * se), ratio * math.exp(z * se)
+            pval = float(2 * special.ndtr(-abs(math.log(ratio)) / se))
+    return PaceRatio(count1=x1, days1=d1, count2=x2, days2=d2, pace1=p1, pace2=p2,
+                     ratio=ratio, lower=lower, upper=upper, p_value=min(pval, 1.0),
+                     method=method, alpha=alpha)
+
