@@ -1,0 +1,1180 @@
+"""Charts for reported figures: Axes-level helpers and the weekly chart.
+
+Every helper follows one pattern, ``fn(data, *, ax=None, ..., <part>_kws=None) ->
+Axes``: it draws on ``ax`` (the current Axes when none is given), returns the Axes
+it drew on, never calls ``show()`` and never changes global settings.  Statistics
+(rates, records, anomalies, change points) are computed before plotting and passed
+in; the helpers only draw them.  The one figure-level function,
+:func:`weekly_chart`, composes the helpers for one metric or a small panel.
+
+The house style is a context manager, :func:`style`, built on
+:func:`matplotlib.rc_context`: a colour-blind-safe palette (Okabe and Ito, 2008;
+:data:`PALETTE`), DejaVu Sans, light horizontal grid lines, no top or right spine.
+:func:`weekly_chart` draws inside it; nothing changes outside it.
+
+Matplotlib is imported inside the functions, so ``import conflictstats.plotting``
+stays fast.
+
+References
+----------
+Okabe, M. and Ito, K. (2008). *Color Universal Design (CUD): how to make figures
+and presentations that are friendly to colorblind people.* J*FLY.
+https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._validate import as_frame, as_series, as_timestamp, check_choice
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "PALETTE",
+    "add_source",
+    "mark_anomalies",
+    "mark_records",
+    "plot_rate",
+    "plot_series",
+    "plot_weekly_bars",
+    "shade_segments",
+    "style",
+    "war_day_axis",
+    "weekly_chart",
+]
+
+#: The Okabe-Ito colour-blind-safe palette, by name, in the order of the style's
+#: colour cycle.  ``bar`` and ``line`` are the roles used by the helpers.
+PALETTE: Mapping[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky_blue": "#56B4E9",
+    "reddish_purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "grey": "#7F7F7F",
+    "bar": "#56B4E9",
+    "line": "#0072B2",
+    "highlight": "#D55E00",
+}
+
+_CYCLE = ("blue", "orange", "green", "vermillion", "sky_blue", "reddish_purple", "black")
+
+_STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 10.0,
+    "axes.titlesize": 11.0,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9.5,
+    "axes.labelcolor": "#333333",
+    "axes.edgecolor": "#555555",
+    "axes.linewidth": 0.8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.7,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "xtick.color": "#444444",
+    "ytick.color": "#444444",
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "figure.titlesize": 13.0,
+    "figure.titleweight": "bold",
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "hatch.color": "#555555",
+    "hatch.linewidth": 0.8,
+}
+
+
+@contextlib.contextmanager
+def style(**overrides: Any) -> Iterator[None]:
+    """Draw in the conflictstats house style inside a ``with`` block.
+
+    Parameters
+    ----------
+    **overrides
+        rcParams to set on top of the house style (use underscores or dots:
+        ``style(font_size=12)`` or ``style(**{"font.size": 12})``).
+
+    Notes
+    -----
+    A thin wrapper over :func:`matplotlib.rc_context`: global settings are restored
+    when the block ends.  The colour cycle is the Okabe-Ito palette
+    (:data:`PALETTE`); fonts are DejaVu Sans, which ships with matplotlib, so charts
+    look the same on every machine.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from conflictstats.plotting import style
+    >>> before = plt.rcParams["font.family"]
+    >>> with style():
+    ...     fig, ax = plt.subplots()   # drawn in the house style
+    >>> plt.rcParams["font.family"] == before
+    True
+    >>> plt.close(fig)
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    rc = dict(_STYLE)
+    rc["axes.prop_cycle"] = cycler(color=[PALETTE[c] for c in _CYCLE])
+    for key, value in overrides.items():
+        rc[key if "." in key else key.replace("_", ".", 1)] = value
+    with mpl.rc_context(rc):  # type: ignore[arg-type]
+        yield
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.gca()
+
+
+def _kws(defaults: Mapping[str, Any], user: Mapping[str, Any] | None) -> dict[str, Any]:
+    out = dict(defaults)
+    if user:
+        out.update(user)
+    return out
+
+
+def _date_axis(ax: Axes) -> None:
+    """Readable dates at any span: automatic ticks, concise labels."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _x(index: pd.DatetimeIndex) -> np.ndarray:
+    """Dates as numpy datetime64 (matplotlib converts any unit)."""
+    return np.asarray(index.to_numpy())
+
+
+def _step_days(index: pd.DatetimeIndex) -> float:
+    if len(index) < 2:
+        return 1.0
+    d = np.diff(index.to_numpy()) / np.timedelta64(1, "D")
+    return float(np.median(d))
+
+
+def _dated(frame: pd.DataFrame, *, name: str, required: tuple[str, ...]) -> pd.DataFrame:
+    """A table with a ``date`` column or DatetimeIndex -> DatetimeIndex named date."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame; got {type(frame).__name__}")
+    out = frame
+    if "date" in out.columns:
+        out = out.set_index("date")
+    if not isinstance(out.index, pd.DatetimeIndex):
+        try:
+            out = out.set_axis(pd.DatetimeIndex(pd.to_datetime(out.index)), axis=0)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} needs a 'date' column or a DatetimeIndex; "
+                f"got index of type {type(frame.index).__name__}"
+            ) from exc
+    missing = [c for c in required if c not in out.columns]
+    if missing:
+        raise KeyError(
+            f"{name}: column {missing[0]!r} not found; columns are {list(frame.columns)}"
+        )
+    return out
+
+
+def _kind(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
+    attrs = series.attrs
+    if column is not None and isinstance(attrs.get("kinds"), Mapping):
+        return attrs["kinds"].get(column)
+    kind = attrs.get("kind")
+    return kind if isinstance(kind, str) else None
+
+
+def _unit(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
+    attrs = series.attrs
+    if column is not None and isinstance(attrs.get("units"), Mapping):
+        return attrs["units"].get(column)
+    unit = attrs.get("unit")
+    return unit if isinstance(unit, str) else None
+
+
+def _window_days(rolling: str | int | pd.Timedelta) -> int:
+    if isinstance(rolling, int | np.integer):
+        if rolling < 1:
+            raise ValueError(f"rolling must be a positive number of days; got {rolling}")
+        return int(rolling)
+    td = pd.Timedelta(rolling)
+    days = td / pd.Timedelta(days=1)
+    if days < 1 or days != int(days):
+        raise ValueError(f"rolling must be a whole number of days such as '7D'; got {rolling!r}")
+    return int(days)
+
+
+# --------------------------------------------------------------------------- series
+
+
+def plot_series(
+    series: pd.Series,
+    *,
+    rolling: str | int | None = "7D",
+    kind: str | None = None,
+    ax: Axes | None = None,
+    label: str | None = None,
+    bar_kws: Mapping[str, Any] | None = None,
+    line_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Daily (or weekly) values as bars with a trailing rolling-mean line.
+
+    Parameters
+    ----------
+    series : Series
+        Values on a sorted DatetimeIndex (usually daily from
+        :func:`conflictstats.to_daily`).  NaN (no report) is drawn as a gap, never
+        as a zero bar.
+    rolling : str, int or None, default "7D"
+        Window of the trailing mean line, in whole days; None for no line.
+    kind : {"flow", "level"}, optional
+        ``flow`` draws bars and the rolling mean; ``level`` draws the reported
+        levels as points joined by a line (no bars, no mean).  Default: the
+        series' ``attrs["kind"]``, else ``flow``.
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    label : str, optional
+        Legend label of the bars (default: the series name).
+    bar_kws, line_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.bar` and
+        :meth:`~matplotlib.axes.Axes.plot`.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on: one bar per non-missing value and, with ``rolling``,
+        one line.
+
+    Notes
+    -----
+    The line at day :math:`t` is the mean of the values reported in the
+    ``rolling`` days ending on :math:`t`, :math:`\\bar x_t = \\frac{1}{n_t}
+    \\sum_{s \\in (t-w, t],\\, x_s \\ne \\mathrm{NaN}} x_s`, shown only where at
+    least half the window (rounded up) was reported.  Missing days are left out of
+    the mean, not counted as zeros.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import plot_series
+    >>> s = pd.Series([5.0, 8, None, 7, 9, 12, 10, 11],
+    ...               index=pd.date_range("2024-11-01", periods=8), name="drones_launched")
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_series(s, rolling="3D")
+    >>> len(ax.patches), len(ax.lines)     # the missing day has no bar
+    (7, 1)
+    >>> plt.close(fig)
+    """
+    s = as_series(series, name="series")
+    ax = _axes(ax)
+    kind = check_choice("kind", kind or _kind(series) or "flow", ("flow", "level", "cumulative"))
+    x = pd.DatetimeIndex(s.index)
+    ok = s.notna().to_numpy()
+    name = label if label is not None else (str(s.name) if s.name is not None else None)
+    if kind == "level":
+        ax.plot(
+            _x(x[ok]),
+            s.to_numpy()[ok],
+            **_kws({"color": PALETTE["line"], "marker": "o", "markersize": 2.5,
+                    "linewidth": 1.4, "label": name}, line_kws),
+        )
+        _date_axis(ax)
+        return ax
+    width = 0.8 * _step_days(x)
+    ax.bar(
+        _x(x[ok]),
+        s.to_numpy()[ok],
+        **_kws({"width": width, "color": PALETTE["bar"], "linewidth": 0, "label": name},
+               bar_kws),
+    )
+    if rolling is not None:
+        days = _window_days(rolling)
+        # on a daily grid the line needs half the window reported; coarser data, one value
+        need = math.ceil(days / 2) if _step_days(x) <= 1 else 1
+        mean = s.rolling(f"{days}D", min_periods=need).mean()
+        ax.plot(
+            _x(x),
+            mean.to_numpy(),
+            **_kws({"color": PALETTE["line"], "linewidth": 2.0,
+                    "label": f"{days}-day average"}, line_kws),
+        )
+    _date_axis(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------- weekly
+
+
+def _weekly_totals(series: pd.Series, anchor: str) -> pd.DataFrame:
+    """Sum a daily series over calendar weeks (private fallback for period totals).
+
+    Weeks end on the anchor's day (``W-SUN``: Monday to Sunday) and are labelled by
+    their last day.  ``total`` is the sum of the reported days (NaN when none was
+    reported); ``complete`` is False for a week that runs past either end of the
+    series, so the last, unfinished week is never mistaken for a low one.
+    """
+    if not str(anchor).upper().startswith("W-"):
+        raise ValueError(f"week_anchor must be a weekly offset such as 'W-SUN'; got {anchor!r}")
+    s = series
+    r = s.resample(anchor, label="right", closed="right")
+    total = r.sum(min_count=1)
+    n_days = r.count()
+    end = pd.DatetimeIndex(total.index).normalize()
+    start = end - pd.Timedelta(days=6)
+    index = pd.DatetimeIndex(s.index)
+    first, last = index.min().normalize(), index.max().normalize()
+    complete = (start >= first) & (end <= last)
+    out = pd.DataFrame({
+        "total": total.to_numpy(),
+        "n_days": n_days.to_numpy(),
+        "start": start,
+        "end": end,
+        "complete": np.asarray(complete),
+    }, index=pd.DatetimeIndex(end, name="week"))
+    return out
+
+
+def _period_totals(series: pd.Series, anchor: str) -> pd.DataFrame:
+    """Weekly totals: :func:`conflictstats.trends.period_totals` when available."""
+    try:
+        from .trends import period_totals  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return _weekly_totals(series, anchor)
+    out = period_totals(series, freq=anchor)
+    if isinstance(out, pd.DataFrame) and {"total", "complete"} <= set(out.columns):
+        return out
+    return _weekly_totals(series, anchor)
+
+
+def plot_weekly_bars(
+    totals: pd.DataFrame | pd.Series,
+    *,
+    complete: Any = None,
+    ax: Axes | None = None,
+    label: str | None = None,
+    label_incomplete: bool = True,
+    bar_kws: Mapping[str, Any] | None = None,
+    incomplete_kws: Mapping[str, Any] | None = None,
+    text_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Weekly (or other period) totals as bars, incomplete periods hatched and labelled.
+
+    Parameters
+    ----------
+    totals : DataFrame or Series
+        Period totals indexed by the period's last day.  A DataFrame has a column
+        ``total`` and optionally ``complete`` (bool), ``start`` and ``end`` (the
+        period's first and last day) and ``n_days`` (days reported), as
+        :func:`conflictstats.trends.period_totals` returns.  A Series holds the
+        totals themselves.
+    complete : array of bool, optional
+        Which periods are complete (overrides a ``complete`` column; default: all).
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    label : str, optional
+        Legend label of the complete bars.
+    label_incomplete : bool, default True
+        Write the days reported out of the period's length ("5/7 days", from an
+        ``n_days`` column) or else "partial" above each incomplete bar.
+    bar_kws, incomplete_kws, text_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.bar` for complete and incomplete
+        periods, and to :meth:`~matplotlib.axes.Axes.annotate` for the labels.
+
+    Returns
+    -------
+    Axes
+        One bar per period with a total; incomplete ones hatched (``//``) and paler.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import plot_weekly_bars
+    >>> weeks = pd.Series([310.0, 402, 95],
+    ...                   index=pd.date_range("2024-11-17", periods=3, freq="W-SUN"))
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_weekly_bars(weeks, complete=[True, True, False])
+    >>> [p.get_hatch() == "//" for p in ax.patches]
+    [False, False, True]
+    >>> plt.close(fig)
+    """
+    if isinstance(totals, pd.Series):
+        frame = pd.DataFrame({"total": totals})
+    else:
+        frame = _dated(totals, name="totals", required=("total",))
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise TypeError(f"totals must have a DatetimeIndex; got {type(frame.index).__name__}")
+    index = pd.DatetimeIndex(frame.index)
+    if complete is not None:
+        done = np.asarray(complete, dtype=bool)
+        if done.shape != (len(frame),):
+            raise ValueError(
+                f"complete must have one entry per period ({len(frame)}); got shape {done.shape}"
+            )
+    elif "complete" in frame.columns:
+        done = frame["complete"].fillna(False).to_numpy(dtype=bool)
+    else:
+        done = np.ones(len(frame), dtype=bool)
+    ax = _axes(ax)
+    if "start" in frame.columns and "end" in frame.columns:
+        start = pd.DatetimeIndex(frame["start"]).normalize()
+        end = pd.DatetimeIndex(frame["end"]).normalize() + pd.Timedelta(days=1)
+    else:
+        step = pd.Timedelta(days=_step_days(index) if len(frame) > 1 else 7)
+        end = index.normalize() + pd.Timedelta(days=1)
+        start = end - step
+    centre = start + (end - start) / 2
+    width = 0.85 * ((end - start) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    values = frame["total"].to_numpy(dtype=float)
+    has = ~np.isnan(values)
+    ax.bar(
+        _x(centre[done & has]), values[done & has], width=width[done & has],
+        **_kws({"color": PALETTE["blue"], "linewidth": 0,
+                "label": label if label is not None else "weekly total"}, bar_kws),
+    )
+    part = ~done & has
+    if part.any():
+        ax.bar(
+            _x(centre[part]), values[part], width=width[part],
+            **_kws({"color": PALETTE["sky_blue"], "alpha": 0.55, "hatch": "//",
+                    "edgecolor": "#555555", "linewidth": 0.6, "label": "incomplete week"},
+                   incomplete_kws),
+        )
+        if label_incomplete:
+            n_days = frame["n_days"].to_numpy() if "n_days" in frame.columns else None
+            length = ((end - start) / pd.Timedelta(days=1)).to_numpy()
+            for i in np.flatnonzero(part):
+                text = "partial"
+                if n_days is not None and not pd.isna(n_days[i]):
+                    text = f"{int(n_days[i])}/{int(length[i])}\ndays"
+                ax.annotate(
+                    text, xy=(_x(centre[i : i + 1])[0], values[i]), xytext=(0, 2),
+                    textcoords="offset points",
+                    **_kws({"ha": "center", "va": "bottom", "linespacing": 1.0,
+                            "fontsize": 7, "color": "#333333"}, text_kws),
+                )
+            ax.margins(y=0.15)
+    _date_axis(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------- rate
+
+
+def plot_rate(
+    rate: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    scale: float = 1.0,
+    label: str | None = None,
+    line_kws: Mapping[str, Any] | None = None,
+    band_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """A rate as a line with its interval as a ribbon, y axis in percent.
+
+    Parameters
+    ----------
+    rate : DataFrame
+        Indexed by date (or with a ``date`` column), with columns ``rate``,
+        ``lower`` and ``upper``, as the rate functions of :mod:`conflictstats.rates`
+        return.  NaN leaves a gap in both line and ribbon.
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    scale : float, default 1.0
+        The value that means 100% (1.0 for proportions, 100 for percentages).
+    label : str, optional
+        Legend label of the line (default "rate").
+    line_kws, band_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.plot` and
+        :meth:`~matplotlib.axes.Axes.fill_between`.
+
+    Returns
+    -------
+    Axes
+        One line and one filled ribbon (a collection) for the interval.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import plot_rate
+    >>> r = pd.DataFrame({"rate": [0.4, 0.5, 0.45], "lower": [0.3, 0.42, 0.36],
+    ...                   "upper": [0.5, 0.58, 0.54]},
+    ...                  index=pd.date_range("2024-11-24", periods=3))
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_rate(r)
+    >>> len(ax.lines), len(ax.collections), ax.yaxis.get_major_formatter()(0.5)
+    (1, 1, '50%')
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    frame = _dated(rate, name="rate", required=("rate", "lower", "upper"))
+    frame = frame.sort_index()
+    ax = _axes(ax)
+    x = _x(pd.DatetimeIndex(frame.index))
+    ax.fill_between(
+        x, frame["lower"].to_numpy(dtype=float), frame["upper"].to_numpy(dtype=float),
+        **_kws({"color": PALETTE["orange"], "alpha": 0.3, "linewidth": 0,
+                "label": "interval"}, band_kws),
+    )
+    ax.plot(
+        x, frame["rate"].to_numpy(dtype=float),
+        **_kws({"color": PALETTE["vermillion"], "linewidth": 1.8,
+                "label": label if label is not None else "rate"}, line_kws),
+    )
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=scale, decimals=0))
+    _date_axis(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------- marks
+
+
+def _since_text(date: pd.Timestamp, previous: Any, direction: str) -> str:
+    word = "smallest" if direction == "low" else "largest"
+    if previous is None or pd.isna(previous):
+        return "record"
+    prev = pd.Timestamp(previous)
+    if (date - prev) < pd.Timedelta(days=62):
+        when = f"{prev.day} {prev.month_name()[:3]}"
+        if prev.year != date.year:
+            when += f" {prev.year}"
+    else:
+        when = f"{prev.month_name()} {prev.year}"
+    return f"{word} since {when}"
+
+
+def _place_labels(ax: Axes, x: pd.DatetimeIndex, y: np.ndarray, texts: list[str],
+                  text_kws: Mapping[str, Any] | None, color: str) -> None:
+    """Annotate points, staggering labels that would collide horizontally."""
+    import matplotlib.dates as mdates
+
+    if len(x) == 0:
+        return
+    xn = np.asarray(mdates.date2num(x.to_pydatetime()))
+    lo, hi = ax.get_xlim()
+    span = max(hi - lo, float(np.ptp(xn)) or 1.0)
+    level = np.zeros(len(xn), dtype=int)
+    order = np.argsort(xn)
+    placed: list[tuple[float, int]] = []
+    for i in order:
+        used = {lv for px, lv in placed if abs(xn[i] - px) < 0.12 * span}
+        lv = 0
+        while lv in used:
+            lv += 1
+        level[i] = lv
+        placed.append((xn[i], lv))
+    for i in range(len(xn)):
+        frac = (xn[i] - lo) / (hi - lo) if hi > lo else 0.5
+        ha = "right" if frac > 0.85 else ("left" if frac < 0.15 else "center")
+        ax.annotate(
+            texts[i], xy=(xn[i], y[i]), xytext=(0, 6 + 11 * level[i]),
+            textcoords="offset points",
+            **_kws({"ha": ha, "va": "bottom", "fontsize": 7.5, "color": color,
+                    "arrowprops": {"arrowstyle": "-", "color": color, "linewidth": 0.6,
+                                   "shrinkA": 0, "shrinkB": 2} if level[i] else None},
+                   text_kws),
+        )
+    ax.margins(y=0.12 + 0.05 * int(level.max()))
+
+
+def mark_records(
+    records: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    labels: bool = True,
+    scatter_kws: Mapping[str, Any] | None = None,
+    text_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Mark records as points labelled "record" or "largest since March 2024".
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per record, dated by a ``date`` column or the index, with columns
+        ``value`` and ``previous_date`` (the last date with a value at least as
+        extreme; NaT for a record over all the data).  Optional columns:
+        ``label`` (used verbatim) and ``direction`` (``"high"`` or ``"low"``).
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    labels : bool, default True
+        Write the labels; False draws the points only.
+    scatter_kws, text_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.scatter` and
+        :meth:`~matplotlib.axes.Axes.annotate`.
+
+    Returns
+    -------
+    Axes
+        One scatter collection and, with ``labels``, one annotation per record.
+
+    Notes
+    -----
+    The label is ``"record"`` when ``previous_date`` is missing, else "largest
+    since" the previous date, written as month and year, or as day and month when
+    it is less than two months before.  Labels close together are staggered.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import mark_records
+    >>> rec = pd.DataFrame({"date": pd.to_datetime(["2024-11-10", "2024-11-26"]),
+    ...                     "value": [145, 188],
+    ...                     "previous_date": pd.to_datetime(["2024-03-02", None])})
+    >>> fig, ax = plt.subplots()
+    >>> ax = mark_records(rec)
+    >>> [t.get_text() for t in ax.texts]
+    ['largest since March 2024', 'record']
+    >>> plt.close(fig)
+    """
+    frame = _dated(records, name="records", required=("value",))
+    ax = _axes(ax)
+    color = PALETTE["highlight"]
+    y = frame["value"].to_numpy(dtype=float)
+    ax.scatter(
+        _x(pd.DatetimeIndex(frame.index)), y,
+        **_kws({"s": 28, "color": color, "edgecolor": "white", "linewidth": 0.8,
+                "zorder": 4, "label": "record"}, scatter_kws),
+    )
+    if labels:
+        if "label" in frame.columns:
+            texts = [str(t) for t in frame["label"]]
+        else:
+            if "previous_date" not in frame.columns:
+                raise KeyError(
+                    "records: column 'previous_date' (or 'label') not found; "
+                    f"columns are {list(records.columns)}"
+                )
+            direction = (frame["direction"] if "direction" in frame.columns
+                         else pd.Series("high", index=frame.index))
+            texts = [_since_text(d, p, str(k)) for d, p, k in
+                     zip(frame.index, frame["previous_date"], direction, strict=True)]
+        _place_labels(ax, pd.DatetimeIndex(frame.index), y, texts, text_kws, "#222222")
+    _date_axis(ax)
+    return ax
+
+
+def mark_anomalies(
+    anomalies: pd.DataFrame | pd.Series,
+    *,
+    ax: Axes | None = None,
+    labels: bool = False,
+    scatter_kws: Mapping[str, Any] | None = None,
+    text_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Mark anomalous days as open circles, optionally labelled.
+
+    Parameters
+    ----------
+    anomalies : DataFrame or Series
+        A DataFrame dated by a ``date`` column or the index, with a ``value``
+        column, optionally a boolean ``anomaly`` column (only True rows are
+        drawn) and a ``label`` column; or a Series whose non-missing values are
+        the anomalous days' values.
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    labels : bool, default False
+        Write each point's ``label`` (or "unusual") above it.
+    scatter_kws, text_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.scatter` and
+        :meth:`~matplotlib.axes.Axes.annotate`.
+
+    Returns
+    -------
+    Axes
+        One scatter collection (and one annotation per point with ``labels``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import mark_anomalies
+    >>> flags = pd.DataFrame({"value": [12.0, 90, 14], "anomaly": [False, True, False]},
+    ...                      index=pd.date_range("2024-11-01", periods=3))
+    >>> fig, ax = plt.subplots()
+    >>> ax = mark_anomalies(flags, labels=True)
+    >>> len(ax.collections[0].get_offsets()), ax.texts[0].get_text()
+    (1, 'unusual')
+    >>> plt.close(fig)
+    """
+    if isinstance(anomalies, pd.Series):
+        s = anomalies.dropna()
+        frame = pd.DataFrame({"value": s.to_numpy(dtype=float)},
+                             index=pd.DatetimeIndex(s.index))
+    else:
+        frame = _dated(anomalies, name="anomalies", required=("value",))
+        if "anomaly" in frame.columns:
+            frame = frame[frame["anomaly"].fillna(False).to_numpy(dtype=bool)]
+        frame = frame[frame["value"].notna()]
+    ax = _axes(ax)
+    y = frame["value"].to_numpy(dtype=float)
+    ax.scatter(
+        _x(pd.DatetimeIndex(frame.index)), y,
+        **_kws({"s": 60, "facecolor": "none", "edgecolor": PALETTE["reddish_purple"],
+                "linewidth": 1.5, "zorder": 5, "label": "unusual"}, scatter_kws),
+    )
+    if labels:
+        texts = ([str(t) for t in frame["label"]] if "label" in frame.columns
+                 else ["unusual"] * len(frame))
+        _place_labels(ax, pd.DatetimeIndex(frame.index), y, texts, text_kws,
+                      PALETTE["reddish_purple"])
+    _date_axis(ax)
+    return ax
+
+
+def shade_segments(
+    changepoints: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    span: tuple[Any, Any] | None = None,
+    span_kws: Mapping[str, Any] | None = None,
+    line_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Show change points as alternately shaded segments with each segment's mean.
+
+    Parameters
+    ----------
+    changepoints : DataFrame
+        One row per change point, dated by a ``date`` column or the index (the
+        first day of the new segment), with columns ``mean_before`` and
+        ``mean_after``.
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    span : (date, date), optional
+        First and last day of the data.  Default: the Axes' current x limits
+        (the Axes must already show dated data).
+    span_kws, line_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.axvspan` (every other segment) and
+        :meth:`~matplotlib.axes.Axes.hlines` (segment means).
+
+    Returns
+    -------
+    Axes
+        With ``k`` change points: ``k + 1`` mean lines (one collection) and
+        ``(k + 1) // 2`` shaded spans.
+
+    Notes
+    -----
+    Segment :math:`j` runs from change point :math:`j` to the day before change
+    point :math:`j+1`; its mean is ``mean_before`` of the change point that ends
+    it (``mean_after`` of the last change point for the last segment).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import shade_segments
+    >>> cps = pd.DataFrame({"date": pd.to_datetime(["2024-09-09"]),
+    ...                     "mean_before": [38.0], "mean_after": [70.0]})
+    >>> fig, ax = plt.subplots()
+    >>> ax = shade_segments(cps, span=("2024-06-01", "2024-11-30"))
+    >>> len(ax.patches), len(ax.collections[0].get_segments())
+    (1, 2)
+    >>> plt.close(fig)
+    """
+    import matplotlib.dates as mdates
+
+    frame = _dated(changepoints, name="changepoints",
+                   required=("mean_before", "mean_after")).sort_index()
+    ax = _axes(ax)
+    if span is not None:
+        lo = as_timestamp(span[0], name="span[0]")
+        hi = as_timestamp(span[1], name="span[1]") + pd.Timedelta(days=1)
+    else:
+        if not ax.has_data():
+            raise ValueError(
+                "shade_segments: the Axes show no data yet; draw the series first or "
+                "give span=(first_day, last_day)"
+            )
+        xlo, xhi = ax.get_xlim()
+        lo = pd.Timestamp(mdates.num2date(xlo)).tz_localize(None)
+        hi = pd.Timestamp(mdates.num2date(xhi)).tz_localize(None)
+    bounds = pd.DatetimeIndex([lo, *frame.index, hi])
+    means = np.append(frame["mean_before"].to_numpy(dtype=float),
+                      frame["mean_after"].to_numpy(dtype=float)[-1:])
+    starts, ends = _x(bounds[:-1]), _x(bounds[1:])
+    for j in range(1, len(means), 2):
+        ax.axvspan(starts[j], ends[j],
+                   **_kws({"color": PALETTE["grey"], "alpha": 0.12, "linewidth": 0,
+                           "zorder": 0}, span_kws))
+    ax.hlines(means, starts, ends,
+              **_kws({"colors": PALETTE["black"], "linestyles": "--", "linewidth": 1.1,
+                      "label": "segment mean", "zorder": 3}, line_kws))
+    _date_axis(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------- decorations
+
+
+def add_source(
+    ax: Axes,
+    text: str,
+    *,
+    synthetic: bool = False,
+    text_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Write a source line under the Axes, below its tick labels.
+
+    Parameters
+    ----------
+    ax : Axes
+        The Axes to caption (usually the bottom one of a figure).
+    text : str
+        The source, e.g. ``"Source: Ukrainian Air Force via Telegram"``.
+    synthetic : bool, default False
+        Prefix ``"Synthetic data — "``: every chart of made-up data says so.
+    text_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.annotate`.
+
+    Returns
+    -------
+    Axes
+        The Axes, with one more text (a footnote anchored below its x axis, which
+        constrained layout and ``bbox_inches="tight"`` make room for).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from conflictstats.plotting import add_source
+    >>> fig, ax = plt.subplots()
+    >>> ax = add_source(ax, "Source: made up", synthetic=True)
+    >>> ax.texts[-1].get_text()
+    'Synthetic data — Source: made up'
+    >>> plt.close(fig)
+    """
+    caption = f"Synthetic data — {text}" if synthetic else str(text)
+
+    def below_axis(renderer: Any) -> Any:
+        # the Axes with its tick labels and axis label, but without this footnote
+        return ax.get_tightbbox(renderer, bbox_extra_artists=[])
+
+    ax.annotate(
+        caption, xy=(0, 0), xycoords=below_axis, xytext=(0, -4),
+        textcoords="offset points",
+        **_kws({"ha": "left", "va": "top", "fontsize": 7.5, "color": "#555555",
+                "annotation_clip": False}, text_kws),
+    )
+    return ax
+
+
+def war_day_axis(ax: Axes, *, day_one: Any = "2022-02-24",
+                 location: Literal["top", "bottom"] = "top",
+                 label: str | None = "day of the full-scale war") -> Axes:
+    """Add a secondary x axis counting war days (24 February 2022 is day 1).
+
+    Parameters
+    ----------
+    ax : Axes
+        An Axes with dates on its x axis.
+    day_one : date-like, default "2022-02-24"
+        The date counted as day 1.
+    location : {"top", "bottom"}, default "top"
+        Where the secondary axis goes.
+    label : str or None
+        Axis label.
+
+    Returns
+    -------
+    Axes
+        The secondary axis (a :class:`matplotlib.axes.Axes` subclass).
+
+    Notes
+    -----
+    Day number :math:`n = (d - d_1) + 1` in days, so the day of 27 November 2024
+    is 1,008 counting 24 February 2022 as day 1.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import war_day_axis
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.date_range("2024-11-20", periods=10), range(10))
+    >>> sec = war_day_axis(ax)
+    >>> fig.canvas.draw()          # 20-29 Nov 2024 are days 1,001-1,010
+    >>> [t.get_text() for t in sec.get_xticklabels()][1:-1]
+    ['1,002', '1,004', '1,006', '1,008', '1,010']
+    >>> plt.close(fig)
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+    check_choice("location", location, ("top", "bottom"))
+    origin = float(mdates.date2num(as_timestamp(day_one, name="day_one").to_pydatetime())) - 1.0
+
+    def to_day(x: Any) -> Any:
+        return np.asarray(x, dtype=float) - origin
+
+    def to_date(n: Any) -> Any:
+        return np.asarray(n, dtype=float) + origin
+
+    sec = ax.secondary_xaxis(location, functions=(to_day, to_date))
+    sec.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    sec.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    sec.tick_params(labelsize=7.5, colors="#555555")
+    if label:
+        sec.set_xlabel(label, fontsize=7.5, color="#555555")
+    return sec  # type: ignore[return-value]  # SecondaryAxis is an Axes subclass
+
+
+# --------------------------------------------------------------------------- figure
+
+
+def _title_for(metric: Any, unit: str | None) -> str:
+    text = str(metric).replace("_", " ")
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({unit})" if unit and unit != "count" else text
+
+
+def _for_metric(obj: Any, metric: Any, n_metrics: int, name: str) -> Any:
+    """Pick a metric's part of records/anomalies/changepoints/rate arguments."""
+    if obj is None:
+        return None
+    if isinstance(obj, Mapping):
+        return obj.get(metric)
+    if isinstance(obj, pd.DataFrame) and "metric" in obj.columns:
+        part = obj[obj["metric"] == metric]
+        return part if len(part) else None
+    if n_metrics > 1:
+        raise ValueError(
+            f"{name}: with several metrics, give a dict keyed by metric or a frame with a "
+            "'metric' column"
+        )
+    return obj
+
+
+def _week_days(anchor: str) -> str:
+    names = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
+    full = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    last = str(anchor).upper().partition("-")[2]
+    if last not in names:
+        return f"by {anchor} weeks"
+    i = names.index(last)
+    return f"run {full[(i + 1) % 7]} to {full[i]}"
+
+
+def weekly_chart(
+    daily: pd.Series | pd.DataFrame,
+    *,
+    metric: Any = None,
+    rate: pd.DataFrame | None = None,
+    records: Any = None,
+    anomalies: Any = None,
+    changepoints: Any = None,
+    title: str | None = None,
+    source: str | None = None,
+    synthetic: bool = False,
+    week_anchor: str = "W-SUN",
+    rolling: str | int | None = "7D",
+    war_day: bool = False,
+    rate_label: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    dpi: float | None = None,
+) -> Figure:
+    """The weekly chart of one metric (or a small panel of up to four).
+
+    For each metric: the daily values as bars with their rolling mean, records
+    labelled and anomalies circled, change points shaded; beside or below it the
+    weekly totals, the unfinished last week hatched.  With ``rate``, a panel with
+    the rate and its interval.  A source line closes the figure.
+
+    Parameters
+    ----------
+    daily : Series or DataFrame
+        Daily flows (from :func:`conflictstats.to_daily`): a Series, or a
+        DataFrame with one column per metric.
+    metric : label or list of labels, optional
+        Column(s) of ``daily`` to draw (default: all, at most four).
+    rate : DataFrame, optional
+        Columns ``rate``, ``lower``, ``upper`` by date (e.g. the share shot down,
+        from :mod:`conflictstats.rates`), drawn in its own panel.
+    records, anomalies, changepoints : DataFrame or dict, optional
+        Computed beforehand (:mod:`conflictstats.records`,
+        :mod:`conflictstats.anomalies`) in the forms that :func:`mark_records`,
+        :func:`mark_anomalies` and :func:`shade_segments` take.  With several
+        metrics, a dict keyed by metric or a frame with a ``metric`` column.
+    title : str, optional
+        Figure title.
+    source : str, optional
+        Source line under the figure.
+    synthetic : bool, default False
+        Label the figure as synthetic data (the source line starts "Synthetic
+        data — "; with no source it reads "Synthetic data").
+    week_anchor : str, default "W-SUN"
+        Weekly offset: weeks end on this day.
+    rolling : str, int or None, default "7D"
+        Window of the rolling-mean line (None for none).
+    war_day : bool, default False
+        Add a war-day axis on top of the first daily panel.
+    rate_label : str, optional
+        Legend label and y label of the rate panel.
+    figsize, dpi : optional
+        Figure size in inches and resolution.
+
+    Returns
+    -------
+    Figure
+        A :class:`matplotlib.figure.Figure` not registered with pyplot (save it with
+        ``fig.savefig``; it needs no closing).  Daily panels come first in
+        ``fig.axes``, then weekly panels, then the rate panel.
+
+    Notes
+    -----
+    The only statistics computed here are the weekly sums (Monday to Sunday with
+    ``W-SUN``; a week is complete when every one of its days lies within the
+    data's span) and the rolling mean of :func:`plot_series`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from conflictstats.plotting import weekly_chart
+    >>> rng = np.random.default_rng(1)
+    >>> s = pd.Series(rng.poisson(40, 60).astype(float), name="drones_launched",
+    ...               index=pd.date_range("2024-10-01", periods=60))
+    >>> fig = weekly_chart(s, source="made up", synthetic=True)
+    >>> len(fig.axes)
+    2
+    """
+    from matplotlib.figure import Figure
+
+    frame, was_series = as_frame(daily, name="daily")
+    if metric is not None:
+        wanted = list(metric) if isinstance(metric, list | tuple) else [metric]
+        missing = [m for m in wanted if m not in frame.columns]
+        if missing:
+            raise KeyError(
+                f"metric {missing[0]!r} not in daily; columns are {list(frame.columns)}"
+            )
+        frame = frame[wanted]
+    metrics = list(frame.columns)
+    if len(metrics) > 4:
+        raise ValueError(
+            f"weekly_chart draws at most 4 metrics; got {len(metrics)} (choose with metric=)"
+        )
+    kinds = {m: (_kind(daily) if was_series else _kind(daily, m)) for m in metrics}
+    levels = [m for m in metrics if kinds[m] == "level"]
+    if levels:
+        raise ValueError(
+            f"weekly_chart sums flows; {levels[0]!r} is a level (a stock), whose weekly sum "
+            "means nothing. Chart its daily changes instead: "
+            "weekly_chart(conflictstats.level_changes(levels))"
+        )
+    units = {m: (_unit(daily) if was_series else _unit(daily, m)) for m in metrics}
+    n = len(metrics)
+    single = n == 1
+    has_rate = rate is not None
+
+    with style():
+        if single:
+            heights = [2.2, 1.3] + ([1.1] if has_rate else [])
+            size = figsize or (8.0, 2.0 + 1.6 * len(heights))
+            fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+            grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
+            day_axes = [fig.add_subplot(grid[0, 0])]
+            week_axes = [fig.add_subplot(grid[1, 0], sharex=day_axes[0])]
+            rate_ax = fig.add_subplot(grid[2, 0], sharex=day_axes[0]) if has_rate else None
+        else:
+            rows = n + (1 if has_rate else 0)
+            size = figsize or (10.0, 1.0 + 2.3 * rows)
+            fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+            grid = fig.add_gridspec(rows, 2, width_ratios=[2.2, 1.0])
+            day_axes, week_axes = [], []
+            for i in range(n):
+                share = day_axes[0] if day_axes else None
+                day_axes.append(fig.add_subplot(grid[i, 0], sharex=share))
+                week_axes.append(fig.add_subplot(grid[i, 1], sharex=week_axes[0]
+                                                 if week_axes else None))
+            rate_ax = fig.add_subplot(grid[n, :]) if has_rate else None
+
+        partial_weeks = False
+        for m, dax, wax in zip(metrics, day_axes, week_axes, strict=True):
+            s = frame[m]
+            plot_series(s, rolling=rolling, kind="flow", ax=dax,
+                        label="daily")
+            rec = _for_metric(records, m, n, "records")
+            ano = _for_metric(anomalies, m, n, "anomalies")
+            cps = _for_metric(changepoints, m, n, "changepoints")
+            if cps is not None and len(cps):
+                shade_segments(cps, ax=dax, span=(s.index[0], s.index[-1]))
+            if ano is not None and len(ano):
+                mark_anomalies(ano, ax=dax)
+            if rec is not None and len(rec):
+                mark_records(rec, ax=dax)
+            name = _title_for(m, units[m])
+            dax.set_title(f"{name}, daily" if not single else f"{name}: daily")
+            dax.legend(loc="upper left", ncols=4, fontsize=7.5, handlelength=1.2)
+
+            totals = _period_totals(s, week_anchor)
+            partial_weeks = partial_weeks or not bool(totals["complete"].all())
+            plot_weekly_bars(totals, ax=wax, label_incomplete=single)
+            wax.set_title("weekly total" if not single else f"{name}: weekly total",
+                          fontsize=9.5 if not single else None)
+            if single:
+                wax.legend(loc="upper left", ncols=2, fontsize=7.5, handlelength=1.2)
+            # share the daily x range so bars line up; weekly axes in a panel keep their own
+            if single:
+                lo = min(s.index[0], totals["start"].min() if "start" in totals else s.index[0])
+                hi = max(s.index[-1], totals["end"].max() if "end" in totals else s.index[-1])
+                pad = pd.Timedelta(days=1)
+                dax.set_xlim(tuple(_x(pd.DatetimeIndex([lo - pad, hi + 2 * pad]))))  # type: ignore[arg-type]
+
+        if rate is not None and rate_ax is not None:
+            plot_rate(rate, ax=rate_ax, label=rate_label)
+            rate_ax.set_title(rate_label or "rate, with interval", fontsize=9.5)
+            rate_ax.legend(loc="upper left", ncols=2, fontsize=7.5, handlelength=1.2)
+
+        if war_day:
+            war_day_axis(day_axes[0])
+        # dates only under the bottom panel of each column
+        hide = (day_axes + (week_axes if has_rate else [])) if single else (
+            day_axes[:-1] + week_axes[:-1])
+        for a in hide:
+            a.tick_params(labelbottom=False)
+            a.xaxis.offsetText.set_visible(False)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left")
+        bottom = rate_ax if rate_ax is not None else (week_axes[-1] if single else day_axes[-1])
+        notes = []
+        if source or synthetic:
+            notes.append(f"Synthetic data — {source}" if synthetic and source
+                         else (source or "Synthetic data"))
+        if partial_weeks:
+            notes.append(f"Weekly totals {_week_days(week_anchor)}; hatched bars are "
+                         "incomplete weeks.")
+        if notes:
+            add_source(bottom, "\n".join(notes))
+    return fig
