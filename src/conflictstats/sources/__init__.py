@@ -1,0 +1,68 @@
+"""Readers for the public datasets of the war in Ukraine -> observation tables.
+
+Each ``read_*`` returns the table of :func:`conflictstats.read_observations`
+(``metric, value, unit, start, end, kind, qualifier, entity, source`` plus
+grouping columns), so :func:`conflictstats.to_daily` and everything downstream
+work on it directly. Each ``screen_*`` twin returns an
+:class:`~conflictstats.ObservationTable` that also holds the cells set aside (a
+missing figure is not an observation) with the reason, so every input row is
+accounted for. :func:`fetch_dataset` downloads the files into a local cache.
+
+========================================  =========================================
+reader                                    dataset
+========================================  =========================================
+:func:`read_missile_attacks`              Massive Missile Attacks on Ukraine
+:func:`read_deepstate_area`               DeepStateMap occupied area (derived)
+:func:`read_liveuamap_territory`          Liveuamap controlled area (and NZZ)
+:func:`read_kiel_tracker`                 Kiel Ukraine Support Tracker
+:func:`read_general_staff_losses`         General Staff claimed Russian losses
+:func:`read_oryx_daily`                   Oryx confirmed equipment losses
+========================================  =========================================
+"""
+
+from __future__ import annotations
+
+from ._common import SourceLayoutError
+from ._deepstate import DEEPSTATE_FLAGS, read_deepstate_area, screen_deepstate_area
+from ._fetch import DATASETS, default_cache_dir, fetch_dataset
+from ._kiel import KIEL_SCALE, read_kiel_tracker, screen_kiel_tracker
+from ._liveuamap import read_liveuamap_territory, screen_liveuamap_territory
+from ._losses import LOSSES_MERGED, read_general_staff_losses, screen_general_staff_losses
+from ._missile import (
+    EW_DEFINITION_BREAK,
+    MISSILE_COLUMNS,
+    MISSILE_METRICS,
+    find_definition_break,
+    read_missile_attacks,
+    read_missile_catalogue,
+    screen_missile_attacks,
+)
+from ._oryx import ORYX_BACKFILL_DATES, read_oryx_daily, screen_oryx_daily
+
+__all__ = [
+    "DATASETS",
+    "DEEPSTATE_FLAGS",
+    "EW_DEFINITION_BREAK",
+    "KIEL_SCALE",
+    "LOSSES_MERGED",
+    "MISSILE_COLUMNS",
+    "MISSILE_METRICS",
+    "ORYX_BACKFILL_DATES",
+    "SourceLayoutError",
+    "default_cache_dir",
+    "fetch_dataset",
+    "find_definition_break",
+    "read_deepstate_area",
+    "read_general_staff_losses",
+    "read_kiel_tracker",
+    "read_liveuamap_territory",
+    "read_missile_attacks",
+    "read_missile_catalogue",
+    "read_oryx_daily",
+    "screen_deepstate_area",
+    "screen_general_staff_losses",
+    "screen_kiel_tracker",
+    "screen_liveuamap_territory",
+    "screen_missile_attacks",
+    "screen_oryx_daily",
+]

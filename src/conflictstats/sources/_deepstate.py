@@ -1,0 +1,185 @@
+"""Reader of the DeepStateMap occupied-area series (derived from public GeoJSON snapshots)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+
+from ..observations import ObservationTable
+from ._common import SourceLayoutError, as_path, file_name, melt_wide, parse_times
+
+__all__ = ["DEEPSTATE_FLAGS", "read_deepstate_area", "screen_deepstate_area"]
+
+#: Known artefacts of the source map: (first date, last date, flag).
+DEEPSTATE_FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("2022-04-03", "2022-05-31", "coarse_map"),
+    ("2022-09-18", "2022-09-18", "crimea_redraw"),
+)
+
+_DAILY = ("date", "snapshot_utc", "occupied_km2", "occupied_since2022_km2",
+          "unknown_status_km2", "cyterat_file_date", "source")
+_SNAPSHOTS = ("snapshot_utc", "unix_ts", "occupied_km2", "occupied_since2022_km2",
+              "crimea_km2", "ordlo_km2", "unknown_status_km2", "liberated_km2",
+              "n_occupied_polys")
+_CYTERAT = ("file_date", "occupied_km2", "n_polygons")
+
+_METRICS = {
+    "occupied_km2": "occupied_area",
+    "occupied_since2022_km2": "occupied_since_2022",
+    "crimea_km2": "crimea_area",
+    "ordlo_km2": "ordlo_area",
+    "unknown_status_km2": "unknown_status_area",
+    "liberated_km2": "liberated_area",
+}
+
+
+def _flags(dates: pd.Series) -> pd.Series:
+    day = dates.dt.normalize()
+    flag = pd.Series(None, index=dates.index, dtype=object)
+    for first, last, name in DEEPSTATE_FLAGS:
+        flag[(day >= pd.Timestamp(first)) & (day <= pd.Timestamp(last))] = name
+    return flag
+
+
+def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
+    """Read a DeepState area file, returning observations and set-aside cells.
+
+    Parameters
+    ----------
+    path : str or path
+        As for :func:`read_deepstate_area`.
+
+    Returns
+    -------
+    ObservationTable
+        ``observations`` as :func:`read_deepstate_area` returns them, and the
+        missing cells in ``set_aside`` with the reason.
+    """
+    p = as_path(path, name="read_deepstate_area")
+    name = f"read_deepstate_area({file_name(p)})"
+    raw = pd.read_csv(p)
+    cols = set(map(str, raw.columns))
+    source: Any
+    extra: dict[str, Any]
+    if cols == set(_DAILY):
+        end = parse_times(raw, "date", name=name)
+        origin = raw["source"].astype("string")
+        source = ("deepstatemap/" + origin).astype(object)
+        extra = {"snapshot_utc": pd.to_datetime(raw["snapshot_utc"], format="mixed"),
+                 "origin": origin.astype(object)}
+        metrics = ["occupied_km2", "occupied_since2022_km2", "unknown_status_km2"]
+        reason = ("not measured for this source: the cyterat files (after 2025-08-03) hold "
+                  "only the total occupied area")
+    elif cols == set(_SNAPSHOTS):
+        end = parse_times(raw, "snapshot_utc", name=name)
+        source = "deepstatemap/archive"
+        extra = {"snapshot_utc": end, "origin": "archive"}
+        metrics = [c for c in _SNAPSHOTS if c in _METRICS]
+        reason = "missing (NaN) in the file"
+    elif cols == set(_CYTERAT):
+        end = parse_times(raw, "file_date", name=name) - pd.Timedelta(days=1)
+        source = "deepstatemap/cyterat"
+        extra = {"snapshot_utc": pd.Series(pd.NaT, index=raw.index, dtype=end.dtype),
+                 "origin": "cyterat"}
+        metrics = ["occupied_km2"]
+        reason = "missing (NaN) in the file"
+    else:
+        raise SourceLayoutError(
+            f"{name}: unexpected file layout; expected the columns of one of "
+            f"deepstate_occupied_area_daily.csv {list(_DAILY)}, "
+            f"deepstate_occupied_area_snapshots_2022-2025.csv {list(_SNAPSHOTS)} or "
+            f"deepstate_occupied_area_cyterat_daily_2024-2026.csv {list(_CYTERAT)}; "
+            f"found {list(raw.columns)}"
+        )
+    values = pd.DataFrame({c: pd.to_numeric(raw[c], errors="raise") for c in metrics},
+                          index=raw.index)
+    extra["flag"] = _flags(end)
+    return melt_wide(
+        values,
+        {c: _METRICS[c] for c in metrics},
+        unit="km2",
+        kind="level",
+        start=end,
+        end=end,
+        entity="Ukraine",
+        source=source,
+        extra=extra,
+        reasons={c: reason for c in metrics},
+    )
+
+
+def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read the DeepStateMap occupied-area series into the observation table.
+
+    Origin: areas measured (geodesic, WGS84) in the public GeoJSON snapshots of
+    DeepStateMap.live, archived by ``DanielRose2310/deepstatemaps-history``
+    (2022-04-03 to 2025-08-03) and ``cyterat/deepstate-map-data`` (2024-07-08 to
+    2026-08-22). The area files are derived, not published by DeepState.
+
+    Parameters
+    ----------
+    path : str or path
+        ``deepstate_occupied_area_daily.csv`` (the daily series), or
+        ``deepstate_occupied_area_snapshots_2022-2025.csv`` (every snapshot) or
+        ``deepstate_occupied_area_cyterat_daily_2024-2026.csv``; the layout is
+        recognised from the columns.
+
+    Returns
+    -------
+    DataFrame
+        The observation table, ``kind`` = ``level``, ``unit`` = ``km2``,
+        ``start`` = ``end`` = the as-of date (daily file) or the snapshot time, with
+        extra columns ``row``, ``snapshot_utc``, ``origin`` (``archive`` or
+        ``cyterat``) and ``flag`` (``coarse_map`` for 2022-04-03 to 2022-05-31,
+        ``crimea_redraw`` on 2022-09-18, else missing). Metrics: ``occupied_area``
+        (all occupied, incl. Crimea and the pre-2022 "ORDLO"),
+        ``occupied_since_2022``, ``unknown_status_area`` (grey zone); the snapshot
+        file adds ``crimea_area``, ``ordlo_area`` and ``liberated_area``.
+
+    Raises
+    ------
+    SourceLayoutError
+        When the columns match none of the three layouts.
+
+    Notes
+    -----
+    Traps handled:
+
+    - **Levels, not gains.** ``kind="level"``: :func:`conflictstats.to_daily`
+      leaves days without a report missing, and
+      :func:`conflictstats.level_changes` turns levels into gains.
+    - **Gaps** (98 days in the daily file) stay gaps: no row, never zero.
+    - **Evening-UTC timing.** In the daily file ``date`` is the UTC date of the
+      day's last snapshot, published mostly 18:00-22:00 UTC, i.e. the state as of
+      that evening; in summer that is already the next day in Kyiv. The reader
+      keeps the UTC date as ``end`` (and the snapshot time in ``snapshot_utc``).
+      A cyterat file (downloaded ~03:00 UTC) shows the previous evening's map, so
+      its ``end`` is ``file_date - 1 day``, as in the daily file.
+    - **Map redraws** are flagged, not removed: the coarse, redrawn map of
+      April-May 2022 (day-to-day jumps of +-2,000 km2) and the Crimea redraw of
+      2022-09-18 (+740 km2 that is not an advance). Exclude flagged dates before
+      looking for records: ``obs[obs.flag.isna()]``.
+    - Missing sub-areas in the cyterat period are set aside with the reason
+      (:func:`screen_deepstate_area`).
+
+    References
+    ----------
+    .. [1] DeepStateMap.live; snapshots archived in DanielRose2310/deepstatemaps-history
+       (commit df633a17) and cyterat/deepstate-map-data (commit e904719a).
+
+    Examples
+    --------
+    >>> import io
+    >>> from conflictstats.sources import read_deepstate_area
+    >>> text = io.StringIO(
+    ...     "file_date,occupied_km2,n_polygons\\n"
+    ...     "2024-07-08,109360.869,7\\n2024-07-09,109365.862,7\\n")
+    >>> obs = read_deepstate_area(text)
+    >>> obs[["metric", "value", "end"]]
+              metric       value        end
+    0  occupied_area  109360.869 2024-07-07
+    1  occupied_area  109365.862 2024-07-08
+    """
+    return screen_deepstate_area(path).observations

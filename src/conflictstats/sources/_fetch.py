@@ -1,0 +1,158 @@
+"""Download the public datasets into a local cache, checked against a SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+__all__ = ["DATASETS", "default_cache_dir", "fetch_dataset"]
+
+_RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
+
+
+def _entry(repo: str, commit: str, path: str, sha256: str) -> dict[str, str]:
+    return {"url": _RAW.format(repo=repo, commit=commit, path=path),
+            "filename": path.rsplit("/", 1)[-1], "sha256": sha256}
+
+
+_PI = ("PetroIvaniuk/2022-Ukraine-Russia-War-Dataset", "37655f8bbdd6806d2f94416253116b02a750c97b")
+_KIEL = ("UkraineSupportTrackerWebsite/ukraine-support-tracker",
+         "ddf24c0f8f36dbe0ffb85822d5f45a732440a617")
+
+#: name -> public address (pinned commit), file name and SHA-256 of the content.
+DATASETS: dict[str, dict[str, str]] = {
+    "missile_attacks": _entry(
+        "Androm2018/ukraine-drone-weather-analysis", "e9f7b17761e75e1594030f46acb3e2944b398c2d",
+        "missile_attacks_daily.csv",
+        "367cd6247a12f7b0523779e0ccbc6f1f82d4ea1c3a0c784fceecf8210faf1095"),
+    "missile_catalogue": _entry(
+        "DTL-DA/Massive-Missile-Attacks-on-Ukraine-EndtoEnd",
+        "60190a89eedcb3952e046e5fae1c3c4e9ae29dd7", "missiles_and_uavs.csv",
+        "d85bdf56bcbf71b04959a44f14cba3675ccce84e1c5d3de26850f7a37120046b"),
+    "liveuamap_territory": _entry(
+        "conflict-investigations/liveuamap-analysis", "dc0847a241adf53c3a67739db9ae6791c94cf291",
+        "territory.csv", "f41241de22166b1ba1732a2105ed37f0403fa458e9773059cc57abeb344f3b74"),
+    "nzz_territory": _entry(
+        "conflict-investigations/liveuamap-analysis", "dc0847a241adf53c3a67739db9ae6791c94cf291",
+        "nzz_area_occupied.json",
+        "41af53f8b75a0988a60eb00dce9391f19114c6b430936d63673bf722f0f81229"),
+    "losses_personnel": _entry(
+        *_PI, "data/russia_losses_personnel.json",
+        "8a11a5e9d7016ac45079f9a7fc82713003549676737597a72c23b6b13b3463b2"),
+    "losses_equipment": _entry(
+        *_PI, "data/russia_losses_equipment.json",
+        "8c3adf7e039b090560c6ded5071e4a0eb43bcebae825fd1b5c71c073c0980cba"),
+    "losses_equipment_correction": _entry(
+        *_PI, "data/russia_losses_equipment_correction.json",
+        "39159a4e38bd774e6ec94a25df9434e9046e910c1d36539a29dafe429b9aad50"),
+    "oryx_daily": _entry(
+        "scarnecchia/oryx_data", "a8624b4781666b73440fba89824133cb41531a72", "daily_count.csv",
+        "93264f480a6e532b99e2adeba0d8abe6058bf6885e2c65780ced699320344f68"),
+    "kiel_donors": _entry(
+        *_KIEL, "data/data_explorer.csv",
+        "4769d78ddb5af2b015d65ee9061efb462b06a8fa86e11e036ac33b8541a6d638"),
+    "kiel_totals": _entry(
+        *_KIEL, "data/total_allocations.csv",
+        "d075ee57954f863189d14dde4e29600e61b5be1b37048771ce7b71fba0216afa"),
+}
+
+
+def default_cache_dir() -> Path:
+    """``$CONFLICTSTATS_CACHE`` if set, else ``~/.cache/conflictstats``."""
+    env = os.environ.get("CONFLICTSTATS_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "conflictstats"
+
+
+def _download(url: str, dest: Path, *, timeout: float = 60.0) -> None:
+    """Fetch ``url`` into ``dest`` (the one function that touches the network)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        dest.write_bytes(response.read())
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch_dataset(
+    name: str,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> Path:
+    """Download a public dataset into the local cache and return its path.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`DATASETS`: ``missile_attacks``, ``missile_catalogue``,
+        ``liveuamap_territory``, ``nzz_territory``, ``losses_personnel``,
+        ``losses_equipment``, ``losses_equipment_correction``, ``oryx_daily``,
+        ``kiel_donors``, ``kiel_totals``.
+    cache_dir : str or path, optional
+        Where to keep the files; default :func:`default_cache_dir`.
+    force : bool
+        Download again even when a cached copy with the right checksum exists.
+
+    Returns
+    -------
+    Path
+        The cached file (``<cache_dir>/<name>/<filename>``), ready for the reader.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name (the message lists the known ones).
+    ConnectionError
+        When the download fails (offline, or the address moved): the message
+        gives the address so the file can be fetched by hand.
+    ValueError
+        When the downloaded content's SHA-256 differs from the pinned one (the
+        file is then deleted).
+
+    Notes
+    -----
+    Every address points at a pinned commit, so the content cannot change under
+    the checksum. The DeepState area series has no public address: it is derived
+    from map snapshots (see the readers' notes) and is not fetched. The Kaggle
+    original of the missile data needs a Kaggle account; a GitHub mirror is used.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import fetch_dataset, read_missile_attacks
+    >>> path = fetch_dataset("missile_attacks")  # doctest: +SKIP
+    >>> obs = read_missile_attacks(path)  # doctest: +SKIP
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
+    entry = DATASETS[name]
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    dest = folder / name / entry["filename"]
+    if dest.exists() and not force and _sha256(dest) == entry["sha256"]:
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    try:
+        _download(entry["url"], tmp)
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConnectionError(
+            f"could not download dataset {name!r} from {entry['url']} ({exc}); are you "
+            f"offline? Download it by hand and pass its path to the reader, or place it at "
+            f"{dest}"
+        ) from exc
+    got = _sha256(tmp)
+    if got != entry["sha256"]:
+        tmp.unlink(missing_ok=True)
+        raise ValueError(
+            f"dataset {name!r}: checksum mismatch for {entry['url']}: expected sha256 "
+            f"{entry['sha256']}, got {got}; the file was not kept"
+        )
+    tmp.replace(dest)
+    return dest

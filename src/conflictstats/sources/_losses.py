@@ -1,0 +1,217 @@
+"""Reader of the General Staff's claimed Russian losses (PetroIvaniuk's dataset)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..observations import ObservationTable
+from ._common import SourceLayoutError, as_path, check_columns, file_name, melt_wide, parse_times
+
+__all__ = ["LOSSES_MERGED", "read_general_staff_losses", "screen_general_staff_losses"]
+
+_PERSONNEL = ("date", "day", "personnel", "personnel*", "POW")
+_EQUIPMENT = ("date", "day", "aircraft", "helicopter", "tank", "APC", "field artillery", "MRL",
+              "military auto", "fuel tank", "drone", "naval ship", "anti-aircraft warfare",
+              "special equipment", "mobile SRBM system", "greatest losses direction",
+              "vehicles and fuel tanks", "cruise missiles", "submarines",
+              "ground robotic systems")
+_CORRECTION = "russia_losses_equipment_correction.json"
+
+#: Columns the source stopped on 2022-04-30 -> the column they were merged into
+#: from 2022-05-01 (so the later series includes what the earlier ones counted).
+LOSSES_MERGED: dict[str, str] = {
+    "military_auto": "vehicles_and_fuel_tanks",
+    "fuel_tank": "vehicles_and_fuel_tanks",
+    "mobile_srbm_system": "cruise_missiles",
+}
+
+_QUALIFIERS = {"about": "about", "more": "more_than"}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _read(p: Any, name: str) -> pd.DataFrame:
+    if file_name(p).lower().endswith(".json"):
+        data = json.loads(p.read_text(encoding="utf-8")) if isinstance(p, Path) else json.load(p)
+        if not isinstance(data, list):
+            raise SourceLayoutError(f"{name}: expected a JSON list of daily records; found "
+                                    f"{type(data).__name__}")
+        return pd.DataFrame(data)
+    return pd.read_csv(p)
+
+
+def _corrections(path: Any, name: str) -> pd.DataFrame:
+    """Long table (date, metric, delta) of the source's own corrections."""
+    p = as_path(path, name=name)
+    raw = _read(p, name)
+    if "date" not in raw.columns:
+        raise SourceLayoutError(f"{name}: corrections file without a 'date' column; found "
+                                f"{list(raw.columns)}")
+    raw["date"] = pd.to_datetime(raw["date"])
+    long = raw.drop(columns=[c for c in ("day",) if c in raw]).melt(
+        id_vars="date", var_name="column", value_name="delta")
+    long = long[long["delta"].fillna(0) != 0]
+    long["metric"] = long["column"].map(_snake)
+    return long[["date", "metric", "delta"]]
+
+
+def screen_general_staff_losses(
+    path: str | os.PathLike[str],
+    *,
+    corrections: str | os.PathLike[str] | None = None,
+) -> ObservationTable:
+    """Read a General Staff losses file, returning observations and set-aside cells.
+
+    Parameters
+    ----------
+    path, corrections
+        As for :func:`read_general_staff_losses`.
+
+    Returns
+    -------
+    ObservationTable
+        ``observations`` as :func:`read_general_staff_losses` returns them; the
+        empty cells (a column not yet or no longer reported) in ``set_aside``.
+    """
+    p = as_path(path, name="read_general_staff_losses")
+    name = f"read_general_staff_losses({file_name(p)})"
+    raw = _read(p, name)
+    cols = [str(c) for c in raw.columns]
+    if "personnel" in cols:
+        check_columns(cols, _PERSONNEL, name=name)
+        word = raw["personnel*"].astype("string").str.strip().str.lower()
+        bad = ~word.isin(list(_QUALIFIERS)).fillna(False)
+        if bad.any():
+            label = raw.index[np.flatnonzero(bad.to_numpy())[0]]
+            raise SourceLayoutError(
+                f"{name}: row {label}, column 'personnel*': expected 'about' or 'more'; "
+                f"got {raw.loc[label, 'personnel*']!r}"
+            )
+        metrics = {"personnel": "personnel", "POW": "pow"}
+        qualifier: dict[str, Any] = {"personnel": word.map(_QUALIFIERS).astype(object)}
+        extra: dict[str, Any] = {"day": raw["day"].astype("int64")}
+        reasons = {"POW": "POW not reported after 2022-04-28 (NaN)"}
+    else:
+        check_columns(cols, _EQUIPMENT, name=name)
+        metrics = {c: _snake(c) for c in _EQUIPMENT
+                   if c not in ("date", "day", "greatest losses direction")}
+        qualifier = {}
+        direction = raw["greatest losses direction"].astype("string").str.strip()
+        extra = {"day": raw["day"].astype("int64"),
+                 "greatest_losses_direction": direction.astype(object)}
+        reasons = {c: f"{c} not reported on this date (the column starts later or was "
+                      "merged into another)" for c in metrics}
+    end = parse_times(raw, "date", name=name)
+    values = pd.DataFrame({c: pd.to_numeric(raw[c], errors="raise").astype("float64")
+                           for c in metrics}, index=raw.index)
+    table = melt_wide(
+        values, metrics, unit="count", kind="cumulative", start=end, end=end,
+        entity="Russia", source="general_staff_ua", qualifier=qualifier, extra=extra,
+        reasons=reasons,
+    )
+    obs = table.observations
+    obs["merged_into"] = obs["metric"].map(LOSSES_MERGED).astype(object)
+    corr_path: Any = corrections
+    if corr_path is None and isinstance(p, Path) and (p.with_name(_CORRECTION)).exists():
+        corr_path = p.with_name(_CORRECTION)
+    flag = pd.Series(None, index=obs.index, dtype=object)
+    if corr_path is not None:
+        corr = _corrections(corr_path, name)
+        key = pd.MultiIndex.from_frame(corr[["date", "metric"]])
+        hit = pd.MultiIndex.from_arrays([obs["end"], obs["metric"]]).isin(key)
+        flag[hit] = "correction"
+    obs["flag"] = flag
+    return ObservationTable(observations=obs, set_aside=table.set_aside)
+
+
+def read_general_staff_losses(
+    path: str | os.PathLike[str],
+    *,
+    corrections: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """Read the Russian losses claimed by Ukraine's General Staff into observations.
+
+    Origin: ``PetroIvaniuk/2022-Ukraine-Russia-War-Dataset`` (``data/``), compiled
+    from the daily posts of the General Staff of the Armed Forces of Ukraine and
+    the Ministry of Defence. These are official Ukrainian claims, not verified.
+
+    Parameters
+    ----------
+    path : str or path
+        ``russia_losses_personnel.json`` / ``.csv`` or
+        ``russia_losses_equipment.json`` / ``.csv`` (recognised by the columns).
+    corrections : str or path, optional
+        ``russia_losses_equipment_correction.json`` (the source's own signed
+        corrections); by default the file of that name in the same folder, if
+        present.
+
+    Returns
+    -------
+    DataFrame
+        The observation table: ``kind`` = ``cumulative`` (running totals since
+        2022-02-24), ``unit`` = ``count``, ``start`` = ``end`` = the date,
+        ``entity`` = ``Russia``, ``source`` = ``general_staff_ua``; extra columns
+        ``row``, ``day`` (days since 2022-02-23), ``merged_into`` (for the columns
+        the source merged later), ``flag`` (``correction`` where the corrections
+        file lists a change of that metric on that date) and, for equipment,
+        ``greatest_losses_direction`` (free text, 2022-04-25 to 2023-01-02).
+        Metrics: ``personnel`` (qualifier ``about`` or ``more_than``, from the
+        ``personnel*`` column) and ``pow``; or the equipment columns in snake_case:
+        ``aircraft``, ``helicopter``, ``tank``, ``apc``, ``field_artillery``,
+        ``mrl``, ``military_auto``, ``fuel_tank``, ``drone``, ``naval_ship``,
+        ``anti_aircraft_warfare``, ``special_equipment``, ``mobile_srbm_system``,
+        ``vehicles_and_fuel_tanks``, ``cruise_missiles``, ``submarines``,
+        ``ground_robotic_systems``.
+
+    Raises
+    ------
+    SourceLayoutError
+        When columns are missing or unknown (the message lists both), or the
+        ``personnel*`` word is not ``about``/``more``.
+
+    Notes
+    -----
+    Traps handled:
+
+    - **Cumulative totals**: ``kind="cumulative"``, so
+      :func:`conflictstats.to_daily` differences them; the first row (2022-02-25,
+      day 2) is already a two-day total and only sets the base.
+    - **Corrections**: the totals sometimes go down; the source's corrections
+      file names the dates, flagged ``correction``. ``to_daily`` keeps negative
+      steps and warns.
+    - **Renamed and merged columns**: ``military_auto`` and ``fuel_tank`` end on
+      2022-04-30 and are merged into ``vehicles_and_fuel_tanks``;
+      ``mobile_srbm_system`` into ``cruise_missiles`` (:data:`LOSSES_MERGED`).
+      They are kept as separate metrics, not spliced, because the merged column
+      does not start at their sum.
+    - **Columns that start later** (``special_equipment``, ``submarines``,
+      ``ground_robotic_systems``) are empty before: those cells are set aside
+      (:func:`screen_general_staff_losses`), never read as zero.
+    - **Qualifier**: ``personnel*`` ("about", "more") becomes the ``qualifier``.
+
+    References
+    ----------
+    .. [1] P. Ivaniuk, 2022-Ukraine-Russia-War-Dataset (GitHub), commit 37655f8b.
+
+    Examples
+    --------
+    >>> import io
+    >>> from conflictstats.sources import read_general_staff_losses
+    >>> text = io.StringIO("date,day,personnel,personnel*,POW\\n"
+    ...                    "2022-02-25,2,2800,about,0.0\\n2022-02-26,3,4300,more,\\n")
+    >>> read_general_staff_losses(text)[["metric", "value", "end", "qualifier"]]
+          metric   value        end  qualifier
+    0  personnel  2800.0 2022-02-25      about
+    1        pow     0.0 2022-02-25      exact
+    2  personnel  4300.0 2022-02-26  more_than
+    """
+    return screen_general_staff_losses(path, corrections=corrections).observations

@@ -1,0 +1,508 @@
+"""Reader of the "Massive Missile Attacks on Ukraine" dataset (Petro Ivaniuk, Kaggle)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..observations import ObservationTable
+from ._common import (
+    SourceLayoutError,
+    as_path,
+    check_columns,
+    file_name,
+    melt_wide,
+    parse_times,
+    set_aside_rows,
+)
+
+__all__ = [
+    "EW_DEFINITION_BREAK",
+    "MISSILE_COLUMNS",
+    "MISSILE_METRICS",
+    "find_definition_break",
+    "read_missile_attacks",
+    "read_missile_catalogue",
+    "screen_missile_attacks",
+]
+
+#: The columns of ``missile_attacks_daily.csv`` (upstream spelling, including the
+#: space in ``affected region``).
+MISSILE_COLUMNS: tuple[str, ...] = (
+    "time_start", "time_end", "model", "launch_place", "target", "target_main",
+    "launched", "destroyed", "not_reach_goal", "still_attacking", "border_crossing",
+    "is_shahed", "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet",
+    "turbojet_destroyed", "affected region", "destroyed_details", "launched_details",
+    "launch_place_details", "source",
+)
+
+#: The columns of the model catalogue ``missiles_and_uavs.csv`` (``in_sevice`` is
+#: the upstream spelling).
+CATALOGUE_COLUMNS: tuple[str, ...] = (
+    "model", "category", "national_origin", "type", "launch_platform", "name", "name_NATO",
+    "in_sevice", "designer", "manufacturer", "guidance_system", "unit_cost",
+)
+
+#: Metric name -> what it counts, in output order (one observation per metric per
+#: input row, when the figure is reported).
+MISSILE_METRICS: dict[str, str] = {
+    "launched": "weapons launched in the wave (the report's total for this model)",
+    "destroyed": "shot down; after EW_DEFINITION_BREAK also those suppressed by "
+                 "electronic warfare",
+    "not_reach_goal": "'locationally lost', mostly to electronic warfare (reported "
+                      "separately only from 2024-07 until EW_DEFINITION_BREAK)",
+    "still_attacking": "still in the air when the report was published",
+    "border_crossing": "flew on into another country (Belarus, Russia, Poland ...), "
+                       "summed over countries; the split is in ``crossed_into``",
+    "unaccounted": "derived: launched - destroyed - not_reach_goal - still_attacking - "
+                   "border_crossing (missing outcomes count as 0)",
+}
+
+#: The first morning date on which drones suppressed by electronic warfare are
+#: counted in ``destroyed`` (``not_reach_goal`` ~0 from then on). Found from the
+#: data with :func:`find_definition_break`: the last nationwide drone report with
+#: ``not_reach_goal`` >= 10% of launched ended on 2025-07-23 09:00; the next one
+#: (22:40 on 23 July to 11:30 on 24 July 2025) reports 0 of 103.
+EW_DEFINITION_BREAK: pd.Timestamp = pd.Timestamp("2025-07-24")
+
+_CATEGORY_NAMES = {"uav": "drone"}
+_NATIONAL = "Ukraine"
+_EXCLUDES = "destroyed_excludes_ew"
+_INCLUDES = "destroyed_includes_ew"
+
+
+def _norm_text(s: pd.Series) -> pd.Series:
+    """Strip, collapse blanks and NFC-normalise text (Cyrillic names stay Cyrillic)."""
+    out = s.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
+    return out.map(lambda x: unicodedata.normalize("NFC", x) if isinstance(x, str) else x)
+
+
+def read_missile_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read the weapon-model catalogue ``missiles_and_uavs.csv``.
+
+    Parameters
+    ----------
+    path : str or path
+        The catalogue file.
+
+    Returns
+    -------
+    DataFrame
+        The catalogue's columns, with ``model`` normalised (stripped, NFC) and
+        ``category`` lower-case with ``UAV`` renamed ``drone``; one row per model.
+
+    Raises
+    ------
+    SourceLayoutError
+        When columns are missing or unknown, or a model appears twice.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import read_missile_catalogue
+    >>> cat = read_missile_catalogue("missiles_and_uavs.csv")  # doctest: +SKIP
+    >>> cat.set_index("model").loc["Shahed-136/131", "category"]  # doctest: +SKIP
+    'drone'
+    """
+    p = as_path(path, name="read_missile_catalogue")
+    cat = pd.read_csv(p, dtype=str)
+    check_columns(cat.columns, CATALOGUE_COLUMNS,
+                  name=f"read_missile_catalogue({file_name(p)})")
+    cat["model"] = _norm_text(cat["model"])
+    cat["category"] = _norm_text(cat["category"]).str.lower().replace(_CATEGORY_NAMES)
+    dup = cat["model"].duplicated()
+    if dup.any():
+        raise SourceLayoutError(
+            f"read_missile_catalogue({file_name(p)}): model {cat.loc[dup, 'model'].iloc[0]!r} "
+            "appears more than once"
+        )
+    return cat
+
+
+def _categories(models: pd.Series, catalogue: pd.DataFrame | None) -> pd.DataFrame:
+    """Category and 'combined' flag per unique model string.
+
+    A model string joined with " and " lists several models (their counts are
+    not apportioned). If every part is catalogued, the category is the parts'
+    common category, or ``combined`` when they differ; otherwise the catalogue
+    entry of the whole string; otherwise ``unknown``.
+    """
+    known: dict[str, str] = {}
+    if catalogue is not None:
+        known = dict(zip(catalogue["model"], catalogue["category"], strict=True))
+    rows = []
+    for model in pd.unique(models.dropna()):  # a few dozen distinct strings
+        parts = [p.strip() for p in str(model).split(" and ")]
+        combined = len(parts) > 1
+        if combined and all(p in known for p in parts):
+            cats = {known[p] for p in parts}
+            category = cats.pop() if len(cats) == 1 else "combined"
+        elif model in known:
+            category = known[model]
+            if " and " in category:  # e.g. "surface-to-air and ballistic"
+                category = "combined"
+        else:
+            category = "unknown"
+        rows.append((model, category, combined))
+    return pd.DataFrame(rows, columns=["model", "category", "combined"]).set_index("model")
+
+
+def _parse_dict(text: Any, *, label: Any, column: str) -> dict[str, float] | None:
+    """Parse a Python-dict string such as ``{'belarus': 5.0}``; NaN gives None."""
+    if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
+        return None
+    try:
+        value = ast.literal_eval(str(text).replace("NaN", "None"))
+    except (ValueError, SyntaxError):
+        raise SourceLayoutError(
+            f"read_missile_attacks: row {label}, column {column!r}: expected a Python dict "
+            f"such as {{'belarus': 5.0}}; got {text!r}"
+        ) from None
+    if not isinstance(value, dict):
+        raise SourceLayoutError(
+            f"read_missile_attacks: row {label}, column {column!r}: expected a dict; "
+            f"got {text!r}"
+        )
+    return {str(k): (np.nan if v is None else float(v)) for k, v in value.items()}
+
+
+def _border(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Total border crossings and a ``country:n`` text per row (parsed once per value)."""
+    total: dict[Any, float] = {}
+    text: dict[Any, Any] = {}
+    for value in pd.unique(raw.dropna()):
+        label = raw.index[np.flatnonzero((raw == value).to_numpy())[0]]
+        d = _parse_dict(value, label=label, column="border_crossing") or {}
+        total[value] = float(np.nansum(list(d.values()))) if d else 0.0
+        items = [f"{k}:{v:g}" for k, v in sorted(d.items()) if not np.isnan(v)]
+        text[value] = ", ".join(items) if items else pd.NA
+    tot = raw.map(total).astype("float64")
+    txt = raw.map(text).astype("string")
+    return tot, txt
+
+
+def find_definition_break(
+    observations: pd.DataFrame, *, threshold: float = 0.1
+) -> pd.Timestamp:
+    """Find the date after which EW-suppressed drones are counted as destroyed.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        The table of :func:`read_missile_attacks`.
+    threshold : float
+        A nationwide drone report whose ``not_reach_goal`` is at least this share
+        of ``launched`` still reports EW losses separately. Default 0.1.
+
+    Returns
+    -------
+    Timestamp
+        The morning (``end``) date of the first nationwide drone report after the
+        last one that reports EW losses separately.
+
+    Notes
+    -----
+    Reports by the Air Force put drones "locationally lost" (mostly to electronic
+    warfare) in ``not_reach_goal`` from 2024-07; from late July 2025 the column
+    is ~0 and ``destroyed`` includes them, so destroyed/launched jumps from
+    about 45% to about 85%. The rule: take nationwide (``scope == "national"``)
+    rows of category ``drone``; the break is the ``end`` date of the first such
+    report after the last one with ``not_reach_goal / launched >= threshold``.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import find_definition_break, read_missile_attacks
+    >>> obs = read_missile_attacks("missile_attacks_daily.csv")  # doctest: +SKIP
+    >>> find_definition_break(obs)  # doctest: +SKIP
+    Timestamp('2025-07-24 00:00:00')
+    """
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be in (0, 1); got {threshold!r}")
+    need = {"metric", "value", "end", "scope", "category", "row"}
+    missing = need - set(observations.columns)
+    if missing:
+        raise KeyError(
+            f"observations: column(s) {sorted(missing)} not found; pass the table of "
+            "read_missile_attacks"
+        )
+    sel = observations[(observations["scope"] == "national")
+                       & (observations["category"] == "drone")]
+    wide = sel.pivot_table(index=["row", "end"], columns="metric", values="value",
+                           aggfunc="first")
+    if "not_reach_goal" not in wide or "launched" not in wide:
+        raise ValueError("observations: no nationwide drone rows with not_reach_goal")
+    share = wide["not_reach_goal"] / wide["launched"].where(wide["launched"] > 0)
+    ends = wide.index.get_level_values("end")
+    reporting = ends[(share >= threshold).to_numpy()]
+    if len(reporting) == 0:
+        raise ValueError("observations: no report counts EW losses separately")
+    last = reporting.max()
+    after = ends[ends > last]
+    if len(after) == 0:
+        raise ValueError(f"observations: no nationwide drone report after {last}")
+    return pd.Timestamp(after.min()).normalize()
+
+
+def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None,
+          definition_break: Any) -> ObservationTable:
+    p = as_path(path, name="read_missile_attacks")
+    name = f"read_missile_attacks({file_name(p)})"
+    raw = pd.read_csv(p, dtype={"time_start": str, "time_end": str, "model": str,
+                                "target": str, "border_crossing": str, "source": str,
+                                "launch_place": str})
+    check_columns(raw.columns, MISSILE_COLUMNS, name=name)
+    start = parse_times(raw, "time_start", name=name)
+    end = parse_times(raw, "time_end", name=name)
+    before = end < start
+    if before.any():
+        label = raw.index[np.flatnonzero(before.to_numpy())[0]]
+        raise SourceLayoutError(
+            f"{name}: row {label}: time_end ({raw.loc[label, 'time_end']}) is before "
+            f"time_start ({raw.loc[label, 'time_start']})"
+        )
+    date_only = (raw["time_start"].str.strip().str.len() <= 10) | (
+        raw["time_end"].str.strip().str.len() <= 10
+    )
+
+    if catalogue is None:
+        default = p.with_name("missiles_and_uavs.csv") if isinstance(p, Path) else None
+        cat = read_missile_catalogue(default) if default is not None and default.exists() else None
+    else:
+        cat = read_missile_catalogue(catalogue)
+    model = _norm_text(raw["model"]).fillna("")
+    cats = _categories(model, cat)
+    category = model.map(cats["category"]).fillna("unknown").astype(object)
+    combined = model.map(cats["combined"]).fillna(False).astype(bool)
+
+    values = pd.DataFrame(index=raw.index)
+    for col in ("launched", "destroyed", "not_reach_goal", "still_attacking"):
+        values[col] = pd.to_numeric(raw[col], errors="raise").astype("float64")
+    border, crossed = _border(raw["border_crossing"])
+    values["border_crossing"] = border
+    rest = (values["launched"] - values["destroyed"] - values["not_reach_goal"].fillna(0)
+            - values["still_attacking"].fillna(0) - values["border_crossing"].fillna(0))
+    values["unaccounted"] = rest.clip(lower=0).where(rest.notna())
+
+    target = _norm_text(raw["target"])
+    scope = np.where(target.isna().to_numpy(bool), "unspecified",
+                     np.where((target == _NATIONAL).fillna(False).to_numpy(bool), "national",
+                              "regional"))
+    brk = EW_DEFINITION_BREAK if definition_break is None else pd.Timestamp(definition_break)
+    definition = np.where(end.dt.normalize() >= brk, _INCLUDES, _EXCLUDES)
+
+    table = melt_wide(
+        values,
+        {m: m for m in MISSILE_METRICS},
+        unit="count",
+        kind="flow",
+        start=start,
+        end=end,
+        entity=_NATIONAL,
+        source=raw["source"].astype(object),
+        extra={
+            "model": model.replace("", pd.NA).astype(object),
+            "category": category,
+            "combined": combined,
+            "target": target.astype(object),
+            "scope": pd.Series(scope, index=raw.index, dtype=object),
+            "definition": pd.Series(definition, index=raw.index, dtype=object),
+            "launch_place": _norm_text(raw["launch_place"]).astype(object),
+            "crossed_into": crossed.astype(object),
+            "date_only": date_only.astype(bool),
+        },
+        reasons={
+            "launched": "launched is missing (NaN) in the file",
+            "destroyed": "destroyed is missing (NaN) in the file",
+            "not_reach_goal": "not_reach_goal not reported (NaN; reported 2024-07 to 2025-07)",
+            "still_attacking": "still_attacking not reported (NaN)",
+            "border_crossing": "border_crossing is missing (NaN) in the file",
+            "unaccounted": "unaccounted cannot be derived: launched or destroyed is missing",
+        },
+    )
+    # a negative remainder means the outcomes exceed launched: not a count, set aside
+    over = (rest < 0).to_numpy()
+    if over.any():
+        obs = table.observations
+        is_unacc = (obs["metric"] == "unaccounted").to_numpy()
+        bad_rows = set(raw.index[over])
+        mask = is_unacc & obs["row"].isin(bad_rows).to_numpy()
+        why = obs["row"].map(
+            lambda r: f"outcomes exceed launched by {-rest.loc[r]:g}"
+        )
+        table = set_aside_rows(table, mask, why, column="unaccounted")
+    return table
+
+
+def screen_missile_attacks(
+    path: str | os.PathLike[str],
+    *,
+    catalogue: str | os.PathLike[str] | None = None,
+    definition_break: str | pd.Timestamp | None = None,
+) -> ObservationTable:
+    """Read the missile-attack file, returning the observations and the set-aside cells.
+
+    The same as :func:`read_missile_attacks`, but the cells that are not
+    observations (a missing figure, an outcome that cannot be derived) are kept
+    in ``set_aside`` with the reason, so every input row is accounted for:
+    ``len(observations) + len(set_aside) == rows x len(MISSILE_METRICS)``.
+
+    Parameters
+    ----------
+    path, catalogue, definition_break
+        As for :func:`read_missile_attacks`.
+
+    Returns
+    -------
+    ObservationTable
+        ``observations`` (as :func:`read_missile_attacks` returns) and
+        ``set_aside`` (indexed by input row, 0 = the first data line; columns
+        ``column``, ``metric``, ``value``, ``reason``).
+
+    Examples
+    --------
+    >>> from conflictstats.sources import screen_missile_attacks
+    >>> table = screen_missile_attacks("missile_attacks_daily.csv")  # doctest: +SKIP
+    >>> table.set_aside["reason"].value_counts().head(2)  # doctest: +SKIP
+    """
+    return _load(path, catalogue, definition_break)
+
+
+def read_missile_attacks(
+    path: str | os.PathLike[str],
+    *,
+    catalogue: str | os.PathLike[str] | None = None,
+    definition_break: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Read "Massive Missile Attacks on Ukraine" into the observation table.
+
+    Origin: Petro Ivaniuk's Kaggle dataset ``piterfm/massive-missile-attacks-on-ukraine``
+    (file ``missile_attacks_daily.csv`` and the catalogue ``missiles_and_uavs.csv``),
+    compiled from the posts of the Ukrainian Air Force (``kpszsu``) and the regional
+    commands (``PvKPivden`` ...). One input row is one weapon model in one report.
+
+    Parameters
+    ----------
+    path : str or path
+        ``missile_attacks_daily.csv``.
+    catalogue : str or path, optional
+        The model catalogue ``missiles_and_uavs.csv``; by default the file of
+        that name in the same folder, if present (otherwise every category is
+        ``unknown``).
+    definition_break : date, optional
+        The first morning date on which ``destroyed`` includes EW-suppressed
+        drones; default :data:`EW_DEFINITION_BREAK` (2025-07-24).
+
+    Returns
+    -------
+    DataFrame
+        The observation table (``metric``, ``value``, ``unit`` = ``count``,
+        ``start``, ``end``, ``kind`` = ``flow``, ``qualifier`` = ``exact``,
+        ``entity`` = ``Ukraine``, ``source`` = the post path), one row per reported
+        figure, with the extra columns:
+
+        - ``row``: the input row (0 = first data line of the file);
+        - ``model``: the model string as in the file (Cyrillic kept, NFC);
+        - ``category``: ``drone``, ``cruise missile``, ``ballistic missile``,
+          ``surface-to-air missile``, ``guided bomb``, ``combined`` (several models
+          of different categories in one row) or ``unknown`` (not in the catalogue);
+        - ``combined``: True when the row lists several models joined by "and";
+        - ``target`` and ``scope`` (``national`` when target is ``Ukraine``,
+          ``regional`` for a macro-region, oblast or city, ``unspecified`` when empty);
+        - ``definition``: ``destroyed_excludes_ew`` before the definition break,
+          ``destroyed_includes_ew`` from it (by the ``end`` date);
+        - ``launch_place``, ``crossed_into`` (e.g. ``belarus:5``), ``date_only``
+          (the file gave a date without a clock time).
+
+        Metrics (see :data:`MISSILE_METRICS`): ``launched``, ``destroyed``,
+        ``not_reach_goal``, ``still_attacking``, ``border_crossing`` and the derived
+        ``unaccounted``.
+
+    Raises
+    ------
+    SourceLayoutError
+        When the file's columns differ from the 22 expected ones (naming the
+        missing and unknown columns), a timestamp or dict cell cannot be parsed,
+        or an end is before its start.
+
+    See Also
+    --------
+    screen_missile_attacks : the same, with the cells set aside and why.
+    find_definition_break : where the definition of ``destroyed`` changes.
+    conflictstats.to_daily : daily series (``by="category"`` ...).
+
+    Notes
+    -----
+    Traps handled:
+
+    - **Mixed timestamp formats** (``YYYY-MM-DD HH:MM`` or a bare date) are parsed
+      with ``format="mixed"``. Times are Kyiv wall-clock time (EET/EEST) and stay
+      naive. A bare date covers that whole day (start = end = midnight).
+    - **Overnight windows** keep their clock times (19:30 on 25 Nov to 09:00 on 26 Nov);
+      :func:`~conflictstats.to_daily` counts them on the morning date by default.
+    - **One row per model per wave**: a wave's total is the sum of its rows (same
+      ``start``, ``end`` and ``source``).
+    - **Regional reports overlap national totals**: regional commands report
+      their own interceptions (``scope == "regional"``) that are usually also in
+      the Air Force's nationwide figure. Summing both double-counts; select
+      ``scope == "national"`` for national totals.
+    - **Combined model names**: ``Shahed-136/131`` (slash) is one class; rows
+      listing several models with "and" keep their raw ``model`` and are not split,
+      because their counts cannot be apportioned. Their category is the parts'
+      common category, or ``combined``.
+    - **Unknown models**: model strings with no catalogue entry whose parts are not
+      all catalogued get ``unknown``; in the file of 2026-04-05 they are
+      ``Aerial Bomb``, ``Картограф``, ``Привет-82`` and ``Фенікс``. List them with
+      ``obs.loc[obs.category == "unknown", "model"].unique()``.
+    - **Python-dict text**: ``border_crossing`` (``{'belarus': 5.0}``, ``{}`` = none)
+      is parsed with :func:`ast.literal_eval`, NaN-safe; ``{}`` means 0.
+    - **Definition change**: ``not_reach_goal`` (EW losses) is reported only from
+      2024-07; from :data:`EW_DEFINITION_BREAK` EW-suppressed drones are counted in
+      ``destroyed``, so destroyed/launched is not comparable across the break. The
+      ``definition`` column says which definition a row follows.
+    - **Missing figures** (NaN) are not observations: they are set aside with a
+      reason (:func:`screen_missile_attacks`). The derived
+      ``unaccounted = launched - destroyed - not_reach_goal - still_attacking -
+      border_crossing`` treats a missing outcome as 0, needs launched and destroyed,
+      and is set aside when the outcomes exceed launched.
+
+    References
+    ----------
+    .. [1] P. Ivaniuk, "Massive Missile Attacks on Ukraine", Kaggle dataset
+       piterfm/massive-missile-attacks-on-ukraine.
+
+    Examples
+    --------
+    A file with one overnight wave (two models) in the upstream layout:
+
+    >>> import io
+    >>> import conflictstats as cs
+    >>> from conflictstats.sources import MISSILE_COLUMNS, read_missile_attacks
+    >>> rows = ["2024-11-25 19:30,2024-11-26 09:00,Shahed-136/131,,Ukraine,,188,76,95,,"
+    ...         "\\"{'belarus': 5.0}\\"" + "," * 11 + "kpszsu/posts/1",
+    ...         "2024-11-25 19:30,2024-11-26 09:00,Iskander-M,,Ukraine,,4,0,,,{}"
+    ...         + "," * 11 + "kpszsu/posts/1"]
+    >>> text = io.StringIO("\\n".join([",".join(MISSILE_COLUMNS), *rows]))
+    >>> obs = read_missile_attacks(text)
+    >>> obs[obs.row == 0][["metric", "value", "crossed_into", "definition"]]
+                metric  value crossed_into             definition
+    0         launched  188.0    belarus:5  destroyed_excludes_ew
+    1        destroyed   76.0    belarus:5  destroyed_excludes_ew
+    2   not_reach_goal   95.0    belarus:5  destroyed_excludes_ew
+    3  border_crossing    5.0    belarus:5  destroyed_excludes_ew
+    4      unaccounted   12.0    belarus:5  destroyed_excludes_ew
+
+    Daily totals of the nationwide reports, waves counted on the morning date:
+
+    >>> national = obs[obs.scope == "national"]
+    >>> cs.to_daily(national, metric="launched", conflict="sum")
+    date
+    2024-11-26    192.0
+    Freq: D, Name: launched, dtype: float64
+    """
+    table = _load(path, catalogue, definition_break)
+    return table.observations
