@@ -54,6 +54,14 @@ _EXPORTS: dict[str, str] = {
     "PaceResult": "results",
     "PaceRatio": "results",
     # trends.py
+    "period_totals": "trends",
+    "rolling": "trends",
+    "mann_kendall": "trends",
+    "theil_sen": "trends",
+    "decompose": "trends",
+    "lowess": "trends",
+    "TrendTest": "results",
+    "TheilSenFit": "results",
     # anomalies.py
     # records.py
     # claims.py
@@ -88,7 +96,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         period_change,
         rate,
     )
-    from .results import PaceRatio, PaceResult, RateComparison, RateResult
+    from .results import (
+        PaceRatio,
+        PaceResult,
+        RateComparison,
+        RateResult,
+        TheilSenFit,
+        TrendTest,
+    )
+    from .trends import decompose, lowess, mann_kendall, period_totals, rolling, theil_sen
 
 
 def __getattr__(name: str) -> Any:

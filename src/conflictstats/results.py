@@ -14,7 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["PaceRatio", "PaceResult", "RateComparison", "RateResult", "Result"]
+__all__ = [
+    "PaceRatio",
+    "PaceResult",
+    "RateComparison",
+    "RateResult",
+    "Result",
+    "TheilSenFit",
+    "TrendTest",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,3 +177,93 @@ class PaceRatio(Result):
     p_value: float
     method: str
     alpha: float
+
+
+# --- trends ---
+
+
+@dataclasses.dataclass(frozen=True)
+class TrendTest(Result):
+    """Result of :func:`conflictstats.mann_kendall` (fields as pymannkendall's tuple).
+
+    Attributes
+    ----------
+    trend : str
+        "increasing", "decreasing" or "no trend" (at level ``alpha``).
+    h : bool
+        Whether the trend is significant.
+    p_value : float
+        Two-sided p-value (also available as ``p``).
+    z : float
+        Standardised statistic.
+    tau : float
+        Kendall's tau, ``s / (n(n-1)/2)``.
+    s : int
+        Mann–Kendall score.
+    var_s : float
+        Variance of ``s`` (tie-corrected; Hamed–Rao corrected for that method).
+    slope : float
+        Sen's slope per day.
+    intercept : float
+        Value of the Sen line at the first date of the index.
+    n : int
+        Values used (NaN dropped).
+    method : str
+        "original" or "hamed_rao".
+    alpha : float
+        Significance level.
+    """
+
+    trend: str
+    h: bool
+    p_value: float
+    z: float
+    tau: float
+    s: int
+    var_s: float
+    slope: float
+    intercept: float
+    n: int
+    method: str
+    alpha: float
+
+    @property
+    def p(self) -> float:
+        """The p-value (pymannkendall's name)."""
+        return self.p_value
+
+
+@dataclasses.dataclass(frozen=True)
+class TheilSenFit(Result):
+    """Result of :func:`conflictstats.theil_sen`.
+
+    Attributes
+    ----------
+    slope : float
+        Theil–Sen slope per day.
+    intercept : float
+        Value of the line at the first date of the index.
+    lower, upper : float
+        Confidence interval of the slope (level ``1 - alpha``), per day.
+    n : int
+        Values used (NaN dropped).
+    alpha : float
+        Significance level.
+    """
+
+    slope: float
+    intercept: float
+    lower: float
+    upper: float
+    n: int
+    alpha: float
+
+    @property
+    def per_week(self) -> float:
+        """Slope per 7 days."""
+        return self.slope * 7
+
+    @property
+    def per_year(self) -> float:
+        """Slope per 365.25 days."""
+        return self.slope * 365.25

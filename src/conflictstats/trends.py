@@ -1,0 +1,653 @@
+"""Trends: period totals, calendar-aware rolling statistics, Mann–Kendall, Theil–Sen, STL, LOWESS.
+
+Every function takes a daily series (a Series, or for :func:`period_totals` and
+:func:`rolling` a wide DataFrame of series) with a sorted, unique
+DatetimeIndex.  A missing day is NaN (or an absent date), never zero; each
+function says what it does with one.
+
+Time is real time: slopes are per day, with ``t`` the number of days since the
+first date of the index, so irregular dates are handled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _kendall
+from ._validate import as_frame, as_series, check_alpha, check_choice, check_int, check_window
+from .results import TheilSenFit, TrendTest
+
+__all__ = [
+    "decompose",
+    "lowess",
+    "mann_kendall",
+    "period_totals",
+    "rolling",
+    "theil_sen",
+]
+
+_DAY = pd.Timedelta(days=1)
+
+
+def _day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Days since the first date of ``index``, as floats (fractions for clock times)."""
+    return np.asarray((index - index[0]) / _DAY, dtype=float)
+
+
+def _check_dates(index: pd.DatetimeIndex, name: str) -> None:
+    if len(index) and not (index == index.normalize()).all():
+        pos = int(np.flatnonzero(index != index.normalize())[0])
+        raise ValueError(
+            f"{name} must hold one value per calendar day (dates at midnight); "
+            f"{index[pos]} has a clock time (aggregate to days first, e.g. with to_daily)"
+        )
+
+
+def _kind_of(data: pd.Series | pd.DataFrame, kind: str | None) -> str:
+    if kind is None:
+        kind = str(data.attrs.get("kind", "flow"))
+    check_choice("kind", kind, ("flow", "cumulative", "level", "share"))
+    if kind == "share":
+        raise ValueError(
+            "kind 'share': shares are never summed over a period; pool their numerators "
+            "and denominators instead (see conflictstats.rate)"
+        )
+    return kind
+
+
+# ---------------------------------------------------------------------------
+# period totals
+# ---------------------------------------------------------------------------
+
+_PERIOD_ALIASES = {"ME": "M", "QE": "Q", "YE": "Y", "Y": "Y"}
+
+
+def _period_freq(freq: str) -> tuple[str, int | None]:
+    """(pandas Period frequency, None) for calendar periods, or ("", N) for rolling N days."""
+    f = str(freq)
+    if f.upper().startswith("W-") or f == "W":
+        return ("W-SUN" if f == "W" else f.upper()), None
+    if f in _PERIOD_ALIASES:
+        return _PERIOD_ALIASES[f], None
+    if f.endswith("D"):
+        td = check_window(f, name="freq")
+        if isinstance(td, pd.Timedelta) and td % _DAY == pd.Timedelta(0):
+            return "", int(td / _DAY)
+    raise ValueError(
+        "freq must be a week anchor such as 'W-SUN' (Monday–Sunday weeks), 'ME' (calendar "
+        f"months), 'QE', 'YE', or rolling whole days such as '7D'; got {freq!r}"
+    )
+
+
+def period_totals(
+    series: pd.Series | pd.DataFrame,
+    *,
+    freq: str = "W-SUN",
+    kind: str | None = None,
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Totals per week, month or rolling N days, marking incomplete periods.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Daily values (dates at midnight; absent dates count as missing days).
+        A wide DataFrame gives the same table for each column, stacked.
+    freq : str, default "W-SUN"
+        ``"W-SUN"``: Monday–Sunday weeks labelled by their Sunday (any
+        ``"W-XXX"`` anchor: the week ends on that weekday); ``"ME"``, ``"QE"``,
+        ``"YE"``: calendar months, quarters, years labelled by their last day;
+        ``"7D"`` (any whole number of days): the rolling N days ending on each
+        day of the data.
+    kind : {"flow", "cumulative", "level"}, optional
+        Default: ``series.attrs["kind"]``, else ``"flow"``. Flows (and the daily
+        increments ``to_daily`` makes of cumulative totals) are summed. For a
+        level, ``total`` is the change over the period: the last level reported
+        in the period minus the last level reported before it.
+    min_count : int, default 1
+        ``total`` is NaN when fewer days than this were reported in the period.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``date``, the period's label (its last day), with columns
+
+        - ``series`` (only for DataFrame input): the column label;
+        - ``total``: sum of the reported days (missing days are not zeros and
+          not guessed: the sum covers only the reported days — check
+          ``complete``); for levels, the change described above;
+        - ``n_days``: calendar days in the period;
+        - ``n_reported``: days with a value;
+        - ``complete``: every day of the period reported and inside the data
+          (the first and last period are usually incomplete); for levels: a
+          level reported on the period's last day and on the day before it starts;
+        - ``start``, ``end``: first and last day of the period.
+
+    Notes
+    -----
+    For a flow, ``total = sum(x_d for d in period if x_d is reported)``.
+    Periods are built on the calendar from the first to the last date of the
+    data, so a week with no report at all still appears, with ``total`` NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([1.0, 2, None, 4, 5, 6, 7, 8, 9],
+    ...               index=pd.date_range("2024-11-04", periods=9))  # Monday to next Tuesday
+    >>> period_totals(s)[["total", "n_reported", "complete", "start"]]
+                total  n_reported  complete      start
+    date
+    2024-11-10   25.0           6     False 2024-11-04
+    2024-11-17   17.0           2     False 2024-11-11
+    """
+    frame, was_series = as_frame(series, name="series")
+    _check_dates(frame.index, "series")
+    kind = _kind_of(series, kind)
+    min_count = check_int("min_count", min_count, minimum=0)
+    pfreq, ndays = _period_freq(freq)
+    if len(frame) == 0:
+        raise ValueError("series is empty: no days to total")
+    days = pd.date_range(frame.index[0], frame.index[-1], freq="D", name="date")
+    daily = frame.reindex(days)
+    values = daily.to_numpy()
+    present = ~np.isnan(values)
+    n = len(days)
+
+    if ndays is not None:
+        # rolling N days ending on each day of the data
+        ends = days
+        starts = days - (ndays - 1) * _DAY
+        ar = np.arange(n)
+        lo = np.maximum(ar - (ndays - 1), 0)
+        hi = ar + 1
+        n_days = np.full(n, ndays)
+    else:
+        periods = days.to_period(pfreq)
+        codes, uniq = pd.factorize(periods, sort=True)
+        first = np.searchsorted(codes, np.arange(len(uniq)), side="left")
+        last = np.searchsorted(codes, np.arange(len(uniq)), side="right")
+        lo, hi = first, last
+        pidx = pd.PeriodIndex(uniq)
+        starts = pidx.start_time.normalize()
+        ends = pidx.end_time.normalize()
+        n_days = np.asarray((ends - starts) / _DAY, dtype=np.int64) + 1
+    starts = pd.DatetimeIndex(starts).as_unit(days.unit)
+    ends = pd.DatetimeIndex(ends, name="date").as_unit(days.unit)
+
+    filled = np.where(present, values, 0.0)
+    csum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(filled, axis=0)])
+    ccnt = np.vstack([np.zeros((1, values.shape[1]), dtype=np.int64),
+                      np.cumsum(present, axis=0)])
+    n_rep = ccnt[hi] - ccnt[lo]
+    inside = np.asarray((starts >= days[0]) & (ends <= days[-1]))[:, None]
+    if kind == "level":
+        # last reported level at or before each day (position), -1 if none
+        posn = np.where(present, np.arange(n)[:, None], -1)
+        last_at = np.maximum.accumulate(posn, axis=0)
+        cols = np.arange(values.shape[1])[None, :]
+        end_pos = last_at[hi - 1]
+        base_pos = np.where((lo > 0)[:, None], last_at[np.maximum(lo - 1, 0)], -1)
+        end_val = np.where(end_pos >= lo[:, None], values[end_pos, cols], np.nan)
+        base_val = np.where(base_pos >= 0, values[base_pos, cols], np.nan)
+        total = end_val - base_val
+        complete = (present[hi - 1] & (lo > 0)[:, None]
+                    & np.where((lo > 0)[:, None], present[np.maximum(lo - 1, 0)], False)
+                    & inside)
+    else:
+        total = csum[hi] - csum[lo]
+        complete = (n_rep == n_days[:, None]) & inside
+    total = np.where((n_rep >= max(min_count, 1)) | ((min_count == 0) & (kind != "level")),
+                     total, np.nan)
+
+    out = []
+    for k, col in enumerate(frame.columns):
+        part = pd.DataFrame(
+            {
+                "total": total[:, k],
+                "n_days": n_days.astype(np.int64),
+                "n_reported": n_rep[:, k].astype(np.int64),
+                "complete": complete[:, k].astype(bool),
+                "start": starts,
+                "end": ends,
+            },
+            index=ends,
+        )
+        if not was_series:
+            part.insert(0, "series", [col] * len(part))
+        out.append(part)
+    return out[0] if was_series else pd.concat(out)
+
+
+# ---------------------------------------------------------------------------
+# rolling
+# ---------------------------------------------------------------------------
+
+_STATS = ("mean", "sum", "median", "min", "max")
+
+
+def rolling(
+    series: pd.Series | pd.DataFrame,
+    *,
+    window: int | str | pd.Timedelta = "7D",
+    stat: str = "mean",
+    min_periods: int | None = None,
+) -> pd.Series | pd.DataFrame:
+    """Trailing rolling statistic over calendar days, honest about missing days.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Daily values with a DatetimeIndex; gaps in the dates are missing days.
+    window : int or str or Timedelta, default "7D"
+        The span of the window, ending on (and including) each date: ``"7D"``
+        or ``7`` (an integer is a number of days). Dates, not rows, decide
+        what is inside, so irregular dates are handled.
+    stat : {"mean", "sum", "median", "min", "max"}
+    min_periods : int, optional
+        Reported days needed for a value. Default: all the days of the window
+        (a window with a missing day gives NaN, so a sum is never silently
+        short). With fewer, a ``"sum"`` is the sum of the reported days only.
+
+    Returns
+    -------
+    Series or DataFrame
+        Aligned to the input, same name(s). Days whose own value is missing stay NaN.
+
+    Notes
+    -----
+    The window for date ``d`` is ``(d - window, d]``. The default
+    ``min_periods`` is ``window / 1 day``, which assumes one value per day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([1.0, 2, 3, 4], index=pd.to_datetime(
+    ...     ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05"]))
+    >>> rolling(s, window="3D", stat="sum").tolist()
+    [nan, nan, 6.0, nan]
+    >>> rolling(s, window="3D", stat="sum", min_periods=2).tolist()
+    [nan, 3.0, 6.0, 7.0]
+    """
+    frame, was_series = as_frame(series, name="series")
+    w = check_window(window)
+    span = pd.Timedelta(days=int(w)) if isinstance(w, int) else w
+    check_choice("stat", stat, _STATS)
+    if min_periods is None:
+        min_periods = max(int(span / _DAY), 1)
+    else:
+        min_periods = check_int("min_periods", min_periods, minimum=1)
+    roll = frame.rolling(span, min_periods=min_periods)
+    out = getattr(roll, stat)()
+    out = out.where(frame.notna())
+    res = _wrap(out, series, was_series)
+    return res
+
+
+def _wrap(out: pd.DataFrame, series: pd.Series | pd.DataFrame,
+          was_series: bool) -> pd.Series | pd.DataFrame:
+    if was_series:
+        s = out.iloc[:, 0]
+        s.name = series.name
+        return s
+    out.columns = series.columns
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Mann–Kendall and Theil–Sen
+# ---------------------------------------------------------------------------
+
+
+def _valid(series: pd.Series, minimum: int, what: str) -> tuple[np.ndarray, np.ndarray]:
+    s = as_series(series, name="series")
+    t = _day_numbers(s.index) if len(s) else np.empty(0)
+    x = s.to_numpy()
+    ok = ~np.isnan(x)
+    if int(ok.sum()) < minimum:
+        raise ValueError(
+            f"{what} needs at least {minimum} reported values; series has {int(ok.sum())}"
+        )
+    return t[ok], x[ok]
+
+
+def _sen_slope(t: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    slope = _kendall.median_pair_slope(t, x)
+    intercept = float(np.median(x) - np.median(t) * slope)
+    return slope, intercept
+
+
+def mann_kendall(
+    series: pd.Series,
+    *,
+    method: str = "original",
+    alpha: float = 0.05,
+    lag: int | None = None,
+) -> TrendTest:
+    """Mann–Kendall test for a monotonic trend, with Sen's slope per day.
+
+    Parameters
+    ----------
+    series : Series
+        Values with a DatetimeIndex; NaN are dropped (as pymannkendall does).
+    method : {"original", "hamed_rao"}, default "original"
+        ``"hamed_rao"`` corrects the variance of S for autocorrelation
+        (Hamed & Rao 1998), as ``pymannkendall.hamed_rao_modification_test``.
+    alpha : float, default 0.05
+        Significance level of the two-sided test.
+    lag : int, optional
+        Hamed–Rao only: number of lags of the autocorrelation to consider
+        (default: all, n - 1).
+
+    Returns
+    -------
+    TrendTest
+        ``trend`` ("increasing", "decreasing", "no trend"), ``h``, ``p_value``
+        (also as ``p``), ``z``, ``tau``, ``s``, ``var_s``, ``slope`` (per day),
+        ``intercept`` (value at the first date of the index), ``n``, ``method``,
+        ``alpha``. All equal pymannkendall's ``original_test`` /
+        ``hamed_rao_modification_test`` on a daily series.
+
+    Notes
+    -----
+    ``S = sum_{i<j} sign(x_j - x_i)`` is computed in O(n log n) as
+    ``n(n-1)/2 - T - 2D``, with ``T`` the tied pairs and ``D`` the discordant
+    pairs counted by a merge sort (Knight 1966). With tie groups of sizes
+    ``t_g``: ``Var(S) = [n(n-1)(2n+5) - sum t_g(t_g-1)(2t_g+5)] / 18``,
+    ``Z = (S - sign(S)) / sqrt(Var S)``, ``tau = S / (n(n-1)/2)``, ``p = 2 (1 - Phi(|Z|))``
+    (computed as ``2 Phi(-|Z|)``, which keeps tiny p-values that the
+    subtraction rounds to 0), ``h = |Z| > Phi^{-1}(1 - alpha/2)``.
+
+    Hamed–Rao: ``Var*(S) = Var(S) [1 + 2/(n(n-1)(n-2)) sum_i (n-i)(n-i-1)(n-i-2) rho_i]``
+    over the lags ``i`` whose autocorrelation ``rho_i`` of the ranks of the
+    detrended series lies outside ``±Phi^{-1}(1-alpha/2)/sqrt(n)``. As in
+    pymannkendall, the detrended series is ``x_k - k * slope`` over the
+    reported values ``k = 1..n`` (gaps closed up).
+
+    ``slope`` is the median of ``(x_j - x_i)/(t_j - t_i)`` with ``t`` in days since the
+    first date (Sen 1968), found without forming all pairs, and
+    ``intercept = median(x) - median(t) * slope``.
+
+    References
+    ----------
+    Mann, H. B. (1945). Nonparametric tests against trend. Econometrica 13, 245–259.
+    Kendall, M. G. (1975). Rank Correlation Methods. Griffin, London.
+    Hamed, K. H., Rao, A. R. (1998). A modified Mann–Kendall trend test for
+    autocorrelated data. J. Hydrology 204, 182–196.
+    Knight, W. R. (1966). A computer method for calculating Kendall's tau with
+    ungrouped data. JASA 61, 436–439.
+    Sen, P. K. (1968). Estimates of the regression coefficient based on Kendall's
+    tau. JASA 63, 1379–1389.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([3.0, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8],
+    ...               index=pd.date_range("2024-01-01", periods=12))
+    >>> r = mann_kendall(s)
+    >>> r.trend, r.s, round(r.p_value, 3), round(r.slope, 4)
+    ('no trend', 25, 0.095, 0.3667)
+    """
+    check_choice("method", method, ("original", "hamed_rao"))
+    alpha = check_alpha(alpha)
+    t, x = _valid(series, 3, "mann_kendall")
+    from scipy.stats import norm, rankdata
+
+    n = x.size
+    s, counts = _kendall.mk_score(x)
+    c = counts.astype(np.int64)
+    var_s = (n * (n - 1) * (2 * n + 5) - int(np.sum(c * (c - 1) * (2 * c + 5)))) / 18
+    tau = s / (0.5 * n * (n - 1))
+    slope, intercept = _sen_slope(t, x)
+    if method == "hamed_rao":
+        nl = n if lag is None else check_int("lag", lag, minimum=1, maximum=n - 1) + 1
+        ranks = rankdata(x - np.arange(1, n + 1) * slope)
+        rho = _kendall.acf(ranks, nl - 1)[1:nl]
+        bound = norm.ppf(1 - alpha / 2) / np.sqrt(n)
+        i = np.arange(1, nl, dtype=float)
+        keep = ~((rho <= bound) & (rho >= -bound))
+        sni = float(np.sum(((n - i) * (n - i - 1) * (n - i - 2) * rho)[keep]))
+        var_s = var_s * (1 + (2 / (n * (n - 1) * (n - 2))) * sni)
+    z = 0.0 if s == 0 else (s - math.copysign(1, s)) / math.sqrt(var_s)
+    p = float(2 * norm.sf(abs(z)))
+    h = bool(abs(z) > norm.ppf(1 - alpha / 2))
+    trend = ("increasing" if z > 0 else "decreasing") if h else "no trend"
+    return TrendTest(
+        trend=trend, h=h, p_value=p, z=float(z), tau=float(tau), s=int(s), var_s=float(var_s),
+        slope=slope, intercept=intercept, n=int(n), method=method, alpha=alpha,
+    )
+
+
+def theil_sen(series: pd.Series, *, alpha: float = 0.05) -> TheilSenFit:
+    """Theil–Sen slope per day in real time, with its confidence interval.
+
+    Parameters
+    ----------
+    series : Series
+        Values with a DatetimeIndex (irregular dates are fine); NaN are dropped.
+    alpha : float, default 0.05
+        Significance level: the interval covers ``1 - alpha`` (0.05 gives a 95 %
+        interval, scipy's ``theilslopes(..., alpha=0.95)``).
+
+    Returns
+    -------
+    TheilSenFit
+        ``slope`` and its ``lower``/``upper`` bounds (per day), ``intercept``
+        (value at the first date of the index), ``n``, ``alpha``; properties
+        ``per_week`` and ``per_year``.
+
+    Notes
+    -----
+    With ``t`` the days since the first date, the slope is the median of the
+    ``N = n(n-1)/2`` pairwise slopes ``(x_j - x_i)/(t_j - t_i)`` and
+    ``intercept = median(x) - slope * median(t)``. The interval is Sen's (1968,
+    eq. 2.6): with ``C = Phi^{-1}(1 - alpha/2) sqrt(Var S)`` (ties in ``x``
+    reduce ``Var S``), the bounds are the sorted slopes of ranks
+    ``round((N - C)/2)`` and ``round((N + C)/2) + 1`` (1-based), as
+    ``scipy.stats.theilslopes`` on the day numbers gives. The slopes are
+    selected without forming all pairs when ``n`` is large.
+
+    References
+    ----------
+    Sen, P. K. (1968). Estimates of the regression coefficient based on Kendall's
+    tau. JASA 63, 1379–1389.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([10.0, 12, 15, 15, 21],
+    ...               index=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04",
+    ...                                     "2024-01-05", "2024-01-08"]))
+    >>> fit = theil_sen(s)
+    >>> fit.slope, fit.intercept, fit.per_week
+    (1.5, 10.5, 10.5)
+    """
+    alpha = check_alpha(alpha)
+    t, x = _valid(series, 2, "theil_sen")
+    from scipy.stats import norm
+
+    n = x.size
+    n_pairs = n * (n - 1) // 2
+    slope, intercept = _sen_slope(t, x)
+    _, counts = np.unique(x, return_counts=True)
+    c = counts.astype(np.int64)
+    sigsq = (n * (n - 1) * (2 * n + 5) - int(np.sum(c * (c - 1) * (2 * c + 5)))) / 18
+    zc = float(norm.ppf(alpha / 2))
+    sigma = math.sqrt(sigsq)
+    ru = min(round((n_pairs - zc * sigma) / 2), n_pairs - 1)
+    rl = max(round((n_pairs + zc * sigma) / 2) - 1, 0)
+    lower = float(_kendall.pair_slope_order_stats(t, x, [rl])[0])
+    upper = float(_kendall.pair_slope_order_stats(t, x, [ru])[0])
+    return TheilSenFit(slope=slope, intercept=intercept, lower=lower, upper=upper,
+                       n=int(n), alpha=alpha)
+
+
+# ---------------------------------------------------------------------------
+# decomposition and smoothing
+# ---------------------------------------------------------------------------
+
+
+def _daily_grid(series: pd.Series) -> pd.Series:
+    s = as_series(series, name="series")
+    _check_dates(s.index, "series")
+    if len(s) == 0:
+        raise ValueError("series is empty")
+    days = pd.date_range(s.index[0], s.index[-1], freq="D")
+    return s.reindex(days)
+
+
+def decompose(
+    series: pd.Series,
+    *,
+    period: int | Sequence[int] = 7,
+    robust: bool = True,
+    seasonal: int | None = None,
+) -> pd.DataFrame:
+    """Seasonal-trend decomposition by LOESS (STL; MSTL for several periods), with missing days.
+
+    Parameters
+    ----------
+    series : Series
+        Daily values; NaN and absent dates are missing days.
+    period : int or sequence of int, default 7
+        Length of the seasonal cycle in days (7: weekday pattern). Several
+        periods (e.g. ``(7, 365)``) use statsmodels' MSTL.
+    robust : bool, default True
+        Robust LOESS fits, down-weighting outliers (Cleveland et al. 1990).
+    seasonal : int, optional
+        Length of the seasonal smoother (odd, >= 7); statsmodels' default if None.
+
+    Returns
+    -------
+    DataFrame
+        Aligned to the input index: ``observed``, ``trend``, ``seasonal``,
+        ``resid`` (``observed = trend + seasonal + resid``); with several periods
+        also ``seasonal_<p>`` per period (``seasonal`` is their sum). All columns
+        are NaN on missing days.
+
+    Notes
+    -----
+    STL needs a complete, regular series: missing days are filled by linear
+    interpolation in time (the nearest value at the ends) for the fit only,
+    and set back to NaN in the output.
+
+    References
+    ----------
+    Cleveland, R. B., Cleveland, W. S., McRae, J. E., Terpenning, I. (1990). STL: a
+    seasonal-trend decomposition procedure based on loess. J. Official Statistics 6(1), 3–73.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.date_range("2024-01-01", periods=28)
+    >>> s = pd.Series(np.arange(28.0) + np.tile([0, 0, 0, 0, 0, 5, 5], 4), index=idx)
+    >>> s.iloc[10] = np.nan
+    >>> out = decompose(s)
+    >>> list(out.columns), bool(out.iloc[10].isna().all())
+    (['observed', 'trend', 'seasonal', 'resid'], True)
+    """
+    grid = _daily_grid(series)
+    periods = [period] if isinstance(period, (int, np.integer)) else list(period)
+    if not periods:
+        raise ValueError("period must be a positive integer or a non-empty list of them")
+    periods = [check_int("period", p, minimum=2) for p in periods]
+    missing = grid.isna()
+    if missing.all():
+        raise ValueError("series has no reported values")
+    need = 2 * max(periods)
+    if len(grid) < need:
+        raise ValueError(
+            f"decompose needs at least two full cycles ({need} days) for period "
+            f"{max(periods)}; series spans {len(grid)} days"
+        )
+    filled = grid.interpolate(method="time", limit_direction="both")
+    y = pd.Series(filled.to_numpy(), index=pd.RangeIndex(len(filled)))
+    cols: dict[str, Any] = {"observed": grid.to_numpy()}
+    if len(periods) == 1:
+        from statsmodels.tsa.seasonal import STL
+
+        kw: dict[str, Any] = {"period": periods[0], "robust": robust}
+        if seasonal is not None:
+            kw["seasonal"] = check_int("seasonal", seasonal, minimum=3)
+        fit = STL(y, **kw).fit()
+        cols.update(trend=np.asarray(fit.trend), seasonal=np.asarray(fit.seasonal),
+                    resid=np.asarray(fit.resid))
+    else:
+        from statsmodels.tsa.seasonal import MSTL
+
+        stl_kwargs: dict[str, Any] = {"robust": robust}
+        mkw: dict[str, Any] = {"periods": periods, "stl_kwargs": stl_kwargs}
+        if seasonal is not None:
+            mkw["windows"] = [check_int("seasonal", seasonal, minimum=3)] * len(periods)
+        fit = MSTL(y, **mkw).fit()
+        seas = np.asarray(fit.seasonal).reshape(len(y), -1)
+        cols.update(trend=np.asarray(fit.trend), seasonal=seas.sum(axis=1),
+                    resid=np.asarray(fit.resid))
+        for k, p in enumerate(periods):
+            cols[f"seasonal_{p}"] = seas[:, k]
+    out = pd.DataFrame(cols, index=grid.index)
+    out.loc[missing.to_numpy(), :] = np.nan
+    return out.reindex(series.index)
+
+
+def lowess(
+    series: pd.Series,
+    *,
+    frac: float = 2 / 3,
+    it: int = 3,
+    delta: float = 0.0,
+) -> pd.Series:
+    """LOWESS smooth of a series against real time (days), aligned to the input.
+
+    Parameters
+    ----------
+    series : Series
+        Values with a DatetimeIndex (irregular dates are fine).
+    frac : float, default 2/3
+        Share of the reported values used for each local fit.
+    it : int, default 3
+        Robustifying iterations.
+    delta : float, default 0.0
+        Distance in days within which linear interpolation replaces a local fit
+        (speeds up long series; 0 fits every point).
+
+    Returns
+    -------
+    Series
+        Smoothed values with the input's index and name; NaN where the input is NaN.
+
+    Notes
+    -----
+    Calls ``statsmodels.nonparametric.smoothers_lowess.lowess`` with ``exog`` the
+    days since the first date, on the reported values.
+
+    References
+    ----------
+    Cleveland, W. S. (1979). Robust locally weighted regression and smoothing
+    scatterplots. JASA 74, 829–836.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([1.0, 2, None, 4, 5], index=pd.date_range("2024-01-01", periods=5))
+    >>> lowess(s, frac=1.0).round(6).tolist()
+    [1.0, 2.0, nan, 4.0, 5.0]
+    """
+    s = as_series(series, name="series")
+    if not 0 < float(frac) <= 1:
+        raise ValueError(f"frac must be in (0, 1]; got {frac!r}")
+    it = check_int("it", it, minimum=0)
+    from statsmodels.nonparametric.smoothers_lowess import lowess as sm_lowess
+
+    t = _day_numbers(s.index) if len(s) else np.empty(0)
+    x = s.to_numpy()
+    ok = ~np.isnan(x)
+    out = np.full(x.size, np.nan)
+    if ok.sum() >= 2:
+        out[ok] = sm_lowess(x[ok], t[ok], frac=float(frac), it=it, delta=float(delta),
+                            return_sorted=False)
+    return pd.Series(out, index=s.index, name=series.name)
