@@ -270,7 +270,9 @@ def pivot_long(
     keys = [by] if isinstance(by, str) else list(by)
     missing = [k for k in keys if k not in data.columns]
     if missing:
-        raise KeyError(f"{name}: by= column {missing[0]!r} not found; columns are {list(data.columns)}")
+        raise KeyError(
+            f"{name}: by= column {missing[0]!r} not found; columns are {list(data.columns)}"
+        )
     if value is None:
         rest = [c for c in data.columns if c not in keys]
         if len(rest) != 1:
@@ -280,7 +282,9 @@ def pivot_long(
             )
         value = rest[0]
     if value not in data.columns:
-        raise KeyError(f"{name}: value column {value!r} not found; columns are {list(data.columns)}")
+        raise KeyError(
+            f"{name}: value column {value!r} not found; columns are {list(data.columns)}"
+        )
     if not isinstance(data.index, pd.DatetimeIndex):
         raise TypeError(f"{name} must have a DatetimeIndex; got {type(data.index).__name__}")
     idx_name = data.index.name or "date"
@@ -289,8 +293,9 @@ def pivot_long(
     if dup.any():
         r = long.loc[dup].iloc[0]
         grp = tuple(r[k] for k in keys)
+        shown = grp if len(grp) > 1 else grp[0]
         raise ValueError(
-            f"{name}: date {r[idx_name]} appears more than once in group {grp if len(grp) > 1 else grp[0]!r}"
+            f"{name}: date {r[idx_name]} appears more than once in group {shown!r}"
         )
     wide = long.pivot(index=idx_name, columns=keys if len(keys) > 1 else keys[0], values=value)
     return wide.sort_index()

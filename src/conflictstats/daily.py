@@ -405,7 +405,8 @@ class _Engine:
             k0 = key.to_numpy()[dup][0]
             same = rows[key.to_numpy()[dup] == k0]
             self._conflict_error(same, int(day[same[0]]))
-        if self.conflict == "sum" or (self.conflict == "mean" and (kind[rows] == "cumulative").any()):
+        cumulative = bool((kind[rows] == "cumulative").any())
+        if self.conflict == "sum" or (self.conflict == "mean" and cumulative):
             i = int(rows[0])
             raise ValueError(
                 f"{self._describe(i)} is a {kind[i]} metric: several reports of one day cannot "
@@ -546,6 +547,8 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
         out.attrs = {"kind": kinds.get(metric), "unit": units.get(metric)}
     else:
         out = daily
+        if metric is not None:  # the order asked for
+            out = out.reindex(columns=list(metric), level=0 if len(keys) > 1 else None)
         out.attrs = {"kinds": kinds, "units": units}
 
     corrections = _corrections_frame(info["corrections"], info["labels"], keys)
@@ -724,8 +727,8 @@ def daily_trace(
     0       used
     1  set_aside  conflict='first': overlaps row 0, which was kept
     """
-    out, info, corrections, keys = _build(observations, metric, by, overnight, conflict, spread,
-                                          trace=True)
+    out, info, corrections, _ = _build(observations, metric, by, overnight, conflict, spread,
+                                       trace=True)
     return DailyTrace(daily=out, contributions=info["contributions"], rows=info["rows"],
                       corrections=corrections)
 

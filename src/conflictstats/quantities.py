@@ -84,7 +84,8 @@ _UNIT_WORDS: list[tuple[str, str]] = [
 _NUMBER_WORDS: dict[str, float] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozens": math.nan,
-    "a hundred": 100, "a thousand": 1000, "half a million": 5e5, "a million": 1e6,
+    "a hundred": 100, "twice": 2, "a pair of": 2, "a thousand": 1000, "half a million": 5e5,
+    "a million": 1e6,
 }
 
 _Q_RE = "|".join(f"(?:{p})" for p, _ in _QUALIFIERS)
@@ -280,6 +281,8 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
             "[unit], e.g. 'almost 235 sq km' or '$2.7bn'"
         )
     num = m.group("num")
+    if re.match(r"(?:st|nd|rd|th)\b", m.group("rest") or "", re.IGNORECASE):
+        raise ValueError(f"{text!r} holds an ordinal ({num}{m.group('rest')[:2]}), not a quantity")
     if num.lower() in _NUMBER_WORDS:
         value = float(_NUMBER_WORDS[num.lower()])
     else:
@@ -361,7 +364,7 @@ def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
         if pu is None:
             raise ValueError(f"{name}: unknown unit {u!r} (try km2, sq_mi, ha, km, mi)")
         units.append(pu)
-    reg = _registry()
+    reg: Any = _registry()
     try:
         factor = float(reg.Quantity(1.0, units[0]).to(units[1]).magnitude)
     except pint.errors.DimensionalityError:
@@ -472,7 +475,7 @@ def convert_currency(
     >>> convert_currency(1.0, "EUR", "UAH", date="2024-11-27")
     Traceback (most recent call last):
     ...
-    ValueError: the ECB publishes no reference rate for UAH: pass rates= yourself (units of UAH per EUR, a number or a Series by date, e.g. from the National Bank of Ukraine for UAH)
+    ValueError: the ECB publishes no reference rate for UAH: pass rates= yourself ...
     """
     check_choice("fallback", fallback, ("previous", "interpolate"))
     for name, code in (("from_currency", from_currency), ("to_currency", to_currency)):

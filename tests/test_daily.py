@@ -1,0 +1,282 @@
+"""to_daily, daily_trace and level_changes: hand cases and property tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+import conflictstats as cs
+from conflictstats import DataWarning
+
+
+def obs(rows):
+    return cs.read_observations(pd.DataFrame(rows))
+
+
+def flow(metric, value, start, end, unit="count", **extra):
+    return {"metric": metric, "value": value, "unit": unit, "kind": "flow", "start": start,
+            "end": end, **extra}
+
+
+# -- flows and the overnight rule ------------------------------------------------
+
+
+def test_an_overnight_window_counts_on_its_morning_date_by_default():
+    o = obs([flow("drones_launched", 188, "2024-11-25 19:30", "2024-11-26 09:00")])
+    s = cs.to_daily(o, metric="drones_launched")
+    assert s.index.tolist() == [pd.Timestamp("2024-11-26")]
+    assert s.iloc[0] == 188
+
+
+def test_overnight_start_counts_the_window_on_its_evening_date():
+    o = obs([flow("drones_launched", 188, "2024-11-25 19:30", "2024-11-26 09:00")])
+    s = cs.to_daily(o, metric="drones_launched", overnight="start")
+    assert s.index.tolist() == [pd.Timestamp("2024-11-25")]
+
+
+def test_a_daytime_window_counts_on_its_own_date():
+    o = obs([flow("missiles_launched", 4, "2024-10-10 06:00", "2024-10-10 18:00")])
+    assert cs.to_daily(o, metric="missiles_launched").index.tolist() == [
+        pd.Timestamp("2024-10-10")]
+
+
+def test_a_two_night_window_is_spread_over_both_mornings():
+    o = obs([flow("drones_launched", 7, "2024-11-25 19:00", "2024-11-27 08:00")])
+    s = cs.to_daily(o, metric="drones_launched")
+    # whole units, as even as possible: floor(7/2)=3 then floor(14/2)-3=4
+    assert s.to_dict() == {pd.Timestamp("2024-11-26"): 3.0, pd.Timestamp("2024-11-27"): 4.0}
+
+
+def test_a_weekly_count_is_apportioned_in_whole_units_that_sum_back():
+    o = obs([flow("drones_launched", 100, "2024-11-18", "2024-11-24")])
+    s = cs.to_daily(o, metric="drones_launched")
+    # floor(100(k+1)/7) - floor(100k/7) for k = 0..6; the floors are
+    # 0, 14, 28, 42, 57, 71, 85, 100, so the parts are 14,14,14,15,14,14,15
+    assert s.tolist() == [14, 14, 14, 15, 14, 14, 15]
+    assert s.sum() == 100
+
+
+def test_a_weekly_area_is_spread_evenly_and_sums_back_exactly():
+    o = obs([flow("area_captured", 235.0, "2024-11-18", "2024-11-24", unit="km2")])
+    s = cs.to_daily(o, metric="area_captured")
+    assert_allclose(s.to_numpy(), 235 / 7, rtol=1e-15)
+    assert s.sum() == 235.0
+    assert sum(s.to_numpy()[::-1]) == 235.0
+
+
+def test_days_no_report_covers_are_missing_not_zero():
+    o = obs([flow("drones_launched", 10, "2024-11-01", "2024-11-01"),
+             flow("drones_launched", 0, "2024-11-04", "2024-11-04")])
+    s = cs.to_daily(o, metric="drones_launched")
+    assert len(s) == 4 and s.index.freq == "D"
+    assert s.isna().tolist() == [False, True, True, False]
+    assert s.iloc[-1] == 0  # a reported zero stays a zero
+
+
+def test_several_metrics_give_one_column_each_with_kinds_and_units_recorded():
+    o = obs([flow("drones_launched", 188, "2024-11-25 19:30", "2024-11-26 09:00"),
+             flow("area_captured", 70.0, "2024-11-24", "2024-11-26", unit="km2")])
+    d = cs.to_daily(o)
+    assert list(d.columns) == ["area_captured", "drones_launched"]
+    assert d.attrs["units"] == {"drones_launched": "count", "area_captured": "km2"}
+    assert d.attrs["kinds"]["area_captured"] == "flow"
+
+
+def test_by_keeps_groups_apart_in_multiindex_columns():
+    o = obs([flow("launched", 5, "2024-11-01", "2024-11-01", model="Shahed"),
+             flow("launched", 2, "2024-11-01", "2024-11-01", model="Iskander-M"),
+             flow("destroyed", 3, "2024-11-01", "2024-11-01", model="Shahed")])
+    d = cs.to_daily(o, by="model")
+    assert d.columns.names == ["metric", "model"]
+    assert d[("launched", "Shahed")].iloc[0] == 5
+    one = cs.to_daily(o, metric="launched", by="model")
+    assert list(one.columns) == ["Iskander-M", "Shahed"]
+    assert one.attrs["kind"] == "flow"
+
+
+# -- conflicts ------------------------------------------------------------------
+
+
+def test_overlapping_reports_raise_by_default_naming_the_rows():
+    o = obs([flow("drones_launched", 188, "2024-11-25 19:30", "2024-11-26 09:00"),
+             flow("drones_launched", 190, "2024-11-26", "2024-11-26")])
+    with pytest.raises(ValueError, match=r"2 reports cover 2024-11-26 \(rows 0, 1\).*conflict="):
+        cs.to_daily(o)
+
+
+@pytest.mark.parametrize(("policy", "expected", "status"), [
+    ("sum", [1.0, 9.0, 5.0], ["merged", "merged", "merged"]),
+    ("mean", [1.0, 4.5, 2.5], ["merged", "merged", "merged"]),
+    # whole rows win or are set aside; by hand: 5 over three days is 1, 2, 2
+    ("first", [1.0, 2.0, 2.0], ["used", "set_aside", "set_aside"]),
+    ("last", [np.nan, 7.0, 3.0], ["set_aside", "used", "used"]),
+    ("max", [np.nan, 7.0, 3.0], ["set_aside", "used", "used"]),
+])
+def test_conflict_policies_resolve_overlaps_and_say_what_happened(policy, expected, status):
+    o = obs([flow("x", 5, "2024-01-01", "2024-01-03"), flow("x", 7, "2024-01-02", "2024-01-02"),
+             flow("x", 3, "2024-01-03", "2024-01-03")])
+    tr = cs.daily_trace(o, conflict=policy)
+    assert_allclose(tr.daily["x"].to_numpy(), expected)
+    assert tr.rows["status"].tolist() == status
+    assert (tr.rows.loc[tr.rows["status"] == "set_aside", "reason"] != "").all()
+
+
+def test_levels_cannot_be_summed_on_a_day():
+    o = obs([{"metric": "occupied_area", "value": v, "unit": "km2", "kind": "level",
+              "end": "2024-11-24"} for v in (111352.0, 111669.0)])
+    with pytest.raises(ValueError, match="cannot be combined with conflict='sum'"):
+        cs.to_daily(o, conflict="sum")
+    one = {"metric": "occupied_area"}
+    assert cs.to_daily(o, conflict="mean", **one).iloc[0] == pytest.approx(111510.5)
+    assert cs.to_daily(o, conflict="max", **one).iloc[0] == 111669.0
+
+
+# -- levels, cumulative ------------------------------------------------------------
+
+
+def test_levels_are_known_where_reported_and_missing_elsewhere():
+    o = obs([{"metric": "occupied_area", "value": v, "unit": "km2", "kind": "level",
+              "end": d} for v, d in ((100.0, "2024-11-01"), (130.0, "2024-11-04"))])
+    s = cs.to_daily(o, metric="occupied_area")
+    assert s.attrs["kind"] == "level"
+    assert s.isna().tolist() == [False, True, True, False]
+    assert_allclose(cs.level_changes(s).to_numpy(), [np.nan, 10, 10, 10])
+    end = cs.level_changes(s, spread="end")
+    assert_allclose(end.to_numpy(), [np.nan, np.nan, np.nan, 30.0])
+
+
+def test_cumulative_totals_are_differenced_and_gaps_spread():
+    rows = [{"metric": "tanks", "value": v, "unit": "count", "kind": "cumulative", "end": d}
+            for v, d in ((100, "2024-01-01"), (103, "2024-01-02"), (110, "2024-01-05"))]
+    s = cs.to_daily(obs(rows), metric="tanks")
+    # 100 -> 103 in one day; 103 -> 110 over three days: 2, 2, 3 in whole units
+    assert_allclose(s.to_numpy(), [np.nan, 3, 2, 2, 3])
+
+
+def test_a_cumulative_step_down_is_a_correction_kept_and_reported():
+    rows = [{"metric": "tanks", "value": v, "unit": "count", "kind": "cumulative", "end": d}
+            for v, d in ((110, "2024-01-05"), (108, "2024-01-06"), (120, "2024-01-07"))]
+    with pytest.warns(DataWarning, match=r"1 correction.*'tanks' on 2024-01-06, 110 -> 108"):
+        s = cs.to_daily(obs(rows), metric="tanks")
+    assert s.loc["2024-01-06"] == -2
+    with pytest.warns(DataWarning):
+        tr = cs.daily_trace(obs(rows), metric="tanks")
+    c = tr.corrections.iloc[0]
+    assert (c["previous_value"], c["value"], c["change"], c["row"]) == (110, 108, -2, 1)
+
+
+def test_every_row_is_accounted_for_in_the_trace():
+    o = obs([flow("x", 5, "2024-01-01", "2024-01-03"), flow("x", 7, "2024-01-02", "2024-01-02"),
+             flow("y", 3, "2024-01-03", "2024-01-03")])
+    tr = cs.daily_trace(o, conflict="first")
+    assert tr.rows.index.equals(o.index)
+    assert set(tr.rows["status"]) <= {"used", "merged", "set_aside"}
+    kept = tr.rows.index[tr.rows["status"] != "set_aside"]
+    per_row = tr.contributions.groupby("row")["amount"].sum()
+    assert_allclose(per_row.loc[kept].to_numpy(), o.loc[kept, "value"].to_numpy())
+    assert tr.to_frame().iloc[0].to_dict() == {"n_rows": 3, "n_used": 2, "n_merged": 0,
+                                               "n_set_aside": 1, "n_corrections": 0}
+
+
+def test_bad_parameters_and_unknown_metrics_are_named():
+    o = obs([flow("x", 5, "2024-01-01", "2024-01-03")])
+    with pytest.raises(ValueError, match="conflict must be one of .*got 'newest'"):
+        cs.to_daily(o, conflict="newest")
+    with pytest.raises(KeyError, match="metric 'z' not found.*metrics are: x"):
+        cs.to_daily(o, metric="z")
+    with pytest.raises(KeyError, match="by= column 'region' not found"):
+        cs.to_daily(o, by="region")
+
+
+def test_a_metric_mixing_units_is_refused_with_a_hint():
+    o = obs([flow("aid", 5.0, "2024-01-01", "2024-01-31", unit="EUR"),
+             flow("aid", 5.0, "2024-02-01", "2024-02-29", unit="NOK")])
+    with pytest.raises(ValueError, match="mixes units EUR, NOK.*convert_currency"):
+        cs.to_daily(o)
+
+
+def test_unvalidated_frames_are_validated_first():
+    raw = pd.DataFrame([flow("x", -5, "2024-01-01", "2024-01-03")])
+    with pytest.raises(cs.ObservationError, match="a count cannot be negative"):
+        cs.to_daily(raw)
+
+
+def test_the_seed_article_becomes_daily_series():
+    from conflictstats.datasets import load_seed_article
+
+    seed = load_seed_article()
+    nights = cs.to_daily(seed, metric=["drones_launched", "drones_shot_down",
+                                       "drones_lost_track"])
+    assert nights.loc["2024-11-26"].tolist() == [188, 76, 96]
+
+
+# -- properties --------------------------------------------------------------------
+
+flows = st.lists(
+    st.tuples(
+        st.integers(0, 60),                       # start day offset
+        st.integers(1, 31),                       # length in days
+        st.one_of(st.integers(0, 10**9).map(float),
+                  st.floats(-1e6, 1e9, allow_nan=False, allow_subnormal=False)),
+        st.sampled_from(["a", "b", "c"]),         # group
+    ),
+    min_size=1, max_size=25,
+)
+
+
+def _flow_frame(items):
+    day0 = pd.Timestamp("2024-01-01")
+    return cs.read_observations(pd.DataFrame([
+        {"metric": "m", "value": abs(v) if i % 2 == 0 else v, "unit": "count" if i % 2 == 0 else
+         "km2", "kind": "flow", "start": day0 + pd.Timedelta(days=s),
+         "end": day0 + pd.Timedelta(days=s + n - 1), "region": g}
+        for i, (s, n, v, g) in enumerate(items)
+    ]).assign(metric=lambda d: np.where(d["unit"] == "count", "m_count", "m_area")))
+
+
+@settings(max_examples=60, deadline=None)
+@given(flows)
+def test_spreading_conserves_every_reported_total_exactly(items):
+    o = _flow_frame(items)
+    tr = cs.daily_trace(o, conflict="sum")
+    per_row = tr.contributions.groupby("row")["amount"].apply(lambda a: sum(a.tolist()))
+    assert (per_row.reindex(o.index).to_numpy() == o["value"].to_numpy()).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(flows, st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_row_order(items, rnd):
+    o = _flow_frame(items)
+    order = list(o.index)
+    rnd.shuffle(order)
+    a = cs.to_daily(o, by="region", conflict="sum")
+    b = cs.to_daily(o.loc[order], by="region", conflict="sum")
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(flows)
+def test_the_daily_index_is_sorted_unique_and_daily(items):
+    d = cs.to_daily(_flow_frame(items), by="region", conflict="sum")
+    assert d.index.is_monotonic_increasing and d.index.is_unique
+    assert (np.diff(d.index.to_numpy()) == np.timedelta64(1, "D")).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 90), st.floats(0, 2e5, allow_nan=False)),
+                min_size=1, max_size=20, unique_by=lambda t: t[0]))
+def test_levels_are_never_turned_into_zeros(items):
+    day0 = pd.Timestamp("2024-01-01")
+    o = cs.read_observations(pd.DataFrame([
+        {"metric": "occupied_area", "value": v, "unit": "km2", "kind": "level",
+         "end": day0 + pd.Timedelta(days=d)} for d, v in items]))
+    s = cs.to_daily(o, metric="occupied_area")
+    reported = {day0 + pd.Timedelta(days=d): v for d, v in items}
+    known = s.dropna()
+    assert set(known.index) == set(reported)
+    assert all(known[k] == v for k, v in reported.items())
+    assert s.isna().sum() == len(s) - len(reported)
