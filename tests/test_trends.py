@@ -1,0 +1,355 @@
+"""Tests of conflictstats.trends against pymannkendall, scipy, statsmodels and hand calculations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from conflictstats import _kendall
+from conflictstats.trends import (
+    decompose,
+    lowess,
+    mann_kendall,
+    period_totals,
+    rolling,
+    theil_sen,
+)
+
+mk = pytest.importorskip("pymannkendall")
+
+
+def daily(values, start="2024-01-01"):
+    values = np.asarray(values, dtype=float)
+    return pd.Series(values, index=pd.date_range(start, periods=values.size, name="date"))
+
+
+def assert_same_as_pymannkendall(ours, ref):
+    assert ours.trend == ref.trend
+    assert ours.h == bool(ref.h)
+    assert_allclose(ours.s, ref.s, rtol=1e-10)
+    assert_allclose(ours.var_s, ref.var_s, rtol=1e-10)
+    assert_allclose(ours.z, ref.z, rtol=1e-10)
+    assert_allclose(ours.tau, ref.Tau, rtol=1e-10)
+    # pymannkendall computes 2 * (1 - Phi(|z|)), which cancels to 0 for large |z|; we
+    # compute 2 * Phi(-|z|): equal to rtol 1e-10 except below ~1e-14 absolute.
+    assert_allclose(ours.p_value, ref.p, rtol=1e-10, atol=1e-14)
+    assert_allclose(ours.slope, ref.slope, rtol=1e-10)
+    assert_allclose(ours.intercept, ref.intercept, rtol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# fast pair statistics
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 16, 17, 100])
+def test_inversion_count_equals_brute_force(n):
+    p = np.random.default_rng(n).permutation(n)
+    brute = sum(int(p[a] > p[b]) for a in range(n) for b in range(a + 1, n))
+    assert _kendall.count_inversions(p) == brute
+
+
+def test_mk_score_with_ties_equals_sum_of_signs():
+    x = np.random.default_rng(3).integers(0, 4, 150).astype(float)
+    brute = int(sum(np.sign(x[j] - x[i]) for i in range(150) for j in range(i + 1, 150)))
+    assert _kendall.mk_score(x)[0] == brute
+
+
+@pytest.mark.parametrize("kind", ["continuous", "counts", "flat_counts"])
+def test_median_pair_slope_selection_equals_full_median(kind):
+    # 2,000 points: 1,999,000 pairs, above the direct-computation threshold, so the
+    # bracketing selection runs; the reference is numpy's median of all pair slopes.
+    rng = np.random.default_rng(11)
+    n = 2000
+    t = np.arange(n, dtype=float)
+    if kind == "continuous":
+        x = rng.normal(size=n).cumsum()
+    elif kind == "counts":
+        x = rng.poisson(5 + 3 * t / n).astype(float)
+    else:
+        x = rng.poisson(2, n).astype(float)  # a big tie mass at slope 0
+    i, j = np.triu_indices(n, 1)
+    ref = np.median((x[j] - x[i]) / (t[j] - t[i]))
+    assert _kendall.median_pair_slope(t, x) == ref
+
+
+def test_tie_mass_tally_gives_the_same_order_statistic(monkeypatch):
+    # force the chunked value tally used when a bracket holds too many slopes
+    monkeypatch.setattr(_kendall, "_ENUM_CAP", 1000)
+    monkeypatch.setattr(_kendall, "_CHUNK", 5000)
+    rng = np.random.default_rng(5)
+    n = 1600
+    t = np.arange(n, dtype=float)
+    x = rng.poisson(2, n).astype(float)
+    i, j = np.triu_indices(n, 1)
+    ref = np.median((x[j] - x[i]) / (t[j] - t[i]))
+    assert _kendall.median_pair_slope(t, x) == ref
+
+
+# ---------------------------------------------------------------------------
+# Mann–Kendall vs pymannkendall
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("method", ["original", "hamed_rao"])
+def test_mann_kendall_equals_pymannkendall_with_ties_and_nan(seed, method):
+    rng = np.random.default_rng(seed)
+    n = 120
+    x = rng.poisson(4 + 0.02 * seed * np.arange(n)).astype(float)  # many ties
+    x[rng.choice(n, 9, replace=False)] = np.nan
+    ref_fn = mk.original_test if method == "original" else mk.hamed_rao_modification_test
+    assert_same_as_pymannkendall(mann_kendall(daily(x), method=method), ref_fn(x))
+
+
+@pytest.mark.parametrize("method", ["original", "hamed_rao"])
+def test_mann_kendall_equals_pymannkendall_on_a_trending_walk(method):
+    x = np.random.default_rng(7).normal(size=400).cumsum() + 0.05 * np.arange(400)
+    ref_fn = mk.original_test if method == "original" else mk.hamed_rao_modification_test
+    ours = mann_kendall(daily(x), method=method, alpha=0.1)
+    assert_same_as_pymannkendall(ours, ref_fn(x, alpha=0.1))
+
+
+def test_hamed_rao_with_a_lag_limit_equals_pymannkendall():
+    x = np.random.default_rng(9).normal(size=200).cumsum()
+    ours = mann_kendall(daily(x), method="hamed_rao", lag=3)
+    assert_same_as_pymannkendall(ours, mk.hamed_rao_modification_test(x, lag=3))
+
+
+def test_mann_kendall_on_a_long_series_uses_selection_and_still_equals_pymannkendall():
+    # 1,600 points with NaN: 1.2 M pairs, so the slope comes from the bracketing path
+    rng = np.random.default_rng(21)
+    x = rng.poisson(10 + np.arange(1600) / 200).astype(float)
+    x[rng.choice(1600, 30, replace=False)] = np.nan
+    assert_same_as_pymannkendall(mann_kendall(daily(x)), mk.original_test(x))
+
+
+def test_decreasing_series_is_decreasing_and_p_is_an_alias():
+    r = mann_kendall(daily(np.arange(30.0)[::-1]))
+    assert r.trend == "decreasing"
+    assert r.p == r.p_value
+    assert r.to_frame().loc[0, "s"] == -435  # all 30*29/2 pairs discordant
+
+
+def test_mann_kendall_needs_three_values():
+    with pytest.raises(ValueError, match="at least 3 reported values; series has 2"):
+        mann_kendall(daily([1.0, np.nan, 2.0]))
+
+
+def test_mann_kendall_rejects_unknown_method_and_bad_lag():
+    s = daily(np.arange(10.0))
+    with pytest.raises(ValueError, match="method must be one of"):
+        mann_kendall(s, method="yue_wang")
+    with pytest.raises(ValueError, match="lag must be at most 9; got 10"):
+        mann_kendall(s, method="hamed_rao", lag=10)
+
+
+@pytest.mark.realdata
+def test_deepstate_occupied_area_increased_over_2024(shared_data):
+    path = shared_data("deepstate_area", "deepstate_occupied_area_daily.csv")
+    df = pd.read_csv(path, parse_dates=["date"]).set_index("date")
+    area = df.loc["2024-01-01":"2024-12-31", "occupied_km2"]
+    r = mann_kendall(area)
+    assert r.trend == "increasing"
+    assert r.slope > 0
+    # same figures as pymannkendall on the same values (the 2024 rows have no gaps
+    # in position only if the file is daily; compare on a daily grid with NaN)
+    grid = area.reindex(pd.date_range("2024-01-01", "2024-12-31"))
+    assert_same_as_pymannkendall(mann_kendall(grid), mk.original_test(grid.to_numpy()))
+
+
+# ---------------------------------------------------------------------------
+# Theil–Sen vs scipy
+# ---------------------------------------------------------------------------
+
+
+def test_theil_sen_on_irregular_dates_equals_scipy_on_day_numbers():
+    from scipy.stats import theilslopes
+
+    rng = np.random.default_rng(4)
+    days = np.sort(rng.choice(400, 90, replace=False))
+    idx = pd.Timestamp("2024-03-01") + pd.to_timedelta(days, unit="D")
+    y = 0.3 * days + rng.normal(0, 5, days.size).round()
+    fit = theil_sen(pd.Series(y, index=idx), alpha=0.1)
+    ref = theilslopes(y, days - days[0], alpha=0.9)  # scipy's alpha is the confidence
+    assert_allclose([fit.slope, fit.intercept, fit.lower, fit.upper],
+                    [ref.slope, ref.intercept, ref.low_slope, ref.high_slope], rtol=1e-12)
+    assert_allclose(fit.per_week, 7 * fit.slope)
+
+
+def test_theil_sen_interval_on_a_long_series_equals_scipy():
+    from scipy.stats import theilslopes
+
+    rng = np.random.default_rng(8)
+    x = rng.poisson(20 + np.arange(1500) / 100).astype(float)
+    fit = theil_sen(daily(x))
+    ref = theilslopes(x, np.arange(1500.0), alpha=0.95)
+    assert_allclose([fit.slope, fit.intercept, fit.lower, fit.upper],
+                    [ref.slope, ref.intercept, ref.low_slope, ref.high_slope], rtol=1e-12)
+
+
+def test_theil_sen_drops_nan():
+    s = daily([1.0, np.nan, 3.0, 4.0])
+    # days 0, 2, 3: slopes 1, 1, 1 -> slope 1; intercept median(x)=3 - 1*median(t)=2 -> 1
+    fit = theil_sen(s)
+    assert_allclose([fit.slope, fit.intercept], [1.0, 1.0])
+    assert fit.n == 3
+
+
+# ---------------------------------------------------------------------------
+# period totals
+# ---------------------------------------------------------------------------
+
+
+def test_weeks_are_monday_to_sunday_labelled_by_sunday():
+    # Wed 2024-11-06 .. Tue 2024-11-19, values 1..14
+    s = daily(np.arange(1.0, 15.0), start="2024-11-06")
+    out = period_totals(s, freq="W-SUN")
+    assert list(out.index) == list(pd.to_datetime(["2024-11-10", "2024-11-17", "2024-11-24"]))
+    assert list(out["start"]) == list(pd.to_datetime(["2024-11-04", "2024-11-11", "2024-11-18"]))
+    # Wed..Sun = 1..5 -> 15; Mon..Sun = 6..12 -> 63; Mon, Tue = 13+14 -> 27
+    assert_allclose(out["total"], [15.0, 63.0, 27.0])
+    assert list(out["n_reported"]) == [5, 7, 2]
+    assert list(out["n_days"]) == [7, 7, 7]
+    assert list(out["complete"]) == [False, True, False]
+
+
+def test_a_missing_day_is_not_a_zero_and_makes_the_week_incomplete():
+    s = daily([1.0, 1, 1, np.nan, 1, 1, 1], start="2024-11-11")  # one Monday-Sunday week
+    out = period_totals(s)
+    assert_allclose(out["total"], [6.0])  # sum of the 6 reported days
+    assert not out["complete"].iloc[0]
+    assert out["n_reported"].iloc[0] == 6
+    assert np.isnan(period_totals(s, min_count=7)["total"].iloc[0])
+
+
+def test_absent_dates_count_as_missing_days():
+    s = pd.Series([2.0, 3.0], index=pd.to_datetime(["2024-11-11", "2024-11-17"]))
+    out = period_totals(s)
+    assert_allclose(out["total"], [5.0])
+    assert out["n_reported"].iloc[0] == 2
+
+
+def test_monthly_totals_and_month_lengths():
+    s = daily(np.ones(60), start="2024-02-01")  # Feb 2024 (29 days) and 31 days of March
+    out = period_totals(s, freq="ME")
+    assert list(out.index) == list(pd.to_datetime(["2024-02-29", "2024-03-31"]))
+    assert list(out["n_days"]) == [29, 31]
+    assert_allclose(out["total"], [29.0, 31.0])
+    assert list(out["complete"]) == [True, True]
+
+
+def test_rolling_seven_days_end_on_each_day():
+    s = daily(np.arange(1.0, 10.0))
+    out = period_totals(s, freq="7D")
+    assert len(out) == 9
+    # day 7 covers 1..7 = 28, day 9 covers 3..9 = 42
+    assert_allclose(out["total"].iloc[[6, 8]], [28.0, 42.0])
+    assert list(out["complete"]) == [False] * 6 + [True] * 3
+
+
+def test_level_totals_are_changes_between_period_ends():
+    # a level (occupied km2) reported daily, Monday 2024-11-04 .. Sunday 2024-11-17
+    lv = daily(100.0 + np.arange(14) * 2.0, start="2024-11-04")
+    lv.attrs["kind"] = "level"
+    out = period_totals(lv)
+    # week 2: 126 (Sun 17th) - 112 (Sun 10th) = 14; week 1 has no previous level
+    assert np.isnan(out["total"].iloc[0])
+    assert_allclose(out["total"].iloc[1], 14.0)
+    assert list(out["complete"]) == [False, True]
+
+
+def test_wide_input_gives_a_long_table_with_a_series_column():
+    df = pd.DataFrame({"a": np.ones(7), "b": 2 * np.ones(7)},
+                      index=pd.date_range("2024-11-11", periods=7))
+    out = period_totals(df)
+    assert list(out["series"]) == ["a", "b"]
+    assert_allclose(out["total"], [7.0, 14.0])
+
+
+def test_period_totals_rejects_shares_and_bad_freq():
+    s = daily(np.ones(7))
+    with pytest.raises(ValueError, match="shares are never summed"):
+        period_totals(s, kind="share")
+    with pytest.raises(ValueError, match="freq must be a week anchor"):
+        period_totals(s, freq="fortnight")
+
+
+# ---------------------------------------------------------------------------
+# rolling
+# ---------------------------------------------------------------------------
+
+
+def test_rolling_uses_dates_not_rows():
+    s = pd.Series([1.0, 2, 4, 8], index=pd.to_datetime(
+        ["2024-01-01", "2024-01-02", "2024-01-08", "2024-01-09"]))
+    out = rolling(s, window="7D", stat="sum", min_periods=1)
+    # window (d-7, d]: Jan 8 covers Jan 2..8 -> 2 + 4 = 6; Jan 9 covers 3..9 -> 12
+    assert_allclose(out, [1.0, 3.0, 6.0, 12.0])
+
+
+def test_rolling_sum_with_a_missing_day_is_nan_by_default():
+    s = daily([1.0, 1, 1, np.nan, 1, 1, 1, 1, 1, 1, 1])
+    out = rolling(s, window=7, stat="sum")
+    # the windows ending on days 7..10 (positions 6..9) include day 4; day 11 does not
+    assert np.isnan(out.iloc[:10]).all()
+    assert_allclose(out.iloc[10], 7.0)
+    assert out.name == s.name
+
+
+def test_rolling_mean_equals_pandas_on_a_complete_daily_series():
+    s = daily(np.random.default_rng(2).normal(size=30))
+    assert_allclose(rolling(s, window="7D"), s.rolling(7).mean())
+
+
+# ---------------------------------------------------------------------------
+# STL and LOWESS
+# ---------------------------------------------------------------------------
+
+
+def test_stl_with_a_missing_day_equals_statsmodels_on_the_interpolated_series():
+    from statsmodels.tsa.seasonal import STL
+
+    rng = np.random.default_rng(6)
+    n = 70
+    week = np.tile([0, 1, 2, 0, -1, 5, 4], n // 7)
+    s = daily(0.2 * np.arange(n) + week + rng.normal(0, 0.3, n))
+    s.iloc[20] = np.nan
+    out = decompose(s, period=7)
+    filled = s.interpolate().to_numpy()
+    ref = STL(pd.Series(filled), period=7, robust=True).fit()
+    keep = np.arange(n) != 20
+    assert_allclose(out["trend"].to_numpy()[keep], np.asarray(ref.trend)[keep])
+    assert_allclose(out["seasonal"].to_numpy()[keep], np.asarray(ref.seasonal)[keep])
+    assert out.iloc[20].isna().all()
+    assert out.index.equals(s.index)
+    assert_allclose((out["trend"] + out["seasonal"] + out["resid"])[keep], s[keep])
+
+
+def test_mstl_gives_one_seasonal_column_per_period():
+    n = 120
+    t = np.arange(n)
+    s = daily(np.sin(2 * np.pi * t / 7) + np.sin(2 * np.pi * t / 30) + 0.01 * t)
+    out = decompose(s, period=[7, 30])
+    assert {"seasonal_7", "seasonal_30"} <= set(out.columns)
+    assert_allclose(out["seasonal"], out["seasonal_7"] + out["seasonal_30"])
+
+
+def test_decompose_needs_two_cycles():
+    with pytest.raises(ValueError, match="at least two full cycles"):
+        decompose(daily(np.ones(10)), period=7)
+
+
+def test_lowess_equals_statsmodels_on_day_numbers_and_keeps_nan():
+    from statsmodels.nonparametric.smoothers_lowess import lowess as sm_lowess
+
+    rng = np.random.default_rng(12)
+    s = daily(np.sin(np.arange(50) / 5) + rng.normal(0, 0.2, 50))
+    s.iloc[[3, 30]] = np.nan
+    out = lowess(s, frac=0.3)
+    ok = s.notna().to_numpy()
+    ref = sm_lowess(s.to_numpy()[ok], np.arange(50.0)[ok], frac=0.3, return_sorted=False)
+    assert_allclose(out.to_numpy()[ok], ref)
+    assert out.iloc[[3, 30]].isna().all()
