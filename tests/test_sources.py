@@ -1,0 +1,474 @@
+"""Tests of conflictstats.sources: the readers of the public datasets.
+
+Facts checked against the files in ../shared/data come from each folder's
+SOURCE.md or from the raw file read here with plain pandas (never from our code).
+"""
+
+from __future__ import annotations
+
+import io
+import urllib.error
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import conflictstats as cs
+from conflictstats.observations import OBSERVATION_COLUMNS
+from conflictstats.sources import (
+    DATASETS,
+    EW_DEFINITION_BREAK,
+    MISSILE_COLUMNS,
+    MISSILE_METRICS,
+    SourceLayoutError,
+    _fetch,
+    fetch_dataset,
+    find_definition_break,
+    read_deepstate_area,
+    read_general_staff_losses,
+    read_kiel_tracker,
+    read_liveuamap_territory,
+    read_missile_attacks,
+    read_oryx_daily,
+    screen_deepstate_area,
+    screen_general_staff_losses,
+    screen_kiel_tracker,
+    screen_missile_attacks,
+    screen_oryx_daily,
+)
+
+pytestmark = pytest.mark.realdata
+
+
+def _is_observation_table(obs: pd.DataFrame) -> None:
+    assert list(obs.columns[: len(OBSERVATION_COLUMNS)]) == list(OBSERVATION_COLUMNS)
+    again = cs.read_observations(obs)  # validates; must not raise
+    assert again["value"].dtype == np.float64
+    assert pd.api.types.is_datetime64_any_dtype(obs["end"])
+
+
+# --------------------------------------------------------------------------- missiles
+
+
+@pytest.fixture(scope="module")
+def missile_path():
+    from conftest import shared_file
+
+    return shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
+
+
+@pytest.fixture(scope="module")
+def missile_table(missile_path):
+    return screen_missile_attacks(missile_path)
+
+
+@pytest.fixture(scope="module")
+def missile_raw(missile_path):
+    return pd.read_csv(missile_path)
+
+
+def test_missile_reader_returns_the_observation_table(missile_table):
+    _is_observation_table(missile_table.observations)
+
+
+def test_every_missile_row_is_observed_or_set_aside_per_metric(missile_table, missile_raw):
+    # SOURCE.md: 3,585 rows; six metrics per row
+    assert len(missile_raw) == 3585
+    t = missile_table
+    assert len(t.observations) + len(t.set_aside) == 3585 * len(MISSILE_METRICS)
+    cells = pd.concat([
+        t.observations[["row", "metric"]],
+        t.set_aside.reset_index()[["row", "metric"]],
+    ])
+    assert not cells.duplicated().any()
+    assert set(cells["row"]) == set(range(3585))
+
+
+def test_missing_launched_and_destroyed_are_set_aside_not_zero(missile_table):
+    # SOURCE.md: NaNs: launched 3, destroyed 6
+    counts = missile_table.set_aside["column"].value_counts()
+    assert counts["launched"] == 3
+    assert counts["destroyed"] == 6
+
+
+def test_missile_date_range_matches_source_notes(missile_table):
+    obs = missile_table.observations
+    assert obs["start"].min() == pd.Timestamp("2022-09-28")
+    assert obs["end"].max() == pd.Timestamp("2026-04-05 08:00")
+
+
+def test_overnight_windows_keep_their_clock_times(missile_table):
+    # SOURCE.md: 903 rows end on a later date than they start
+    obs = missile_table.observations
+    rows = obs.drop_duplicates("row")
+    assert int((rows["end"].dt.normalize() > rows["start"].dt.normalize()).sum()) == 903
+
+
+def test_known_wave_of_25_november_2024(missile_table):
+    # the file's line for 2024-11-25 19:30 -> 2024-11-26 09:00, Shahed-136/131:
+    # launched 188, destroyed 76, not_reach_goal 95, border_crossing {'belarus': 5.0}
+    obs = missile_table.observations
+    sel = obs[(obs["start"] == "2024-11-25 19:30") & (obs["model"] == "Shahed-136/131")]
+    got = sel.set_index("metric")["value"]
+    assert got["launched"] == 188
+    assert got["destroyed"] == 76
+    assert got["not_reach_goal"] == 95
+    assert got["border_crossing"] == 5
+    assert got["unaccounted"] == 188 - 76 - 95 - 5  # 12, by hand
+    assert set(sel["crossed_into"]) == {"belarus:5"}
+    assert set(sel["scope"]) == {"national"}
+    assert set(sel["category"]) == {"drone"}
+    assert set(sel["definition"]) == {"destroyed_excludes_ew"}
+
+
+def test_wave_totals_equal_the_sum_of_their_rows(missile_table, missile_raw):
+    obs = missile_table.observations
+    launched = obs[obs["metric"] == "launched"]
+    ours = launched.groupby(["start", "end"])["value"].sum()
+    raw = missile_raw.assign(
+        start=pd.to_datetime(missile_raw["time_start"], format="mixed"),
+        end=pd.to_datetime(missile_raw["time_end"], format="mixed"),
+    ).groupby(["start", "end"])["launched"].sum(min_count=1).dropna()
+    raw = raw[raw.index.isin(ours.index)]
+    assert len(raw) == len(ours)
+    assert_allclose(ours.loc[raw.index].to_numpy(), raw.to_numpy())
+
+
+def test_daily_national_totals_count_waves_on_the_morning_date(missile_table, missile_raw):
+    obs = missile_table.observations
+    national = obs[(obs["scope"] == "national") & (obs["metric"] == "launched")]
+    daily = cs.to_daily(national, metric="launched", conflict="sum")
+    # conservation: every launched figure lands on exactly one day
+    assert_allclose(daily.sum(), national["value"].sum())
+    # by hand from the raw file: national rows ending on 2024-11-26
+    r = missile_raw[(missile_raw["target"] == "Ukraine")
+                    & missile_raw["time_end"].str.startswith("2024-11-26")]
+    assert_allclose(daily.loc["2024-11-26"], r["launched"].sum())
+
+
+def test_unknown_models_are_those_without_catalogue_entry_or_parts(missile_table):
+    # SOURCE.md lists 8 uncatalogued strings; 4 of them join catalogued models with
+    # "and" and take their parts' categories, the other 4 are unknown
+    obs = missile_table.observations
+    unknown = set(obs.loc[obs["category"] == "unknown", "model"])
+    assert unknown == {"Aerial Bomb", "Картограф", "Привет-82", "Фенікс"}
+    mixed = obs.drop_duplicates("model").set_index("model")
+    assert mixed.loc["Iskander-M/KN-23 and Iskander-K and Kalibr", "category"] == "combined"
+    assert mixed.loc["X-101/X-555 and Kalibr", "category"] == "cruise missile"
+    assert bool(mixed.loc["X-101/X-555 and Kalibr", "combined"])
+    assert not bool(mixed.loc["X-101/X-555", "combined"])  # slash: one class
+
+
+def test_combined_rows_are_not_split(missile_table, missile_raw):
+    obs = missile_table.observations
+    n_obs = obs.loc[obs["metric"] == "launched", "model"].value_counts()
+    n_raw = missile_raw.dropna(subset=["launched"])["model"].value_counts()
+    assert n_obs["X-101/X-555 and Kalibr"] == n_raw["X-101/X-555 and Kalibr"] == 9
+
+
+def test_definition_break_is_found_from_the_data(missile_table):
+    obs = missile_table.observations
+    assert find_definition_break(obs) == EW_DEFINITION_BREAK == pd.Timestamp("2025-07-24")
+    after = obs[obs["end"] >= EW_DEFINITION_BREAK]
+    assert set(after["definition"]) == {"destroyed_includes_ew"}
+    assert set(obs.loc[obs["end"] < EW_DEFINITION_BREAK, "definition"]) == {
+        "destroyed_excludes_ew"}
+
+
+def test_shahed_destroyed_share_jumps_across_the_definition_break(missile_table):
+    # SOURCE.md: destroyed/launched for Shahed ~40-55% before, ~85-90% after
+    obs = missile_table.observations
+    sh = obs[(obs["model"] == "Shahed-136/131") & (obs["scope"] == "national")]
+    wide = sh.pivot_table(index="row", columns="metric", values="value", aggfunc="first")
+    defn = sh.drop_duplicates("row").set_index("row")["definition"]
+    ratio = (wide["destroyed"].groupby(defn).sum() / wide["launched"].groupby(defn).sum())
+    q4 = sh[(sh["end"] >= "2024-10-01") & (sh["end"] < "2025-07-01")]
+    w = q4.pivot_table(index="row", columns="metric", values="value", aggfunc="first")
+    assert 0.40 < w["destroyed"].sum() / w["launched"].sum() < 0.60
+    assert ratio["destroyed_includes_ew"] > 0.80
+
+
+def test_missile_layout_change_names_expected_and_found(missile_raw, tmp_path):
+    path = tmp_path / "renamed.csv"
+    missile_raw.head(3).rename(columns={"launched": "n_launched"}).to_csv(path, index=False)
+    with pytest.raises(SourceLayoutError, match=r"missing column\(s\) \['launched'\].*"
+                                                r"unknown column\(s\) \['n_launched'\]"):
+        read_missile_attacks(path)
+
+
+def _tiny_missile_file(*rows: str) -> io.StringIO:
+    return io.StringIO("\n".join([",".join(MISSILE_COLUMNS), *rows]))
+
+
+def test_border_crossing_dict_with_nan_is_parsed_safely():
+    f = _tiny_missile_file(
+        "2024-01-01,2024-01-02 08:00,Shahed-136/131,,Ukraine,,10,5,,,\"{'belarus': NaN, "
+        "'russia': 2.0}\"" + "," * 11 + "x")
+    obs = read_missile_attacks(f)
+    got = obs.set_index("metric")
+    assert got.loc["border_crossing", "value"] == 2
+    assert got.loc["border_crossing", "crossed_into"] == "russia:2"
+    assert got.loc["unaccounted", "value"] == 10 - 5 - 2
+    assert bool(got.loc["launched", "date_only"])  # the start had no clock time
+
+
+def test_bad_border_crossing_text_names_the_row():
+    f = _tiny_missile_file("2024-01-01,2024-01-01,Shahed-136/131,,Ukraine,,1,1,,,oops"
+                           + "," * 11 + "x")
+    with pytest.raises(SourceLayoutError, match=r"row 0, column 'border_crossing'.*'oops'"):
+        read_missile_attacks(f)
+
+
+def test_outcomes_exceeding_launched_set_unaccounted_aside():
+    f = _tiny_missile_file("2024-01-01,2024-01-01,Kalibr,,Ukraine,,3,5,,,{}" + "," * 11 + "x")
+    t = screen_missile_attacks(f)
+    assert "unaccounted" not in set(t.observations["metric"])
+    aside = t.set_aside.set_index("metric")
+    assert aside.loc["unaccounted", "reason"] == "outcomes exceed launched by 2"
+
+
+def test_without_catalogue_every_category_is_unknown():
+    f = _tiny_missile_file("2024-01-01,2024-01-01,Kalibr,,south,,3,2,,,{}" + "," * 11 + "x")
+    obs = read_missile_attacks(f)
+    assert set(obs["category"]) == {"unknown"}
+    assert set(obs["scope"]) == {"regional"}
+
+
+# --------------------------------------------------------------------------- territory
+
+
+def test_deepstate_daily_levels_gaps_and_flags(shared_data):
+    path = shared_data("deepstate_area", "deepstate_occupied_area_daily.csv")
+    t = screen_deepstate_area(path)
+    obs = t.observations
+    _is_observation_table(obs)
+    area = obs[obs["metric"] == "occupied_area"]
+    # SOURCE.md: 1,504 rows, 2022-04-03 -> 2026-08-21, 98 calendar days missing
+    assert len(area) == 1504
+    assert area["end"].min() == pd.Timestamp("2022-04-03")
+    assert area["end"].max() == pd.Timestamp("2026-08-21")
+    daily = cs.to_daily(area, metric="occupied_area")
+    assert int(daily.isna().sum()) == 98
+    # SOURCE.md: the Crimea redraw of 2022-09-18 (+740 km2)
+    redraw = area[area["end"] == "2022-09-18"]
+    assert redraw["flag"].tolist() == ["crimea_redraw"]
+    assert_allclose(redraw["value"].iloc[0], 116533.387)
+    assert set(area.loc[area["end"] < "2022-06-01", "flag"]) == {"coarse_map"}
+    # only sub-areas of the cyterat period are missing: 381 rows x 2 metrics
+    assert len(obs) + len(t.set_aside) == 1504 * 3
+    assert len(t.set_aside) == 381 * 2
+
+
+def test_deepstate_snapshot_and_cyterat_layouts_are_recognised(shared_data):
+    snaps = read_deepstate_area(
+        shared_data("deepstate_area", "deepstate_occupied_area_snapshots_2022-2025.csv"))
+    assert snaps["row"].nunique() == 1359  # SOURCE.md
+    assert set(snaps["metric"]) >= {"crimea_area", "ordlo_area", "liberated_area"}
+    cy = read_deepstate_area(
+        shared_data("deepstate_area", "deepstate_occupied_area_cyterat_daily_2024-2026.csv"))
+    assert len(cy) == 769
+    # a file dated D shows the map of the evening of D-1
+    assert cy["end"].min() == pd.Timestamp("2024-07-07")
+
+
+def test_deepstate_unknown_layout_lists_the_known_ones():
+    with pytest.raises(SourceLayoutError, match=r"expected the columns of one of.*found \['x'"):
+        read_deepstate_area(io.StringIO("x,y\n1,2\n"))
+
+
+def test_liveuamap_territory_levels(shared_data):
+    obs = read_liveuamap_territory(shared_data("liveuamap_territory", "territory.csv"))
+    _is_observation_table(obs)
+    assert len(obs) == 1062  # SOURCE.md
+    assert obs["end"].min() == pd.Timestamp("2022-02-20")
+    assert obs["end"].max() == pd.Timestamp("2025-01-16")
+    # SOURCE.md: 111,669 km2 on 2024-11-24; 42,981 km2 before the invasion
+    assert round(obs.loc[obs["end"] == "2024-11-24", "value"].iloc[0]) == 111669
+    assert (obs["flag"] == "pre_invasion").sum() == 4
+    assert_allclose(obs.loc[obs["flag"] == "pre_invasion", "value"], 42980.991)
+
+
+def test_nzz_json_is_read_as_a_second_source(shared_data):
+    obs = read_liveuamap_territory(shared_data("liveuamap_territory", "nzz_area_occupied.json"))
+    assert len(obs) == 384
+    assert set(obs["source"]) == {"nzz"}
+    assert obs["end"].max() == pd.Timestamp("2023-03-14")
+
+
+# --------------------------------------------------------------------------- Kiel
+
+
+def test_kiel_allocations_are_monthly_flows_in_euros(shared_data):
+    path = shared_data("kiel_support_tracker", "data_explorer.csv")
+    raw = pd.read_csv(path)
+    obs = read_kiel_tracker(path, fill="none")
+    _is_observation_table(obs)
+    assert len(obs) == 1079 * 6  # SOURCE.md: 1,079 rows; six money columns each
+    total = obs[obs["metric"] == "aid_allocated"]
+    assert_allclose(total["value"].sum(), raw["total"].sum() * 1e9)
+    us = total[total["donor"] == "United States"]
+    assert us["end"].max() == pd.Timestamp("2025-01-31")  # SOURCE.md: last row 2025-01
+    assert set(obs["unit"]) == {"EUR"}
+    assert (obs.loc[obs["metric"] == "aid_to_be_allocated", "value"] < 0).any()
+
+
+def test_kiel_fills_zero_only_inside_each_donors_active_months(shared_data):
+    path = shared_data("kiel_support_tracker", "data_explorer.csv")
+    raw = pd.read_csv(path)
+    t = screen_kiel_tracker(path)
+    obs = t.observations
+    total = obs[obs["metric"] == "aid_allocated"]
+    months = raw["year"] * 12 + raw["month"] - 1
+    span = months.groupby(raw["country"]).agg(["min", "max"])
+    expected = int((span["max"] - span["min"] + 1).sum())  # active donor-months
+    assert len(total) == expected
+    assert (total.loc[total["imputed"], "value"] == 0).all()
+    assert total["imputed"].sum() == expected - 1079
+    everything = read_kiel_tracker(path, fill="all")
+    assert (everything["metric"] == "aid_allocated").sum() == 42 * 52  # SOURCE.md
+
+
+def test_kiel_all_donor_totals(shared_data):
+    obs = read_kiel_tracker(shared_data("kiel_support_tracker", "total_allocations.csv"))
+    assert (obs["metric"] == "aid_allocated").sum() == 52
+    first = obs[(obs["metric"] == "aid_allocated") & (obs["start"] == "2022-01-01")]
+    assert_allclose(first["value"].iloc[0], 0.266861e9)  # first data line of the file
+
+
+def test_kiel_fill_must_be_a_known_policy(shared_data):
+    with pytest.raises(ValueError, match="fill must be one of"):
+        read_kiel_tracker(shared_data("kiel_support_tracker", "data_explorer.csv"), fill="zero")
+
+
+# --------------------------------------------------------------------------- losses
+
+
+def test_general_staff_personnel_is_cumulative_with_qualifiers(shared_data):
+    path = shared_data("russia_losses_petroivaniuk", "russia_losses_personnel.json")
+    t = screen_general_staff_losses(path)
+    obs = t.observations
+    _is_observation_table(obs)
+    pers = obs[obs["metric"] == "personnel"]
+    assert len(pers) == 1626  # SOURCE.md
+    assert pers["end"].min() == pd.Timestamp("2022-02-25")
+    assert pers["end"].max() == pd.Timestamp("2026-08-08")
+    assert pers["qualifier"].value_counts().to_dict() == {"about": 1620, "more_than": 6}
+    assert set(obs["kind"]) == {"cumulative"}
+    assert len(t.set_aside) == 1564  # SOURCE.md: POW NaN after 2022-04-28
+    assert len(obs) + len(t.set_aside) == 1626 * 2
+
+
+def test_general_staff_equipment_csv_and_json_agree(shared_data):
+    a = read_general_staff_losses(
+        shared_data("russia_losses_petroivaniuk", "russia_losses_equipment.json"))
+    b = read_general_staff_losses(
+        shared_data("russia_losses_petroivaniuk", "russia_losses_equipment.csv"))
+    assert len(a) == len(b)
+    assert_allclose(a["value"], b["value"])
+
+
+def test_general_staff_equipment_merged_columns_and_corrections(shared_data):
+    path = shared_data("russia_losses_petroivaniuk", "russia_losses_equipment.json")
+    t = screen_general_staff_losses(path)
+    obs = t.observations
+    assert len(obs) + len(t.set_aside) == 1626 * 17
+    auto = obs[obs["metric"] == "military_auto"]
+    assert auto["end"].max() == pd.Timestamp("2022-04-30")  # SOURCE.md: stops then
+    assert set(auto["merged_into"]) == {"vehicles_and_fuel_tanks"}
+    # the corrections file's first entry: 2022-10-13, APC -25
+    apc = obs[(obs["metric"] == "apc") & (obs["end"] == "2022-10-13")]
+    assert apc["flag"].tolist() == ["correction"]
+    # special equipment starts on 2022-03-16: earlier cells set aside, never zero
+    aside = t.set_aside[t.set_aside["metric"] == "special_equipment"]
+    assert len(aside) == 1626 - 1607
+
+
+def test_general_staff_unknown_column_is_an_error():
+    text = io.StringIO("date,day,personnel,personnel*,POW,wounded\n2022-02-25,2,1,about,0,5\n")
+    with pytest.raises(SourceLayoutError, match=r"unknown column\(s\) \['wounded'\].*found"):
+        read_general_staff_losses(text)
+
+
+# --------------------------------------------------------------------------- Oryx
+
+
+def test_oryx_daily_counts_with_stable_categories(shared_data):
+    t = screen_oryx_daily(shared_data("oryx_scarnecchia", "daily_count.csv"))
+    obs = t.observations
+    _is_observation_table(obs)
+    assert len(obs) + len(t.set_aside) == 1365 * 5  # SOURCE.md: 1,365 rows
+    assert obs["end"].min() == pd.Timestamp("2022-02-23")
+    assert obs["end"].max() == pd.Timestamp("2025-07-19")
+    assert obs["end"].nunique() == 209
+    assert not obs["category"].str.contains(r"\d|\n|of which").any()
+    assert set(obs["entity"]) == {"Russia", "Ukraine"}
+    # one category is one series: no duplicate (country, category, date, metric)
+    assert not obs.duplicated(["entity", "category", "end", "metric"]).any()
+    assert set(obs.loc[obs["end"] == "2022-03-19", "flag"]) == {"first_scrape"}
+
+
+def test_oryx_missing_column_is_an_error():
+    with pytest.raises(SourceLayoutError, match=r"missing column\(s\).*'destroyed'"):
+        read_oryx_daily(io.StringIO("country,equipment_type\nRussia,Tanks\n"))
+
+
+# --------------------------------------------------------------------------- fetch
+
+
+def test_fetch_downloads_into_the_cache_and_checks_the_sum(tmp_path, monkeypatch):
+    content = b"date,area\n2022-02-24 00:00:00,1.0\n"
+    import hashlib
+
+    entry = {"url": "https://example.invalid/territory.csv", "filename": "territory.csv",
+             "sha256": hashlib.sha256(content).hexdigest()}
+    monkeypatch.setitem(DATASETS, "toy", entry)
+    calls = []
+
+    def fake(url: str, dest: Path, *, timeout: float = 60.0) -> None:
+        calls.append(url)
+        dest.write_bytes(content)
+
+    monkeypatch.setattr(_fetch, "_download", fake)
+    path = fetch_dataset("toy", cache_dir=tmp_path)
+    assert path == tmp_path / "toy" / "territory.csv"
+    assert path.read_bytes() == content
+    fetch_dataset("toy", cache_dir=tmp_path)  # cached: no second download
+    assert calls == [entry["url"]]
+
+
+def test_fetch_rejects_a_wrong_checksum(tmp_path, monkeypatch):
+    monkeypatch.setitem(DATASETS, "toy", {"url": "https://example.invalid/x.csv",
+                                          "filename": "x.csv", "sha256": "0" * 64})
+    monkeypatch.setattr(_fetch, "_download", lambda url, dest, **kw: dest.write_bytes(b"x"))
+    with pytest.raises(ValueError, match="checksum mismatch.*expected sha256 0000"):
+        fetch_dataset("toy", cache_dir=tmp_path)
+    assert not (tmp_path / "toy" / "x.csv").exists()
+
+
+def test_fetch_offline_says_where_to_get_the_file(tmp_path, monkeypatch):
+    def offline(url: str, dest: Path, **kw: object) -> None:
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(_fetch, "_download", offline)
+    with pytest.raises(ConnectionError, match=r"could not download dataset 'oryx_daily' from "
+                                              r"https://raw\.githubusercontent\.com/.*offline"):
+        fetch_dataset("oryx_daily", cache_dir=tmp_path)
+
+
+def test_fetch_unknown_name_lists_the_known_ones():
+    with pytest.raises(KeyError, match="known: .*missile_attacks"):
+        fetch_dataset("nope")
+
+
+def test_pinned_checksums_match_the_shared_copies(shared_data):
+    # the shared copies are byte copies of the pinned commits (SOURCE.md)
+    import hashlib
+
+    where = {"missile_attacks": ("massive_missile_attacks", "missile_attacks_daily.csv"),
+             "oryx_daily": ("oryx_scarnecchia", "daily_count.csv"),
+             "losses_personnel": ("russia_losses_petroivaniuk", "russia_losses_personnel.json")}
+    for name, parts in where.items():
+        data = Path(shared_data(*parts)).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == DATASETS[name]["sha256"]
