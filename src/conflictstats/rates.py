@@ -107,7 +107,8 @@ def _binom_interval(
     The formulas are those of Brown, Cai & DasGupta (2001), written so that they
     agree with statsmodels' ``proportion_confint``: Wald, Wilson and
     Agresti-Coull are clipped to [0, 1]; Clopper-Pearson is 0 at x = 0 and 1 at
-    x = n; Jeffreys is the plain equal-tailed Beta(x + 1/2, n - x + 1/2) interval.
+    x = n; Jeffreys is the equal-tailed Beta(x + 1/2, n - x + 1/2) interval with
+    the same boundary rule (which statsmodels does not apply).
     """
     from scipy import special
 
@@ -130,7 +131,9 @@ def _binom_interval(
             scale = 1.0 + z2 / ns
             centre = (p + z2 / (2.0 * ns)) / scale
             half = z * np.sqrt(p * (1.0 - p) / ns + z2 / (4.0 * ns * ns)) / scale
-            lo, hi = centre - half, centre + half
+            # exactly 0 at x = 0 and 1 at x = n (rounding would leave 1e-17 / 1 - 1e-16)
+            lo = np.where(xs > 0, centre - half, 0.0)
+            hi = np.where(xs < ns, centre + half, 1.0)
         else:
             # Agresti-Coull: Wald interval around (x + z^2/2) / (n + z^2)
             nt = ns + z2
@@ -148,6 +151,9 @@ def _binom_interval(
     elif method == "jeffreys":
         lo = special.betaincinv(xs + 0.5, ns - xs + 0.5, a2)
         hi = special.betaincinv(xs + 0.5, ns - xs + 0.5, 1.0 - a2)
+        # boundary adjustment of Brown, Cai & DasGupta (2001, p. 108)
+        lo = np.where(xs > 0, lo, 0.0)
+        hi = np.where(xs < ns, hi, 1.0)
     else:  # pragma: no cover - guarded by _rate_method
         raise ValueError(f"unknown method {method!r}")
     lo = np.where(ok, lo, np.nan)
@@ -240,7 +246,10 @@ def rate(
     - Wilson: :math:`\\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n +
       z^2/4n^2}}{1 + z^2/n}`;
     - Jeffreys: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of
-      Beta(x + 1/2, n - x + 1/2);
+      Beta(x + 1/2, n - x + 1/2), with the lower bound set to 0 at x = 0 and the
+      upper to 1 at x = n as Brown, Cai & DasGupta (2001, p. 108) recommend
+      (statsmodels keeps the plain quantiles there, so a 0 % rate would get a
+      lower bound above 0);
     - Clopper-Pearson: quantiles of Beta(x, n - x + 1) and Beta(x + 1, n - x),
       0 at x = 0 and 1 at x = n;
     - Agresti-Coull: the Wald interval around :math:`(x + z^2/2)/(n + z^2)`
