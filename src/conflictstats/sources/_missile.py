@@ -331,9 +331,9 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         is_unacc = (obs["metric"] == "unaccounted").to_numpy()
         bad_rows = set(raw.index[over])
         mask = is_unacc & obs["row"].isin(bad_rows).to_numpy()
-        why = obs["row"].map(
-            lambda r: f"outcomes exceed launched by {-rest.loc[r]:g}"
-        )
+        excess = (-rest).reindex(obs["row"].to_numpy()).to_numpy()
+        why = pd.Series("", index=obs.index, dtype=object)
+        why[mask] = [f"outcomes exceed launched by {x:g}" for x in excess[mask]]  # few rows
         table = set_aside_rows(table, mask, why, column="unaccounted")
     return table
 
