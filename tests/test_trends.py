@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from conflictstats import _kendall
@@ -154,8 +156,7 @@ def test_deepstate_occupied_area_increased_over_2024(shared_data):
     r = mann_kendall(area)
     assert r.trend == "increasing"
     assert r.slope > 0
-    # same figures as pymannkendall on the same values (the 2024 rows have no gaps
-    # in position only if the file is daily; compare on a daily grid with NaN)
+    # on a daily grid (absent dates as NaN) every field equals pymannkendall's
     grid = area.reindex(pd.date_range("2024-01-01", "2024-12-31"))
     assert_same_as_pymannkendall(mann_kendall(grid), mk.original_test(grid.to_numpy()))
 
@@ -353,3 +354,19 @@ def test_lowess_equals_statsmodels_on_day_numbers_and_keeps_nan():
     ref = sm_lowess(s.to_numpy()[ok], np.arange(50.0)[ok], frac=0.3, return_sorted=False)
     assert_allclose(out.to_numpy()[ok], ref)
     assert out.iloc[[3, 30]].isna().all()
+
+
+# ---------------------------------------------------------------------------
+# property: any small series with ties and gaps
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 5).map(float), st.just(np.nan)), min_size=3, max_size=40))
+def test_mann_kendall_equals_pymannkendall_on_any_small_series(values):
+    x = np.asarray(values)
+    if np.count_nonzero(~np.isnan(x)) < 3:
+        return  # mann_kendall needs 3 values (tested above)
+    ours = mann_kendall(daily(x))
+    ref = mk.original_test(x)
+    assert_same_as_pymannkendall(ours, ref)

@@ -264,4 +264,5 @@ def acf(y: np.ndarray, nlags: int) -> np.ndarray:
         nfft = 1 << int(np.ceil(np.log2(2 * n)))
         f = np.fft.rfft(d, nfft)
         acov = np.fft.irfft(f * np.conj(f), nfft)[:n] / n
-    return acov[: nlags + 1] / acov[0]
+    with np.errstate(invalid="ignore", divide="ignore"):  # constant input: NaN, as pymannkendall
+        return acov[: nlags + 1] / acov[0]

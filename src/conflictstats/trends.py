@@ -110,7 +110,9 @@ def period_totals(
         level, ``total`` is the change over the period: the last level reported
         in the period minus the last level reported before it.
     min_count : int, default 1
-        ``total`` is NaN when fewer days than this were reported in the period.
+        ``total`` is NaN when fewer days than this were reported in the period
+        (as in pandas, ``min_count=0`` gives a flow total of 0 for a period with
+        no report at all; a level change is always NaN without a report).
 
     Returns
     -------
