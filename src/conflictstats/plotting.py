@@ -335,45 +335,11 @@ def plot_series(
 # --------------------------------------------------------------------------- weekly
 
 
-def _weekly_totals(series: pd.Series, anchor: str) -> pd.DataFrame:
-    """Sum a daily series over calendar weeks (private fallback for period totals).
-
-    Weeks end on the anchor's day (``W-SUN``: Monday to Sunday) and are labelled by
-    their last day.  ``total`` is the sum of the reported days (NaN when none was
-    reported); ``complete`` is False for a week that runs past either end of the
-    series, so the last, unfinished week is never mistaken for a low one.
-    """
-    if not str(anchor).upper().startswith("W-"):
-        raise ValueError(f"week_anchor must be a weekly offset such as 'W-SUN'; got {anchor!r}")
-    s = series
-    r = s.resample(anchor, label="right", closed="right")
-    total = r.sum(min_count=1)
-    n_days = r.count()
-    end = pd.DatetimeIndex(total.index).normalize()
-    start = end - pd.Timedelta(days=6)
-    index = pd.DatetimeIndex(s.index)
-    first, last = index.min().normalize(), index.max().normalize()
-    complete = (start >= first) & (end <= last)
-    out = pd.DataFrame({
-        "total": total.to_numpy(),
-        "n_days": n_days.to_numpy(),
-        "start": start,
-        "end": end,
-        "complete": np.asarray(complete),
-    }, index=pd.DatetimeIndex(end, name="week"))
-    return out
-
-
 def _period_totals(series: pd.Series, anchor: str) -> pd.DataFrame:
-    """Weekly totals: :func:`conflictstats.trends.period_totals` when available."""
-    try:
-        from .trends import period_totals  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return _weekly_totals(series, anchor)
-    out = period_totals(series, freq=anchor)
-    if isinstance(out, pd.DataFrame) and {"total", "complete"} <= set(out.columns):
-        return out
-    return _weekly_totals(series, anchor)
+    """Weekly totals of a daily flow, by :func:`conflictstats.trends.period_totals`."""
+    from .trends import period_totals
+
+    return period_totals(series, freq=anchor, kind="flow")
 
 
 def plot_weekly_bars(
@@ -392,9 +358,10 @@ def plot_weekly_bars(
     Parameters
     ----------
     totals : DataFrame or Series
-        Period totals indexed by the period's last day.  A DataFrame has a column
-        ``total`` and optionally ``complete`` (bool), ``start`` and ``end`` (the
-        period's first and last day) and ``n_days`` (days reported), as
+        Period totals indexed by the period's last day (or with a ``date``
+        column).  A DataFrame has a column ``total`` and optionally ``complete``
+        (bool), ``start`` and ``end`` (the period's first and last day) and
+        ``n_reported`` (days reported), as
         :func:`conflictstats.trends.period_totals` returns.  A Series holds the
         totals themselves.
     complete : array of bool, optional
@@ -405,7 +372,7 @@ def plot_weekly_bars(
         Legend label of the complete bars.
     label_incomplete : bool, default True
         Write the days reported out of the period's length ("5/7 days", from an
-        ``n_days`` column) or else "partial" above each incomplete bar.
+        ``n_reported`` column) or else "partial" above each incomplete bar.
     bar_kws, incomplete_kws, text_kws : dict, optional
         Passed to :meth:`~matplotlib.axes.Axes.bar` for complete and incomplete
         periods, and to :meth:`~matplotlib.axes.Axes.annotate` for the labels.
@@ -471,12 +438,12 @@ def plot_weekly_bars(
                    incomplete_kws),
         )
         if label_incomplete:
-            n_days = frame["n_days"].to_numpy() if "n_days" in frame.columns else None
+            n_rep = frame["n_reported"].to_numpy() if "n_reported" in frame.columns else None
             length = ((end - start) / pd.Timedelta(days=1)).to_numpy()
             for i in np.flatnonzero(part):
                 text = "partial"
-                if n_days is not None and not pd.isna(n_days[i]):
-                    text = f"{int(n_days[i])}/{int(length[i])}\ndays"
+                if n_rep is not None and not pd.isna(n_rep[i]):
+                    text = f"{int(n_rep[i])}/{int(length[i])}\ndays"
                 ax.annotate(
                     text, xy=(_x(centre[i : i + 1])[0], values[i]), xytext=(0, 2),
                     textcoords="offset points",
@@ -1053,9 +1020,10 @@ def weekly_chart(
 
     Notes
     -----
-    The only statistics computed here are the weekly sums (Monday to Sunday with
-    ``W-SUN``; a week is complete when every one of its days lies within the
-    data's span) and the rolling mean of :func:`plot_series`.
+    The only statistics computed here are the weekly sums, by
+    :func:`conflictstats.trends.period_totals` (Monday to Sunday with ``W-SUN``; a
+    week is complete when every one of its days lies within the data and was
+    reported), and the rolling mean of :func:`plot_series`.
 
     Examples
     --------
@@ -1113,11 +1081,12 @@ def weekly_chart(
             fig = Figure(figsize=size, dpi=dpi, layout="constrained")
             grid = fig.add_gridspec(rows, 2, width_ratios=[2.2, 1.0])
             day_axes, week_axes = [], []
+            for i in range(n):  # daily panels first in fig.axes, then the weekly ones
+                day_axes.append(fig.add_subplot(grid[i, 0],
+                                                sharex=day_axes[0] if day_axes else None))
             for i in range(n):
-                share = day_axes[0] if day_axes else None
-                day_axes.append(fig.add_subplot(grid[i, 0], sharex=share))
-                week_axes.append(fig.add_subplot(grid[i, 1], sharex=week_axes[0]
-                                                 if week_axes else None))
+                week_axes.append(fig.add_subplot(grid[i, 1],
+                                                 sharex=week_axes[0] if week_axes else None))
             rate_ax = fig.add_subplot(grid[n, :]) if has_rate else None
 
         partial_weeks = False
@@ -1174,7 +1143,7 @@ def weekly_chart(
                          else (source or "Synthetic data"))
         if partial_weeks:
             notes.append(f"Weekly totals {_week_days(week_anchor)}; hatched bars are "
-                         "incomplete weeks.")
+                         "incomplete weeks (not every day reported or inside the data).")
         if notes:
             add_source(bottom, "\n".join(notes))
     return fig
