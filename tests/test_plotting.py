@@ -123,7 +123,7 @@ def test_plot_series_rolling_line_is_trailing_mean_of_reported_days(daily, ax):
 
 
 def test_plot_series_uses_current_axes_when_none_given(daily):
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     out = P.plot_series(daily, rolling=None)
     assert out is ax and len(ax.lines) == 0 and len(ax.patches) == daily.notna().sum()
 
@@ -278,7 +278,7 @@ def test_mark_anomalies_draws_only_flagged_days(ax, daily):
 
 
 def test_mark_anomalies_takes_a_series_and_uses_current_axes(daily):
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     s = daily.where(daily > 48)
     out = P.mark_anomalies(s, labels=True)
     assert out is ax
@@ -377,7 +377,7 @@ def test_weekly_chart_panel_draws_each_metric_with_its_own_records(daily):
     titles = [a.get_title(loc="left") for a in fig.axes]
     assert titles[:2] == ["Drones launched, daily", "Drones shot down, daily"]
     assert len(fig.axes[0].texts) == 0
-    assert [t.get_text() for t in fig.axes[1].texts][0] == "record"
+    assert fig.axes[1].texts[0].get_text() == "record"
 
 
 def test_weekly_chart_rejects_levels_and_too_many_metrics(daily):
