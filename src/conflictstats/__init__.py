@@ -63,8 +63,22 @@ _EXPORTS: dict[str, str] = {
     "TrendTest": "results",
     "TheilSenFit": "results",
     # anomalies.py
+    "anomalies": "anomalies",
+    "changepoints": "anomalies",
+    "generalized_esd": "anomalies",
+    "GeneralizedESDResult": "results",
     # records.py
+    "records": "records",
+    "RECORD_COLUMNS": "records",
+    "highest_since": "records",
+    "lowest_since": "records",
+    "record_indicators": "records",
+    "record_counts": "records",
+    "record_test": "records",
+    "RecordTestResult": "results",
     # claims.py
+    "check_claim": "claims",
+    "ClaimCheck": "results",
 }
 
 # Submodules reachable as attributes: conflictstats.sources, conflictstats.plotting ...
@@ -78,7 +92,9 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from ._validate import ConflictStatsError, DataWarning, ObservationError
+    from .anomalies import anomalies, changepoints, generalized_esd
     from .calendar import war_date, war_day
+    from .claims import check_claim
     from .daily import DailyTrace, daily_trace, level_changes, to_daily
     from .observations import (
         OBSERVATION_COLUMNS,
@@ -96,11 +112,23 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         period_change,
         rate,
     )
+    from .records import (
+        RECORD_COLUMNS,
+        highest_since,
+        lowest_since,
+        record_counts,
+        record_indicators,
+        record_test,
+        records,
+    )
     from .results import (
+        ClaimCheck,
+        GeneralizedESDResult,
         PaceRatio,
         PaceResult,
         RateComparison,
         RateResult,
+        RecordTestResult,
         TheilSenFit,
         TrendTest,
     )

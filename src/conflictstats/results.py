@@ -15,10 +15,13 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "ClaimCheck",
+    "GeneralizedESDResult",
     "PaceRatio",
     "PaceResult",
     "RateComparison",
     "RateResult",
+    "RecordTestResult",
     "Result",
     "TheilSenFit",
     "TrendTest",
@@ -267,3 +270,138 @@ class TheilSenFit(Result):
     def per_year(self) -> float:
         """Slope per 365.25 days."""
         return self.slope * 365.25
+
+
+# --- records ---
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordTestResult(Result):
+    """Test of the number of records against an i.i.d. series (:func:`conflictstats.record_test`).
+
+    Attributes
+    ----------
+    statistic : float
+        The number of records (exact method) or the z score (normal method).
+    p_value : float
+        P-value for ``alternative``.
+    n_records : int
+        Records counted.
+    n : int
+        Observed values (missing ones skipped).
+    expected, variance : float
+        Mean ``H_n`` and variance ``H_n - H_n^(2)`` of the count under i.i.d.
+    method, alternative, direction, order, ties : str
+        How the test was run.
+    """
+
+    statistic: float
+    p_value: float
+    n_records: int
+    n: int
+    expected: float
+    variance: float
+    method: str
+    alternative: str
+    direction: str
+    order: str
+    ties: str
+
+
+# --- claims ---
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimCheck(Result):
+    """Verdict on a claim such as "a weekly record for 2024" (:func:`conflictstats.check_claim`).
+
+    Attributes
+    ----------
+    claim : str
+        The claim checked, normalised: ``"record"``, ``"highest since"``,
+        ``"largest in"`` (or ``"lowest since"``, ``"smallest in"``).
+    date : pandas.Timestamp
+        The date (or the last day of the window) the claim is about.
+    verdict : str
+        ``"true"`` if the claim holds under every window definition tried,
+        ``"false"`` if under none, ``"depends"`` otherwise.
+    holds : bool
+        Whether it holds under the definition asked for.
+    value : float
+        The value on that date under that definition.
+    previous_record, previous_record_date : float, pandas.Timestamp
+        The most extreme earlier value of the comparison set and its date.
+    margin : float
+        ``value - previous_record`` (reversed for minima).
+    rank : int
+        Rank of the value among the comparison set up to the date (1 = most
+        extreme; ties share the best rank).
+    n_compared : int
+        Earlier values in the comparison set.
+    since : pandas.Timestamp
+        Most recent earlier date with a value at least as extreme (NaT: never).
+    scope : str
+        ``"all"``, ``"2024"`` or ``"2024-11"``.
+    window : str
+        The window definition asked for, in words.
+    sentence : str
+        The evidence as one plain-English sentence.
+    alternatives : pandas.DataFrame
+        One row per window definition tried: ``definition``, ``window``,
+        ``date``, ``start``, ``value``, ``previous_record``,
+        ``previous_record_date``, ``rank``, ``n_compared``, ``since``,
+        ``complete``, ``holds``.
+    """
+
+    claim: str
+    date: pd.Timestamp
+    verdict: str
+    holds: bool
+    value: float
+    previous_record: float
+    previous_record_date: pd.Timestamp
+    margin: float
+    rank: int
+    n_compared: int
+    since: pd.Timestamp
+    scope: str
+    window: str
+    sentence: str
+    alternatives: pd.DataFrame
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+# --- anomalies ---
+
+
+@dataclasses.dataclass(frozen=True)
+class GeneralizedESDResult(Result):
+    """Rosner's generalized ESD test: how many outliers, and the table behind it.
+
+    Attributes
+    ----------
+    n_anomalies : int
+        The largest ``i`` with ``R_i > lambda_i`` (0: no outlier).
+    max_anomalies : int
+        The upper bound ``k`` tested.
+    alpha : float
+        Significance level.
+    n : int
+        Number of non-missing values.
+    steps : DataFrame
+        One row per step: ``step``, ``date``, ``value``, ``statistic`` (R_i),
+        ``critical_value`` (lambda_i), ``is_anomaly``.
+    """
+
+    n_anomalies: int
+    max_anomalies: int
+    alpha: float
+    n: int
+    steps: pd.DataFrame
+
+    @property
+    def anomalies(self) -> pd.DatetimeIndex:
+        """Dates of the values declared outliers."""
+        return pd.DatetimeIndex(self.steps.loc[self.steps["is_anomaly"], "date"])

@@ -1,0 +1,974 @@
+"""Records: scoped records, "highest since", and record statistics.
+
+War reporting is full of records: "the largest ever drone attack", "a weekly
+record for 2024", "the highest since July 2022".  This module finds them and
+puts them in context:
+
+- :func:`records` -- one row per date that set a record, with the record it
+  broke, the margin and the "since" date, optionally after aggregating the
+  series the way reporters do (calendar weeks, months, rolling N-day totals;
+  changes over the window for levels) and within a calendar scope (a record
+  "for 2024");
+- :func:`highest_since` / :func:`lowest_since` -- for every date, the most
+  recent earlier date with a value at least as high (as low);
+- :func:`record_indicators`, :func:`record_counts` and :func:`record_test` --
+  the classical record statistics (forward and backward, upper and lower
+  records; expected number and variance under an i.i.d. series; an exact
+  Poisson-binomial test of "more records than chance"), after R's RecordTest.
+
+``highest_since`` and ``records`` are vectorised: about 0.5 s for ten million
+points (see ``benchmarks/bench_records.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import types
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validate import as_frame, as_series, check_choice
+from .results import RecordTestResult
+
+__all__ = [
+    "RECORD_COLUMNS",
+    "highest_since",
+    "lowest_since",
+    "record_counts",
+    "record_indicators",
+    "record_test",
+    "records",
+]
+
+#: Columns of the table returned by :func:`records`, in order.
+RECORD_COLUMNS: tuple[str, ...] = (
+    "series",
+    "scope",
+    "date",
+    "start",
+    "value",
+    "previous_value",
+    "previous_date",
+    "margin",
+    "record_number",
+    "n_compared",
+    "since",
+    "complete",
+)
+
+_Cmp = Callable[..., Any]
+
+# ---------------------------------------------------------------------------
+# "previous greater or equal element", vectorised
+# ---------------------------------------------------------------------------
+#
+# For each position i we want the largest j < i with v[j] >= v[i] (or > when
+# strict).  Three stages, all numpy:
+#   1. a running maximum tells which positions have an answer at all (the
+#      others are all-time records);
+#   2. a short look-back over contiguous shifted slices resolves the near
+#      answers (most of them: for i.i.d. data P(distance > k) = 1/(k+1));
+#   3. the rest walk a max-pyramid (a segment tree stored level by level):
+#      up through the left siblings of their ancestors until one holds a value
+#      that qualifies, then down into its right-most qualifying child, and a
+#      final scan of a small contiguous leaf block.
+# Each stage is a handful of whole-array operations; stage 3 costs O(log n)
+# per remaining position.
+
+_MAX_LOOKBACK = 32
+
+
+def _pyramid(base: np.ndarray) -> list[np.ndarray]:
+    levels = [base]
+    cur = base
+    while len(cur) > 1:
+        if len(cur) % 2:
+            cur = np.append(cur, -np.inf)
+        cur = np.maximum(cur[0::2], cur[1::2])
+        levels.append(cur)
+    return levels
+
+
+def _descend(levels: list[np.ndarray], pos: np.ndarray, val: np.ndarray, cmp: _Cmp,
+             leaf: int) -> np.ndarray:
+    """Answers for positions ``pos`` (values ``val``) known to lie farther than 2**leaf - 1."""
+    n_levels = len(levels)
+    base = levels[0]
+    n = len(base)
+    out = np.empty(len(pos), dtype=np.int64)
+    active = np.arange(len(pos))
+    p, tv = pos, val
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * n_levels
+    for lev in range(leaf, n_levels):
+        b = p >> lev
+        sib = b - 1
+        np.maximum(sib, 0, out=sib)
+        hit = cmp(levels[lev][sib], tv)
+        hit &= (b & 1).astype(bool)
+        h = np.flatnonzero(hit)
+        found[lev] = (active[h], sib[h], tv[h])
+        keep = np.flatnonzero(~hit)
+        active, p, tv = active[keep], p[keep], tv[keep]
+        if len(active) == 0:
+            break
+    ids = np.empty(0, dtype=np.int64)
+    node = np.empty(0, dtype=np.int64)
+    vv = np.empty(0, dtype=base.dtype)
+    for lev in range(n_levels - 1, leaf - 1, -1):
+        f = found[lev]
+        if f is not None and len(f[0]):
+            ids = np.concatenate([ids, f[0]])
+            node = np.concatenate([node, f[1]])
+            vv = np.concatenate([vv, f[2]])
+        if lev == leaf or len(ids) == 0:
+            continue
+        right = 2 * node + 1
+        go = cmp(levels[lev - 1][right], vv)
+        node = right - (~go)
+    width = 1 << leaf
+    full = n // width
+    if full:
+        rows = np.minimum(node, full - 1)
+        blk = cmp(base[: full * width].reshape(full, width)[rows], vv[:, None])
+    else:
+        blk = np.zeros((len(node), width), dtype=bool)
+    tail = np.flatnonzero(node >= full)
+    if len(tail):
+        cols = (node[tail] << leaf)[:, None] + np.arange(width)
+        inside = cols < n
+        blk[tail] = cmp(base[np.minimum(cols, n - 1)], vv[tail][:, None]) & inside
+    last = (blk.view(np.int8) * np.arange(1, width + 1, dtype=np.int16)).max(axis=1) - 1
+    out[ids] = (node << leaf) + last
+    return out
+
+
+def _prev_ge(v: np.ndarray, *, strict: bool = False) -> np.ndarray:
+    """Largest j < i with v[j] >= v[i] (``>`` if strict) for every i; -1 if none or NaN."""
+    n = len(v)
+    cmp: _Cmp = np.greater if strict else np.greater_equal
+    res = np.full(n, -1, dtype=np.int64)
+    if n < 2:
+        return res
+    nan = np.isnan(v)
+    has_nan = bool(nan.any())
+    base = np.where(nan, -np.inf, v) if has_nan else v
+    has = np.empty(n, dtype=bool)
+    has[0] = False
+    cmp(np.maximum.accumulate(base)[:-1], base[1:], out=has[1:])
+    if has_nan:
+        has &= ~nan
+    unres = has.copy()
+    dist = np.zeros(n, dtype=np.int8)
+    hits = np.empty(n, dtype=bool)
+    k_done = 0
+    for k in range(1, min(_MAX_LOOKBACK, n - 1) + 1):
+        hk, uk = hits[k:], unres[k:]
+        cmp(base[:-k], base[k:], out=hk)
+        hk &= uk
+        uk ^= hk
+        dist[k:] += uk.view(np.int8)
+        k_done = k
+        if k % 4 == 0 and np.count_nonzero(unres) * 64 < n:
+            break
+    res = np.arange(n, dtype=np.int64)
+    res -= dist
+    res -= 1
+    has &= ~unres
+    res[~has] = -1
+    pos = np.flatnonzero(unres)
+    if len(pos):
+        leaf = 0
+        while (1 << (leaf + 1)) - 1 <= k_done:
+            leaf += 1
+        res[pos] = _descend(_pyramid(base), pos, base[pos], cmp, leaf)
+    return res
+
+
+def _prev_ge_at(v: np.ndarray, queries: np.ndarray, *, strict: bool = False) -> np.ndarray:
+    """:func:`_prev_ge` for a few query positions only (sorted, unique)."""
+    cmp: _Cmp = np.greater if strict else np.greater_equal
+    out = np.full(len(queries), -1, dtype=np.int64)
+    if len(queries) == 0 or len(v) < 2:
+        return out
+    base = np.where(np.isnan(v), -np.inf, v)
+    q = np.asarray(queries, dtype=np.int64)
+    val = base[q]
+    before = np.full(len(q), -np.inf)
+    inner = q > 0
+    before[inner] = np.maximum.accumulate(base)[q[inner] - 1]
+    ok = np.flatnonzero(cmp(before, val) & ~np.isnan(v[q]))
+    if len(ok):
+        out[ok] = _descend(_pyramid(base), q[ok], val[ok], cmp, 0)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# input helpers
+# ---------------------------------------------------------------------------
+
+
+def _finite(values: np.ndarray, index: pd.DatetimeIndex, *, name: str) -> None:
+    bad = np.isinf(values)
+    if bad.any():
+        at = index[np.flatnonzero(bad)[0]]
+        raise ValueError(
+            f"{name} has an infinite value on {at}; records need finite numbers "
+            "(use NaN for an unknown day)"
+        )
+
+
+def _kind_of(data: pd.Series | pd.DataFrame, column: Hashable, kind: str | None) -> str:
+    if kind is None:
+        attrs = data.attrs
+        kinds = attrs.get("kinds")
+        if isinstance(kinds, dict) and kinds.get(column) is not None:
+            kind = kinds[column]
+        else:
+            kind = attrs.get("kind") or "flow"
+    return check_choice("kind", kind, ("flow", "level", "cumulative", "share"))
+
+
+def _window_offset(window: Any) -> tuple[str, Any]:
+    """('rolling', days) or ('calendar', offset) for a window specification."""
+    if isinstance(window, (int, np.integer)) and not isinstance(window, bool):
+        if window < 1:
+            raise ValueError(f"window must be a positive number of days; got {window!r}")
+        return "rolling", int(window)
+    if isinstance(window, (pd.Timedelta, np.timedelta64)) or (
+        isinstance(window, str) and window[:1].isdigit()
+    ):
+        try:
+            td = pd.Timedelta(window)
+        except (TypeError, ValueError):
+            td = None
+        if td is not None:
+            days = td / pd.Timedelta(days=1)
+            if days < 1 or days != int(days):
+                raise ValueError(
+                    f"window must be a whole number of days such as '7D' or '30D'; got {window!r}"
+                )
+            return "rolling", int(days)
+    if isinstance(window, (str, pd.DateOffset)):
+        try:
+            off = pd.tseries.frequencies.to_offset(window)
+        except (TypeError, ValueError):
+            off = None
+        ends = (pd.offsets.Week, pd.offsets.MonthEnd, pd.offsets.QuarterEnd, pd.offsets.YearEnd)
+        if isinstance(off, ends) and off.n == 1 and (
+            not isinstance(off, pd.offsets.Week) or off.weekday is not None
+        ):
+            return "calendar", off
+    raise ValueError(
+        "window must be None, a number of days or a span such as '7D'/'30D' (rolling), or a "
+        "period-end calendar frequency such as 'W-SUN' (Monday-Sunday weeks), 'ME', 'QE', "
+        f"'YE'; got {window!r}"
+    )
+
+
+def _window_label(window: Any) -> str:
+    if window is None:
+        return "daily"
+    how, spec = _window_offset(window)
+    if how == "rolling":
+        return f"rolling {spec} days"
+    if isinstance(spec, pd.offsets.Week):
+        names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        end = names[spec.weekday]
+        start = names[(spec.weekday + 1) % 7]
+        return f"calendar week {start}-{end} ({spec.freqstr})"
+    return f"calendar period ({spec.freqstr})"
+
+
+def _aggregate(s: pd.Series, window: Any, kind: str, incomplete: str) -> pd.DataFrame:
+    """Values per window: columns ``value``, ``start``, ``complete``, indexed by the end date."""
+    idx = pd.DatetimeIndex(s.index)
+    if window is None:
+        v = s.to_numpy(dtype="float64")
+        return pd.DataFrame(
+            {"value": v, "start": idx, "complete": ~np.isnan(v)}, index=idx
+        )
+    how, spec = _window_offset(window)
+    if kind == "share":
+        raise ValueError(
+            "kind 'share': a proportion cannot be summed or differenced over a window; "
+            "pool its numerator and denominator first (conflictstats.rate)"
+        )
+    if len(idx) == 0:
+        return pd.DataFrame({"value": [], "start": idx, "complete": []}, index=idx)
+    if not (idx == idx.normalize()).all():
+        at = idx[np.flatnonzero(idx != idx.normalize())[0]]
+        raise ValueError(
+            f"window={window!r} needs a daily series with dates at midnight; got a clock time "
+            f"at {at} (use conflictstats.to_daily first)"
+        )
+    grid = pd.date_range(idx[0], idx[-1], freq="D", name=idx.name)
+    daily = s.reindex(grid)
+    one_day = pd.Timedelta(days=1)
+    level = kind == "level"
+    if how == "rolling":
+        n_days = int(spec)
+        ends = grid
+        starts = grid - (n_days - 1) * one_day
+        if level:
+            exact = daily - daily.shift(n_days)
+            known = daily.ffill()
+            approx = known - known.shift(n_days)
+        else:
+            exact = daily.rolling(n_days, min_periods=n_days).sum()
+            approx = daily.rolling(n_days, min_periods=1).sum()
+            head = np.arange(len(grid)) < n_days - 1  # window reaches before the data
+            approx[head] = np.nan
+    else:
+        off = spec
+        if level:
+            ends_all = daily.resample(off).last().index
+            ends = ends_all
+            starts = ends - off + one_day
+            prev = starts - one_day
+            lv_end = daily.reindex(ends).to_numpy()
+            lv_prev = daily.reindex(prev).to_numpy()
+            known = daily.ffill()  # as-of: last known level at or before the end-point
+            k_end = known.reindex(ends).to_numpy()
+            k_prev = known.reindex(prev).to_numpy()
+            exact = pd.Series(lv_end - lv_prev, index=ends)
+            approx = pd.Series(k_end - k_prev, index=ends)
+        else:
+            grp = daily.resample(off)
+            total = grp.sum(min_count=1)
+            present = grp.count()
+            ends = total.index
+            starts = ends - off + one_day
+            n_days_arr = np.asarray((ends - starts) / one_day, dtype=np.int64) + 1
+            exact = total.where(present.to_numpy() == n_days_arr)
+            approx = total
+    exact_v = np.asarray(exact, dtype="float64")
+    approx_v = np.asarray(approx, dtype="float64")
+    complete = ~np.isnan(exact_v)
+    value = exact_v if incomplete == "exclude" else approx_v
+    return pd.DataFrame(
+        {"value": value, "start": pd.DatetimeIndex(starts), "complete": complete},
+        index=pd.DatetimeIndex(ends, name=idx.name),
+    )
+
+
+def _scope_codes(index: pd.DatetimeIndex, scope: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code of each date's scope and the first position of each date's scope."""
+    n = len(index)
+    if scope == "all" or n == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    year = np.asarray(index.year, dtype=np.int64)
+    codes = year if scope == "year" else year * 12 + np.asarray(index.month, dtype=np.int64) - 1
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    change[1:] = codes[1:] != codes[:-1]
+    first = np.where(change, np.arange(n), 0)
+    np.maximum.accumulate(first, out=first)
+    return codes, first
+
+
+def _scope_label(dates: pd.DatetimeIndex, scope: str) -> np.ndarray:
+    if scope == "all":
+        return np.full(len(dates), "all", dtype=object)
+    if scope == "year":
+        return np.asarray(dates.strftime("%Y"), dtype=object)
+    return np.asarray(dates.strftime("%Y-%m"), dtype=object)
+
+
+def _check_common(scope: str, direction: str, ties: str) -> None:
+    check_choice("scope", scope, ("all", "year", "month"))
+    check_choice("direction", direction, ("max", "min"))
+    check_choice("ties", ties, ("strict", "weak"))
+
+
+# ---------------------------------------------------------------------------
+# highest / lowest since
+# ---------------------------------------------------------------------------
+
+
+def _since(data: pd.Series | pd.DataFrame, sign: float, name: str) -> pd.Series | pd.DataFrame:
+    frame, was_series = as_frame(data, name=name)
+    idx = pd.DatetimeIndex(frame.index)
+    stamps = idx.to_numpy()
+    nat = np.array("NaT", dtype=stamps.dtype)
+    cols = {}
+    for col in frame.columns:
+        v = frame[col].to_numpy()
+        _finite(v, idx, name=name)
+        j = _prev_ge(v if sign > 0 else -v)
+        out = stamps[np.maximum(j, 0)] if len(j) else stamps[:0]
+        out[j < 0] = nat
+        cols[col] = out
+    if was_series:
+        s = pd.Series(cols[frame.columns[0]], index=frame.index, name=data.name)
+        return s
+    return pd.DataFrame(cols, index=frame.index, columns=frame.columns)
+
+
+def highest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """For each date, the most recent earlier date with a value at least as high.
+
+    The "since" in "the highest since July 2022".  NaT when the value is an
+    all-time high so far (nothing earlier is as high) and where the value is
+    missing; missing days are never the answer.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Values on a sorted, unique DatetimeIndex; a wide DataFrame gives one
+        column of dates per column.
+
+    Returns
+    -------
+    Series or DataFrame
+        Dates (datetime64), aligned with the input, same name(s).
+
+    Notes
+    -----
+    ``since[t] = max{s < t : x[s] >= x[t]}``, the "previous greater or equal
+    element".  Computed without a Python loop over days: a running maximum
+    marks the all-time highs, a short look-back over shifted slices settles
+    near answers, and the remaining dates walk a max-pyramid (segment tree)
+    up and down in O(log n) each.  Ten million points take about half a
+    second.
+
+    References
+    ----------
+    Arnold, B. C., Balakrishnan, N., Nagaraja, H. N. (1998). *Records*. Wiley.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([5.0, 3.0, 4.0, None, 6.0, 4.0],
+    ...               index=pd.date_range("2024-11-21", periods=6))
+    >>> highest_since(s).dt.strftime("%m-%d").tolist()
+    [nan, '11-21', '11-21', nan, nan, '11-25']
+    """
+    return _since(series, 1.0, "series")
+
+
+def lowest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """For each date, the most recent earlier date with a value at least as low.
+
+    The "since" in "the fewest since March".  See :func:`highest_since`.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Values on a sorted, unique DatetimeIndex.
+
+    Returns
+    -------
+    Series or DataFrame
+        Dates (datetime64) aligned with the input; NaT for an all-time low so
+        far and for missing values.
+
+    Notes
+    -----
+    ``since[t] = max{s < t : x[s] <= x[t]}``.
+
+    References
+    ----------
+    Arnold, B. C., Balakrishnan, N., Nagaraja, H. N. (1998). *Records*. Wiley.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([5.0, 3.0, 4.0, 2.0],
+    ...               index=pd.date_range("2024-11-21", periods=4))
+    >>> lowest_since(s).dt.strftime("%m-%d").tolist()
+    [nan, nan, '11-22', nan]
+    """
+    return _since(series, -1.0, "series")
+
+
+# ---------------------------------------------------------------------------
+# records
+# ---------------------------------------------------------------------------
+
+
+def _records_one(values: np.ndarray, index: pd.DatetimeIndex, *, scope: str, direction: str,
+                 ties: str) -> dict[str, np.ndarray]:
+    """Record rows of one series (positions and fields); values already aggregated."""
+    v = values if direction == "max" else -values
+    valid = ~np.isnan(v)
+    n = len(v)
+    codes, first = _scope_codes(index, scope)
+    if scope == "all":
+        base = np.where(valid, v, -np.inf)
+        prev_max = np.empty(n)
+        if n:
+            prev_max[0] = -np.inf
+            np.maximum.accumulate(base[:-1], out=prev_max[1:])
+        rec = valid & ((v > prev_max) if ties == "strict" else (v >= prev_max))
+        pos = np.flatnonzero(rec)
+        # strict records are all-time highs: nothing earlier is as high
+        since_pos = (_prev_ge_at(v, pos) if ties == "weak"
+                     else np.full(len(pos), -1, dtype=np.int64))
+    else:
+        breaker = _prev_ge(v, strict=(ties == "weak"))
+        rec = valid & (breaker < first)
+        pos = np.flatnonzero(rec)
+        since_pos = _prev_ge_at(v, pos)
+    same = np.zeros(len(pos), dtype=bool)
+    if len(pos) > 1:
+        same[1:] = codes[pos[1:]] == codes[pos[:-1]]
+    prev_pos = np.where(same, np.concatenate([[-1], pos[:-1]]), -1)
+    # record number within its scope
+    starts = np.flatnonzero(~same)
+    number = np.arange(len(pos)) - np.repeat(starts, np.diff(np.append(starts, len(pos)))) + 1
+    cvalid = np.cumsum(valid)
+    before_scope = np.where(first[pos] > 0, cvalid[np.maximum(first[pos] - 1, 0)], 0)
+    n_compared = cvalid[pos] - 1 - before_scope
+    val = values[pos]
+    prev_val = np.where(prev_pos >= 0, values[np.maximum(prev_pos, 0)], np.nan)
+    margin = val - prev_val if direction == "max" else prev_val - val
+    return {
+        "pos": pos, "prev_pos": prev_pos, "since_pos": since_pos, "value": val,
+        "previous_value": prev_val, "margin": margin, "record_number": number,
+        "n_compared": n_compared,
+    }
+
+
+def _dates_at(index: pd.DatetimeIndex, pos: np.ndarray) -> pd.DatetimeIndex:
+    stamps = index.to_numpy()
+    if len(stamps) == 0:
+        return pd.DatetimeIndex(np.full(len(pos), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    out = stamps[np.maximum(pos, 0)]
+    out[pos < 0] = np.array("NaT", dtype=stamps.dtype)
+    return pd.DatetimeIndex(out)
+
+
+def records(
+    series: pd.Series | pd.DataFrame,
+    *,
+    window: Any = None,
+    scope: str = "all",
+    direction: str = "max",
+    ties: str = "strict",
+    kind: str | None = None,
+    incomplete: str = "exclude",
+) -> pd.DataFrame:
+    """Every date that set a record, with the record it broke.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Values on a sorted, unique DatetimeIndex (a daily series from
+        :func:`conflictstats.to_daily` when ``window`` is given); a wide
+        DataFrame gives the records of each column.
+    window : None, int, str or Timedelta
+        How to aggregate first, as reporters do.  None: the values as they are.
+        A period-end calendar frequency -- ``"W-SUN"`` (weeks Monday to
+        Sunday, labelled by the Sunday), ``"W-SAT"``, ``"ME"`` (months),
+        ``"QE"``, ``"YE"``.  A number of days or a span such as ``"7D"`` or
+        ``"30D"``: the rolling window of that many days ending on each date.
+    scope : {"all", "year", "month"}
+        Where a record counts: over all history, or restarting each calendar
+        year or month ("a record for 2024").  A window belongs to the year or
+        month of its end date.
+    direction : {"max", "min"}
+        Highest values (the default) or lowest ("the fewest since").
+    ties : {"strict", "weak"}
+        ``"strict"``: a record must beat the previous one; ``"weak"``: equalling
+        it counts too (a "joint record").
+    kind : {"flow", "level", "cumulative", "share"}, optional
+        Default ``series.attrs["kind"]`` or ``"flow"``.  Flows (and cumulative
+        series given as daily increments, as ``to_daily`` returns them) are
+        summed over the window; for levels the change over the window is used
+        (level at the end minus level at the day before the start).  Shares
+        cannot be aggregated.
+    incomplete : {"exclude", "include"}
+        A window with a missing day (a flow) or a missing end-point level (a
+        level), and the partial first and last calendar periods, are
+        *incomplete*.  ``"exclude"`` (default): they neither set nor break a
+        record.  ``"include"``: flows sum the days that are known and levels
+        use the last known level at or before each end-point; the ``complete``
+        column says which rows are affected.
+
+    Returns
+    -------
+    DataFrame
+        One row per record, sorted by series and date, columns:
+        ``series`` (the column label), ``scope`` (``"all"``, ``"2024"`` or
+        ``"2024-11"``), ``date`` (the date, or the window's last day),
+        ``start`` (the window's first day), ``value``, ``previous_value`` and
+        ``previous_date`` (the record it broke within the scope; NaN/NaT for
+        the first value of a scope), ``margin`` (by how much, positive; 0 for
+        a weak tie), ``record_number`` (1 for the first value of the scope),
+        ``n_compared`` (how many earlier values of the scope it was compared
+        with; 0 means a trivial record), ``since`` (the last earlier date, in
+        any scope, with a value at least as extreme: "the highest since";
+        NaT for an all-time record) and ``complete``.
+
+    Notes
+    -----
+    With strict ties, ``x[t]`` is an upper record of its scope when
+    ``x[t] > max{x[s] : s < t, s in scope(t)}``; missing values never set or
+    break a record.  The first value of each scope is a record by convention
+    (``n_compared == 0``), as in the record literature where ``X_1`` is
+    always a record.
+
+    References
+    ----------
+    Arnold, B. C., Balakrishnan, N., Nagaraja, H. N. (1998). *Records*. Wiley.
+
+    Castillo-Mateo, J., Cebrián, A. C., Asín, J. (2023). RecordTest: an R
+    package to analyze non-stationarity in the extremes based on
+    record-breaking events. *Journal of Statistical Software* 106(5).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([3.0, 5.0, 5.0, None, 7.0, 2.0],
+    ...               index=pd.date_range("2024-12-30", periods=6), name="drones")
+    >>> records(s)[["date", "value", "previous_value", "margin"]]
+            date  value  previous_value  margin
+    0 2024-12-30    3.0             NaN     NaN
+    1 2024-12-31    5.0             3.0     2.0
+    2 2025-01-03    7.0             5.0     2.0
+    >>> records(s, scope="year")[["scope", "date", "value", "n_compared", "since"]]
+      scope       date  value  n_compared      since
+    0  2024 2024-12-30    3.0           0        NaT
+    1  2024 2024-12-31    5.0           1        NaT
+    2  2025 2025-01-01    5.0           0 2024-12-31
+    3  2025 2025-01-03    7.0           1        NaT
+    """
+    _check_common(scope, direction, ties)
+    check_choice("incomplete", incomplete, ("exclude", "include"))
+    frame, _ = as_frame(series, name="series")
+    parts = []
+    for col in frame.columns:
+        k = _kind_of(series, col, kind)
+        values = frame[col]
+        _finite(values.to_numpy(), pd.DatetimeIndex(frame.index), name="series")
+        agg = _aggregate(values, window, k, incomplete)
+        idx = pd.DatetimeIndex(agg.index)
+        f = _records_one(agg["value"].to_numpy(), idx, scope=scope, direction=direction,
+                         ties=ties)
+        pos = f["pos"]
+        dates = pd.DatetimeIndex(idx[pos])
+        parts.append(pd.DataFrame({
+            "series": np.full(len(pos), col, dtype=object),
+            "scope": _scope_label(dates, scope),
+            "date": dates,
+            "start": pd.DatetimeIndex(agg["start"].to_numpy()[pos]),
+            "value": f["value"],
+            "previous_value": f["previous_value"],
+            "previous_date": _dates_at(idx, f["prev_pos"]),
+            "margin": f["margin"],
+            "record_number": f["record_number"].astype(np.int64),
+            "n_compared": f["n_compared"].astype(np.int64),
+            "since": _dates_at(idx, f["since_pos"]),
+            "complete": agg["complete"].to_numpy()[pos],
+        }))
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# record statistics
+# ---------------------------------------------------------------------------
+
+
+def _indicator(v: np.ndarray, *, direction: str, order: str, ties: str) -> np.ndarray:
+    """1.0 where the value is a record, 0.0 where not, NaN where missing."""
+    x = v if direction == "max" else -v
+    if order == "backward":
+        x = x[::-1]
+    valid = ~np.isnan(x)
+    base = np.where(valid, x, -np.inf)
+    prev = np.empty(len(x))
+    if len(x):
+        prev[0] = -np.inf
+        np.maximum.accumulate(base[:-1], out=prev[1:])
+    rec = (x > prev) if ties == "strict" else (x >= prev)
+    out = np.where(valid, rec.astype("float64"), np.nan)
+    return out[::-1].copy() if order == "backward" else out
+
+
+def record_indicators(
+    series: pd.Series | pd.DataFrame,
+    *,
+    direction: str = "max",
+    order: str = "forward",
+    ties: str = "strict",
+) -> pd.Series | pd.DataFrame:
+    """Record indicators: 1 where a value is a record, 0 where not, NaN where missing.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Values on a sorted, unique DatetimeIndex.
+    direction : {"max", "min"}
+        Upper records (higher than everything before) or lower records.
+    order : {"forward", "backward"}
+        Forward records compare with the earlier values; backward records with
+        the later ones (the records of the time-reversed series, placed at
+        their own dates).
+    ties : {"strict", "weak"}
+        Whether equalling the current record counts (weak) or not (strict).
+
+    Returns
+    -------
+    Series or DataFrame
+        Float 0/1 indicators aligned with the input; NaN where the input is NaN.
+
+    Notes
+    -----
+    Forward upper: ``I_t = 1{x_t > max(x_1, ..., x_{t-1})}``, with ``I_1 = 1``.
+    Missing values are skipped: ``t`` counts the observed values.
+
+    References
+    ----------
+    Castillo-Mateo, J., Cebrián, A. C., Asín, J. (2023). RecordTest: an R
+    package to analyze non-stationarity in the extremes based on
+    record-breaking events. *Journal of Statistical Software* 106(5).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([2.0, 1.0, 3.0, None, 3.0], index=pd.date_range("2024-01-01", periods=5))
+    >>> record_indicators(s).tolist()
+    [1.0, 0.0, 1.0, nan, 0.0]
+    >>> record_indicators(s, order="backward", ties="weak").tolist()
+    [0.0, 0.0, 1.0, nan, 1.0]
+    """
+    check_choice("direction", direction, ("max", "min"))
+    check_choice("order", order, ("forward", "backward"))
+    check_choice("ties", ties, ("strict", "weak"))
+    frame, was_series = as_frame(series, name="series")
+    out = pd.DataFrame(
+        {c: _indicator(frame[c].to_numpy(), direction=direction, order=order, ties=ties)
+         for c in frame.columns},
+        index=frame.index,
+    )
+    out.columns = frame.columns
+    if was_series:
+        s = out.iloc[:, 0]
+        s.name = series.name
+        return s
+    return out
+
+
+def _harmonic(n: int) -> tuple[float, float]:
+    """H_n and H_n^(2) = sum 1/t^2."""
+    t = np.arange(1, n + 1, dtype="float64")
+    return float(np.sum(1.0 / t)), float(np.sum(1.0 / t**2))
+
+
+def _record_pmf(n: int, k_max: int) -> np.ndarray:
+    """P(N_n = k) for k = 0..k_max, N_n the number of records among n i.i.d. values.
+
+    N_n is a sum of independent Bernoulli(1/t), t = 1..n.  With
+    p_t(k) = P(N_t = k) the recursion p_t(k) = (1 - 1/t) p_{t-1}(k) + p_{t-1}(k-1)/t
+    multiplied by t telescopes to t p_t(k) = sum_{s<=t} p_{s-1}(k-1): one cumulative
+    sum over t per k, vectorised, all terms positive.
+    """
+    out = np.zeros(k_max + 1)
+    if n == 0:
+        out[0] = 1.0
+        return out
+    t = np.arange(1, n + 1, dtype="float64")
+    prev = np.zeros(n + 1)
+    prev[0] = 1.0  # p_s(0): 1 for s = 0, else 0
+    for k in range(1, min(k_max, n) + 1):
+        cur = np.empty(n + 1)
+        cur[0] = 0.0
+        cur[1:] = np.cumsum(prev[:-1]) / t
+        out[k] = cur[-1]
+        prev = cur
+    return out
+
+
+def _exact_tails(n: int, m: int) -> tuple[float, float]:
+    """(P(N >= m), P(N <= m)) for the number of records among n i.i.d. values."""
+    if n == 0:
+        return (1.0 if m <= 0 else 0.0), 1.0
+    k_max = min(n, max(m, 1) + 40)
+    pmf = _record_pmf(n, k_max)
+    upper = float(pmf[m:].sum()) if m <= k_max else 0.0
+    lower = float(pmf[: m + 1].sum()) if m <= k_max else 1.0
+    return min(upper, 1.0), min(lower, 1.0)
+
+
+def _normal_sf(z: float) -> float:
+    return 0.5 * math.erfc(z / math.sqrt(2.0))
+
+
+def record_test(
+    series: pd.Series,
+    *,
+    direction: str = "max",
+    order: str = "forward",
+    ties: str = "strict",
+    alternative: str = "greater",
+    method: str = "exact",
+) -> RecordTestResult:
+    """Test whether a series has more (or fewer) records than an i.i.d. series would.
+
+    Parameters
+    ----------
+    series : Series
+        Values on a sorted, unique DatetimeIndex; missing values are skipped.
+    direction : {"max", "min"}
+        Count upper or lower records.
+    order : {"forward", "backward"}
+        Count records against earlier values (forward) or later ones.
+    ties : {"strict", "weak"}
+        Record rule for ties.  The null distribution assumes continuous values
+        (no ties); with ties, strict records are conservative for
+        ``alternative="greater"``.
+    alternative : {"greater", "less", "two-sided"}
+        ``"greater"``: more records than chance (a trend towards the
+        extreme, the usual question).
+    method : {"exact", "normal"}
+        Exact Poisson-binomial distribution, or the normal approximation
+        ``z = (N - E) / sqrt(V)`` without continuity correction.
+
+    Returns
+    -------
+    RecordTestResult
+        ``statistic`` (N for exact, z for normal), ``p_value``,
+        ``n_records``, ``n`` (observed values), ``expected``, ``variance``,
+        ``method``, ``alternative``, ``direction``, ``order``, ``ties``.
+
+    Notes
+    -----
+    Under the null hypothesis that the observed values are i.i.d. and
+    continuous, the record indicators ``I_t`` are independent Bernoulli(1/t)
+    (Rényi's theorem), so the number of records ``N = sum I_t`` has mean
+    ``E = H_n = sum 1/t`` and variance ``V = H_n - H_n^(2) = sum (1/t -
+    1/t^2)``.  Its exact distribution is ``P(N = k) = |s(n, k)| / n!``
+    (unsigned Stirling numbers of the first kind), computed here by the
+    recursion of a sum of independent Bernoulli variables.  The two-sided
+    p-value is twice the smaller tail, capped at 1.
+
+    References
+    ----------
+    Foster, F. G., Stuart, A. (1954). Distribution-free tests in time-series
+    based on the breaking of records. *JRSS B* 16, 1-22.
+
+    Arnold, B. C., Balakrishnan, N., Nagaraja, H. N. (1998). *Records*. Wiley.
+
+    Castillo-Mateo, J., Cebrián, A. C., Asín, J. (2023). RecordTest: an R
+    package to analyze non-stationarity in the extremes based on
+    record-breaking events. *Journal of Statistical Software* 106(5).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([1.0, 2.0, 3.0, 4.0], index=pd.date_range("2024-01-01", periods=4))
+    >>> r = record_test(s)
+    >>> r.n_records, round(r.p_value, 4)     # 4 records in 4 values: P = 1/4! = 0.0417
+    (4, 0.0417)
+    """
+    check_choice("alternative", alternative, ("greater", "less", "two-sided"))
+    check_choice("method", method, ("exact", "normal"))
+    check_choice("direction", direction, ("max", "min"))
+    check_choice("order", order, ("forward", "backward"))
+    check_choice("ties", ties, ("strict", "weak"))
+    s = as_series(series, name="series")
+    v = s.to_numpy()
+    _finite(v, pd.DatetimeIndex(s.index), name="series")
+    ind = _indicator(v, direction=direction, order=order, ties=ties)
+    n = int(np.count_nonzero(~np.isnan(ind)))
+    if n == 0:
+        raise ValueError("series has no observed values; a record test needs at least one")
+    m = int(np.nansum(ind))
+    h1, h2 = _harmonic(n)
+    expected, variance = h1, h1 - h2
+    if method == "exact":
+        upper, lower = _exact_tails(n, m)
+        statistic = float(m)
+    else:
+        z = (m - expected) / math.sqrt(variance) if variance > 0 else math.nan
+        statistic = z
+        upper = _normal_sf(z) if variance > 0 else 1.0
+        lower = _normal_sf(-z) if variance > 0 else 1.0
+    if alternative == "greater":
+        p = upper
+    elif alternative == "less":
+        p = lower
+    else:
+        p = min(1.0, 2.0 * min(upper, lower))
+    return RecordTestResult(
+        statistic=statistic, p_value=float(p), n_records=m, n=n, expected=expected,
+        variance=variance, method=method, alternative=alternative, direction=direction,
+        order=order, ties=ties,
+    )
+
+
+def record_counts(series: pd.Series | pd.DataFrame, *, ties: str = "strict") -> pd.DataFrame:
+    """Numbers of forward/backward, upper/lower records, with their i.i.d. expectation.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Values on a sorted, unique DatetimeIndex; missing values are skipped.
+    ties : {"strict", "weak"}
+        Record rule for ties.
+
+    Returns
+    -------
+    DataFrame
+        Four rows per series, columns ``series``, ``direction`` (``"max"`` for
+        upper, ``"min"`` for lower records), ``order`` (``"forward"``,
+        ``"backward"``), ``n`` (observed values), ``n_records``,
+        ``expected`` (``H_n``), ``variance`` (``H_n - H_n^(2)``) and ``z``
+        (the standardised count).
+
+    Notes
+    -----
+    For a trend upwards expect many forward upper and backward lower records
+    and few forward lower ones (Foster & Stuart 1954 build their statistics
+    from these four counts).  Under i.i.d. each count has mean ``H_n`` and
+    variance ``H_n - H_n^(2)``.
+
+    References
+    ----------
+    Foster, F. G., Stuart, A. (1954). Distribution-free tests in time-series
+    based on the breaking of records. *JRSS B* 16, 1-22.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series([1.0, 3.0, 2.0, 4.0], index=pd.date_range("2024-01-01", periods=4))
+    >>> record_counts(s)[["direction", "order", "n_records"]]
+      direction    order  n_records
+    0       max  forward          3
+    1       max backward          1
+    2       min  forward          1
+    3       min backward          3
+    """
+    check_choice("ties", ties, ("strict", "weak"))
+    frame, _ = as_frame(series, name="series")
+    rows = []
+    for col in frame.columns:
+        v = frame[col].to_numpy()
+        _finite(v, pd.DatetimeIndex(frame.index), name="series")
+        n = int(np.count_nonzero(~np.isnan(v)))
+        h1, h2 = _harmonic(n)
+        var = h1 - h2
+        for direction in ("max", "min"):
+            for order in ("forward", "backward"):
+                m = int(np.nansum(_indicator(v, direction=direction, order=order, ties=ties)))
+                z = (m - h1) / math.sqrt(var) if var > 0 else math.nan
+                rows.append({"series": col, "direction": direction, "order": order, "n": n,
+                             "n_records": m, "expected": h1, "variance": var, "z": z})
+    return pd.DataFrame(rows)
+
+
+# ``conflictstats.records`` is both this module and its main function.  Importing
+# the module (``from conflictstats.records import highest_since``) binds the module
+# to the package attribute; making the module callable keeps
+# ``conflictstats.records(series)`` working whichever import happened first.
+class _CallableModule(types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return records(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
