@@ -47,16 +47,15 @@ def test_a_daytime_window_counts_on_its_own_date():
 def test_a_two_night_window_is_spread_over_both_mornings():
     o = obs([flow("drones_launched", 7, "2024-11-25 19:00", "2024-11-27 08:00")])
     s = cs.to_daily(o, metric="drones_launched")
-    # whole units, as even as possible: floor(7/2)=3 then floor(14/2)-3=4
-    assert s.to_dict() == {pd.Timestamp("2024-11-26"): 3.0, pd.Timestamp("2024-11-27"): 4.0}
+    # whole units: 7 = 2*3 + 1, so each day gets 3 and the first day one more
+    assert s.to_dict() == {pd.Timestamp("2024-11-26"): 4.0, pd.Timestamp("2024-11-27"): 3.0}
 
 
 def test_a_weekly_count_is_apportioned_in_whole_units_that_sum_back():
     o = obs([flow("drones_launched", 100, "2024-11-18", "2024-11-24")])
     s = cs.to_daily(o, metric="drones_launched")
-    # floor(100(k+1)/7) - floor(100k/7) for k = 0..6; the floors are
-    # 0, 14, 28, 42, 57, 71, 85, 100, so the parts are 14,14,14,15,14,14,15
-    assert s.tolist() == [14, 14, 14, 15, 14, 14, 15]
+    # 100 = 7*14 + 2: every day gets 14 and the first two days one more
+    assert s.tolist() == [15, 15, 14, 14, 14, 14, 14]
     assert s.sum() == 100
 
 
@@ -109,10 +108,10 @@ def test_overlapping_reports_raise_by_default_naming_the_rows():
 
 
 @pytest.mark.parametrize(("policy", "expected", "status"), [
-    ("sum", [1.0, 9.0, 5.0], ["merged", "merged", "merged"]),
-    ("mean", [1.0, 4.5, 2.5], ["merged", "merged", "merged"]),
-    # whole rows win or are set aside; by hand: 5 over three days is 1, 2, 2
-    ("first", [1.0, 2.0, 2.0], ["used", "set_aside", "set_aside"]),
+    ("sum", [2.0, 9.0, 4.0], ["merged", "merged", "merged"]),
+    ("mean", [2.0, 4.5, 2.0], ["merged", "merged", "merged"]),
+    # whole rows win or are set aside; by hand: 5 over three days is 2, 2, 1
+    ("first", [2.0, 2.0, 1.0], ["used", "set_aside", "set_aside"]),
     ("last", [np.nan, 7.0, 3.0], ["set_aside", "used", "used"]),
     ("max", [np.nan, 7.0, 3.0], ["set_aside", "used", "used"]),
 ])
@@ -153,8 +152,8 @@ def test_cumulative_totals_are_differenced_and_gaps_spread():
     rows = [{"metric": "tanks", "value": v, "unit": "count", "kind": "cumulative", "end": d}
             for v, d in ((100, "2024-01-01"), (103, "2024-01-02"), (110, "2024-01-05"))]
     s = cs.to_daily(obs(rows), metric="tanks")
-    # 100 -> 103 in one day; 103 -> 110 over three days: 2, 2, 3 in whole units
-    assert_allclose(s.to_numpy(), [np.nan, 3, 2, 2, 3])
+    # 100 -> 103 in one day; 103 -> 110 over three days: 7 = 3*2 + 1 -> 3, 2, 2
+    assert_allclose(s.to_numpy(), [np.nan, 3, 3, 2, 2])
 
 
 def test_a_cumulative_step_down_is_a_correction_kept_and_reported():

@@ -120,14 +120,16 @@ def _periods(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarr
     return first, last
 
 
-def _apportion(m: np.ndarray, n: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Part ``k`` of ``n`` of the integer ``m``: ``floor((k+1)m/n) - floor(km/n)``.
+def _units(values: np.ndarray, whole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value as an integer number of units and the units' binary exponent.
 
-    Written as ``q*(k+1) + floor((k+1)r/n) - (q*k + floor(kr/n))`` with ``m = qn + r``
-    so that no intermediate product leaves the int64 range.
+    Whole values count in units of 1 (exponent 0). Any other float is ``M * 2**e``
+    with an integer ``M`` of at most 53 bits, its own last binary digit as unit.
     """
-    q, r = np.divmod(m, n)
-    return q + ((k + 1) * r) // n - (k * r) // n
+    mant, expo = np.frexp(values)
+    units = np.where(whole, values, np.ldexp(mant, 53)).astype(np.int64)
+    scale = np.where(whole, 0, expo - 53).astype(np.int64)
+    return units, scale
 
 
 def _spread(
@@ -135,13 +137,14 @@ def _spread(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Spread each value over its days, conserving the total exactly.
 
-    Returns (entry -> input position, entry day number, entry amount).
+    Returns (entry -> input position, entry day number, entry amount), one entry
+    per day of each period.
 
-    Values flagged in ``integer`` are apportioned in whole units as evenly as
-    possible. Other values are apportioned the same way on the grid of their own
-    last binary digit: ``v = M * 2**e`` with an integer ``M`` of at most 53 bits, and
-    each day gets a whole number of ``2**e``. Every part and every partial sum is
-    then a float without rounding, so the parts add back to ``v`` exactly in any
+    A value of ``M`` units over ``n`` days gives every day ``q = M // n`` units and
+    the first ``r = M - qn`` days one unit more. Whole values flagged in
+    ``integer`` count in units of 1. Other values count in units of their own last
+    binary digit (see :func:`_units`): every part and every partial sum is then a
+    float without rounding, so the parts add back to the value exactly in any
     order, and no two days differ by more than one unit in the last place.
     """
     n_days = n_days.astype(np.int64)
@@ -150,13 +153,27 @@ def _spread(
     starts = np.cumsum(n_days) - n_days
     offset = np.arange(total, dtype=np.int64) - np.repeat(starts, n_days)
     day = np.repeat(first, n_days) + offset
-    mant, expo = np.frexp(values)
-    whole = integer & (np.abs(values) < _INT_LIMIT)
-    units = np.where(whole, values, np.ldexp(mant, 53)).astype(np.int64)
-    scale = np.where(whole, 0, expo - 53)
-    parts = _apportion(units[pos], n_days[pos], offset)
+    units, scale = _units(values, integer & (np.abs(values) < _INT_LIMIT))
+    q, r = np.divmod(units, np.maximum(n_days, 1))
+    parts = q[pos] + (offset < r[pos])
     amount = np.ldexp(parts.astype(np.float64), scale[pos])
     return pos, day, amount
+
+
+def _range_sum(series: np.ndarray, first: np.ndarray, n_days: np.ndarray,
+               weights: np.ndarray, n_series: int, span: int) -> np.ndarray:
+    """Add ``weights`` to every day of each range, as a (n_series, span) grid.
+
+    A difference array: ``+w`` on the first day and ``-w`` after the last, summed
+    along the days. O(ranges + series x days), with no per-day expansion. Exact for
+    whole numbers below 2**53.
+    """
+    width = span + 1
+    base = series * width + first
+    idx = np.concatenate([base, base + n_days])
+    w = np.concatenate([weights, -weights])
+    diff = np.bincount(idx, weights=w, minlength=n_series * width)
+    return np.cumsum(diff.reshape(n_series, width), axis=1)[:, :span]
 
 
 def _integral(values: np.ndarray) -> np.ndarray:
@@ -210,7 +227,13 @@ def _as_observations(observations: Any) -> pd.DataFrame:
 
 
 def _one_per_metric(obs: pd.DataFrame, column: str) -> dict[str, str]:
-    pairs = obs[["metric", column]].drop_duplicates()
+    m_code, m_uniq = pd.factorize(obs["metric"])
+    c_code, c_uniq = pd.factorize(obs[column])
+    combos = np.unique(m_code.astype(np.int64) * max(len(c_uniq), 1) + c_code)
+    pairs = pd.DataFrame({
+        "metric": np.asarray(m_uniq, dtype=object)[combos // max(len(c_uniq), 1)],
+        column: np.asarray(c_uniq, dtype=object)[combos % max(len(c_uniq), 1)],
+    })
     counts = pairs["metric"].value_counts()
     if (counts > 1).any():
         m = counts.index[counts > 1][0]
@@ -236,7 +259,7 @@ class _Engine:
     spread: str
     trace: bool
 
-    def run(self) -> tuple[pd.Series | pd.DataFrame, dict[str, Any]]:
+    def run(self) -> tuple[pd.DataFrame, dict[str, Any]]:
         obs = self.obs
         nrow = len(obs)
         grouped = obs.groupby(self.keys, sort=True, dropna=False, observed=True)
@@ -248,8 +271,8 @@ class _Engine:
         value = obs["value"].to_numpy(np.float64)
         unit = obs["unit"].to_numpy(object)
 
-        status = np.full(nrow, "used", dtype=object)
-        reason = np.full(nrow, "", dtype=object)
+        self.status = np.full(nrow, "used", dtype=object)
+        self.reason = np.full(nrow, "", dtype=object)
         first = np.zeros(nrow, np.int64)
         last = np.zeros(nrow, np.int64)
 
@@ -261,82 +284,77 @@ class _Engine:
         end_day = _day_numbers(obs["end"])
         first[point] = end_day[point]
         last[point] = end_day[point]
+        lo = int(first.min()) if nrow else 0
+        hi = int(last.max()) if nrow else -1
+        span = hi - lo + 1
 
-        # point observations: resolve several reports of one series on one day
-        keep_point = point.copy()
+        keep = np.ones(nrow, dtype=bool)
         if point.any():
-            pidx = np.flatnonzero(point)
-            self._resolve_points(pidx, code, first, value, kind, status, reason, keep_point)
-
-        entries_pos: list[np.ndarray] = []
-        entries_day: list[np.ndarray] = []
-        entries_amt: list[np.ndarray] = []
-
-        # flows: spread, then resolve overlaps
+            self._resolve_points(np.flatnonzero(point), code, first, value, kind, keep)
         if is_flow.any():
-            fidx = np.flatnonzero(is_flow)
-            integer = self._integer(value[fidx], unit[fidx])
-            pos, day, amt = _spread(first[fidx], last[fidx] - first[fidx] + 1,
-                                    value[fidx], integer)
-            pos = fidx[pos]
-            pos, day, amt = self._resolve_flows(pos, day, amt, code, value, status, reason)
-            entries_pos.append(pos)
-            entries_day.append(day)
-            entries_amt.append(amt)
+            self._resolve_flows(np.flatnonzero(is_flow), code, first - lo, last - lo, value,
+                                n_series, span, lo, keep)
+
+        # what each series gets on each day: ranges spread over days, and points
+        r_series: list[np.ndarray] = []
+        r_first: list[np.ndarray] = []
+        r_days: list[np.ndarray] = []
+        r_value: list[np.ndarray] = []
+        r_int: list[np.ndarray] = []
+        r_row: list[np.ndarray] = []
+        fk = np.flatnonzero(is_flow & keep)
+        r_series.append(code[fk])
+        r_first.append(first[fk] - lo)
+        r_days.append(last[fk] - first[fk] + 1)
+        r_value.append(value[fk])
+        r_int.append(self._integer(value[fk], unit[fk]))
+        r_row.append(fk)
 
         corrections: list[dict[str, Any]] = []
-        # cumulative: difference consecutive kept reports, spread each step
-        cum = keep_point & (kind == "cumulative")
+        cum = keep & (kind == "cumulative")
         if cum.any():
             cidx = np.flatnonzero(cum)
-            order = np.lexsort((first[cidx], code[cidx]))
-            cidx = cidx[order]
+            cidx = cidx[np.lexsort((first[cidx], code[cidx]))]
             same = code[cidx][1:] == code[cidx][:-1]
             later = cidx[1:][same]
             earlier = cidx[:-1][same]
             step = value[later] - value[earlier]
-            gap = first[later] - first[earlier]
-            integer = self._integer(step, unit[later]) & self._integer(value[later], unit[later])
-            pos, day, amt = _spread(first[earlier] + 1, gap, step, integer)
-            entries_pos.append(later[pos])
-            entries_day.append(day)
-            entries_amt.append(amt)
-            down = np.flatnonzero(step < 0)
-            for j in down:
+            # each step is a flow over the days after the earlier report up to the later
+            r_series.append(code[later])
+            r_first.append(first[earlier] + 1 - lo)
+            r_days.append(first[later] - first[earlier])
+            r_value.append(step)
+            r_int.append(self._integer(step, unit[later])
+                         & self._integer(value[later], unit[later]))
+            r_row.append(later)
+            for j in np.flatnonzero(step < 0):  # corrections only: rare
                 corrections.append({
                     "series": code[later[j]], "date": first[later[j]],
                     "previous_date": first[earlier[j]], "previous_value": value[earlier[j]],
                     "value": value[later[j]], "change": step[j], "row": obs.index[later[j]],
                 })
-            # the first report of each series only sets the base
             firsts = cidx[np.r_[True, ~same]]
-            reason[firsts] = np.where(reason[firsts] == "", "first cumulative report: base only",
-                                      reason[firsts])
+            self.reason[firsts] = np.where(self.reason[firsts] == "",
+                                           "first cumulative report: base only",
+                                           self.reason[firsts])
 
-        # level and share: the value on its day
-        lvl = keep_point & ((kind == "level") | (kind == "share"))
-        if lvl.any():
-            lidx = np.flatnonzero(lvl)
-            entries_pos.append(lidx)
-            entries_day.append(first[lidx])
-            entries_amt.append(value[lidx])
+        rs = np.concatenate(r_series)
+        rf = np.concatenate(r_first)
+        rd = np.concatenate(r_days)
+        rv = np.concatenate(r_value)
+        ri = np.concatenate(r_int)
+        rrow = np.concatenate(r_row)
 
-        pos = np.concatenate(entries_pos) if entries_pos else np.zeros(0, np.int64)
-        day = np.concatenate(entries_day) if entries_day else np.zeros(0, np.int64)
-        amt = np.concatenate(entries_amt) if entries_amt else np.zeros(0)
-
-        # a daily grid spanning every selected row's days
-        used_days = np.concatenate([first, last]) if nrow else np.zeros(0, np.int64)
-        lo = int(used_days.min()) if nrow else 0
-        hi = int(used_days.max()) if nrow else -1
-        span = hi - lo + 1
-        cell = code[pos] * span + (day - lo)
+        lvl = np.flatnonzero(keep & ((kind == "level") | (kind == "share")))
         size = n_series * span
-        sums = np.bincount(cell, weights=amt, minlength=size)
-        hits = np.bincount(cell, minlength=size)
-        mean_cells = self.conflict == "mean" and bool((hits > 1).any())
-        if mean_cells:
-            sums = np.divide(sums, hits, out=sums, where=hits > 1)
+        point_cell = code[lvl] * span + (first[lvl] - lo)
+
+        sums = self._range_values(rs, rf, rd, rv, ri, n_series, span).ravel()
+        sums += np.bincount(point_cell, weights=value[lvl], minlength=size)
+        hits = _range_sum(rs, rf, rd, np.ones(len(rs)), n_series, span).ravel()
+        hits += np.bincount(point_cell, minlength=size)
+        if self.conflict == "mean":
+            np.divide(sums, hits, out=sums, where=hits > 1)
         grid = np.where(hits > 0, sums, np.nan).reshape(n_series, span).T
 
         index = pd.DatetimeIndex(
@@ -347,15 +365,43 @@ class _Engine:
         else:
             columns = pd.MultiIndex.from_tuples(labels, names=self.keys)
         daily = pd.DataFrame(grid, index=index, columns=columns)
-        daily.columns.name = None if len(self.keys) == 1 else daily.columns.name
+        if len(self.keys) == 1:
+            daily.columns.name = None
 
         info: dict[str, Any] = {"labels": labels, "corrections": corrections}
         if self.trace:
-            info.update(self._trace(pos, day, amt, code, labels, first, last, status, reason,
-                                    cell, hits))
+            info.update(self._trace(rs, rf + lo, rd, rv, ri, rrow, lvl, first, last, value,
+                                    hits.reshape(n_series, span), lo))
         return daily, info
 
     # -- helpers ------------------------------------------------------------
+
+    @staticmethod
+    def _range_values(series: np.ndarray, first: np.ndarray, n_days: np.ndarray,
+                      values: np.ndarray, integer: np.ndarray, n_series: int,
+                      span: int) -> np.ndarray:
+        """The (n_series, span) grid of spread values: the rule of :func:`_spread`.
+
+        Whole-unit values use difference arrays (``q`` on every day, one more unit on
+        the first ``r`` days); the others are expanded day by day.
+        """
+        grid = np.zeros((n_series, span))
+        whole = integer & (np.abs(values) < _INT_LIMIT)
+        if whole.any():
+            w = np.flatnonzero(whole)
+            units = values[w].astype(np.int64)
+            q, r = np.divmod(units, np.maximum(n_days[w], 1))
+            grid += _range_sum(series[w], first[w], n_days[w], q.astype(np.float64),
+                               n_series, span)
+            extra = r > 0
+            grid += _range_sum(series[w][extra], first[w][extra], r[extra],
+                               np.ones(int(extra.sum())), n_series, span)
+        if not whole.all():
+            f = np.flatnonzero(~whole)
+            pos, day, amt = _spread(first[f], n_days[f], values[f], np.zeros(len(f), bool))
+            grid += np.bincount(series[f][pos] * span + day, weights=amt,
+                                minlength=n_series * span).reshape(n_series, span)
+        return grid
 
     def _integer(self, values: np.ndarray, units: np.ndarray) -> np.ndarray:
         if self.spread == "integer":
@@ -393,17 +439,21 @@ class _Engine:
             return rows[np.lexsort((rows, -value[rows]))]
         return rows[np.lexsort((rows, value[rows]))]  # min
 
+    def _set_aside(self, rows: np.ndarray, winner: int | None, keep: np.ndarray) -> None:
+        keep[rows] = False
+        self.status[rows] = "set_aside"
+        self.reason[rows] = (f"conflict='{self.conflict}': overlaps row "
+                             f"{self.obs.index[winner]!r}, which was kept")
+
     def _resolve_points(self, pidx: np.ndarray, code: np.ndarray, day: np.ndarray,
-                        value: np.ndarray, kind: np.ndarray, status: np.ndarray,
-                        reason: np.ndarray, keep: np.ndarray) -> None:
-        key = pd.Series(code[pidx]) * (1 << 32) + pd.Series(day[pidx] - day[pidx].min())
-        dup = key.duplicated(keep=False).to_numpy()
+                        value: np.ndarray, kind: np.ndarray, keep: np.ndarray) -> None:
+        key = code[pidx] * (1 << 32) + (day[pidx] - day[pidx].min())
+        dup = pd.Series(key).duplicated(keep=False).to_numpy()
         if not dup.any():
             return
         rows = pidx[dup]
         if self.conflict == "error":
-            k0 = key.to_numpy()[dup][0]
-            same = rows[key.to_numpy()[dup] == k0]
+            same = rows[key[dup] == key[dup][0]]
             self._conflict_error(same, int(day[same[0]]))
         cumulative = bool((kind[rows] == "cumulative").any())
         if self.conflict == "sum" or (self.conflict == "mean" and cumulative):
@@ -413,84 +463,72 @@ class _Engine:
                 f"be combined with conflict='{self.conflict}'; choose "
                 f"{'first' if kind[i] == 'cumulative' else 'mean'}, 'first', 'last', 'max' or 'min'"
             )
-        groups = pd.Series(rows).groupby(key.to_numpy()[dup])
-        for _, members in groups:
-            mem = members.to_numpy()
-            if self.conflict == "mean":
-                status[mem] = "merged"
-                reason[mem] = f"averaged with {len(mem) - 1} other report(s) of that day"
-                # the engine adds the values; bincount divides by the count later
-                continue
-            ranked = self._priority(mem, value)
-            winner = ranked[0]
-            losers = ranked[1:]
-            keep[losers] = False
-            status[losers] = "set_aside"
-            reason[losers] = (f"conflict='{self.conflict}': another report of that day "
-                              f"(row {self.obs.index[winner]!r}) was kept")
-
-    def _resolve_flows(self, pos: np.ndarray, day: np.ndarray, amt: np.ndarray,
-                       code: np.ndarray, value: np.ndarray, status: np.ndarray,
-                       reason: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if len(pos) == 0:
-            return pos, day, amt
-        lo = day.min()
-        key = code[pos] * (int(day.max() - lo) + 1) + (day - lo)
-        counts = np.bincount(key)
-        over = counts[key] > 1
-        if not over.any():
-            return pos, day, amt
-        if self.conflict == "sum":
-            return pos, day, amt
-        if self.conflict == "error":
-            k0 = key[over][0]
-            self._conflict_error(np.unique(pos[key == k0]), int(day[over][0]))
-        involved = np.unique(pos[over])
         if self.conflict == "mean":
-            status[involved] = "merged"
-            reason[involved] = "averaged day by day with overlapping reports"
-            return pos, day, amt
-        # first / last / max / min: whole rows win or are set aside, greedily
-        ranked = self._priority(involved, value)
-        keys_of = pd.Series(key[over]).groupby(pos[over]).agg(list).to_dict()
+            self.status[rows] = "merged"
+            self.reason[rows] = "averaged with the other reports of that day"
+            return
+        for _, members in pd.Series(rows).groupby(key[dup]):  # conflicting days only
+            ranked = self._priority(members.to_numpy(), value)
+            self._set_aside(ranked[1:], int(ranked[0]), keep)
+
+    def _resolve_flows(self, fidx: np.ndarray, code: np.ndarray, first: np.ndarray,
+                       last: np.ndarray, value: np.ndarray, n_series: int, span: int,
+                       lo: int, keep: np.ndarray) -> None:
+        c, f, n = code[fidx], first[fidx], last[fidx] - first[fidx] + 1
+        cover = _range_sum(c, f, n, np.ones(len(fidx)), n_series, span)
+        crowded = cover > 1.5
+        if not crowded.any():
+            return
+        # a row is involved when any of its days is covered twice: prefix counts
+        pref = np.concatenate([np.zeros((n_series, 1)), np.cumsum(crowded, axis=1)], axis=1)
+        involved_mask = pref[c, f + n] - pref[c, f] > 0
+        involved = fidx[involved_mask]
+        if self.conflict == "sum":
+            self.status[involved] = "merged"
+            self.reason[involved] = "added to the other reports of its days"
+            return
+        if self.conflict == "mean":
+            self.status[involved] = "merged"
+            self.reason[involved] = "averaged day by day with the overlapping reports"
+            return
+        if self.conflict == "error":
+            s, d = np.argwhere(crowded)[0]
+            rows = fidx[(c == s) & (f <= d) & (f + n > d)]
+            self._conflict_error(rows, int(d) + lo)
+        # first / last / max / min: whole rows win or are set aside, greedily,
+        # over the involved rows only
+        pos, day, _ = _spread(f[involved_mask], n[involved_mask], np.zeros(len(involved)),
+                              np.ones(len(involved), bool))
+        cells = c[involved_mask][pos] * span + day
+        by_row = pd.Series(cells).groupby(involved[pos]).agg(list).to_dict()
         owner: dict[int, int] = {}
-        drop: list[int] = []
-        for r in ranked:
-            mine = keys_of[int(r)]
+        for r in self._priority(involved, value):
+            mine = by_row[int(r)]
             taken = [owner[k] for k in mine if k in owner]
             if taken:
-                drop.append(int(r))
-                status[r] = "set_aside"
-                reason[r] = (f"conflict='{self.conflict}': overlaps row "
-                             f"{self.obs.index[taken[0]]!r}, which was kept")
+                self._set_aside(np.array([r]), taken[0], keep)
             else:
-                for k in mine:
-                    owner[k] = int(r)
-        if drop:
-            keep = ~np.isin(pos, np.asarray(drop))
-            return pos[keep], day[keep], amt[keep]
-        return pos, day, amt
+                owner.update(dict.fromkeys(mine, int(r)))
 
-    def _trace(self, pos: np.ndarray, day: np.ndarray, amt: np.ndarray, code: np.ndarray,
-               labels: list[Any], first: np.ndarray, last: np.ndarray, status: np.ndarray,
-               reason: np.ndarray, cell: np.ndarray, hits: np.ndarray) -> dict[str, Any]:
+    def _trace(self, rs: np.ndarray, rfirst: np.ndarray, rd: np.ndarray, rv: np.ndarray,
+               ri: np.ndarray, rrow: np.ndarray, lvl: np.ndarray, first: np.ndarray,
+               last: np.ndarray, value: np.ndarray, hits: np.ndarray,
+               lo: int) -> dict[str, Any]:
         obs = self.obs
-        contrib = pd.DataFrame({"row": obs.index.to_numpy()[pos]})
+        pos, day, amt = _spread(rfirst, rd, rv, ri)
+        rows_pos = np.concatenate([rrow[pos], lvl])
+        days = np.concatenate([day, first[lvl]])
+        amounts = np.concatenate([amt, value[lvl]])
+        contrib = pd.DataFrame({"row": obs.index.to_numpy()[rows_pos]})
         for k in self.keys:
-            contrib[k] = obs[k].to_numpy()[pos]
-        contrib["date"] = (_EPOCH + day).astype("datetime64[ns]")
-        contrib["amount"] = amt
+            contrib[k] = obs[k].to_numpy()[rows_pos]
+        contrib["date"] = (_EPOCH + days).astype("datetime64[ns]")
+        contrib["amount"] = amounts
         contrib = contrib.sort_values(["date", "row"], kind="stable").reset_index(drop=True)
-        # rows whose day has other contributors under 'sum' were added together
-        if self.conflict == "sum":
-            shared = np.unique(pos[hits[cell] > 1])
-            status[shared] = np.where(status[shared] == "used", "merged", status[shared])
-            reason[shared] = np.where(reason[shared] == "", "added to other reports of that day",
-                                      reason[shared])
-        set_aside = status == "set_aside"
+        set_aside = self.status == "set_aside"
         rows = pd.DataFrame({
-            "status": status,
-            "reason": reason,
+            "status": self.status,
+            "reason": self.reason,
             "first_day": pd.Series((_EPOCH + first).astype("datetime64[ns]")).where(~set_aside),
             "last_day": pd.Series((_EPOCH + last).astype("datetime64[ns]")).where(~set_aside),
             "n_days": np.where(set_aside, 0, last - first + 1),
@@ -613,10 +651,11 @@ def to_daily(
         set the overlapping ones aside (see :func:`daily_trace`). Levels, shares and
         cumulative totals cannot be summed.
     spread : {"auto", "integer", "even"}
-        How a flow is spread over its days. ``"integer"`` apportions whole units
-        (day ``k`` of ``n`` gets ``floor((k+1)v/n) - floor(kv/n)``); ``"even"`` gives
-        ``v/n`` a day; ``"auto"`` (default) uses whole units for whole-number counts
-        and even shares otherwise.
+        How a flow is spread over its days. ``"integer"`` apportions whole units:
+        ``v = qn + r`` gives every day ``q`` and the first ``r`` days one more.
+        ``"even"`` gives ``v/n`` a day (to the last binary digit, so that the parts
+        still add back to ``v`` exactly). ``"auto"`` (default) uses whole units for
+        whole-number counts and even shares otherwise.
 
     Returns
     -------
@@ -648,7 +687,11 @@ def to_daily(
     Notes
     -----
     A flow ``v`` over days ``d_0 .. d_{n-1}`` puts ``v_k`` on day ``d_k`` with
-    :math:`\\sum_k v_k = v`. Whole-day periods (start and end at midnight) cover
+    :math:`\\sum_k v_k = v` exactly, in any order of summation: a count of
+    ``v = qn + r`` puts ``q + 1`` on the first ``r`` days and ``q`` on the others;
+    any other value is split the same way in units of its last binary digit.
+    Flows are accumulated with difference arrays, in time linear in the number
+    of reports plus the size of the output. Whole-day periods (start and end at midnight) cover
     start to end inclusive. A period with clock times is a window: it covers the
     dates from its start to its end, except that under ``overnight="end"`` the
     evening date is dropped when the window runs past midnight (so 19:30 on 25 Nov
