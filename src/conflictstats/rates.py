@@ -15,10 +15,11 @@ module gives
   over unequal spans, week-over-week and month-over-month change, and
   "X times faster than" with an exact interval for counts.
 
-All interval formulas are vectorised with numpy and ``scipy.special``/
-``scipy.stats`` quantile functions; they equal statsmodels'
-``proportion_confint``, ``multinomial_proportions_confint`` and
-``confint_proportions_2indep`` (the tests check this).
+All interval formulas are vectorised with numpy and ``scipy.special``
+quantile functions (no per-row calls).  They equal statsmodels'
+``proportion_confint`` (except that Jeffreys follows Brown, Cai & DasGupta's
+boundary rule at 0 % and 100 %), ``multinomial_proportions_confint`` and
+``confint_proportions_2indep``; the tests check this.
 """
 
 from __future__ import annotations
@@ -326,11 +327,10 @@ def rate(
     }
     if was_series:
         return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=num.index)
-    blocks = {
-        col: pd.DataFrame({k: v[:, j] for k, v in fields.items()}, index=num.index)
-        for j, col in enumerate(num.columns)
-    }
-    return pd.concat(blocks, axis=1, names=["series", "field"])
+    # (dates, series, field) -> columns (series, field), without a loop over series
+    cube = np.stack(list(fields.values()), axis=2)
+    columns = pd.MultiIndex.from_product([num.columns, list(fields)], names=["series", "field"])
+    return pd.DataFrame(cube.reshape(len(num.index), -1), index=num.index, columns=columns)
 
 
 def _aligned_pair(
