@@ -22,7 +22,7 @@ What is in it (ground truth, so that tests and notebooks can check the methods):
     launched, 76 shot down and 96 lost track on the night ending 2024-11-26,
     mirrors the figures reported that day.  Shot down is binomial out of launched,
     lost track binomial out of the rest, so shot down <= launched and
-    lost track <= launched - shot down.  About 6% of nights have no report at all
+    lost track <= launched - shot down.  About 3% of nights have no report at all
     and about 5% more have no lost-track figure.
 ``occupied_area`` (km2, level)
     The area held by the attacker as of 10:00, reported on about 85% of days
@@ -99,7 +99,7 @@ def _nights(rng: np.random.Generator) -> pd.DataFrame:
     lost = np.minimum(np.floor(lost * scale).astype(np.int64), launched - shot)
     launched[pos], shot[pos], lost[pos] = rec_values[:, 0], rec_values[:, 1], rec_values[:, 2]
 
-    no_report = rng.random(n) < 0.06
+    no_report = rng.random(n) < 0.03
     no_lost = (rng.random(n) < 0.05) & ~no_report
     # record nights and the first and last nights are always reported
     for mask in (no_report, no_lost):

@@ -444,3 +444,40 @@ def test_weekly_chart_matches_the_baseline_image(tmp_path):
     assert expected.exists(), "baseline missing: run with CONFLICTSTATS_UPDATE_BASELINE=1"
     result = compare_images(str(expected), str(actual), tol=2)
     assert result is None, result
+
+
+# --------------------------------------------------------------------------- library outputs
+
+
+def test_mark_records_reads_the_since_column_and_skips_trivial_first_values(ax):
+    # columns as conflictstats.records.records returns them
+    rec = pd.DataFrame({
+        "series": "x", "scope": "all",
+        "date": pd.to_datetime(["2024-06-01", "2024-07-21", "2024-11-26"]),
+        "value": [44.0, 112, 188],
+        "previous_date": pd.to_datetime([None, "2024-06-01", "2024-07-21"]),
+        "n_compared": [0, 50, 170],
+        "since": pd.to_datetime([None, "2023-08-05", None]),
+    })
+    P.mark_records(rec, ax=ax)
+    assert len(ax.collections[0].get_offsets()) == 2
+    assert [t.get_text() for t in ax.texts] == ["largest since August 2023", "record"]
+
+
+def test_weekly_chart_takes_records_and_anomalies_of_the_stats_modules(daily):
+    from conflictstats.anomalies import anomalies
+    from conflictstats.records import records
+
+    spiked = daily.copy()
+    spiked.iloc[50] = 200.0  # an unmistakable anomaly and an all-time record
+    wide = pd.DataFrame({"a": spiked, "b": daily})
+    rec = records(wide)
+    ano = anomalies(wide)
+    assert ano["a"]["is_anomaly"].iloc[50]
+    fig = P.weekly_chart(wide, records=rec, anomalies=ano)
+    a_ax = fig.axes[0]
+    circled = [c for c in a_ax.collections if c.get_label() == "unusual"]
+    assert len(circled) == 1
+    assert_allclose(circled[0].get_offsets()[:, 1], ano["a"].loc[ano["a"]["is_anomaly"],
+                                                                 "value"])
+    assert "record" in [t.get_text() for t in a_ax.texts]

@@ -529,7 +529,7 @@ def plot_rate(
 
 
 def _since_text(date: pd.Timestamp, previous: Any, direction: str) -> str:
-    word = "smallest" if direction == "low" else "largest"
+    word = "smallest" if direction in ("low", "min") else "largest"
     if previous is None or pd.isna(previous):
         return "record"
     prev = pd.Timestamp(previous)
@@ -590,9 +590,13 @@ def mark_records(
     ----------
     records : DataFrame
         One row per record, dated by a ``date`` column or the index, with columns
-        ``value`` and ``previous_date`` (the last date with a value at least as
-        extreme; NaT for a record over all the data).  Optional columns:
-        ``label`` (used verbatim) and ``direction`` (``"high"`` or ``"low"``).
+        ``value`` and ``since`` (the last earlier date with a value at least as
+        extreme; NaT for a record over all the data), as
+        :func:`conflictstats.records.records` returns; ``previous_date`` is used
+        when there is no ``since``.  Optional columns: ``label`` (used verbatim),
+        ``direction`` (``"max"``/``"high"`` or ``"min"``/``"low"``) and
+        ``n_compared`` (rows with 0, the trivial first value of a scope, are not
+        drawn).
     ax : Axes, optional
         Where to draw; the current Axes by default.
     labels : bool, default True
@@ -608,8 +612,8 @@ def mark_records(
 
     Notes
     -----
-    The label is ``"record"`` when ``previous_date`` is missing, else "largest
-    since" the previous date, written as month and year, or as day and month when
+    The label is ``"record"`` when ``since`` is missing, else "largest since"
+    that date, written as month and year, or as day and month when
     it is less than two months before.  Labels close together are staggered.
 
     Examples
@@ -619,7 +623,7 @@ def mark_records(
     >>> from conflictstats.plotting import mark_records
     >>> rec = pd.DataFrame({"date": pd.to_datetime(["2024-11-10", "2024-11-26"]),
     ...                     "value": [145, 188],
-    ...                     "previous_date": pd.to_datetime(["2024-03-02", None])})
+    ...                     "since": pd.to_datetime(["2024-03-02", None])})
     >>> fig, ax = plt.subplots()
     >>> ax = mark_records(rec)
     >>> [t.get_text() for t in ax.texts]
@@ -627,6 +631,8 @@ def mark_records(
     >>> plt.close(fig)
     """
     frame = _dated(records, name="records", required=("value",))
+    if "n_compared" in frame.columns:  # the first value of a scope is a record trivially
+        frame = frame[frame["n_compared"].fillna(0).to_numpy() > 0]
     ax = _axes(ax)
     color = PALETTE["highlight"]
     y = frame["value"].to_numpy(dtype=float)
@@ -639,15 +645,16 @@ def mark_records(
         if "label" in frame.columns:
             texts = [str(t) for t in frame["label"]]
         else:
-            if "previous_date" not in frame.columns:
+            since = "since" if "since" in frame.columns else "previous_date"
+            if since not in frame.columns:
                 raise KeyError(
-                    "records: column 'previous_date' (or 'label') not found; "
+                    "records: column 'since' or 'previous_date' (or 'label') not found; "
                     f"columns are {list(records.columns)}"
                 )
             direction = (frame["direction"] if "direction" in frame.columns
                          else pd.Series("high", index=frame.index))
             texts = [_since_text(d, p, str(k)) for d, p, k in
-                     zip(frame.index, frame["previous_date"], direction, strict=True)]
+                     zip(frame.index, frame[since], direction, strict=True)]
         _place_labels(ax, pd.DatetimeIndex(frame.index), y, texts, text_kws, "#222222")
     _date_axis(ax)
     return ax
@@ -667,8 +674,9 @@ def mark_anomalies(
     ----------
     anomalies : DataFrame or Series
         A DataFrame dated by a ``date`` column or the index, with a ``value``
-        column, optionally a boolean ``anomaly`` column (only True rows are
-        drawn) and a ``label`` column; or a Series whose non-missing values are
+        column, optionally a boolean ``is_anomaly`` (or ``anomaly``) column, as
+        :func:`conflictstats.anomalies.anomalies` returns (only True rows are
+        drawn), and a ``label`` column; or a Series whose non-missing values are
         the anomalous days' values.
     ax : Axes, optional
         Where to draw; the current Axes by default.
@@ -702,8 +710,9 @@ def mark_anomalies(
                              index=pd.DatetimeIndex(s.index))
     else:
         frame = _dated(anomalies, name="anomalies", required=("value",))
-        if "anomaly" in frame.columns:
-            frame = frame[frame["anomaly"].fillna(False).to_numpy(dtype=bool)]
+        flag = next((c for c in ("is_anomaly", "anomaly") if c in frame.columns), None)
+        if flag is not None:
+            frame = frame[frame[flag].fillna(False).to_numpy(dtype=bool)]
         frame = frame[frame["value"].notna()]
     ax = _axes(ax)
     y = frame["value"].to_numpy(dtype=float)
@@ -932,13 +941,17 @@ def _for_metric(obj: Any, metric: Any, n_metrics: int, name: str) -> Any:
         return None
     if isinstance(obj, Mapping):
         return obj.get(metric)
-    if isinstance(obj, pd.DataFrame) and "metric" in obj.columns:
-        part = obj[obj["metric"] == metric]
+    if isinstance(obj, pd.DataFrame) and isinstance(obj.columns, pd.MultiIndex):
+        return obj[metric] if metric in obj.columns.get_level_values(0) else None
+    key = next((c for c in ("metric", "series") if isinstance(obj, pd.DataFrame)
+                and c in obj.columns), None)
+    if key is not None:
+        part = obj[obj[key] == metric]
         return part if len(part) else None
     if n_metrics > 1:
         raise ValueError(
             f"{name}: with several metrics, give a dict keyed by metric or a frame with a "
-            "'metric' column"
+            "'metric' or 'series' column"
         )
     return obj
 
