@@ -42,7 +42,7 @@ def main() -> None:
     cols = [f"s{i}" for i in range(series)]
     num, den = pd.DataFrame(x, index=idx, columns=cols), pd.DataFrame(n, index=idx, columns=cols)
 
-    t_win, out = _best(lambda: cs.rate(num, den, window="7D"))
+    t_win, _ = _best(lambda: cs.rate(num, den, window="7D"))
     print(f"rate(window='7D', wilson) on {series} x {days}: {t_win:.3f} s")
     for method, sm_method in SM.items():
         t_cs, ours = _best(lambda m=method: cs.rate(num, den, method=m))
@@ -58,7 +58,9 @@ def main() -> None:
         if method == "jeffreys":  # our boundary rule (Brown, Cai & DasGupta 2001)
             ok &= (xs > 0) & (xs < ns)
         ours_lo = ours.xs("lower", axis=1, level="field").to_numpy()
-        same = np.allclose(ours_lo[ok], lo[ok], rtol=1e-9, atol=1e-12)
+        ours_hi = ours.xs("upper", axis=1, level="field").to_numpy()
+        same = np.allclose(ours_lo[ok], lo[ok], rtol=1e-9, atol=1e-12) and np.allclose(
+            ours_hi[ok], hi[ok], rtol=1e-9, atol=1e-12)
         print(f"  {method:16s} conflictstats {t_cs:.3f} s   statsmodels {t_sm:.3f} s   "
               f"ratio {t_sm / t_cs:.2f}x   equal: {same}")
 

@@ -360,6 +360,35 @@ def test_parts_exceeding_the_whole_raise():
         cs.outcome_shares(10, {"x": 1}, method="sison-glaz")
 
 
+@pytest.mark.parametrize(("ours", "theirs"), [("goodman", "goodman"), ("sison_glaz", "sison-glaz")])
+def test_daily_outcome_shares_give_one_block_per_date(ours, theirs):
+    launched = _daily([188, 100, np.nan, 0], start="2024-11-26")
+    shot = _daily([76, 50, 3, 0], start="2024-11-26")
+    lost = _daily([96, 40, 1, 0], start="2024-11-26")
+    t = cs.outcome_shares(launched, {"shot_down": shot, "lost_track": lost}, method=ours)
+    assert list(t.columns) == ["date", "outcome", "count", "share", "lower", "upper"]
+    assert len(t) == 4 * 3
+    for day, counts in ((0, [76, 96, 16]), (1, [50, 40, 10])):
+        block = t.iloc[3 * day: 3 * day + 3]
+        ref = smp.multinomial_proportions_confint(counts, method=theirs)
+        assert_allclose(block[["lower", "upper"]].to_numpy(), ref, rtol=1e-9)
+        assert_allclose(block["count"], counts)
+    # a missing total gives NaN rows; a zero total has no shares
+    assert t.iloc[6:12]["share"].isna().all()
+    assert t.iloc[9:12]["count"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_daily_parts_exceeding_the_whole_name_the_date():
+    launched = _daily([188, 100], start="2024-11-26")
+    shot = _daily([76, 90], start="2024-11-26")
+    lost = _daily([96, 40], start="2024-11-26")
+    msg = r"parts exceed the total on 2024-11-27: shot_down \(90\) \+ lost_track \(40\) = 130"
+    with pytest.raises(ValueError, match=msg):
+        cs.outcome_shares(launched, {"shot_down": shot, "lost_track": lost})
+    with pytest.raises(TypeError, match=r"parts\['x'\] must be a Series like total"):
+        cs.outcome_shares(launched, {"x": 3})
+
+
 # ---------------------------------------------------------------------------
 # comparing rates
 # ---------------------------------------------------------------------------

@@ -423,10 +423,13 @@ def outcome_shares(
 
     Parameters
     ----------
-    total : number
-        The whole, e.g. drones launched.
-    parts : mapping of str to number
-        Counts of the named outcomes, e.g. ``{"shot_down": 76, "lost_track": 96}``.
+    total : number or Series
+        The whole, e.g. drones launched; or a daily Series of it (sorted,
+        unique DatetimeIndex).
+    parts : mapping of str to number (or to Series)
+        Counts of the named outcomes, e.g. ``{"shot_down": 76, "lost_track": 96}``;
+        Series when ``total`` is one (aligned on the union of the dates; a date
+        where any count is missing gives NaN rows).
     remainder : str or None, default "other"
         Name of the outcome ``total - sum(parts)``, always included (also when it
         is 0, so the set of outcomes does not depend on the data).  ``None``
@@ -443,7 +446,8 @@ def outcome_shares(
     -------
     DataFrame
         One row per outcome (parts in the order given, then the remainder) with
-        columns ``outcome``, ``count``, ``share``, ``lower``, ``upper``.
+        columns ``outcome``, ``count``, ``share``, ``lower``, ``upper``; for
+        Series input one such block per date, with a leading ``date`` column.
 
     Raises
     ------
@@ -465,7 +469,8 @@ def outcome_shares(
     observed value (Sison & Glaz's eq. 1 with truncated-Poisson moments), then
     :math:`[\\hat p_i - c/N,\\; \\hat p_i + (c + 2\\gamma)/N]` clipped to [0, 1],
     :math:`\\gamma = (1 - \\alpha - \\nu(c)) / (\\nu(c+1) - \\nu(c))`.
-    Both equal statsmodels' ``multinomial_proportions_confint``.
+    Both equal statsmodels' ``multinomial_proportions_confint``.  Goodman is
+    vectorised over dates; Sison-Glaz searches :math:`c` date by date.
 
     References
     ----------
@@ -492,49 +497,130 @@ def outcome_shares(
         raise TypeError(
             f"parts must be a non-empty mapping of outcome name to count; got {parts!r}"
         )
+    names = [str(k) for k in parts]
+    if remainder is not None and remainder in names:
+        raise ValueError(f"remainder name {remainder!r} is already a part; choose another")
+    if isinstance(total, pd.Series):
+        return _shares_series(total, parts, names, remainder, method, alpha)
     n = _scalar(total, name="total")
     if math.isnan(n):
         raise ValueError("total must be a number; got nan")
-    names = [str(k) for k in parts]
     counts = []
     for k, v in parts.items():
+        if isinstance(v, (pd.Series, pd.DataFrame)):
+            raise TypeError(f"parts[{k!r}] is a {type(v).__name__} but total is a number")
         c = _scalar(v, name=f"parts[{k!r}]")
         if math.isnan(c):
             raise ValueError(f"parts[{k!r}] must be a number; got nan")
         counts.append(c)
-    s = float(np.sum(counts))
-    listed = " + ".join(f"{k} ({_fmt(c)})" for k, c in zip(names, counts, strict=True))
-    if s > n * (1 + _REL_TOL) + _REL_TOL:
-        raise ValueError(f"parts exceed the total: {listed} = {_fmt(s)} > total ({_fmt(n)})")
-    if remainder is not None:
-        if remainder in names:
-            raise ValueError(f"remainder name {remainder!r} is already a part; choose another")
-        names.append(remainder)
-        counts.append(max(n - s, 0.0))
-    elif not math.isclose(s, n, rel_tol=_REL_TOL, abs_tol=_REL_TOL):
+    x = np.asarray([counts], dtype=float)
+    x = _with_remainder(x, np.array([n]), names, remainder, [None])
+    share, lo, hi = _shares_matrix(x, np.array([n]), method, alpha)
+    return pd.DataFrame({
+        "outcome": names + ([remainder] if remainder is not None else []),
+        "count": x[0], "share": share[0], "lower": lo[0], "upper": hi[0],
+    })
+
+
+def _with_remainder(
+    x: np.ndarray, n: np.ndarray, names: list[str], remainder: str | None, labels: list[Any]
+) -> np.ndarray:
+    """Check the parts against the total (rows with NaN skipped); append the remainder."""
+    s = x.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        over = s > n * (1 + _REL_TOL) + _REL_TOL
+        short = ~np.isclose(s, n, rtol=_REL_TOL, atol=_REL_TOL) & (s < n)
+    checks = [(over, "exceed", ">")]
+    if remainder is None:
+        checks.append((short, "fall short of", "<"))
+    for bad, word, sign in checks:
+        if not bad.any():
+            continue
+        i = int(np.flatnonzero(bad)[0])
+        listed = " + ".join(f"{k} ({_fmt(c)})" for k, c in zip(names, x[i], strict=True))
+        on = "" if labels[i] is None else f" on {_fmt_date(labels[i])}"
+        hint = "; name the rest with remainder=" if word == "fall short of" else ""
         raise ValueError(
-            f"parts fall short of the total: {listed} = {_fmt(s)} < total ({_fmt(n)}); "
-            "name the rest with remainder="
+            f"parts {word} the total{on}: {listed} = {_fmt(s[i])} {sign} total ({_fmt(n[i])}){hint}"
         )
-    x = np.asarray(counts, dtype=float)
-    if n <= 0:
-        lo = hi = share = np.full(len(x), np.nan)
-    else:
-        share = x / n
-        if method == "goodman":
-            lo, hi = _goodman(x, alpha)
-        else:
-            lo, hi = _sison_glaz(x, alpha)
-    return pd.DataFrame(
-        {"outcome": names, "count": x, "share": share, "lower": lo, "upper": hi}
-    )
+    if remainder is None:
+        return x
+    rest = np.maximum(n - s, 0.0)
+    return np.column_stack([x, rest])
+
+
+def _shares_matrix(
+    x: np.ndarray, n: np.ndarray, method: str, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares and simultaneous bounds for each row of counts x (rows, outcomes)."""
+    ok = np.isfinite(x).all(axis=1) & np.isfinite(n) & (n > 0)
+    share = np.full(x.shape, np.nan)
+    lo = np.full(x.shape, np.nan)
+    hi = np.full(x.shape, np.nan)
+    if not ok.any():
+        return share, lo, hi
+    xo = x[ok]
+    tot = xo.sum(axis=1, keepdims=True)
+    share[ok] = xo / tot
+    if method == "goodman":
+        lo[ok], hi[ok] = _goodman(xo, alpha)
+    else:  # the search for c is per row: a loop over dates, documented
+        rows = np.flatnonzero(ok)
+        for i in rows:
+            lo[i], hi[i] = _sison_glaz(x[i], alpha)
+    return share, lo, hi
+
+
+def _shares_series(
+    total: pd.Series,
+    parts: Mapping[str, Any],
+    names: list[str],
+    remainder: str | None,
+    method: str,
+    alpha: float,
+) -> pd.DataFrame:
+    tot = as_series(total, name="total")
+    cols = {}
+    for k, v in parts.items():
+        if not isinstance(v, pd.Series):
+            raise TypeError(
+                f"parts[{k!r}] must be a Series like total; got {type(v).__name__}"
+            )
+        cols[str(k)] = as_series(v, name=f"parts[{k!r}]")
+    frame = pd.concat([tot.rename("__total__"), *(c.rename(k) for k, c in cols.items())],
+                      axis=1, sort=True)
+    values = frame.to_numpy(dtype=float)
+    bad = np.isinf(values) | (values < 0)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        label = "total" if j == 0 else f"parts[{names[j - 1]!r}]"
+        raise ValueError(
+            f"{label} must be a finite non-negative count; got {_fmt(values[i, j])} on "
+            f"{_fmt_date(frame.index[i])}"
+        )
+    n = values[:, 0]
+    x = values[:, 1:]
+    known = np.isfinite(values).all(axis=1)
+    x = np.where(known[:, None], x, np.nan)
+    n = np.where(known, n, np.nan)
+    x = _with_remainder(x, n, names, remainder, list(frame.index))
+    share, lo, hi = _shares_matrix(x, n, method, alpha)
+    outcomes = names + ([remainder] if remainder is not None else [])
+    n_out = len(outcomes)
+    index = pd.DatetimeIndex(frame.index)
+    return pd.DataFrame({
+        "date": index.repeat(n_out),
+        "outcome": np.tile(np.asarray(outcomes, dtype=object), len(index)),
+        "count": x.ravel(), "share": share.ravel(), "lower": lo.ravel(), "upper": hi.ravel(),
+    })
 
 
 def _goodman(x: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Goodman bounds; ``x`` is (rows, outcomes) or one row of counts."""
     from scipy import stats
 
-    k = len(x)
-    n = x.sum()
+    k = x.shape[-1]
+    n = x.sum(axis=-1, keepdims=True)
     a = float(stats.chi2.isf(alpha / k, 1))
     root = np.sqrt(a * a + 4.0 * a * x * (n - x) / n)
     den = 2.0 * (n + a)
