@@ -97,10 +97,11 @@ def _definitions(window: Any, date: pd.Timestamp, ties: str) -> list[dict[str, A
                 {"window": "30D", "date": end - day, "ties": ties}]
     if how == "rolling" and spec == 7:
         return [first, {"window": window, "date": date - day, "ties": ties},
-                {"window": "W-SUN", "date": date + pd.offsets.Week(0, weekday=6), "ties": ties}]
+                {"window": "W-SUN", "date": pd.offsets.Week(weekday=6).rollback(date),
+                 "ties": ties}]
     if how == "rolling" and 28 <= spec <= 31:
         return [first, {"window": window, "date": date - day, "ties": ties},
-                {"window": "ME", "date": date + pd.offsets.MonthEnd(0), "ties": ties}]
+                {"window": "ME", "date": pd.offsets.MonthEnd().rollback(date), "ties": ties}]
     if how == "rolling":
         return [first, {"window": window, "date": date - day, "ties": ties}]
     end = pd.Timestamp(date + spec.__class__(0))
@@ -277,9 +278,11 @@ def check_claim(
     values after the end of S; for "largest in N days", the values of the
     windows ending in the N - 1 days before.  The definitions tried are: a
     calendar week, the rolling 7 days ending on its last day and the rolling
-    7 days ending the day before (and the converse for a rolling window);
-    for months, the calendar month and the last 30 days; for daily values,
-    strict and weak ties.  The verdict is ``"true"`` when the claim holds
+    7 days ending the day before; for a rolling 7-day window, the same
+    window ending the day before and the last complete Monday-Sunday week
+    (ending on or before the date, never after it); for months, likewise
+    with the calendar month and the last 30 days; for daily values, strict
+    and weak ties.  The verdict is ``"true"`` when the claim holds
     under all of them, ``"false"`` under none, ``"depends"`` otherwise.
 
     References
