@@ -16,7 +16,7 @@ puts them in context:
   records; expected number and variance under an i.i.d. series; an exact
   Poisson-binomial test of "more records than chance"), after R's RecordTest.
 
-``highest_since`` and ``records`` are vectorised: about 0.5 s for ten million
+``highest_since`` and ``records`` are vectorised: under a second for ten million
 points (see ``benchmarks/bench_records.py``).
 """
 
@@ -172,7 +172,9 @@ def _prev_ge(v: np.ndarray, *, strict: bool = False) -> np.ndarray:
         uk ^= hk
         dist[k:] += uk.view(np.int8)
         k_done = k
-        if k % 4 == 0 and np.count_nonzero(unres) * 64 < n:
+        # a look-back step costs a pass over the whole array; stop once it settles
+        # fewer positions than the pyramid would handle in the same time
+        if k >= 4 and np.count_nonzero(hk) * 160 < n:
             break
     res = np.arange(n, dtype=np.int64)
     res -= dist
@@ -355,19 +357,37 @@ def _aggregate(s: pd.Series, window: Any, kind: str, incomplete: str) -> pd.Data
     )
 
 
-def _scope_codes(index: pd.DatetimeIndex, scope: str) -> tuple[np.ndarray, np.ndarray]:
-    """Integer code of each date's scope and the first position of each date's scope."""
+def _scope_bounds(index: pd.DatetimeIndex, scope: str) -> np.ndarray:
+    """Positions where each calendar year or month of a sorted index starts (first is 0)."""
     n = len(index)
     if scope == "all" or n == 0:
-        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    year = np.asarray(index.year, dtype=np.int64)
-    codes = year if scope == "year" else year * 12 + np.asarray(index.month, dtype=np.int64) - 1
-    change = np.empty(n, dtype=bool)
-    change[0] = True
-    change[1:] = codes[1:] != codes[:-1]
-    first = np.where(change, np.arange(n), 0)
-    np.maximum.accumulate(first, out=first)
-    return codes, first
+        return np.zeros(min(n, 1), dtype=np.int64)
+    first, last = index[0], index[-1]
+    freq = "YS" if scope == "year" else "MS"
+    starts = pd.date_range(first.to_period("Y" if scope == "year" else "M").start_time,
+                           last, freq=freq)
+    bounds = np.unique(index.searchsorted(starts[starts > first]))
+    return np.concatenate([[0], bounds[bounds < n]]).astype(np.int64)
+
+
+def _scope_codes(index: pd.DatetimeIndex, scope: str) -> tuple[np.ndarray, np.ndarray]:
+    """Scope number of each position and the first position of its scope."""
+    n = len(index)
+    bounds = _scope_bounds(index, scope)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.append(bounds, n))
+    codes = np.repeat(np.arange(len(bounds), dtype=np.int64), sizes)
+    return codes, np.repeat(bounds, sizes)
+
+
+def _segments(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, stop) of each scope from the first-position array."""
+    n = len(first)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.diff(first, prepend=-1))
+    return starts, np.append(starts[1:], n)
 
 
 def _scope_label(dates: pd.DatetimeIndex, scope: str) -> np.ndarray:
@@ -509,8 +529,14 @@ def _records_one(values: np.ndarray, index: pd.DatetimeIndex, *, scope: str, dir
         since_pos = (_prev_ge_at(v, pos) if ties == "weak"
                      else np.full(len(pos), -1, dtype=np.int64))
     else:
-        breaker = _prev_ge(v, strict=(ties == "weak"))
-        rec = valid & (breaker < first)
+        # running maximum restarted at each scope (a loop over years/months, not days)
+        base = np.where(valid, v, -np.inf)
+        prev_max = np.empty(n)
+        for a, b in zip(*_segments(first), strict=True):
+            prev_max[a] = -np.inf
+            if b - a > 1:
+                np.maximum.accumulate(base[a:b - 1], out=prev_max[a + 1:b])
+        rec = valid & ((v > prev_max) if ties == "strict" else (v >= prev_max))
         pos = np.flatnonzero(rec)
         since_pos = _prev_ge_at(v, pos)
     same = np.zeros(len(pos), dtype=bool)
