@@ -1,0 +1,591 @@
+"""Tests for conflictstats.anomalies: detectors and change points.
+
+References used here: scipy.stats (Poisson and negative-binomial tails, the t
+quantile), statsmodels (STL), ruptures (PELT), the NIST/SEMATECH e-Handbook
+worked example of the generalized ESD test (section 1.3.5.17.3, Rosner's 54
+values), per-day loops with numpy written in the tests, and brute-force
+enumeration of all segmentations for small series.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from conflictstats.anomalies import anomalies, changepoints, generalized_esd
+
+
+def daily(values, start="2024-01-01", name=None):
+    idx = pd.date_range(start, periods=len(values), freq="D", name="date")
+    return pd.Series(np.asarray(values, dtype="float64"), index=idx, name=name)
+
+
+def precision_recall(found, truth, tol=0):
+    found, truth = np.asarray(sorted(found)), np.asarray(sorted(truth))
+    if len(found) == 0:
+        return (1.0 if len(truth) == 0 else 0.0), (1.0 if len(truth) == 0 else 0.0)
+    hit_f = np.array([np.any(np.abs(truth - f) <= tol) for f in found])
+    hit_t = np.array([np.any(np.abs(found - t) <= tol) for t in truth])
+    return hit_f.mean(), (hit_t.mean() if len(truth) else 1.0)
+
+
+# ---------------------------------------------------------------------------
+# robust_z
+# ---------------------------------------------------------------------------
+
+
+def loop_median_mad(x, w, causal, min_periods):
+    """Reference: per-day windows with np.nanmedian (independent of the vectorised code)."""
+    n = len(x)
+    med = np.full(n, np.nan)
+    scale = np.full(n, np.nan)
+    for t in range(n):
+        lo = t - w if causal else t - w // 2
+        win = x[max(lo, 0):max(lo + w, 0)]
+        win = win[~np.isnan(win)]
+        if len(win) < min_periods:
+            continue
+        m = np.median(win)
+        mad = np.median(np.abs(win - m))
+        med[t] = m
+        scale[t] = 1.482602218505602 * mad if mad > 0 else 1.2533141373155001 * np.mean(
+            np.abs(win - m))
+    return med, scale
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("w", [5, 8, 28])
+def test_robust_z_equals_per_day_median_and_mad(causal, w):
+    rng = np.random.default_rng(7)
+    x = rng.normal(50, 10, 120).round()
+    x[rng.random(120) < 0.15] = np.nan
+    out = anomalies(daily(x), window=w, causal=causal, min_periods=3)
+    med, scale = loop_median_mad(x, w, causal, 3)
+    assert_allclose(out["expected"], med, equal_nan=True)
+    assert_allclose(out["upper"] - out["expected"], 3.5 * scale, equal_nan=True)
+    z = (x - med) / scale
+    assert_allclose(out["score"], z, equal_nan=True)
+
+
+def test_robust_z_hand_case_with_a_spike():
+    # causal window of 4: on day 5 the window is 10, 12, 11, 13 -> median 11.5,
+    # |dev| = 1.5, 0.5, 0.5, 1.5 -> MAD 1.0; score = (40 - 11.5) / 1.4826 = 19.22
+    s = daily([10, 12, 11, 13, 40, 12])
+    out = anomalies(s, window=4, causal=True, min_periods=4)
+    assert_allclose(out["expected"].iloc[4], 11.5)
+    assert_allclose(out["score"].iloc[4], 28.5 / 1.482602218505602)
+    assert out["is_anomaly"].tolist() == [False, False, False, False, True, False]
+    assert out["expected"].iloc[:4].isna().all()
+
+
+def test_robust_z_finds_injected_spikes_with_high_precision_and_recall():
+    # a MAD from 28 values is itself noisy, so |z| > 3.5 fires on ~0.4% of clean
+    # normal days: 15 spikes among 570 clean days keep precision near 0.85
+    for causal in (False, True):
+        scores = []
+        for seed in range(11, 16):
+            rng = np.random.default_rng(seed)
+            n = 600
+            x = 100 + 10 * np.sin(np.arange(n) / 100) + rng.normal(0, 3, n)  # a slow trend
+            truth = rng.choice(np.arange(30, n - 30), 15, replace=False)
+            x[truth] += rng.choice([-1, 1], 15) * rng.uniform(25, 40, 15)
+            out = anomalies(daily(x), window=28, causal=causal)
+            found = np.flatnonzero(out["is_anomaly"].to_numpy())
+            scores.append(precision_recall(found, truth))
+        precision, recall = np.mean(scores, axis=0)
+        assert recall >= 0.95, (causal, recall)
+        assert precision >= 0.75, (causal, precision)
+
+
+def test_robust_z_false_alarm_rate_on_clean_noise_is_small():
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.normal(0, 1, (400, 50)),
+                        index=pd.date_range("2020-01-01", periods=400, freq="D"))
+    out = anomalies(wide, window=28)
+    flags = out.xs("is_anomaly", axis=1, level="field").to_numpy()[20:-20]
+    assert flags.mean() < 0.01
+    # the scale is right: the median |z| of a normal sample is 0.674
+    z = out.xs("score", axis=1, level="field").to_numpy()[20:-20]
+    assert_allclose(np.median(np.abs(z)), 0.6745, atol=0.03)
+
+
+def test_causal_scores_never_depend_on_later_days():
+    rng = np.random.default_rng(3)
+    x = rng.poisson(30, 200).astype(float)
+    y = x.copy()
+    y[150:] = rng.poisson(300, 50)  # rewrite the future
+    for method in ("robust_z", "count"):
+        a = anomalies(daily(x), method=method, causal=True)
+        b = anomalies(daily(y), method=method, causal=True)
+        pd.testing.assert_frame_equal(a.iloc[:150], b.iloc[:150])
+        assert not a.iloc[150:].equals(b.iloc[150:])
+
+
+def test_centred_scores_do_depend_on_later_days():
+    rng = np.random.default_rng(3)
+    x = rng.poisson(30, 200).astype(float)
+    y = x.copy()
+    y[150:] = 300
+    a = anomalies(daily(x), causal=False)
+    b = anomalies(daily(y), causal=False)
+    assert not a["expected"].iloc[140:150].equals(b["expected"].iloc[140:150])
+
+
+def test_missing_days_give_missing_scores_and_no_flag():
+    x = np.array([10, 11, np.nan, 12, 10, 11, 90, np.nan, 11, 10, 12, 11], dtype=float)
+    for method in ("robust_z", "count", "esd"):
+        out = anomalies(daily(x), method=method, window=4, min_periods=3)
+        miss = np.isnan(x)
+        assert out["value"].isna().to_numpy().tolist() == miss.tolist()
+        assert out["score"][miss].isna().all()
+        assert not out["is_anomaly"][miss].any()
+        assert out["is_anomaly"].dtype == bool
+
+
+def test_constant_window_gives_infinite_score_for_a_departure_and_zero_otherwise():
+    s = daily([5, 5, 5, 5, 5, 9, 5])
+    out = anomalies(s, window=5, causal=True, min_periods=5)
+    assert out["score"].iloc[5] == np.inf
+    assert out["score"].iloc[6] == 0.0 or np.isfinite(out["score"].iloc[6])
+    assert out["is_anomaly"].iloc[5]
+
+
+def test_wide_frame_gives_series_field_columns_equal_to_one_series_at_a_time():
+    rng = np.random.default_rng(5)
+    wide = pd.DataFrame(
+        rng.poisson(20, (90, 3)).astype(float),
+        index=pd.date_range("2024-01-01", periods=90, freq="D", name="date"),
+        columns=pd.Index(["kyiv", "odesa", "kharkiv"], name="region"),
+    )
+    wide.iloc[10, 1] = np.nan
+    for method in ("robust_z", "count", "seasonal", "esd"):
+        out = anomalies(wide, method=method)
+        assert out.columns.names == ["region", "field"]
+        assert list(out.columns.get_level_values(0).unique()) == ["kyiv", "odesa", "kharkiv"]
+        for col in wide.columns:
+            single = anomalies(wide[col], method=method)
+            pd.testing.assert_frame_equal(out[col], single, check_names=False)
+        flags = out.xs("is_anomaly", axis=1, level="field")
+        assert flags.shape == wide.shape
+
+
+def test_window_as_day_span_equals_window_as_count_on_a_daily_index():
+    s = daily(np.arange(40) % 7 * 3.0)
+    pd.testing.assert_frame_equal(anomalies(s, window="14D"), anomalies(s, window=14))
+
+
+# ---------------------------------------------------------------------------
+# count
+# ---------------------------------------------------------------------------
+
+
+def test_count_p_values_equal_scipy_poisson_and_negative_binomial_tails():
+    from scipy import stats
+
+    rng = np.random.default_rng(21)
+    n = 300
+    # first half Poisson (baseline variance near the mean), second half NB
+    x = np.r_[rng.poisson(8.0, 150), rng.negative_binomial(5, 5 / 45, 150)].astype(float)
+    w = 14
+    out = anomalies(daily(x), method="count", window=w, causal=True, min_periods=w)
+    # reference baseline: mean and variance of the 14 previous days (pandas),
+    # leaving out days whose own score against their baseline exceeds 2.58
+    base = pd.Series(x).shift(1).rolling(w)
+    mu0, var0 = base.mean().to_numpy(), base.var().to_numpy()
+    high = (x - mu0) / np.sqrt(np.maximum(var0, mu0)) > 2.58
+    base = pd.Series(np.where(high, np.nan, x)).shift(1).rolling(w, min_periods=w)
+    mu, var = base.mean().to_numpy(), base.var().to_numpy()
+    ref = np.full(n, np.nan)
+    for t in range(w, n):
+        if var[t] > mu[t] * (1 + 1e-9):  # variance == mean up to rounding: Poisson
+            r = mu[t] ** 2 / (var[t] - mu[t])
+            ref[t] = stats.nbinom.sf(x[t] - 1, r, r / (r + mu[t]))
+        else:
+            ref[t] = stats.poisson.sf(x[t] - 1, mu[t])
+    assert_allclose(out["expected"], mu, rtol=1e-10, equal_nan=True)
+    assert_allclose(out["p_value"], ref, rtol=1e-8, atol=1e-300, equal_nan=True)
+    assert ((var > mu)[w:]).any() and ((var <= mu)[w:]).any()  # both branches exercised
+    sd = np.sqrt(np.maximum(var, mu))
+    assert_allclose(out["score"], (x - mu) / sd, rtol=1e-10, equal_nan=True)
+
+
+def test_count_poisson_only_equals_scipy_poisson_tail():
+    from scipy import stats
+
+    x = np.array([3, 5, 4, 6, 2, 4, 5, 3, 12, 4], dtype=float)
+    out = anomalies(daily(x), method="count", window=8, causal=True, min_periods=8,
+                    distribution="poisson")
+    mu = x[:8].mean()  # 4.0 for day 9 (index 8)
+    assert_allclose(out["expected"].iloc[8], 4.0)
+    assert_allclose(out["p_value"].iloc[8], stats.poisson.sf(11, mu))
+    assert out["is_anomaly"].iloc[8]
+
+
+def test_count_guard_band_skips_the_days_just_before():
+    # EARS C2: the baseline of day t is t-9 .. t-3 (window 7, guard 2)
+    x = 100 + np.arange(20.0)
+    out = anomalies(daily(x), method="count", window=7, guard=2, causal=True, min_periods=7)
+    assert_allclose(out["expected"].iloc[15], np.mean(x[6:13]))  # 109
+    plain = anomalies(daily(x), method="count", window=7, causal=True, min_periods=7)
+    assert_allclose(plain["expected"].iloc[15], np.mean(x[8:15]))  # 111
+
+
+def test_count_leaves_massive_days_out_of_later_baselines():
+    # two massive nights: the first must not hide the second by inflating the
+    # baseline variance (the reweighting idea of Noufaily et al. 2013)
+    x = np.r_[np.full(14, 10.0) + np.tile([0, 1, -1, 0], 4)[:14], 60.0, 10, 11, 9, 10, 62.0]
+    out = anomalies(daily(x), method="count", window=14, causal=True)
+    assert out["is_anomaly"].iloc[14] and out["is_anomaly"].iloc[19]
+    assert_allclose(out["expected"].iloc[19], np.mean(np.r_[x[5:14], x[15:19]]))
+
+
+def test_count_zero_counts_have_p_value_one_and_zero_baseline_flags_any_count():
+    x = np.r_[np.zeros(10), 0.0, 2.0]
+    out = anomalies(daily(x), method="count", window=7, causal=True)
+    assert_allclose(out["p_value"].iloc[10], 1.0)
+    assert_allclose(out["p_value"].iloc[11], 0.0)
+    assert out["is_anomaly"].iloc[11]
+
+
+def test_count_finds_injected_surges_in_overdispersed_counts():
+    rng = np.random.default_rng(8)
+    n = 700
+    mu = 60 + 30 * np.sin(np.arange(n) / 60)
+    x = rng.negative_binomial(20, 20 / (20 + mu)).astype(float)
+    truth = rng.choice(np.arange(40, n - 20), 12, replace=False)
+    x[truth] = np.round(x[truth] * 3.5 + 40)
+    out = anomalies(daily(x), method="count", window=28, causal=True, alpha=0.001)
+    found = np.flatnonzero(out["is_anomaly"].to_numpy())
+    precision, recall = precision_recall(found, truth)
+    assert recall >= 0.9
+    assert precision >= 0.8
+
+
+def test_count_rejects_negative_counts_naming_the_day():
+    s = daily([3, 4, -1, 5, 6])
+    with pytest.raises(ValueError, match=r"non-negative counts.*-1 on 2024-01-03"):
+        anomalies(s, method="count")
+
+
+# ---------------------------------------------------------------------------
+# seasonal
+# ---------------------------------------------------------------------------
+
+
+def test_seasonal_baseline_is_statsmodels_stl_on_the_interpolated_series():
+    from statsmodels.tsa.seasonal import STL
+
+    rng = np.random.default_rng(4)
+    n = 140
+    x = 50 + 10 * np.tile([0, 1, 2, 3, 2, 1, -4], 20) + rng.normal(0, 1, n)
+    x[[30, 31, 77]] = np.nan
+    s = daily(x)
+    out = anomalies(s, method="seasonal")
+    fit = STL(s.interpolate(limit_direction="both").to_numpy(), period=7, seasonal=71,
+              trend=29, robust=True).fit()
+    resid = np.where(np.isnan(x), np.nan, fit.resid)
+    centre = np.nanmedian(resid)
+    assert_allclose(out["expected"], fit.trend + fit.seasonal + centre, rtol=1e-10)
+    scale = 1.482602218505602 * np.nanmedian(np.abs(resid - centre))
+    assert_allclose(out["score"], (resid - centre) / scale, rtol=1e-8, equal_nan=True)
+
+
+def test_seasonal_finds_spikes_that_a_weekly_pattern_would_hide():
+    rng = np.random.default_rng(12)
+    n = 280
+    week = np.tile([0, 0, 0, 0, 0, 30, 30], n // 7)  # busy weekends
+    x = 100 + week + rng.normal(0, 2, n)
+    truth = np.array([40, 101, 150, 222])  # weekdays pushed to weekend level
+    x[truth] += 25
+    out = anomalies(daily(x), method="seasonal")
+    found = np.flatnonzero(out["is_anomaly"].to_numpy())
+    precision, recall = precision_recall(found, truth)
+    assert recall == 1.0 and precision >= 0.8
+
+
+def test_seasonal_and_esd_refuse_causal_mode():
+    s = daily(np.arange(30.0))
+    for method in ("seasonal", "esd"):
+        with pytest.raises(ValueError, match=rf"method='{method}' uses the whole series"):
+            anomalies(s, method=method, causal=True)
+
+
+# ---------------------------------------------------------------------------
+# generalized ESD
+# ---------------------------------------------------------------------------
+
+#: Rosner (1983) example data as printed in the NIST/SEMATECH e-Handbook of
+#: Statistical Methods, section 1.3.5.17.3 (Generalized ESD Test for Outliers).
+ROSNER = [
+    -0.25, 0.68, 0.94, 1.15, 1.20, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49, 1.49, 1.55, 1.56,
+    1.58, 1.65, 1.69, 1.70, 1.76, 1.77, 1.81, 1.91, 1.94, 1.96, 1.99, 2.06, 2.09, 2.10,
+    2.14, 2.15, 2.23, 2.24, 2.26, 2.35, 2.37, 2.40, 2.47, 2.54, 2.62, 2.64, 2.90, 2.92,
+    2.92, 2.93, 3.21, 3.26, 3.30, 3.59, 3.68, 4.30, 4.64, 5.34, 5.42, 6.01,
+]
+#: The handbook's table: R_i and lambda_i at alpha = 0.05, printed truncated
+#: (not rounded) to three decimals (its 3.118 is 3.1189...).
+NIST_R = [3.118, 2.942, 3.179, 2.810, 2.815, 2.848, 2.279, 2.310, 2.101, 2.067]
+NIST_LAMBDA = [3.158, 3.151, 3.143, 3.136, 3.128, 3.120, 3.111, 3.103, 3.094, 3.085]
+
+
+def test_generalized_esd_reproduces_the_nist_worked_example():
+    res = generalized_esd(daily(ROSNER), max_anomalies=10, alpha=0.05)
+    truncated = np.floor(res.steps[["statistic", "critical_value"]].to_numpy() * 1000) / 1000
+    assert_allclose(truncated[:, 0], NIST_R, atol=1e-9)
+    assert_allclose(truncated[:, 1], NIST_LAMBDA, atol=1e-9)
+    assert res.n_anomalies == 3
+    assert sorted(res.steps.loc[res.steps["is_anomaly"], "value"]) == [5.34, 5.42, 6.01]
+    assert len(res.anomalies) == 3
+    assert res.to_frame().columns.tolist() == ["n_anomalies", "max_anomalies", "alpha", "n"]
+
+
+def test_esd_critical_values_follow_the_t_quantile_formula():
+    from scipy import stats
+
+    res = generalized_esd(daily(ROSNER), max_anomalies=4, alpha=0.01)
+    n = 54
+    for i, lam in enumerate(res.steps["critical_value"], start=1):
+        p = 1 - 0.01 / (2 * (n - i + 1))
+        t = stats.t.ppf(p, n - i - 1)
+        assert_allclose(lam, (n - i) * t / np.sqrt((n - i - 1 + t**2) * (n - i + 1)))
+
+
+def test_esd_method_flags_the_same_values_and_ignores_missing_days():
+    x = np.array([*ROSNER[:20], np.nan, *ROSNER[20:]])
+    out = anomalies(daily(x), method="esd", max_anomalies=10)
+    assert sorted(out.loc[out["is_anomaly"], "value"]) == [5.34, 5.42, 6.01]
+    clean = np.array(ROSNER[:-3])
+    assert_allclose(out["expected"].iloc[0], clean.mean())
+    assert_allclose(out["score"].iloc[0], (ROSNER[0] - clean.mean()) / clean.std(ddof=1))
+
+
+def test_generalized_esd_needs_enough_values():
+    with pytest.raises(ValueError, match=r"at least max_anomalies \+ 3 \(13\).*got 5"):
+        generalized_esd(daily([1.0, 2, 3, 4, 5]), max_anomalies=10)
+
+
+# ---------------------------------------------------------------------------
+# change points
+# ---------------------------------------------------------------------------
+
+
+def ruptures_bkps(x, pen, min_size):
+    rpt = pytest.importorskip("ruptures")
+    return rpt.Pelt(model="l2", min_size=min_size, jump=1).fit(x).predict(pen=pen)
+
+
+def our_bkps(s, cp):
+    return [s.index.get_loc(d) for d in cp["date"]] + [len(s)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pelt_gives_the_same_breakpoints_as_ruptures(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(40, 260))
+    k = int(rng.integers(1, 6))
+    levels = np.repeat(rng.normal(0, 3, k), n // k + 1)[:n]
+    x = levels + rng.normal(0, 1, n)
+    s = daily(x)
+    for min_size in (1, 2, 3, 7):
+        pen = float(rng.uniform(1, 30))
+        cp = changepoints(s, penalty=pen, min_size=min_size)
+        assert our_bkps(s, cp) == ruptures_bkps(x, pen, min_size)
+
+
+def test_bic_penalty_is_two_log_n_noise_variances_as_in_ruptures():
+    rng = np.random.default_rng(99)
+    x = np.r_[rng.normal(0, 2, 150), rng.normal(3, 2, 100), rng.normal(-1, 2, 150)]
+    s = daily(x)
+    # Hall-Kay-Titterington order-2 optimal difference estimator, by hand
+    d0, d1, d2 = (1 + 5**0.5) / 4, -0.5, -(5**0.5 - 1) / 4
+    e = d0 * x[2:] + d1 * x[1:-1] + d2 * x[:-2]
+    sigma2 = np.mean(e**2)
+    pen = 2 * sigma2 * np.log(len(x))
+    cp = changepoints(s, penalty="bic")
+    assert our_bkps(s, cp) == ruptures_bkps(x, pen, 2)
+    assert len(cp) == 2
+
+
+def brute_force_mbic(x, min_size):
+    """Minimise SSE / s2 + 3 k log n + sum_j log(n_j / n) over every segmentation."""
+    n = len(x)
+    d0, d1, d2 = (1 + 5**0.5) / 4, -0.5, -(5**0.5 - 1) / 4
+    s2 = np.mean((d0 * x[2:] + d1 * x[1:-1] + d2 * x[:-2]) ** 2)
+    best, arg = np.inf, None
+    for k in range(0, n // min_size):
+        for cuts in itertools.combinations(range(min_size, n - min_size + 1), k):
+            b = [0, *cuts, n]
+            lens = np.diff(b)
+            if (lens < min_size).any():
+                continue
+            sse = sum(((x[a:c] - x[a:c].mean()) ** 2).sum() for a, c in itertools.pairwise(b))
+            crit = sse / s2 + 3 * k * np.log(n) + np.sum(np.log(lens / n))
+            if crit < best - 1e-9:
+                best, arg = crit, list(cuts)
+    return arg
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mbic_segmentation_is_the_brute_force_optimum_of_zhang_siegmund(seed):
+    rng = np.random.default_rng(seed)
+    x = np.r_[rng.normal(0, 1, 6), rng.normal(rng.uniform(1, 4), 1, 7)]
+    s = daily(x)
+    cp = changepoints(s, penalty="mbic", min_size=2)
+    assert our_bkps(s, cp)[:-1] == brute_force_mbic(x, 2)
+
+
+def test_poisson_cost_segmentation_is_the_brute_force_optimum():
+    rng = np.random.default_rng(1)
+    x = np.r_[rng.poisson(2, 7), rng.poisson(9, 6)].astype(float)
+    pen = 6.0
+    cp = changepoints(daily(x), model="poisson", penalty=pen, min_size=2)
+    # brute force: 2 * sum (S - S log(S / n_j)) / phi + pen * (segments)
+    d0, d1, d2 = (1 + 5**0.5) / 4, -0.5, -(5**0.5 - 1) / 4
+    phi = max(1.0, np.mean((d0 * x[2:] + d1 * x[1:-1] + d2 * x[:-2]) ** 2) / x.mean())
+    best, arg = np.inf, None
+    for k in range(0, 6):
+        for cuts in itertools.combinations(range(2, 12), k):
+            b = [0, *cuts, 13]
+            if (np.diff(b) < 2).any():
+                continue
+            cost = 0.0
+            for a, c in itertools.pairwise(b):
+                tot = x[a:c].sum()
+                cost += 2 * (tot - (tot * np.log(tot / (c - a)) if tot > 0 else 0.0)) / phi
+            crit = cost + pen * (k + 1)
+            if crit < best - 1e-9:
+                best, arg = crit, list(cuts)
+    assert [daily(x).index.get_loc(d) for d in cp["date"]] == arg
+
+
+def test_changepoints_recovers_known_level_shifts():
+    rng = np.random.default_rng(2024)
+    hits = []
+    for _rep in range(10):
+        n = 500
+        truth = np.sort(rng.choice(np.arange(40, n - 40, 40), 3, replace=False))
+        levels = np.cumsum(rng.choice([-1, 1], 4) * rng.uniform(2, 4, 4))
+        x = np.repeat(levels, np.diff(np.r_[0, truth, n])) + rng.normal(0, 1, n)
+        s = daily(x)
+        found = [s.index.get_loc(d) for d in changepoints(s)["date"]]
+        hits.append(precision_recall(found, truth, tol=3))
+    precision, recall = np.mean(hits, axis=0)
+    assert precision >= 0.9 and recall >= 0.9
+
+
+def test_changepoints_poisson_recovers_a_rate_change_in_counts():
+    rng = np.random.default_rng(5)
+    x = np.r_[rng.poisson(20, 300), rng.poisson(45, 200)].astype(float)
+    cp = changepoints(daily(x), model="poisson")
+    assert len(cp) == 1
+    assert abs(daily(x).index.get_loc(cp["date"].iloc[0]) - 300) <= 3
+    assert_allclose(cp["mean_before"].iloc[0], 20, rtol=0.05)
+    assert_allclose(cp["mean_after"].iloc[0], 45, rtol=0.05)
+
+
+@pytest.mark.parametrize("model", ["l2", "poisson"])
+def test_no_change_series_gives_an_empty_frame(model):
+    rng = np.random.default_rng(17)
+    empties = 0
+    for _ in range(20):
+        x = rng.poisson(30, 400).astype(float)
+        cp = changepoints(daily(x), model=model)
+        empties += cp.empty
+    assert empties >= 18  # a false change in at most 2 of 20 stationary series
+    cp = changepoints(daily(np.full(50, 3.0)))
+    assert cp.empty
+    assert cp.columns.tolist() == ["series", "date", "before_start", "before_end",
+                                   "after_end", "mean_before", "mean_after", "change"]
+    assert pd.api.types.is_datetime64_any_dtype(cp["date"])
+
+
+def test_missing_days_are_left_out_and_dates_mapped_back():
+    rng = np.random.default_rng(6)
+    x = np.r_[rng.normal(0, 1, 80), rng.normal(5, 1, 80)]
+    s = daily(x, name="launched")
+    holes = s.copy()
+    holes.iloc[[10, 79, 80, 81, 120]] = np.nan
+    cp = changepoints(holes, penalty=20.0)
+    ref = changepoints(holes.dropna(), penalty=20.0)
+    pd.testing.assert_frame_equal(cp, ref)
+    assert cp["date"].tolist() == [pd.Timestamp("2024-03-23")]  # day 82, the first one kept
+    assert cp["before_end"].iloc[0] == pd.Timestamp("2024-03-19")  # day 78
+    assert cp["series"].iloc[0] == "launched"
+    assert_allclose(cp["mean_before"].iloc[0], np.nanmean(holes.to_numpy()[:82]))
+
+
+def test_segments_respect_min_size():
+    rng = np.random.default_rng(9)
+    x = rng.normal(0, 1, 200)
+    x[100:103] += 12  # a 3-day burst
+    cp = changepoints(daily(x), penalty=5.0, min_size=5)
+    bounds = [0, *[daily(x).index.get_loc(d) for d in cp["date"]], 200]
+    assert np.diff(bounds).min() >= 5
+
+
+def test_wide_frame_gives_one_row_per_change_with_the_series_name():
+    rng = np.random.default_rng(10)
+    wide = pd.DataFrame({
+        "shahed": np.r_[rng.normal(10, 1, 60), rng.normal(30, 1, 60)],
+        "flat": rng.normal(5, 1, 120),
+    }, index=pd.date_range("2024-01-01", periods=120, freq="D"))
+    cp = changepoints(wide)
+    assert cp["series"].tolist() == ["shahed"]
+    assert cp["date"].iloc[0] == pd.Timestamp("2024-03-01")
+
+
+def test_changepoints_is_at_least_ten_times_faster_than_ruptures_is_not_a_test_here():
+    # speed is measured in benchmarks/bench_changepoints.py, never in tests;
+    # here: a 1,500-day series agrees with ruptures at a fixed penalty
+    rng = np.random.default_rng(15)
+    x = np.repeat(rng.normal(0, 2, 10), 150) + rng.normal(0, 1, 1500)
+    s = daily(x)
+    pen = 12.0
+    assert our_bkps(s, changepoints(s, penalty=pen)) == ruptures_bkps(x, pen, 2)
+
+
+def test_parameter_errors_name_the_parameter_and_the_value():
+    s = daily(np.arange(30.0))
+    with pytest.raises(ValueError, match=r"method must be one of .*got 'zscore'"):
+        anomalies(s, method="zscore")
+    with pytest.raises(ValueError, match=r"model must be one of .*got 'normal'"):
+        changepoints(s, model="normal")
+    with pytest.raises(ValueError, match=r"penalty must be one of .*got 'aic'"):
+        changepoints(s, penalty="aic")
+    with pytest.raises(ValueError, match=r"min_periods \(30\) exceeds window \(28\)"):
+        anomalies(s, min_periods=30)
+    with pytest.raises(ValueError, match=r"model='poisson' needs non-negative counts"):
+        changepoints(daily([1.0, 2, -3, 4, 5, 6]), model="poisson")
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        anomalies(pd.Series([1.0, 2.0]))
+
+
+# ---------------------------------------------------------------------------
+# real data
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_shahed_launches_per_night_step_up_in_2024_and_2025(shared_data):
+    path = shared_data("massive_missile_attacks", "missile_attacks_daily.csv")
+    raw = pd.read_csv(path)
+    shahed = raw[raw["model"].str.contains("Shahed", na=False)]
+    night = pd.to_datetime(shahed["time_end"], format="mixed").dt.normalize()
+    per_night = shahed.groupby(night)["launched"].sum(min_count=1).sort_index()
+    # nights with no report stay missing, never zero
+    per_night = per_night.reindex(
+        pd.date_range(per_night.index[0], per_night.index[-1], freq="D", name="date"))
+    for model in ("l2", "poisson"):
+        cp = changepoints(per_night, model=model)
+        ups = cp[(cp["change"] > 0) & cp["date"].between("2024-01-01", "2025-12-31")]
+        assert len(ups) >= 1, model
+        assert (ups["mean_after"] > 1.5 * ups["mean_before"]).any()
+        assert len(cp) <= 10  # a handful of regimes, not every busy night
+    # the count detector flags the record nights of 2025 against a trailing baseline
+    out = anomalies(per_night, method="count", causal=True)
+    assert out["is_anomaly"].sum() > 0
+    assert per_night.idxmax() in out.index[out["is_anomaly"]]
