@@ -282,7 +282,8 @@ def _window_label(window: Any) -> str:
         end = names[spec.weekday]
         start = names[(spec.weekday + 1) % 7]
         return f"calendar week {start}-{end} ({spec.freqstr})"
-    return f"calendar period ({spec.freqstr})"
+    what = {"MonthEnd": "month", "QuarterEnd": "quarter", "YearEnd": "year"}
+    return f"calendar {what.get(type(spec).__name__, 'period')} ({spec.freqstr})"
 
 
 def _aggregate(s: pd.Series, window: Any, kind: str, incomplete: str) -> pd.DataFrame:
