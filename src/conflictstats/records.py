@@ -692,7 +692,9 @@ def records(
             "since": _dates_at(idx, f["since_pos"]),
             "complete": agg["complete"].to_numpy()[pos],
         }))
-    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    # empty parts are left out of the concatenation (pandas warns about all-NA entries)
+    filled = [p for p in parts if len(p)]
+    out = pd.concat(filled, ignore_index=True) if len(filled) > 1 else (filled or parts)[0]
     return out.reset_index(drop=True)
 
 
