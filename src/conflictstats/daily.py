@@ -848,6 +848,9 @@ def level_changes(
     else:
         out[days[row[later]] - lo, col[later]] = step
     result = pd.DataFrame(out, index=index, columns=frame.columns)
-    return wrap_like(result, frame, was_series,
-                     name=levels.name if isinstance(levels, pd.Series) else None)
+    changes = wrap_like(result, frame, was_series,
+                        name=levels.name if isinstance(levels, pd.Series) else None)
+    unit = levels.attrs.get("unit")
+    changes.attrs = {"kind": "flow", "unit": unit} if isinstance(unit, str) else {"kind": "flow"}
+    return changes
 
