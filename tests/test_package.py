@@ -34,3 +34,11 @@ def test_import_does_not_load_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_functions_named_like_their_modules_stay_functions():
+    import conflictstats.anomalies
+    import conflictstats.records  # noqa: F401
+
+    assert callable(cs.records) and cs.records.__name__ == "records"
+    assert cs.anomalies.__name__ == "anomalies"

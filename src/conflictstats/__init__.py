@@ -76,6 +76,9 @@ _EXPORTS: dict[str, str] = {
     "record_counts": "records",
     "record_test": "records",
     "RecordTestResult": "results",
+    # report.py
+    "weekly_report": "report",
+    "WeeklyReport": "report",
     # claims.py
     "check_claim": "claims",
     "ClaimCheck": "results",
@@ -85,10 +88,16 @@ _EXPORTS: dict[str, str] = {
 _SUBMODULES = {
     "datasets", "sources", "plotting", "report", "results",
     "observations", "quantities", "calendar", "daily", "rates", "trends",
-    "anomalies", "records", "claims",
+    "claims",
 }
 
 __all__ = sorted(_EXPORTS)
+
+# ``records`` and ``anomalies`` are functions named like the modules that define
+# them. Importing them here, once, makes the package attribute the function: the
+# import system binds a submodule to its package only when it first loads it.
+from .anomalies import anomalies  # noqa: E402
+from .records import records  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from ._validate import ConflictStatsError, DataWarning, ObservationError
@@ -121,6 +130,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         record_test,
         records,
     )
+    from .report import WeeklyReport, weekly_report
     from .results import (
         ClaimCheck,
         GeneralizedESDResult,

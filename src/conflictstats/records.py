@@ -23,8 +23,6 @@ points (see ``benchmarks/bench_records.py``).
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -990,14 +988,3 @@ def record_counts(series: pd.Series | pd.DataFrame, *, ties: str = "strict") -> 
                              "n_records": m, "expected": h1, "variance": var, "z": z})
     return pd.DataFrame(rows)
 
-
-# ``conflictstats.records`` is both this module and its main function.  Importing
-# the module (``from conflictstats.records import highest_since``) binds the module
-# to the package attribute; making the module callable keeps
-# ``conflictstats.records(series)`` working whichever import happened first.
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return records(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
