@@ -285,7 +285,12 @@ def _assemble(fields: dict[str, np.ndarray], frame: pd.DataFrame, was_series: bo
         return pd.DataFrame(data, index=frame.index)
     n_t, n_s = fields["value"].shape
     floats = [f for f in FIELDS if f != "is_anomaly"]
-    block = np.stack([fields[f] for f in floats], axis=2).reshape(n_t, n_s * len(floats))
+    # (series, field, day) buffer: each output column is one contiguous row, the
+    # layout pandas keeps for a 2-D block, so the frames below are views of it
+    buf = np.empty((n_s, len(floats), n_t))
+    for i, f in enumerate(floats):
+        buf[:, i, :] = fields[f].T
+    block = buf.reshape(n_s * len(floats), n_t).T
     cols = frame.columns
     if isinstance(cols, pd.MultiIndex):
         labels: list[tuple[Hashable, ...]] = list(cols)
@@ -294,12 +299,12 @@ def _assemble(fields: dict[str, np.ndarray], frame: pd.DataFrame, was_series: bo
         labels = [(c,) for c in cols]
         names = [cols.name if cols.name is not None else "series", "field"]
     fl = pd.DataFrame(
-        block, index=frame.index,
+        block, index=frame.index, copy=False,
         columns=pd.MultiIndex.from_tuples([(*lab, f) for lab in labels for f in floats],
                                           names=names),
     )
     bl = pd.DataFrame(
-        flags, index=frame.index,
+        np.ascontiguousarray(flags.T).T, index=frame.index, copy=False,
         columns=pd.MultiIndex.from_tuples([(*lab, "is_anomaly") for lab in labels],
                                           names=names),
     )
@@ -325,6 +330,49 @@ def _median_sorted(s: np.ndarray, k: np.ndarray) -> np.ndarray:
     return 0.5 * (np.take_along_axis(s, lo, -1)[..., 0] + np.take_along_axis(s, hi, -1)[..., 0])
 
 
+def _mad_to_scale(mad: np.ndarray, dev: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+    """1.4826 MAD, or 1.2533 times the mean absolute deviation where the MAD is 0."""
+    sc = _MAD_TO_SD * mad
+    zero = mad == 0
+    if zero.any():
+        d = dev[zero]
+        if valid is None:
+            sc[zero] = _MEANAD_TO_SD * d.mean(axis=-1)
+        else:
+            v = valid[zero]
+            sc[zero] = _MEANAD_TO_SD * np.where(v, d, 0.0).sum(axis=-1) / v.sum(axis=-1)
+    return sc
+
+
+def _median_scale_full(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and scale of sorted rows with no missing value.
+
+    With ``A = |s - median|`` V-shaped along a sorted row, the j nearest values
+    form a run, so the j-th smallest deviation is the least, over runs of j
+    neighbours, of the larger deviation at the run's two ends -- no second
+    sort is needed.
+    """
+    w = s.shape[1]
+    m = 0.5 * (s[:, (w - 1) // 2] + s[:, w // 2])
+    dev = np.abs(s - m[:, None])
+
+    def kth(j: int) -> np.ndarray:
+        return np.maximum(dev[:, :w - j + 1], dev[:, j - 1:]).min(axis=1)
+
+    mad = kth((w + 1) // 2) if w % 2 else 0.5 * (kth(w // 2) + kth(w // 2 + 1))
+    return m, _mad_to_scale(mad, dev, None)
+
+
+def _median_scale_partial(s: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and scale of sorted rows whose first k entries are the values."""
+    m = _median_sorted(s, k)
+    dev = np.abs(s - m[:, None])
+    d = np.sort(dev, axis=-1)
+    mad = _median_sorted(d, k)
+    valid = np.arange(s.shape[1])[None, :] < k[:, None]
+    return m, _mad_to_scale(mad, d, valid)
+
+
 def _rolling_median_mad(x: np.ndarray, w: int, *, causal: bool, min_periods: int
                         ) -> tuple[np.ndarray, np.ndarray]:
     """Exact rolling median and scale (1.4826 MAD, mean-AD fallback) of every column.
@@ -344,18 +392,14 @@ def _rolling_median_mad(x: np.ndarray, w: int, *, causal: bool, min_periods: int
     step = max(1, _CHUNK_ELEMENTS // max(1, n_t * w))
     for j in range(0, n_s, step):
         win = sliding_window_view(pad[j:j + step], w, axis=1)[:, :n_t]
-        k = count[j:j + step]
-        s = np.sort(win, axis=-1)
-        m = _median_sorted(s, k)
-        d = np.abs(s - m[..., None])
-        d.sort(axis=-1)
-        mad = _median_sorted(d, k)
-        zero = (mad == 0) & (k > 0)
-        sc = _MAD_TO_SD * mad
-        if zero.any():
-            sc[zero] = _MEANAD_TO_SD * np.nanmean(d[zero], axis=-1)
-        med[j:j + step] = m
-        scale[j:j + step] = sc
+        k = count[j:j + step].reshape(-1)
+        s = np.sort(win, axis=-1).reshape(-1, w)  # NaN sorted last
+        m, sc = _median_scale_full(s)
+        part = (k < w) & (k >= min_periods)
+        if part.any():
+            m[part], sc[part] = _median_scale_partial(s[part], k[part])
+        med[j:j + step] = m.reshape(-1, n_t)
+        scale[j:j + step] = sc.reshape(-1, n_t)
     few = count < min_periods
     med[few] = np.nan
     scale[few] = np.nan
@@ -389,33 +433,39 @@ def _safe_z(dev: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 
 def _offset_sums(v: np.ndarray, parts: list[tuple[int, int]]) -> np.ndarray:
-    """Sum of v over rows t+a .. t+b-1, for each (a, b) in parts, at every row t.
+    """Sums over days t+a .. t+b-1, for each (a, b) in parts, at every day t.
 
-    Rows outside the data count as zero.  One cumulative sum, then slices.
+    ``v`` is laid out (..., day) with days last and contiguous; days outside
+    the data count as zero.  One cumulative sum, then shifted slices.
     """
-    n_t, n_s = v.shape
+    n_t = v.shape[-1]
     top = max(0, -min(a for a, _ in parts))
     bottom = max(0, max(b for _, b in parts))
-    c = np.zeros((top + n_t + bottom + 1, n_s))
-    np.cumsum(v, axis=0, out=c[top + 1:top + n_t + 1])
-    c[top + n_t + 1:] = c[top + n_t]
-    out = np.zeros_like(v)
-    for a, b in parts:
-        out += c[top + b:top + b + n_t]
-        out -= c[top + a:top + a + n_t]
+    c = np.zeros((*v.shape[:-1], top + n_t + bottom + 1))
+    np.cumsum(v, axis=-1, out=c[..., top + 1:top + n_t + 1])
+    c[..., top + n_t + 1:] = c[..., top + n_t:top + n_t + 1]
+    a0, b0 = parts[0]
+    out = c[..., top + b0:top + b0 + n_t] - c[..., top + a0:top + a0 + n_t]
+    for a, b in parts[1:]:
+        out += c[..., top + b:top + b + n_t]
+        out -= c[..., top + a:top + a + n_t]
     return out
 
 
-def _baseline_moments(x: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
+def _baseline_moments(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count, mean and variance (ddof=1) of the baseline days marked ``use``."""
-    centre = np.nanmean(np.where(use, x, np.nan), axis=0) if use.any() else np.zeros(
-        x.shape[1])
-    centre = np.where(np.isnan(centre), 0.0, centre)
-    y = np.where(use, x - centre, 0.0)  # centred for accurate sums of squares
-    n = np.rint(_offset_sums(use.astype("float64"), parts))
-    s1 = _offset_sums(y, parts)
-    s2 = _offset_sums(y * y, parts)
+    """Count, mean and variance (ddof=1) of the baseline days marked ``use``.
+
+    ``xt`` and ``use`` are laid out (series, day).
+    """
+    cnt = use.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(use, xt, 0.0).sum(axis=1) / cnt
+    centre = np.where(cnt > 0, centre, 0.0)[:, None]
+    y = np.where(use, xt - centre, 0.0)  # centred for accurate sums of squares
+    stacked = np.stack([use.astype("float64"), y, y * y])
+    n, s1, s2 = _offset_sums(stacked, parts)
+    n = np.rint(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         ybar = s1 / n
         var = np.maximum((s2 - s1 * ybar) / (n - 1), 0.0)
@@ -429,6 +479,8 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
            alpha: float, distribution: str) -> dict[str, np.ndarray]:
     from scipy import special
 
+    x_in = x
+    x = np.ascontiguousarray(x.T)  # (series, day): sums run along contiguous days
     present = ~np.isnan(x)
     parts = [(-guard - w, -guard)] if causal else [(-((w + 1) // 2), 0), (1, 1 + w // 2)]
     need = max(min_periods, 2)
@@ -459,15 +511,15 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
         p[nb] = special.betainc(k[nb], m * m / (v - m), 1.0 - m / v)
     sd = np.sqrt(np.maximum(var, mu))
     score = _safe_z(x - mu, sd)
-    nan = np.full_like(x, np.nan)
+    nan = np.full_like(x_in, np.nan)
     return {
-        "value": x,
-        "expected": mu,
+        "value": x_in,
+        "expected": mu.T,
         "lower": nan,
         "upper": nan,
-        "score": score,
-        "p_value": p,
-        "is_anomaly": p < alpha,
+        "score": score.T,
+        "p_value": p.T,
+        "is_anomaly": (p < alpha).T,
     }
 
 
