@@ -120,6 +120,11 @@ def _periods(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarr
     return first, last
 
 
+def _plain(label: Any) -> Any:
+    """A row label as a plain Python value (``0``, not ``np.int64(0)``)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _units(values: np.ndarray, whole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each value as an integer number of units and the units' binary exponent.
 
@@ -331,7 +336,8 @@ class _Engine:
                 corrections.append({
                     "series": code[later[j]], "date": first[later[j]],
                     "previous_date": first[earlier[j]], "previous_value": value[earlier[j]],
-                    "value": value[later[j]], "change": step[j], "row": obs.index[later[j]],
+                    "value": value[later[j]], "change": step[j],
+                    "row": _plain(obs.index[later[j]]),
                 })
             firsts = cidx[np.r_[True, ~same]]
             self.reason[firsts] = np.where(self.reason[firsts] == "",
@@ -420,7 +426,7 @@ class _Engine:
         return f"metric {row['metric']!r}{extra}"
 
     def _conflict_error(self, rows: np.ndarray, day: int) -> None:
-        labels = [self.obs.index[i] for i in rows[:6]]
+        labels = [_plain(self.obs.index[i]) for i in rows[:6]]
         date = (_EPOCH + day).astype(str)
         raise ValueError(
             f"{self._describe(int(rows[0]))}: {len(rows)} reports cover {date} "
@@ -443,7 +449,7 @@ class _Engine:
         keep[rows] = False
         self.status[rows] = "set_aside"
         self.reason[rows] = (f"conflict='{self.conflict}': overlaps row "
-                             f"{self.obs.index[winner]!r}, which was kept")
+                             f"{_plain(self.obs.index[winner])!r}, which was kept")
 
     def _resolve_points(self, pidx: np.ndarray, code: np.ndarray, day: np.ndarray,
                         value: np.ndarray, kind: np.ndarray, keep: np.ndarray) -> None:
