@@ -589,3 +589,38 @@ def test_shahed_launches_per_night_step_up_in_2024_and_2025(shared_data):
     out = anomalies(per_night, method="count", causal=True)
     assert out["is_anomaly"].sum() > 0
     assert per_night.idxmax() in out.index[out["is_anomaly"]]
+
+
+# ---------------------------------------------------------------------------
+# package surface
+# ---------------------------------------------------------------------------
+
+
+def test_long_frame_with_by_equals_the_wide_frame():
+    rng = np.random.default_rng(30)
+    idx = pd.date_range("2024-01-01", periods=60, freq="D", name="date")
+    wide = pd.DataFrame({"north": rng.poisson(10, 60), "south": rng.poisson(40, 60)},
+                        index=idx).astype(float)
+    long = wide.rename_axis(columns="region").stack().rename("launched").reset_index(
+        level="region")
+    out_long = anomalies(long, by="region", value="launched", method="count")
+    out_wide = anomalies(wide.rename_axis(columns="region"), method="count")
+    pd.testing.assert_frame_equal(out_long, out_wide, check_freq=False)
+    cp_long = changepoints(long, by="region", value="launched")
+    cp_wide = changepoints(wide)
+    pd.testing.assert_frame_equal(cp_long, cp_wide)
+
+
+def test_package_exports_work_whether_the_module_or_the_function_is_bound():
+    import conflictstats
+    import conflictstats.anomalies  # binds the module to conflictstats.anomalies
+
+    s = daily([10, 12, 11, 13, 40, 12])
+    direct = anomalies(s, window=4, causal=True, min_periods=4)
+    pd.testing.assert_frame_equal(
+        conflictstats.anomalies(s, window=4, causal=True, min_periods=4), direct)
+    assert conflictstats.changepoints is changepoints
+    assert conflictstats.generalized_esd is generalized_esd
+    from conflictstats.results import GeneralizedESDResult
+
+    assert isinstance(generalized_esd(daily(ROSNER)), GeneralizedESDResult)

@@ -93,10 +93,14 @@ def anomalies(
         law fitted to a baseline window.  ``"seasonal"``: robust scores of
         STL residuals.  ``"esd"``: generalized ESD test on the whole series.
     window : int or day span, default 28
-        Baseline length in observations (``"28D"`` is accepted on a regular
-        daily index).  Used by ``"robust_z"`` and ``"count"``.
+        Baseline length in rows of the index, missing days included (``"28D"``
+        is accepted on a regular daily index).  Used by ``"robust_z"`` and
+        ``"count"``.
     threshold : float, default 3.5
-        ``"robust_z"`` and ``"seasonal"`` flag ``|score| > threshold``.
+        ``"robust_z"`` and ``"seasonal"`` flag ``|score| > threshold`` (3.5 is
+        the customary cut-off for z-scores built from the median and MAD; on
+        clean normal data about 0.4% of days pass it with a 28-day window,
+        because a MAD from 28 values is itself noisy).
     alpha : float, optional
         Significance level of ``"count"`` (default 0.01, one-sided) and
         ``"esd"`` (default 0.05).
