@@ -310,7 +310,7 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
 def _registry() -> Any:
     import pint
 
-    reg = pint.UnitRegistry()
+    reg: Any = pint.UnitRegistry()
     reg.define("km2 = kilometer ** 2")
     reg.define("m3 = meter ** 3")
     return reg

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendar import war_day
 from ._validate import DataWarning
+from .calendar import war_day
 from .daily import to_daily
 from .observations import CURRENCY_CODES, screen_observations
 from .results import Result
@@ -201,7 +201,7 @@ class _Series:
     metric: str
     unit: str
     kind: str
-    values: pd.Series
+    daily: pd.Series
     synthetic: bool
     monthly: bool = False  # reported by month: analysed and drawn by month
 
@@ -234,7 +234,7 @@ def _money_to_report_currency(obs: pd.DataFrame, problems: list[dict[str, Any]],
     return out
 
 
-def _series_of(dataset: str, obs: pd.DataFrame, conflict: str,
+def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any,
                problems: list[dict[str, Any]], progress: Progress) -> tuple[list[_Series],
                                                                           pd.DataFrame]:
     """Daily series of the metrics with enough reported days; the rest as figures."""
@@ -252,7 +252,7 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: str,
             continue
         progress(f"{dataset}: {metric}")
         # "sum" adds separate events; a level or a running total cannot be added up
-        policy = "error" if conflict == "sum" and sub["kind"].iloc[0] != "flow" else conflict
+        policy: Any = "error" if conflict == "sum" and sub["kind"].iloc[0] != "flow" else conflict
         try:
             daily = to_daily(sub, metric=str(metric), by="entity", conflict=policy)
         except ValueError as err:
@@ -299,7 +299,7 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
     from .anomalies import anomalies
     from .records import highest_since, records
 
-    s, kind, unit = item.values, item.kind, item.unit
+    s, kind, unit = item.daily, item.kind, item.unit
     tag = "[synthetic] " if item.synthetic else ""
     if item.monthly:
         return _analyse_month(item, end)
@@ -401,7 +401,7 @@ def _analyse_month(item: _Series, end: pd.Timestamp) -> tuple[dict[str, Any], li
     from .records import records
     from .trends import period_totals
 
-    s, unit = item.values, item.unit
+    s, unit = item.daily, item.unit
     tag = "[synthetic] " if item.synthetic else ""
     months = period_totals(s.loc[:end], freq="ME").set_index("end")
     months = months.loc[months["complete"]]
@@ -465,7 +465,7 @@ def _rate_lines(items: list[_Series], start: pd.Timestamp, end: pd.Timestamp,
             if part is None:
                 continue
             tag = "[synthetic] " if launched.synthetic or part.synthetic else ""
-            both = pd.concat([part.values, launched.values], axis=1, keys=["x", "n"],
+            both = pd.concat([part.daily, launched.daily], axis=1, keys=["x", "n"],
                              sort=True).dropna()
             if both.empty:
                 continue
@@ -494,11 +494,12 @@ def _rate_lines(items: list[_Series], start: pd.Timestamp, end: pd.Timestamp,
                     continue
                 sentence += (f"; previous week {_pct(float(prev['x'].sum() / prev['n'].sum()))},"
                              f" difference {100 * c.difference:+.1f} points (95% CI "
-                             f"{100 * c.difference_lower:+.1f} to {100 * c.difference_upper:+.1f}), {verdict} "
+                             f"{100 * c.difference_lower:+.1f} to "
+                             f"{100 * c.difference_upper:+.1f}), {verdict} "
                              f"(p = {c.p_value:.2g})")
             lines.append(sentence + ".")
             if outcome in ("shot_down", "destroyed") and name not in ribbons:
-                ribbon = rate(both["x"], both["n"], window="7D")
+                ribbon: Any = rate(both["x"], both["n"], window="7D")
                 ribbon.attrs["label"] = (f"share {outcome.replace('_', ' ')} "
                                          "(7-day pooled, 95% CI)")
                 ribbons[name] = ribbon
@@ -653,7 +654,7 @@ def weekly_report(
         all_series.extend(series)
         all_figures[name] = figures
 
-    days = [i.values.dropna().index for i in all_series] or [
+    days = [i.daily.dropna().index for i in all_series] or [
         pd.DatetimeIndex(f["end"]).normalize() for f in all_figures.values() if len(f)
     ] or [d for d in every_end if len(d)]
     if not days:
@@ -761,7 +762,7 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
     from .plotting import add_source, plot_weekly_bars, style
     from .trends import period_totals
 
-    months = period_totals(item.values.loc[:end], freq="ME")
+    months = period_totals(item.daily.loc[:end], freq="ME")
     scale, word = (1e6, " million") if item.unit in CURRENCY_CODES else (1.0, "")
     months = months.assign(total=months["total"] / scale)
     with style():
@@ -781,7 +782,7 @@ def _draw(out_dir: Path, item: _Series, extras: dict[str, Any], ribbon: pd.DataF
 
     if item.monthly:
         return _draw_monthly(out_dir, item, end)
-    s = item.values.loc[: end]
+    s = item.daily.loc[: end]
     if item.kind == "level":
         from .daily import level_changes
 
