@@ -172,12 +172,17 @@ def _check_index(index: pd.Index, *, name: str) -> pd.DatetimeIndex:
 
 
 def _check_numeric(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
-    bad = [c for c in frame.columns if not (
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    dtypes = frame.dtypes
+    if all(dt.kind in "fiu" for dt in dtypes.unique() if isinstance(dt, np.dtype)) and all(
+        isinstance(dt, np.dtype) for dt in dtypes.unique()
+    ):
+        return frame  # the common case, checked once per distinct dtype
+    bad = [i for i, dt in enumerate(dtypes) if not (
+        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
     )]
     if bad:
-        col = bad[0]
-        s = frame[col]
+        col = frame.columns[bad[0]]
+        s = frame.iloc[:, bad[0]]
         conv = pd.to_numeric(s, errors="coerce")
         where = s.notna() & conv.isna()
         if where.any():
