@@ -14,6 +14,8 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from conflictstats.anomalies import anomalies, changepoints, generalized_esd
@@ -144,6 +146,29 @@ def test_missing_days_give_missing_scores_and_no_flag():
         assert out["score"][miss].isna().all()
         assert not out["is_anomaly"][miss].any()
         assert out["is_anomaly"].dtype == bool
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(0, 500)), min_size=1, max_size=80),
+    method=st.sampled_from(["robust_z", "count"]),
+    causal=st.booleans(),
+    window=st.integers(1, 30),
+)
+def test_output_keeps_index_and_values_and_missing_days_stay_unflagged(
+        values, method, causal, window):
+    x = np.array([np.nan if v is None else float(v) for v in values])
+    s = daily(x, name="drones")
+    out = anomalies(s, method=method, causal=causal, window=window, min_periods=1)
+    assert out.index.equals(s.index)
+    assert out.columns.tolist() == ["value", "expected", "lower", "upper", "score",
+                                    "p_value", "is_anomaly"]
+    assert_allclose(out["value"], x, equal_nan=True)
+    miss = np.isnan(x)
+    assert out["score"][miss].isna().all() and not out["is_anomaly"][miss].any()
+    if method == "count":
+        p = out["p_value"].dropna()
+        assert ((p >= 0) & (p <= 1)).all()
 
 
 def test_constant_window_gives_infinite_score_for_a_departure_and_zero_otherwise():

@@ -189,7 +189,11 @@ def anomalies(
     and MAD over the whole series, the robust residual scoring of Hochenbaum
     et al.
 
-    **esd.**  Rosner's (1983) generalized ESD: see :func:`generalized_esd`.
+    STL fits one series at a time (tens of milliseconds each), so this method
+    is the slow one on panels of thousands of series.
+
+    **esd.**  Rosner's (1983) generalized ESD: see :func:`generalized_esd`
+    (vectorised over the series of a wide frame).
 
     References
     ----------
