@@ -481,3 +481,21 @@ def test_weekly_chart_takes_records_and_anomalies_of_the_stats_modules(daily):
     assert_allclose(circled[0].get_offsets()[:, 1], ano["a"].loc[ano["a"]["is_anomaly"],
                                                                  "value"])
     assert "record" in [t.get_text() for t in a_ax.texts]
+
+
+def test_weekly_records_are_marked_on_the_weekly_panel_not_the_daily_one():
+    import conflictstats as cs
+    from conflictstats.plotting import weekly_chart
+
+    rng = np.random.default_rng(5)
+    s = pd.Series(rng.poisson(30, 84).astype(float), name="drones_launched",
+                  index=pd.date_range("2024-09-02", periods=84))
+    weekly = cs.records(s, window="W-SUN")
+    weekly = weekly.loc[weekly["n_compared"] > 0]
+    assert len(weekly)
+    fig = weekly_chart(s, records=weekly)
+    day_ax, week_ax = fig.axes[0], fig.axes[1]
+    day_top = day_ax.get_ylim()[1]
+    # every marked value is a weekly total, far above the daily axis
+    assert weekly["value"].min() > day_top
+    assert week_ax.get_ylim()[1] >= weekly["value"].max()

@@ -1114,7 +1114,10 @@ def weekly_chart(
                 shade_segments(cps, ax=dax, span=(s.index[0], s.index[-1]))
             if ano is not None and len(ano):
                 mark_anomalies(ano, ax=dax)
-            if rec is not None and len(rec):
+            # records of windowed totals (a week's sum) belong on the weekly panel
+            windowed = rec is not None and {"start", "date"} <= set(rec.columns) and bool(
+                (pd.to_datetime(rec["start"]) != pd.to_datetime(rec["date"])).any())
+            if rec is not None and len(rec) and not windowed:
                 mark_records(rec, ax=dax)
             name = _title_for(m, units[m])
             dax.set_title(f"{name}, daily" if not single else f"{name}: daily")
@@ -1123,6 +1126,8 @@ def weekly_chart(
             totals = _period_totals(s, week_anchor)
             partial_weeks = partial_weeks or not bool(totals["complete"].all())
             plot_weekly_bars(totals, ax=wax, label_incomplete=single)
+            if windowed and rec is not None:
+                mark_records(rec, ax=wax)
             wax.set_title("weekly total" if not single else f"{name}: weekly total",
                           fontsize=9.5 if not single else None)
             if single:
