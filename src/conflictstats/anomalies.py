@@ -25,8 +25,6 @@ with NaN where a field has no meaning for the method (documented per method).
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -973,15 +971,3 @@ def _pelt_poisson(s1: np.ndarray, *, phi: float, beta: float, log_len: bool,
     margin = beta + (np.log(max(n / 4.0, 1.0)) if log_len else 0.0)
     return _pelt(cost, n, beta=beta, margin=margin, min_size=min_size)
 
-
-# The package exports the function ``anomalies`` under the same name as this
-# module.  Python's import system sets ``conflictstats.anomalies`` to the
-# module whenever ``conflictstats.anomalies`` is imported as a module, so the
-# module forwards calls to the function: ``conflictstats.anomalies(series)``
-# works whichever object the name holds.
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return anomalies(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
