@@ -157,7 +157,8 @@ def _num(x: float, unit: str = "count") -> str:
             if abs(x) >= scale:
                 return f"{unit} {x / scale:,.2f}{word}"
         return f"{unit} {x:,.0f}"
-    suffix = {"km2": " km²", "percent": "%"}.get(unit, "")
+    suffix = {"km2": " km²", "percent": "%", "sq_mi": " sq mi", "ha": " ha", "km": " km",
+              "mi": " mi"}.get(unit, "")
     digits = 0 if unit == "count" or abs(x) >= 100 else 1
     return f"{x:,.{digits}f}{suffix}"
 
@@ -544,7 +545,7 @@ def _figure_lines(dataset: str, figures: pd.DataFrame, synthetic: bool) -> list[
                 continue
             c = chk.iloc[0]
             lines.append(
-                f"{tag}  Check of “{text}”: our conversion gives "
+                f"  {tag}Check of “{text}”: our conversion gives "
                 f"{_num(c['converted'], c['stated_unit'])}; the bracket says "
                 f"{_num(c['stated'], c['stated_unit'])} ({100 * c['relative_difference']:+.1f}%)."
             )
@@ -731,7 +732,9 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, datasets: Mapping[str, pd.
         out += [f"- {line}" for line in lines]
         if fig_lines:
             out += ["", "### Reported figures", ""]
-            out += [f"- {line}" for line in fig_lines]
+            # a line starting with spaces is a note on the figure above it
+            out += [f"  - {line.strip()}" if line.startswith("  ") else f"- {line}"
+                    for line in fig_lines]
         out.append("")
     if len(problems):
         out += ["## Input problems", "",
