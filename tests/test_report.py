@@ -167,3 +167,37 @@ def test_the_command_reports_the_missile_attack_dataset(shared_data, tmp_path, c
     # the file's last window ends on Sunday 5 April 2026 08:00
     assert "# Weekly report: 30 Mar 2026 to 5 Apr 2026" in out
     assert "**destroyed / launched**" in out
+
+
+def test_a_cumulative_series_with_a_correction_is_still_reported():
+    days = pd.date_range("2024-09-01", "2024-11-30")
+    total = np.cumsum(np.random.default_rng(8).poisson(20, len(days))).astype(float)
+    total[60:] -= 30  # a correction: the running total steps down once
+    obs = pd.DataFrame({"metric": "tanks_destroyed", "value": total, "unit": "count",
+                        "kind": "cumulative", "start": days, "end": days,
+                        "entity": "Russia", "source": "test"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)
+        rep = weekly_report({"losses": obs})
+    assert rep.problems.empty
+    assert rep.table.iloc[0]["metric"] == "tanks_destroyed"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("reader", "parts", "metric"), [
+    ("deepstate_area", ("deepstate_area", "deepstate_occupied_area_daily.csv"), "occupied area"),
+    ("general_staff_losses", ("russia_losses_petroivaniuk", "russia_losses_equipment.json"),
+     "tank"),
+    ("kiel_tracker", ("kiel_support_tracker", "data_explorer.csv"), "aid allocated"),
+    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "destroyed"),
+    ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "occupied area"),
+])
+def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
+    from conflictstats.report import load_dataset
+
+    data = load_dataset(shared_data(*parts), reader=reader)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)
+        rep = weekly_report({reader: data}, conflict="sum")
+    assert f"**{metric}**" in rep.summary
+    assert rep.problems.empty, rep.problems.to_string()

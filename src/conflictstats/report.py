@@ -141,6 +141,9 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
     if reader == "missile_attacks" and "scope" in frame.columns:
         # regional reports overlap the nationwide ones: the report uses the nationwide
         frame = frame.loc[frame["scope"] == "national"]
+    if reader == "oryx_daily" and "category" in frame.columns:
+        # one row per equipment category: the report follows the all-types totals
+        frame = frame.loc[frame["category"] == "All Types"]
     return frame
 
 
@@ -205,6 +208,7 @@ class _Series:
     daily: pd.Series
     synthetic: bool
     monthly: bool = False  # reported by month: analysed and drawn by month
+    converted: bool = False  # some amounts were converted to the report currency
 
 
 def _money_to_report_currency(obs: pd.DataFrame, problems: list[dict[str, Any]],
@@ -273,8 +277,10 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any,
         total.attrs = {"kind": "flow" if kind == "cumulative" else kind, "unit": unit}
         length = (sub["end"].dt.normalize() - sub["start"].dt.normalize()).dt.days + 1
         monthly = kind == "flow" and float(length.median()) >= 28
+        converted = "reported_unit" in sub.columns and bool(
+            (sub["reported_unit"] != sub["unit"]).any())
         series.append(_Series(dataset, str(metric), unit, total.attrs["kind"], total,
-                              synthetic, monthly))
+                              synthetic, monthly, converted))
     figures = pd.concat(singles) if singles else obs.iloc[:0]
     return series, figures
 
@@ -380,7 +386,11 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
                 extras["records"] = in_week.set_index("date")[["value", "previous_date"]]
         # anomalies: count-aware for counts, robust z otherwise
         if kind == "flow":
-            method = "count" if unit == "count" else "robust_z"
+            known = hist.dropna()
+            counts = unit == "count" and bool(
+                ((known >= 0) & (known == np.floor(known))).all())
+            # corrections (negative steps) or fractional values: the robust z-score
+            method = "count" if counts else "robust_z"
             an = anomalies(hist, method=method, causal=True)
             week_an = an.loc[start:end]
             flagged = week_an.loc[week_an["is_anomaly"].fillna(False).astype(bool)]
@@ -435,7 +445,7 @@ def _analyse_month(item: _Series, end: pd.Timestamp) -> tuple[dict[str, Any], li
         r = hit.iloc[0]
         lines.append(f"{tag}A monthly record: above {_num(r['previous_value'], unit)} in "
                      f"{pd.Timestamp(r['previous_date']).strftime('%B %Y')}.")
-    if unit in CURRENCY_CODES:
+    if item.converted:
         lines.append(f"{tag}Amounts in other currencies were converted to {REPORT_CURRENCY} at "
                      "the ECB reference rate of each report's last day.")
     return row, lines, {}
@@ -667,15 +677,22 @@ def weekly_report(
     rows: list[dict[str, Any]] = []
     sections: dict[str, list[str]] = {}
     charts: dict[str, list[tuple[_Series, dict[str, Any]]]] = {}
+    analysed: list[_Series] = []
     for item in all_series:
         say(f"analysing {item.metric}")
-        row, lines, extras = _analyse(item, start, end, anchor)
+        try:
+            row, lines, extras = _analyse(item, start, end, anchor)
+        except ValueError as err:  # one metric's trouble does not stop the report
+            problems.append({"dataset": item.dataset, "row": "", "metric": item.metric,
+                             "reason": f"not analysed: {err}"})
+            continue
+        analysed.append(item)
         rows.append(row)
         sections.setdefault(item.dataset, []).extend(lines)
         charts.setdefault(item.dataset, []).append((item, extras))
     ribbons: dict[str, pd.DataFrame] = {}
     for name in datasets:
-        own = [i for i in all_series if i.dataset == name]
+        own = [i for i in analysed if i.dataset == name]
         rate_lines, rb = _rate_lines(own, start, end)
         sections.setdefault(name, []).extend(rate_lines)
         ribbons.update({f"{name}|{k}": v for k, v in rb.items()})
@@ -684,9 +701,6 @@ def weekly_report(
         "dataset", "metric", "unit", "kind", "synthetic", "week_total", "previous_total",
         "change", "change_pct", "days_reported", "record_all", "record_year", "highest_since",
         "n_anomalies"])
-    problems_frame = pd.DataFrame(problems, columns=["dataset", "row", "metric", "reason"])
-
-    md = _markdown(start, end, datasets, sections, all_figures, problems_frame)
     files: list[str] = []
     if out is not None:
         out_dir = Path(out)
@@ -698,8 +712,15 @@ def weekly_report(
                 if any(item.metric == p + o for p in launched for o in CHART_SKIPS):
                     continue
                 say(f"drawing {item.metric}")
-                files.extend(_draw(out_dir, item, extras, ribbons.get(
-                    f"{name}|{item.metric}"), start, end))
+                try:
+                    files.extend(_draw(out_dir, item, extras, ribbons.get(
+                        f"{name}|{item.metric}"), start, end))
+                except ValueError as err:
+                    problems.append({"dataset": name, "row": "", "metric": item.metric,
+                                     "reason": f"no chart: {err}"})
+    problems_frame = pd.DataFrame(problems, columns=["dataset", "row", "metric", "reason"])
+    md = _markdown(start, end, datasets, sections, all_figures, problems_frame)
+    if out is not None:
         summary_path = out_dir / "summary.md"
         chart_list = "\n".join(f"- ![{Path(f).stem}]({Path(f).name})" for f in files
                                if f.endswith(".png"))
@@ -790,8 +811,10 @@ def _draw(out_dir: Path, item: _Series, extras: dict[str, Any], ribbon: pd.DataF
         from .daily import level_changes
 
         s = level_changes(s).rename(f"{item.metric} (daily change)")
-    s = s.loc[s.first_valid_index():] if s.notna().any() else s
     s = s.loc[max(s.index[0], end - pd.Timedelta(days=7 * 26)):]
+    if not s.notna().any():
+        return []  # nothing reported in the half-year shown
+    s = s.loc[s.first_valid_index():]
     title = f"{_label(str(s.name))}, week to {_day(end)}"
     source = f"{item.dataset}; conflictstats"
     fig = weekly_chart(
