@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from conflictstats import _kendall
+from conflictstats.results import TheilSenFit, TrendTest
 from conflictstats.trends import (
     decompose,
     lowess,
@@ -354,6 +355,145 @@ def test_lowess_equals_statsmodels_on_day_numbers_and_keeps_nan():
     ref = sm_lowess(s.to_numpy()[ok], np.arange(50.0)[ok], frac=0.3, return_sorted=False)
     assert_allclose(out.to_numpy()[ok], ref)
     assert out.iloc[[3, 30]].isna().all()
+
+
+# ---------------------------------------------------------------------------
+# many series at once: wide frames and by= groups
+# ---------------------------------------------------------------------------
+
+
+def panel(n=90, seed=30):
+    """Three seeded series with NaN at different days: counts rising, a walk, counts falling."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    df = pd.DataFrame(
+        {
+            "kyiv": rng.poisson(5 + t / 20).astype(float),
+            "kharkiv": rng.normal(size=n).cumsum(),
+            "odesa": rng.poisson(np.maximum(9 - t / 15, 0.5)).astype(float),
+        },
+        index=pd.date_range("2024-03-01", periods=n, name="date"),
+    )
+    for k in range(df.shape[1]):
+        df.iloc[rng.choice(n, 5 + k, replace=False), k] = np.nan
+    return df
+
+
+def per_column_table(fn, df, **kw):
+    parts = []
+    for col in df.columns:
+        one = fn(df[col], **kw).to_frame()
+        one.insert(0, "series", [col])
+        parts.append(one)
+    return pd.concat(parts, ignore_index=True)
+
+
+def to_long(df):
+    return df.melt(ignore_index=False, var_name="region", value_name="count").dropna()
+
+
+@pytest.mark.parametrize("method", ["original", "hamed_rao"])
+def test_mann_kendall_on_a_wide_frame_is_the_concat_of_per_column_results(method):
+    df = panel()
+    out = mann_kendall(df, method=method)
+    pd.testing.assert_frame_equal(out, per_column_table(mann_kendall, df, method=method))
+    assert list(out["series"]) == ["kyiv", "kharkiv", "odesa"]
+    # each row also equals pymannkendall on its own column
+    ref_fn = mk.original_test if method == "original" else mk.hamed_rao_modification_test
+    for col in df.columns:
+        row = out.set_index("series").loc[col]
+        ref = ref_fn(df[col].to_numpy())
+        assert row["trend"] == ref.trend
+        assert_allclose([row["s"], row["var_s"], row["slope"]], [ref.s, ref.var_s, ref.slope],
+                        rtol=1e-10)
+
+
+def test_a_series_gives_the_dataclass_and_a_one_column_frame_a_table():
+    df = panel()
+    one = mann_kendall(df[["kyiv"]])
+    assert isinstance(mann_kendall(df["kyiv"]), TrendTest)
+    assert isinstance(one, pd.DataFrame) and len(one) == 1
+    assert one.iloc[0].drop("series").to_dict() == mann_kendall(df["kyiv"]).to_dict()
+    assert isinstance(theil_sen(df["kyiv"]), TheilSenFit)
+    assert isinstance(theil_sen(df[["kyiv"]]), pd.DataFrame)
+
+
+def test_theil_sen_on_a_wide_frame_is_the_concat_of_per_column_results():
+    df = panel()
+    out = theil_sen(df, alpha=0.1)
+    pd.testing.assert_frame_equal(out, per_column_table(theil_sen, df, alpha=0.1))
+
+
+def test_by_groups_of_a_long_frame_equal_the_wide_frame():
+    df = panel()
+    long = to_long(df)
+    # absent rows of the long frame are the NaN days of the wide one
+    pd.testing.assert_frame_equal(mann_kendall(long, by="region", value="count"),
+                                  mann_kendall(df[sorted(df.columns)]))
+    pd.testing.assert_frame_equal(theil_sen(long, by="region"),
+                                  theil_sen(df[sorted(df.columns)]))
+    pd.testing.assert_frame_equal(lowess(long, by="region", frac=0.5),
+                                  lowess(df[sorted(df.columns)], frac=0.5),
+                                  check_names=False, check_freq=False)
+    dec = decompose(long, by="region")
+    assert list(dec.columns.names) == ["region", "field"]
+    pd.testing.assert_frame_equal(dec["odesa"], decompose(df["odesa"]), check_freq=False,
+                                  check_names=False)
+
+
+def test_column_labels_are_kept_including_integers_and_two_level_groups():
+    df = panel()
+    df.columns = [2022, 2023, 2024]
+    assert list(mann_kendall(df)["series"]) == [2022, 2023, 2024]
+    assert list(lowess(df).columns) == [2022, 2023, 2024]
+    assert decompose(df).columns.get_level_values(0).unique().tolist() == [2022, 2023, 2024]
+    long = to_long(panel())
+    long["source"] = "ua_air_force"
+    out = mann_kendall(long, by=["region", "source"], value="count")
+    assert sorted(out["series"]) == [("kharkiv", "ua_air_force"), ("kyiv", "ua_air_force"),
+                                     ("odesa", "ua_air_force")]
+    kyiv = out.set_index("series").loc[[("kyiv", "ua_air_force")]].iloc[0]
+    assert kyiv["s"] == mann_kendall(panel()["kyiv"]).s
+
+
+def test_columns_with_too_few_values_give_nan_rows_not_an_error():
+    df = panel(n=30)
+    df["empty"] = np.nan
+    df["single"] = np.nan
+    df.iloc[4, -1] = 7.0
+    out = mann_kendall(df).set_index("series")
+    assert out.loc["empty", ["p_value", "z", "s", "slope"]].isna().all()
+    assert list(out["n"].loc[["empty", "single"]]) == [0, 1]
+    assert out.loc["kyiv", "s"] == mann_kendall(df["kyiv"]).s
+    ts = theil_sen(df).set_index("series")
+    assert ts.loc[["empty", "single"], ["slope", "lower", "upper"]].isna().all().all()
+    # a lone Series with too few values still raises
+    with pytest.raises(ValueError, match="at least 2 reported values; series has 1"):
+        theil_sen(df["single"])
+
+
+def test_decompose_on_a_wide_frame_is_per_column_with_series_field_columns():
+    df = panel(n=70)
+    df["blank"] = np.nan
+    out = decompose(df, period=7)
+    assert out.index.equals(df.index)
+    assert list(out.columns.names) == ["series", "field"]
+    for col in ["kyiv", "kharkiv", "odesa"]:
+        pd.testing.assert_frame_equal(out[col], decompose(df[col], period=7), check_names=False)
+    assert out["blank"].isna().all().all()
+    multi = decompose(df[["kyiv"]], period=[7, 14])
+    assert list(multi["kyiv"].columns) == ["observed", "trend", "seasonal", "resid",
+                                          "seasonal_7", "seasonal_14"]
+
+
+def test_lowess_on_a_wide_frame_is_aligned_and_per_column():
+    df = panel(n=40)
+    df["blank"] = np.nan
+    out = lowess(df, frac=0.4)
+    assert out.index.equals(df.index) and list(out.columns) == list(df.columns)
+    for col in ["kyiv", "kharkiv", "odesa"]:
+        pd.testing.assert_series_equal(out[col], lowess(df[col], frac=0.4))
+    assert out.isna().equals(df.isna())  # NaN in, NaN out (and an empty column stays empty)
 
 
 # ---------------------------------------------------------------------------

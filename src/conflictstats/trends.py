@@ -1,9 +1,12 @@
 """Trends: period totals, calendar-aware rolling statistics, Mann–Kendall, Theil–Sen, STL, LOWESS.
 
-Every function takes a daily series (a Series, or for :func:`period_totals` and
-:func:`rolling` a wide DataFrame of series) with a sorted, unique
-DatetimeIndex.  A missing day is NaN (or an absent date), never zero; each
-function says what it does with one.
+Every function takes a daily series with a sorted, unique DatetimeIndex: a
+Series, or a wide DataFrame of series (one column each); all but
+:func:`period_totals` and :func:`rolling` also take a long DataFrame with
+``by=`` groups and a ``value=`` column.  The input's shape decides the
+output's: a summary result for a Series, a tidy table (one row per series) or
+a frame aligned to the input for a DataFrame.  A missing day is NaN (or an
+absent date), never zero; each function says what it does with one.
 
 Time is real time: slopes are per day, with ``t`` the number of days since the
 first date of the index, so irregular dates are handled.
@@ -11,15 +14,23 @@ first date of the index, so irregular dates are handled.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
 from . import _kendall
-from ._validate import as_frame, as_series, check_alpha, check_choice, check_int, check_window
+from ._validate import (
+    as_frame,
+    check_alpha,
+    check_choice,
+    check_int,
+    check_window,
+    wrap_like,
+)
 from .results import TheilSenFit, TrendTest
 
 __all__ = [
@@ -305,16 +316,40 @@ def _wrap(out: pd.DataFrame, series: pd.Series | pd.DataFrame,
 # ---------------------------------------------------------------------------
 
 
-def _valid(series: pd.Series, minimum: int, what: str) -> tuple[np.ndarray, np.ndarray]:
-    s = as_series(series, name="series")
-    t = _day_numbers(s.index) if len(s) else np.empty(0)
-    x = s.to_numpy()
-    ok = ~np.isnan(x)
-    if int(ok.sum()) < minimum:
+def _frame_input(
+    series: pd.Series | pd.DataFrame, by: str | Sequence[str] | None, value: str | None
+) -> tuple[pd.DataFrame, bool, np.ndarray]:
+    """Validated float frame (one column per series), whether it was a Series, day numbers."""
+    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    t = _day_numbers(frame.index) if len(frame) else np.empty(0)
+    return frame, was_series, t
+
+
+def _reported(t: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ok = ~np.isnan(column)
+    return t[ok], column[ok]
+
+
+def _too_few(x: np.ndarray, minimum: int, what: str) -> None:
+    if x.size < minimum:
         raise ValueError(
-            f"{what} needs at least {minimum} reported values; series has {int(ok.sum())}"
+            f"{what} needs at least {minimum} reported values; series has {x.size}"
         )
-    return t[ok], x[ok]
+
+
+def _tidy(rows: list[dict[str, Any]], fields: list[str]) -> pd.DataFrame:
+    """One row per series: ``series`` then the result fields (RangeIndex)."""
+    if not rows:
+        return pd.DataFrame(columns=["series", *fields])
+    return pd.DataFrame(rows, columns=["series", *fields])
+
+
+def _missing_row(label: Any, fields: list[str], n: int, **known: Any) -> dict[str, Any]:
+    """The row of a series with too few values: NaN fields, its ``n`` and the parameters."""
+    row: dict[str, Any] = {"series": label}
+    row.update({f: np.nan for f in fields})
+    row.update(n=n, **known)
+    return row
 
 
 def _sen_slope(t: np.ndarray, x: np.ndarray) -> tuple[float, float]:
@@ -323,19 +358,33 @@ def _sen_slope(t: np.ndarray, x: np.ndarray) -> tuple[float, float]:
     return slope, intercept
 
 
+_TREND_FIELDS = [f.name for f in dataclasses.fields(TrendTest)]
+_THEIL_SEN_FIELDS = [f.name for f in dataclasses.fields(TheilSenFit)]
+
+
+@overload
+def mann_kendall(series: pd.Series, *, method: str = ..., alpha: float = ...,
+                 lag: int | None = ..., by: None = ..., value: None = ...) -> TrendTest: ...
+@overload
+def mann_kendall(series: pd.DataFrame, *, method: str = ..., alpha: float = ...,
+                 lag: int | None = ..., by: str | Sequence[str] | None = ...,
+                 value: str | None = ...) -> pd.DataFrame: ...
 def mann_kendall(
-    series: pd.Series,
+    series: pd.Series | pd.DataFrame,
     *,
     method: str = "original",
     alpha: float = 0.05,
     lag: int | None = None,
-) -> TrendTest:
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> TrendTest | pd.DataFrame:
     """Mann–Kendall test for a monotonic trend, with Sen's slope per day.
 
     Parameters
     ----------
-    series : Series
+    series : Series or DataFrame
         Values with a DatetimeIndex; NaN are dropped (as pymannkendall does).
+        A wide DataFrame (one column per series) is tested column by column.
     method : {"original", "hamed_rao"}, default "original"
         ``"hamed_rao"`` corrects the variance of S for autocorrelation
         (Hamed & Rao 1998), as ``pymannkendall.hamed_rao_modification_test``.
@@ -344,15 +393,25 @@ def mann_kendall(
     lag : int, optional
         Hamed–Rao only: number of lags of the autocorrelation to consider
         (default: all, n - 1).
+    by, value : optional
+        Group column(s) and value column of a long DataFrame: one test per group.
 
     Returns
     -------
-    TrendTest
-        ``trend`` ("increasing", "decreasing", "no trend"), ``h``, ``p_value``
-        (also as ``p``), ``z``, ``tau``, ``s``, ``var_s``, ``slope`` (per day),
-        ``intercept`` (value at the first date of the index), ``n``, ``method``,
-        ``alpha``. All equal pymannkendall's ``original_test`` /
+    TrendTest or DataFrame
+        For a Series, a :class:`~conflictstats.results.TrendTest`: ``trend``
+        ("increasing", "decreasing", "no trend"), ``h``, ``p_value`` (also as
+        ``p``), ``z``, ``tau``, ``s``, ``var_s``, ``slope`` (per day),
+        ``intercept`` (value at the first date of the index), ``n``,
+        ``method``, ``alpha``. All equal pymannkendall's ``original_test`` /
         ``hamed_rao_modification_test`` on a daily series.
+
+        For a DataFrame (wide, or long with ``by=``), a tidy DataFrame with one
+        row per series (RangeIndex): ``series`` (the column label, or the group)
+        then the fields above, as ``TrendTest.to_frame()`` gives them, so it
+        equals ``pd.concat`` of the per-column results. A series with fewer
+        than 3 reported values gets a row of NaN with its ``n`` (a Series input
+        raises instead).
 
     Notes
     -----
@@ -393,10 +452,33 @@ def mann_kendall(
     >>> r = mann_kendall(s)
     >>> r.trend, r.s, round(r.p_value, 3), round(r.slope, 4)
     ('no trend', 25, 0.095, 0.3667)
+    >>> wide = pd.DataFrame({"a": s, "b": s.to_numpy()[::-1]})
+    >>> mann_kendall(wide)[["series", "trend", "s"]]
+      series     trend   s
+    0      a  no trend  25
+    1      b  no trend -25
     """
     check_choice("method", method, ("original", "hamed_rao"))
     alpha = check_alpha(alpha)
-    t, x = _valid(series, 3, "mann_kendall")
+    frame, was_series, t = _frame_input(series, by, value)
+    values = frame.to_numpy()
+    if was_series:
+        tk, xk = _reported(t, values[:, 0])
+        _too_few(xk, 3, "mann_kendall")
+        return _mann_kendall_one(tk, xk, method, alpha, lag)
+    rows: list[dict[str, Any]] = []
+    for k, col in enumerate(frame.columns):
+        tk, xk = _reported(t, values[:, k])
+        if xk.size < 3:
+            rows.append(_missing_row(col, _TREND_FIELDS, xk.size, method=method, alpha=alpha))
+        else:
+            rows.append({"series": col,
+                         **_mann_kendall_one(tk, xk, method, alpha, lag).to_dict()})
+    return _tidy(rows, _TREND_FIELDS)
+
+
+def _mann_kendall_one(t: np.ndarray, x: np.ndarray, method: str, alpha: float,
+                      lag: int | None) -> TrendTest:
     from scipy.stats import norm, rankdata
 
     n = x.size
@@ -424,23 +506,46 @@ def mann_kendall(
     )
 
 
-def theil_sen(series: pd.Series, *, alpha: float = 0.05) -> TheilSenFit:
+@overload
+def theil_sen(series: pd.Series, *, alpha: float = ..., by: None = ...,
+              value: None = ...) -> TheilSenFit: ...
+@overload
+def theil_sen(series: pd.DataFrame, *, alpha: float = ...,
+              by: str | Sequence[str] | None = ..., value: str | None = ...) -> pd.DataFrame: ...
+def theil_sen(
+    series: pd.Series | pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> TheilSenFit | pd.DataFrame:
     """Theil–Sen slope per day in real time, with its confidence interval.
 
     Parameters
     ----------
-    series : Series
+    series : Series or DataFrame
         Values with a DatetimeIndex (irregular dates are fine); NaN are dropped.
+        A wide DataFrame (one column per series) is fitted column by column.
     alpha : float, default 0.05
         Significance level: the interval covers ``1 - alpha`` (0.05 gives a 95 %
         interval, scipy's ``theilslopes(..., alpha=0.95)``).
+    by, value : optional
+        Group column(s) and value column of a long DataFrame: one fit per group.
 
     Returns
     -------
-    TheilSenFit
-        ``slope`` and its ``lower``/``upper`` bounds (per day), ``intercept``
-        (value at the first date of the index), ``n``, ``alpha``; properties
+    TheilSenFit or DataFrame
+        For a Series, a :class:`~conflictstats.results.TheilSenFit`: ``slope``
+        and its ``lower``/``upper`` bounds (per day), ``intercept`` (value at
+        the first date of the index), ``n``, ``alpha``; properties
         ``per_week`` and ``per_year``.
+
+        For a DataFrame (wide, or long with ``by=``), a tidy DataFrame with one
+        row per series (RangeIndex): ``series`` (the column label, or the group)
+        then ``slope``, ``intercept``, ``lower``, ``upper``, ``n``, ``alpha``, as
+        ``TheilSenFit.to_frame()`` gives them, so it equals ``pd.concat`` of the
+        per-column results. A series with fewer than 2 reported values gets a
+        row of NaN with its ``n`` (a Series input raises instead).
 
     Notes
     -----
@@ -467,9 +572,29 @@ def theil_sen(series: pd.Series, *, alpha: float = 0.05) -> TheilSenFit:
     >>> fit = theil_sen(s)
     >>> fit.slope, fit.intercept, fit.per_week
     (1.5, 10.5, 10.5)
+    >>> theil_sen(pd.DataFrame({"north": s, "south": 2 * s}))[["series", "slope", "n"]]
+      series  slope  n
+    0  north    1.5  5
+    1  south    3.0  5
     """
     alpha = check_alpha(alpha)
-    t, x = _valid(series, 2, "theil_sen")
+    frame, was_series, t = _frame_input(series, by, value)
+    values = frame.to_numpy()
+    if was_series:
+        tk, xk = _reported(t, values[:, 0])
+        _too_few(xk, 2, "theil_sen")
+        return _theil_sen_one(tk, xk, alpha)
+    rows: list[dict[str, Any]] = []
+    for k, col in enumerate(frame.columns):
+        tk, xk = _reported(t, values[:, k])
+        if xk.size < 2:
+            rows.append(_missing_row(col, _THEIL_SEN_FIELDS, xk.size, alpha=alpha))
+        else:
+            rows.append({"series": col, **_theil_sen_one(tk, xk, alpha).to_dict()})
+    return _tidy(rows, _THEIL_SEN_FIELDS)
+
+
+def _theil_sen_one(t: np.ndarray, x: np.ndarray, alpha: float) -> TheilSenFit:
     from scipy.stats import norm
 
     n = x.size
@@ -493,28 +618,40 @@ def theil_sen(series: pd.Series, *, alpha: float = 0.05) -> TheilSenFit:
 # ---------------------------------------------------------------------------
 
 
-def _daily_grid(series: pd.Series) -> pd.Series:
-    s = as_series(series, name="series")
-    _check_dates(s.index, "series")
-    if len(s) == 0:
-        raise ValueError("series is empty")
-    days = pd.date_range(s.index[0], s.index[-1], freq="D")
-    return s.reindex(days)
+def _series_columns(cols: pd.Index, fields: list[str]) -> pd.MultiIndex:
+    """``(series, field)`` columns (the series level keeps the input's level names)."""
+    if isinstance(cols, pd.MultiIndex):
+        labels = [tuple(c) for c in cols]
+        names = [*cols.names, "field"]
+    else:
+        labels = [(c,) for c in cols]
+        names = [cols.name if cols.name is not None else "series", "field"]
+    return pd.MultiIndex.from_tuples([(*lab, f) for lab in labels for f in fields], names=names)
 
 
+@overload
+def decompose(series: pd.Series, *, period: int | Sequence[int] = ..., robust: bool = ...,
+              seasonal: int | None = ..., by: None = ..., value: None = ...) -> pd.DataFrame: ...
+@overload
+def decompose(series: pd.DataFrame, *, period: int | Sequence[int] = ..., robust: bool = ...,
+              seasonal: int | None = ..., by: str | Sequence[str] | None = ...,
+              value: str | None = ...) -> pd.DataFrame: ...
 def decompose(
-    series: pd.Series,
+    series: pd.Series | pd.DataFrame,
     *,
     period: int | Sequence[int] = 7,
     robust: bool = True,
     seasonal: int | None = None,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
 ) -> pd.DataFrame:
     """Seasonal-trend decomposition by LOESS (STL; MSTL for several periods), with missing days.
 
     Parameters
     ----------
-    series : Series
-        Daily values; NaN and absent dates are missing days.
+    series : Series or DataFrame
+        Daily values; NaN and absent dates are missing days. A wide DataFrame
+        (one column per series) is decomposed column by column.
     period : int or sequence of int, default 7
         Length of the seasonal cycle in days (7: weekday pattern). Several
         periods (e.g. ``(7, 365)``) use statsmodels' MSTL.
@@ -522,6 +659,9 @@ def decompose(
         Robust LOESS fits, down-weighting outliers (Cleveland et al. 1990).
     seasonal : int, optional
         Length of the seasonal smoother (odd, >= 7); statsmodels' default if None.
+    by, value : optional
+        Group column(s) and value column of a long DataFrame: one
+        decomposition per group, as for a wide DataFrame.
 
     Returns
     -------
@@ -529,7 +669,10 @@ def decompose(
         Aligned to the input index: ``observed``, ``trend``, ``seasonal``,
         ``resid`` (``observed = trend + seasonal + resid``); with several periods
         also ``seasonal_<p>`` per period (``seasonal`` is their sum). All columns
-        are NaN on missing days.
+        are NaN on missing days. For a DataFrame input, the same fields per
+        series under two-level columns ``(series, field)`` (the series level
+        keeps the input's column labels; a column with no value gives NaN
+        fields).
 
     Notes
     -----
@@ -551,64 +694,101 @@ def decompose(
     >>> out = decompose(s)
     >>> list(out.columns), bool(out.iloc[10].isna().all())
     (['observed', 'trend', 'seasonal', 'resid'], True)
+    >>> both = decompose(pd.DataFrame({"a": s, "b": 2 * s}))
+    >>> both.columns[:5].tolist()
+    [('a', 'observed'), ('a', 'trend'), ('a', 'seasonal'), ('a', 'resid'), ('b', 'observed')]
     """
-    grid = _daily_grid(series)
+    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    _check_dates(frame.index, "series")
+    if len(frame) == 0:
+        raise ValueError("series is empty")
     periods = [period] if isinstance(period, (int, np.integer)) else list(period)
     if not periods:
         raise ValueError("period must be a positive integer or a non-empty list of them")
     periods = [check_int("period", p, minimum=2) for p in periods]
-    missing = grid.isna()
-    if missing.all():
-        raise ValueError("series has no reported values")
+    win = None if seasonal is None else check_int("seasonal", seasonal, minimum=3)
+    days = pd.date_range(frame.index[0], frame.index[-1], freq="D")
     need = 2 * max(periods)
-    if len(grid) < need:
+    if len(days) < need:
         raise ValueError(
             f"decompose needs at least two full cycles ({need} days) for period "
-            f"{max(periods)}; series spans {len(grid)} days"
+            f"{max(periods)}; series spans {len(days)} days"
         )
+    grid = frame.reindex(days)
+    fields = ["observed", "trend", "seasonal", "resid"]
+    if len(periods) > 1:
+        fields += [f"seasonal_{p}" for p in periods]
+    parts = []
+    for k in range(grid.shape[1]):
+        col = grid.iloc[:, k]
+        if col.isna().all():
+            if was_series:
+                raise ValueError("series has no reported values")
+            parts.append(np.full((len(days), len(fields)), np.nan))
+            continue
+        parts.append(_decompose_one(col, periods, robust, win))
+    if was_series:
+        out = pd.DataFrame(parts[0], index=days, columns=fields)
+    else:
+        out = pd.DataFrame(np.hstack(parts), index=days,
+                           columns=_series_columns(frame.columns, fields))
+    out = out.reindex(frame.index)
+    out.index = frame.index  # the input's index (name and unit)
+    return out
+
+
+def _decompose_one(grid: pd.Series, periods: list[int], robust: bool,
+                   win: int | None) -> np.ndarray:
+    """STL/MSTL of one series on a daily grid: (days, fields) in decompose's field order."""
+    missing = grid.isna().to_numpy()
     filled = grid.interpolate(method="time", limit_direction="both")
     y = pd.Series(filled.to_numpy(), index=pd.RangeIndex(len(filled)))
-    cols: dict[str, Any] = {"observed": grid.to_numpy()}
+    cols: list[np.ndarray] = [grid.to_numpy()]
     if len(periods) == 1:
         from statsmodels.tsa.seasonal import STL
 
         kw: dict[str, Any] = {"period": periods[0], "robust": robust}
-        if seasonal is not None:
-            kw["seasonal"] = check_int("seasonal", seasonal, minimum=3)
+        if win is not None:
+            kw["seasonal"] = win
         fit = STL(y, **kw).fit()
-        cols.update(trend=np.asarray(fit.trend), seasonal=np.asarray(fit.seasonal),
-                    resid=np.asarray(fit.resid))
+        cols += [np.asarray(fit.trend), np.asarray(fit.seasonal), np.asarray(fit.resid)]
     else:
         from statsmodels.tsa.seasonal import MSTL
 
-        stl_kwargs: dict[str, Any] = {"robust": robust}
-        mkw: dict[str, Any] = {"periods": periods, "stl_kwargs": stl_kwargs}
-        if seasonal is not None:
-            mkw["windows"] = [check_int("seasonal", seasonal, minimum=3)] * len(periods)
+        mkw: dict[str, Any] = {"periods": periods, "stl_kwargs": {"robust": robust}}
+        if win is not None:
+            mkw["windows"] = [win] * len(periods)
         fit = MSTL(y, **mkw).fit()
         seas = np.asarray(fit.seasonal).reshape(len(y), -1)
-        cols.update(trend=np.asarray(fit.trend), seasonal=seas.sum(axis=1),
-                    resid=np.asarray(fit.resid))
-        for k, p in enumerate(periods):
-            cols[f"seasonal_{p}"] = seas[:, k]
-    out = pd.DataFrame(cols, index=grid.index)
-    out.loc[missing.to_numpy(), :] = np.nan
-    return out.reindex(series.index)
+        cols += [np.asarray(fit.trend), seas.sum(axis=1), np.asarray(fit.resid)]
+        cols += [seas[:, k] for k in range(len(periods))]
+    out = np.column_stack(cols)
+    out[missing, :] = np.nan
+    return out
 
 
+@overload
+def lowess(series: pd.Series, *, frac: float = ..., it: int = ..., delta: float = ...,
+           by: None = ..., value: None = ...) -> pd.Series: ...
+@overload
+def lowess(series: pd.DataFrame, *, frac: float = ..., it: int = ..., delta: float = ...,
+           by: str | Sequence[str] | None = ..., value: str | None = ...) -> pd.DataFrame: ...
 def lowess(
-    series: pd.Series,
+    series: pd.Series | pd.DataFrame,
     *,
     frac: float = 2 / 3,
     it: int = 3,
     delta: float = 0.0,
-) -> pd.Series:
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> pd.Series | pd.DataFrame:
     """LOWESS smooth of a series against real time (days), aligned to the input.
 
     Parameters
     ----------
-    series : Series
-        Values with a DatetimeIndex (irregular dates are fine).
+    series : Series or DataFrame
+        Values with a DatetimeIndex (irregular dates are fine). A wide
+        DataFrame (one column per series) is smoothed column by column.
     frac : float, default 2/3
         Share of the reported values used for each local fit.
     it : int, default 3
@@ -616,16 +796,21 @@ def lowess(
     delta : float, default 0.0
         Distance in days within which linear interpolation replaces a local fit
         (speeds up long series; 0 fits every point).
+    by, value : optional
+        Group column(s) and value column of a long DataFrame: the result is
+        the wide frame, one column per group.
 
     Returns
     -------
-    Series
-        Smoothed values with the input's index and name; NaN where the input is NaN.
+    Series or DataFrame
+        Smoothed values with the input's index and name (a DataFrame: the same
+        index and column labels); NaN where the input is NaN, and everywhere
+        in a series with fewer than 2 reported values.
 
     Notes
     -----
     Calls ``statsmodels.nonparametric.smoothers_lowess.lowess`` with ``exog`` the
-    days since the first date, on the reported values.
+    days since the first date, on the reported values of each series.
 
     References
     ----------
@@ -639,17 +824,19 @@ def lowess(
     >>> lowess(s, frac=1.0).round(6).tolist()
     [1.0, 2.0, nan, 4.0, 5.0]
     """
-    s = as_series(series, name="series")
+    frame, was_series, t = _frame_input(series, by, value)
     if not 0 < float(frac) <= 1:
         raise ValueError(f"frac must be in (0, 1]; got {frac!r}")
     it = check_int("it", it, minimum=0)
     from statsmodels.nonparametric.smoothers_lowess import lowess as sm_lowess
 
-    t = _day_numbers(s.index) if len(s) else np.empty(0)
-    x = s.to_numpy()
-    ok = ~np.isnan(x)
-    out = np.full(x.size, np.nan)
-    if ok.sum() >= 2:
-        out[ok] = sm_lowess(x[ok], t[ok], frac=float(frac), it=it, delta=float(delta),
-                            return_sorted=False)
-    return pd.Series(out, index=s.index, name=series.name)
+    values = frame.to_numpy()
+    out = np.full(values.shape, np.nan)
+    for k in range(values.shape[1]):
+        ok = ~np.isnan(values[:, k])
+        if ok.sum() >= 2:
+            out[ok, k] = sm_lowess(values[ok, k], t[ok], frac=float(frac), it=it,
+                                   delta=float(delta), return_sorted=False)
+    if was_series:
+        return pd.Series(out[:, 0], index=frame.index, name=series.name)
+    return wrap_like(out, frame, was_series)
