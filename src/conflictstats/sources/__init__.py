@@ -14,9 +14,13 @@ reader                                    dataset
 :func:`read_missile_attacks`              Massive Missile Attacks on Ukraine
 :func:`read_deepstate_area`               DeepStateMap occupied area (derived)
 :func:`read_liveuamap_territory`          Liveuamap controlled area (and NZZ)
-:func:`read_kiel_tracker`                 Kiel Ukraine Support Tracker
+:func:`read_kiel_tracker`                 Kiel Ukraine Support Tracker (monthly)
+:func:`read_kiel_snapshot`                Kiel heavy weapons, EU aid shares (static)
 :func:`read_general_staff_losses`         General Staff claimed Russian losses
-:func:`read_oryx_daily`                   Oryx confirmed equipment losses
+:func:`read_oryx_daily`                   Oryx confirmed equipment losses (daily)
+:func:`read_oryx_totals`                  Oryx totals per type (one snapshot)
+:func:`read_oryx_events`                  Oryx losses per day first recorded
+:func:`read_missile_catalogue`            weapon models of the missile dataset
 ========================================  =========================================
 """
 
@@ -25,7 +29,14 @@ from __future__ import annotations
 from ._common import SourceLayoutError
 from ._deepstate import DEEPSTATE_FLAGS, read_deepstate_area, screen_deepstate_area
 from ._fetch import DATASETS, default_cache_dir, fetch_dataset
-from ._kiel import KIEL_SCALE, read_kiel_tracker, screen_kiel_tracker
+from ._kiel import (
+    KIEL_MODES,
+    KIEL_SCALE,
+    read_kiel_snapshot,
+    read_kiel_tracker,
+    screen_kiel_snapshot,
+    screen_kiel_tracker,
+)
 from ._liveuamap import read_liveuamap_territory, screen_liveuamap_territory
 from ._losses import LOSSES_MERGED, read_general_staff_losses, screen_general_staff_losses
 from ._missile import (
@@ -37,32 +48,49 @@ from ._missile import (
     read_missile_catalogue,
     screen_missile_attacks,
 )
-from ._oryx import ORYX_BACKFILL_DATES, read_oryx_daily, screen_oryx_daily
+from ._oryx import (
+    ORYX_BACKFILL_DATES,
+    ORYX_STATUSES,
+    read_oryx_daily,
+    read_oryx_events,
+    read_oryx_totals,
+    screen_oryx_daily,
+    screen_oryx_events,
+    screen_oryx_totals,
+)
 
 __all__ = [
     "DATASETS",
     "DEEPSTATE_FLAGS",
     "EW_DEFINITION_BREAK",
+    "KIEL_MODES",
     "KIEL_SCALE",
     "LOSSES_MERGED",
     "MISSILE_COLUMNS",
     "MISSILE_METRICS",
     "ORYX_BACKFILL_DATES",
+    "ORYX_STATUSES",
     "SourceLayoutError",
     "default_cache_dir",
     "fetch_dataset",
     "find_definition_break",
     "read_deepstate_area",
     "read_general_staff_losses",
+    "read_kiel_snapshot",
     "read_kiel_tracker",
     "read_liveuamap_territory",
     "read_missile_attacks",
     "read_missile_catalogue",
     "read_oryx_daily",
+    "read_oryx_events",
+    "read_oryx_totals",
     "screen_deepstate_area",
     "screen_general_staff_losses",
+    "screen_kiel_snapshot",
     "screen_kiel_tracker",
     "screen_liveuamap_territory",
     "screen_missile_attacks",
     "screen_oryx_daily",
+    "screen_oryx_events",
+    "screen_oryx_totals",
 ]

@@ -1,8 +1,9 @@
-"""Reader of the Kiel Institute's Ukraine Support Tracker (monthly allocations by donor)."""
+"""Readers of the Kiel Institute's Ukraine Support Tracker (monthly allocations, snapshots)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -10,9 +11,24 @@ import pandas as pd
 
 from .._validate import check_choice
 from ..observations import ObservationTable
-from ._common import SourceLayoutError, as_path, file_name, melt_wide, numeric_column
+from ._common import (
+    SourceLayoutError,
+    as_path,
+    check_columns,
+    combine,
+    file_name,
+    melt_wide,
+    numeric_column,
+)
 
-__all__ = ["KIEL_SCALE", "read_kiel_tracker", "screen_kiel_tracker"]
+__all__ = [
+    "KIEL_MODES",
+    "KIEL_SCALE",
+    "read_kiel_snapshot",
+    "read_kiel_tracker",
+    "screen_kiel_snapshot",
+    "screen_kiel_tracker",
+]
 
 #: The tracker's amounts are in billions of euros; values are multiplied by this.
 KIEL_SCALE: float = 1e9
@@ -20,6 +36,20 @@ KIEL_SCALE: float = 1e9
 _DONORS = ("country", "iso", "year", "month", "total", "financial", "humanitarian",
            "military", "commitments", "to_be_allocated", "gdp", "pct_gdp")
 _TOTALS = ("year", "month", "total_allocations", "military", "financial", "humanitarian")
+_MODES = ("year", "month", "stockpile", "procurement", "unspecified", "nato_purl")
+_RELEASE = ("release", "period", "date", "label")
+_WEAPONS = ("donor", "category", "number_of_weapons", "monetary_value_eur", "weapons_list")
+_SHARES = ("country", "iso", "bilateral_pct_gdp", "eu_share_pct_gdp", "total_pct_gdp",
+           "eu_share_bn")
+_SOURCE = "kiel_ukraine_support_tracker"
+
+#: Delivery modes of military aid in ``procurement_trends.csv``: column -> meaning.
+KIEL_MODES: dict[str, str] = {
+    "stockpile": "delivered from the donor's own stocks",
+    "procurement": "bought from industry for Ukraine",
+    "unspecified": "mode not stated",
+    "nato_purl": "bought through NATO's Prioritised Ukraine Requirements List",
+}
 
 _DONOR_METRICS = {
     "total": "aid_allocated",
@@ -35,6 +65,42 @@ _TOTAL_METRICS = {
     "financial": "financial_aid_allocated",
     "humanitarian": "humanitarian_aid_allocated",
 }
+
+
+def _release(path: Any) -> dict[str, Any] | None:
+    """The release stamped in ``release_info.csv`` beside ``path``, or None.
+
+    Keys: ``release`` ("29"), ``period`` ("04/2026", the last month of data),
+    ``date`` (publication, Timestamp), ``period_end`` (last day of ``period``)
+    and ``source`` (the text put in the observations' ``source``).
+    """
+    if not isinstance(path, Path):
+        return None
+    info = path.with_name("release_info.csv")
+    if not info.exists():
+        return None
+    name = f"kiel release ({info.name})"
+    raw = pd.read_csv(info, dtype=str)
+    check_columns(raw.columns, _RELEASE, name=name)
+    if len(raw) != 1:
+        raise SourceLayoutError(f"{name}: expected one row; found {len(raw)}")
+    row = raw.iloc[0]
+    try:
+        period = pd.Period(pd.to_datetime(str(row["period"]), format="%m/%Y"), freq="M")
+        date = pd.Timestamp(str(row["date"]))
+    except ValueError:
+        raise SourceLayoutError(
+            f"{name}: expected period as MM/YYYY and date as YYYY-MM-DD; got "
+            f"{row['period']!r} and {row['date']!r}"
+        ) from None
+    return {
+        "release": str(row["release"]),
+        "period": str(row["period"]),
+        "date": date,
+        "period_end": period.end_time.normalize(),
+        "source": f"{_SOURCE} release {row['release']} (data to {row['period']}, published "
+                  f"{date:%Y-%m-%d})",
+    }
 
 
 def _periods(*, year: Any, month: Any, freq: str) -> pd.PeriodIndex:
@@ -117,6 +183,15 @@ def screen_kiel_tracker(
                  "imputed": keys["row"].isna().astype(bool)}
         month = pd.PeriodIndex(keys["month"])
         row = keys["row"]
+    elif set(cols) == set(_MODES):
+        metrics = {c: c for c in KIEL_MODES}
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+                              index=raw.index)
+        month = _periods(year=raw["year"].to_numpy(), month=raw["month"].to_numpy(), freq="M")
+        entity = pd.Series("all donors", index=raw.index, dtype=object)
+        extra = {"donor": entity, "iso": pd.Series(None, index=raw.index, dtype=object),
+                 "imputed": pd.Series(False, index=raw.index, dtype=bool)}
+        row = pd.Series(raw.index, dtype="Int64")
     elif set(cols) == set(_TOTALS):
         metrics = _TOTAL_METRICS
         values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
@@ -130,11 +205,13 @@ def screen_kiel_tracker(
     else:
         raise SourceLayoutError(
             f"{name}: unexpected file layout; expected the columns of data_explorer.csv "
-            f"{list(_DONORS)} or total_allocations.csv {list(_TOTALS)}; found {cols}"
+            f"{list(_DONORS)}, total_allocations.csv {list(_TOTALS)} or "
+            f"procurement_trends.csv {list(_MODES)}; found {cols}"
         )
     values = values * KIEL_SCALE
     start = pd.Series(month.start_time, index=values.index)
     end = pd.Series(month.end_time.normalize(), index=values.index)
+    release = _release(p)
     table = melt_wide(
         values,
         metrics,
@@ -143,12 +220,17 @@ def screen_kiel_tracker(
         start=start,
         end=end,
         entity=entity,
-        source="kiel_ukraine_support_tracker",
+        source=_SOURCE if release is None else release["source"],
         extra=extra,
     )
     obs = table.observations
+    aside = table.set_aside
     obs["row"] = pd.array(row.to_numpy()[obs["row"].to_numpy()], dtype="Int64")
-    return ObservationTable(observations=obs, set_aside=table.set_aside)
+    if set(cols) == set(_MODES):  # one metric, the delivery mode as a column
+        obs.insert(len(obs.columns), "mode", obs["metric"].to_numpy())
+        obs["metric"] = "military_aid_allocated"
+        aside = aside.assign(metric="military_aid_allocated")
+    return ObservationTable(observations=obs, set_aside=aside)
 
 
 def read_kiel_tracker(
@@ -166,7 +248,8 @@ def read_kiel_tracker(
     Parameters
     ----------
     path : str or path
-        ``data_explorer.csv`` (by donor) or ``total_allocations.csv`` (all donors).
+        ``data_explorer.csv`` (by donor), ``total_allocations.csv`` (all donors)
+        or ``procurement_trends.csv`` (all donors' military aid by delivery mode).
     fill : {"active", "all", "none"}
         Which donor-months without a row become zero observations (by donor file
         only). ``"active"`` (default): months between a donor's first and last row;
@@ -184,7 +267,13 @@ def read_kiel_tracker(
         ``financial_aid_allocated``, ``humanitarian_aid_allocated``, and for the
         by-donor file ``aid_committed`` and ``aid_to_be_allocated`` (can be
         negative: a draw-down of earlier commitments). ``gdp`` and ``pct_gdp`` are
-        not observations and are not read.
+        not observations and are not read. From ``procurement_trends.csv`` the
+        one metric ``military_aid_allocated`` with the extra column ``mode``
+        (:data:`KIEL_MODES`: ``stockpile``, ``procurement``, ``unspecified``,
+        ``nato_purl``); use ``by="mode"``. ``source`` names the release
+        (``kiel_ukraine_support_tracker release 29 (data to 04/2026, published
+        2026-08-04)``) when ``release_info.csv`` lies beside the file, else
+        ``kiel_ukraine_support_tracker``.
 
     Raises
     ------
@@ -206,7 +295,13 @@ def read_kiel_tracker(
       recent months of a release are revised upward later and a trailing zero
       would be the least reliable (e.g. the United States' last row is 2025-01).
       Use ``fill="all"`` for the tracker's own reading (zero everywhere).
-    - **Revisions between releases**: pin the release (here 29) when citing.
+    - **Revisions between releases**: pin the release (here 29) when citing;
+      the release is stamped in ``source`` from ``release_info.csv``.
+    - **Delivery modes do not add up to the military total**: in release 29 the
+      four modes sum to € 168.0 billion over 2022-01 to 2026-04, against
+      € 173.0 billion of ``military`` in ``total_allocations.csv`` (months differ
+      by up to € 2.1 billion, e.g. 2023-12). Do not stack the two files, and
+      compare modes with each other, not with the total.
 
     References
     ----------
@@ -230,3 +325,164 @@ def read_kiel_tracker(
     12  200000000.0 2022-05-01 2022-05-31    False
     """
     return screen_kiel_tracker(path, fill=fill).observations
+
+
+# --------------------------------------------------------------------------- snapshots
+
+_WEAPON_METRICS = {"number_of_weapons": "heavy_weapons",
+                   "monetary_value_eur": "heavy_weapons_value"}
+_SHARE_METRICS = {"bilateral_pct_gdp": "bilateral_aid_pct_gdp",
+                  "eu_share_pct_gdp": "eu_aid_share_pct_gdp",
+                  "total_pct_gdp": "aid_pct_gdp"}
+
+
+def screen_kiel_snapshot(
+    path: str | os.PathLike[str],
+    *,
+    as_of: str | pd.Timestamp | None = None,
+) -> ObservationTable:
+    """Read a static Kiel table, returning observations and set-aside cells.
+
+    Parameters
+    ----------
+    path, as_of
+        As for :func:`read_kiel_snapshot`.
+
+    Returns
+    -------
+    ObservationTable
+        ``observations`` as :func:`read_kiel_snapshot` returns them; missing
+        cells in ``set_aside``.
+    """
+    p = as_path(path, name="read_kiel_snapshot")
+    name = f"read_kiel_snapshot({file_name(p)})"
+    raw = pd.read_csv(p, dtype={"donor": str, "category": str, "weapons_list": str,
+                                "country": str, "iso": str})
+    cols = [str(c) for c in raw.columns]
+    if set(cols) != set(_WEAPONS) and set(cols) != set(_SHARES):
+        raise SourceLayoutError(
+            f"{name}: unexpected file layout; expected the columns of weapons.csv "
+            f"{list(_WEAPONS)} or eu_aid_shares.csv {list(_SHARES)}; found {cols}"
+        )
+    release = _release(p)
+    if as_of is not None:
+        when = pd.Timestamp(as_of)
+    elif release is not None:
+        when = release["period_end"]
+    else:
+        raise ValueError(
+            f"{name}: as_of is required: the file has no date, and no release_info.csv lies "
+            "beside it to take the release's last month from"
+        )
+    stamp = pd.Series(when, index=raw.index)
+    source = _SOURCE if release is None else release["source"]
+    if set(cols) == set(_WEAPONS):
+        key = raw[["donor", "category"]]
+        dup = key.duplicated()
+        if dup.any():
+            r = key.loc[dup].iloc[0]
+            raise SourceLayoutError(
+                f"{name}: donor {r['donor']!r} has more than one row for {r['category']!r}")
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in _WEAPON_METRICS},
+                              index=raw.index)
+        entity = raw["donor"].astype(object)
+        return melt_wide(
+            values, _WEAPON_METRICS,
+            unit={"heavy_weapons": "count", "heavy_weapons_value": "EUR"},
+            kind="level", start=stamp, end=stamp, entity=entity, source=source,
+            extra={"donor": entity, "category": raw["category"].astype(object),
+                   "weapons_list": raw["weapons_list"].astype(object)},
+        )
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name)
+                           for c in (*_SHARE_METRICS, "eu_share_bn")}, index=raw.index)
+    entity = raw["country"].astype(object)
+    extra = {"donor": entity, "iso": raw["iso"].astype(object)}
+    shares = melt_wide(values, _SHARE_METRICS, unit="percent", kind="share", start=stamp,
+                       end=stamp, entity=entity, source=source, extra=extra)
+    money = melt_wide(values[["eu_share_bn"]] * KIEL_SCALE, {"eu_share_bn": "eu_aid_share"},
+                      unit="EUR", kind="level", start=stamp, end=stamp, entity=entity,
+                      source=source, extra=extra)
+    table = combine([shares, money])
+    obs = table.observations.sort_values("row", kind="stable").reset_index(drop=True)
+    return ObservationTable(observations=obs, set_aside=table.set_aside)
+
+
+def read_kiel_snapshot(
+    path: str | os.PathLike[str],
+    *,
+    as_of: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Read the Kiel tracker's static tables (heavy weapons, EU aid shares) into observations.
+
+    Origin: Kiel Institute for the World Economy, Ukraine Support Tracker, the
+    website exports ``weapons.csv`` and ``eu_aid_shares.csv`` (repository
+    ``UkraineSupportTrackerWebsite/ukraine-support-tracker``, ``data/``). They
+    have no date: each is the state of one release.
+
+    Parameters
+    ----------
+    path : str or path
+        ``weapons.csv`` or ``eu_aid_shares.csv`` (recognised by the columns).
+    as_of : date, optional
+        The date the figures stand for. By default the last day of the release's
+        data period from the ``release_info.csv`` beside the file (2026-04-30 for
+        release 29, data to 04/2026; published 2026-08-04).
+
+    Returns
+    -------
+    DataFrame
+        The observation table, ``start`` = ``end`` = ``as_of``, ``entity`` = the
+        donor, ``source`` = the tracker with its release when
+        ``release_info.csv`` is beside the file. Extra columns ``row`` and
+        ``donor``, then:
+
+        - ``weapons.csv``: ``category`` (``Tanks``, ``Howitzers``, ``Air
+          Defense`` ...) and ``weapons_list`` (the models with their numbers, as
+          text); metrics ``heavy_weapons`` (``unit`` = ``count``) and
+          ``heavy_weapons_value`` (``EUR``), both ``kind`` = ``level``: the stock
+          of heavy weapons in the tracker up to ``as_of``, per donor and category.
+        - ``eu_aid_shares.csv``: ``iso``; metrics ``bilateral_aid_pct_gdp``,
+          ``eu_aid_share_pct_gdp`` and ``aid_pct_gdp`` (``kind`` = ``share``,
+          ``unit`` = ``percent`` of the donor's GDP; the total is bilateral + EU
+          share) and ``eu_aid_share`` (``level`` in ``EUR``: the donor's share of
+          the aid given through the EU, the file's € billion times
+          :data:`KIEL_SCALE`).
+
+    Raises
+    ------
+    SourceLayoutError
+        When the columns match neither layout, a value is not a number, or a
+        donor has two rows for one weapon category.
+    ValueError
+        When ``as_of`` is not given and no ``release_info.csv`` lies beside the file.
+
+    Notes
+    -----
+    Traps handled:
+
+    - **No date in the file**: the figures belong to a release; they are dated at
+      the end of the release's data period, not at its publication date, so a
+      later release's snapshot lines up with the monthly flows it covers.
+    - **Units**: ``monetary_value_eur`` is in plain euros, ``eu_share_bn`` in
+      € billion, the ``pct_gdp`` columns in percent; all are returned in one
+      unit per metric.
+    - **Revisions between releases**: pin the release (in ``source``).
+
+    References
+    ----------
+    .. [1] Kiel Institute for the World Economy, Ukraine Support Tracker, Release 29
+       (2026-08-04).
+
+    Examples
+    --------
+    >>> import io
+    >>> from conflictstats.sources import read_kiel_snapshot
+    >>> text = io.StringIO('donor,category,number_of_weapons,monetary_value_eur,weapons_list\\n'
+    ...                    'Australia,Tanks,49,463047927,M1A1 Abrams (49)\\n')
+    >>> obs = read_kiel_snapshot(text, as_of="2026-04-30")
+    >>> obs[["metric", "value", "unit", "kind", "category"]]
+                    metric        value   unit   kind category
+    0        heavy_weapons         49.0  count  level    Tanks
+    1  heavy_weapons_value  463047927.0    EUR  level    Tanks
+    """
+    return screen_kiel_snapshot(path, as_of=as_of).observations

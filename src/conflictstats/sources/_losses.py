@@ -197,6 +197,12 @@ def read_general_staff_losses(
       ``ground_robotic_systems``) are empty before: those cells are set aside
       (:func:`screen_general_staff_losses`), never read as zero.
     - **Qualifier**: ``personnel*`` ("about", "more") becomes the ``qualifier``.
+    - **CSV and JSON** copies give the same observations (the CSVs are pandas
+      conversions of the JSON). The corrections file also has a ``personnel``
+      column, so personnel totals are flagged on the dates it changes them too.
+    - ``russia_losses_equipment_oryx.json`` (Oryx's totals per model mapped to
+      the General Staff's categories, undated) is not a series of claims and is
+      refused with a :class:`SourceLayoutError` naming its columns.
 
     References
     ----------
