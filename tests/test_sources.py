@@ -7,6 +7,8 @@ SOURCE.md or from the raw file read here with plain pandas (never from our code)
 from __future__ import annotations
 
 import io
+import json
+import re
 import urllib.error
 from pathlib import Path
 
@@ -28,16 +30,23 @@ from conflictstats.sources import (
     find_definition_break,
     read_deepstate_area,
     read_general_staff_losses,
+    read_kiel_snapshot,
     read_kiel_tracker,
     read_liveuamap_territory,
     read_missile_attacks,
+    read_missile_catalogue,
     read_oryx_daily,
+    read_oryx_events,
+    read_oryx_totals,
     screen_deepstate_area,
     screen_general_staff_losses,
+    screen_kiel_snapshot,
     screen_kiel_tracker,
     screen_missile_attacks,
     screen_oryx_daily,
+    screen_oryx_events,
 )
+from conflictstats.sources._missile import CATALOGUE_COLUMNS
 
 pytestmark = pytest.mark.realdata
 
@@ -236,6 +245,39 @@ def test_without_catalogue_every_category_is_unknown():
     assert set(obs["scope"]) == {"regional"}
 
 
+def test_missile_catalogue_has_one_row_per_model_with_drone_for_uav(shared_data):
+    path = shared_data("massive_missile_attacks", "missiles_and_uavs.csv")
+    raw = pd.read_csv(path)
+    cat = read_missile_catalogue(path)
+    assert cat.shape == (64, 12)  # SOURCE.md: 64 rows x 12 columns
+    assert list(cat.columns) == list(CATALOGUE_COLUMNS)
+    assert cat["model"].is_unique
+    # the file says "UAV" 22 times; the reader calls them drones, nothing else changes
+    assert (raw["category"] == "UAV").sum() == (cat["category"] == "drone").sum() == 22
+    assert (cat["category"].str.lower() == cat["category"]).all()
+    by_model = cat.set_index("model")
+    assert by_model.loc["Shahed-136/131", "category"] == "drone"
+    assert by_model.loc["Iskander-M", "category"] == "ballistic missile"
+    assert by_model.loc["Kalibr", "category"] == "cruise missile"
+
+
+def test_missile_categories_come_from_the_catalogue(missile_table, shared_data):
+    cat = read_missile_catalogue(shared_data("massive_missile_attacks", "missiles_and_uavs.csv"))
+    known = cat.set_index("model")["category"]
+    obs = missile_table.observations.drop_duplicates("model")
+    # a single model (no " and ") takes its catalogue category as it is
+    single = obs[obs["model"].isin(known.index) & ~obs["combined"]]
+    assert len(single) > 20
+    assert (single["category"].to_numpy() == known.loc[single["model"]].to_numpy()).all()
+
+
+def test_missile_catalogue_rejects_a_model_listed_twice():
+    row = "Kalibr,cruise missile" + "," * 10
+    text = io.StringIO("\n".join([",".join(CATALOGUE_COLUMNS), row, row]))
+    with pytest.raises(SourceLayoutError, match="model 'Kalibr' appears more than once"):
+        read_missile_catalogue(text)
+
+
 # --------------------------------------------------------------------------- territory
 
 
@@ -342,6 +384,115 @@ def test_kiel_fill_must_be_a_known_policy(shared_data):
         read_kiel_tracker(shared_data("kiel_support_tracker", "data_explorer.csv"), fill="zero")
 
 
+def _kiel_release_text(shared_data) -> str:
+    # built from release_info.csv with plain pandas: "29","04/2026","2026-08-04"
+    info = pd.read_csv(shared_data("kiel_support_tracker", "release_info.csv"), dtype=str)
+    assert info.iloc[0][["release", "period", "date"]].tolist() == ["29", "04/2026", "2026-08-04"]
+    return "kiel_ukraine_support_tracker release 29 (data to 04/2026, published 2026-08-04)"
+
+
+def test_kiel_release_is_stamped_in_source_when_release_info_is_beside(shared_data):
+    stamp = _kiel_release_text(shared_data)
+    for name in ("data_explorer.csv", "total_allocations.csv", "procurement_trends.csv"):
+        obs = read_kiel_tracker(shared_data("kiel_support_tracker", name))
+        assert set(obs["source"]) == {stamp}
+    # without the file beside (a buffer), the plain name
+    text = io.StringIO("year,month,total_allocations,military,financial,humanitarian\n"
+                       "2022,1,1,1,0,0\n")
+    assert set(read_kiel_tracker(text)["source"]) == {"kiel_ukraine_support_tracker"}
+
+
+def test_kiel_procurement_trends_are_monthly_flows_by_delivery_mode(shared_data):
+    path = shared_data("kiel_support_tracker", "procurement_trends.csv")
+    raw = pd.read_csv(path)
+    t = screen_kiel_tracker(path)
+    obs = t.observations
+    _is_observation_table(obs)
+    assert len(raw) == 52  # SOURCE.md: 52 x 6, 2022-01 -> 2026-04
+    assert len(obs) + len(t.set_aside) == 52 * 4
+    assert set(obs["metric"]) == {"military_aid_allocated"}
+    assert obs["start"].min() == pd.Timestamp("2022-01-01")
+    assert obs["end"].max() == pd.Timestamp("2026-04-30")
+    got = obs.groupby("mode")["value"].sum()
+    for mode in ("stockpile", "procurement", "unspecified", "nato_purl"):
+        assert_allclose(got[mode], raw[mode].sum() * 1e9)
+    # first data line: 2022-01 stockpile 0.00149570612079685 (EUR bn)
+    first = obs[(obs["start"] == "2022-01-01") & (obs["mode"] == "stockpile")]
+    assert_allclose(first["value"].iloc[0], 0.00149570612079685e9)
+    daily = cs.to_daily(obs, metric="military_aid_allocated", by="mode")
+    assert_allclose(daily.sum().sum(), raw[["stockpile", "procurement", "unspecified",
+                                            "nato_purl"]].to_numpy().sum() * 1e9)
+
+
+def test_kiel_delivery_modes_do_not_add_up_to_the_military_total(shared_data):
+    # documented in read_kiel_tracker: 168.0 vs 173.0 EUR bn over 2022-01..2026-04
+    modes = read_kiel_tracker(shared_data("kiel_support_tracker", "procurement_trends.csv"))
+    totals = read_kiel_tracker(shared_data("kiel_support_tracker", "total_allocations.csv"))
+    mil = totals.loc[totals["metric"] == "military_aid_allocated", "value"].sum()
+    assert round(modes["value"].sum() / 1e9, 1) == 168.0
+    assert round(mil / 1e9, 1) == 173.0
+
+
+def test_kiel_weapons_are_levels_per_donor_and_category(shared_data):
+    path = shared_data("kiel_support_tracker", "weapons.csv")
+    raw = pd.read_csv(path)
+    t = screen_kiel_snapshot(path)
+    obs = t.observations
+    _is_observation_table(obs)
+    assert len(raw) == 61  # SOURCE.md: 61 x 5
+    assert len(obs) + len(t.set_aside) == 61 * 2
+    assert obs["donor"].nunique() == raw["donor"].nunique() == 24
+    assert set(obs["kind"]) == {"level"}
+    # dated at the end of the release's data period (04/2026)
+    assert set(obs["end"]) == {pd.Timestamp("2026-04-30")}
+    assert set(obs["source"]) == {_kiel_release_text(shared_data)}
+    # first data line: Australia, Howitzers, 6, 28672479, "M777 howitzer (6)"
+    au = obs[(obs["donor"] == "Australia") & (obs["category"] == "Howitzers")]
+    got = au.set_index("metric")
+    assert got.loc["heavy_weapons", "value"] == 6
+    assert got.loc["heavy_weapons", "unit"] == "count"
+    assert got.loc["heavy_weapons_value", "value"] == 28672479
+    assert got.loc["heavy_weapons_value", "unit"] == "EUR"
+    assert got.loc["heavy_weapons", "weapons_list"] == "M777 howitzer (6)"
+    n = obs[obs["metric"] == "heavy_weapons"].groupby("category")["value"].sum()
+    assert_allclose(n.sort_index(), raw.groupby("category")["number_of_weapons"].sum())
+
+
+def test_kiel_eu_aid_shares_are_percent_of_gdp(shared_data):
+    path = shared_data("kiel_support_tracker", "eu_aid_shares.csv")
+    t = screen_kiel_snapshot(path)
+    obs = t.observations
+    _is_observation_table(obs)
+    assert len(obs) + len(t.set_aside) == 27 * 4  # SOURCE.md: 27 rows
+    share = obs[obs["kind"] == "share"]
+    assert set(share["unit"]) == {"percent"}
+    wide = obs.pivot_table(index="donor", columns="metric", values="value")
+    assert len(wide) == 27
+    # first data line: Denmark 3.273931 + 0.577329 = 3.85126; EU share 1.944231 bn
+    dk = wide.loc["Denmark"]
+    assert_allclose(dk["bilateral_aid_pct_gdp"], 3.273931)
+    assert_allclose(dk["aid_pct_gdp"], 3.85126)
+    assert_allclose(dk["eu_aid_share"], 1.944231e9)
+    # the total is bilateral + EU share for every donor (to the file's 6 decimals)
+    assert_allclose(wide["aid_pct_gdp"],
+                    wide["bilateral_aid_pct_gdp"] + wide["eu_aid_share_pct_gdp"], atol=2e-6)
+
+
+def test_kiel_snapshot_needs_a_date_and_a_known_layout():
+    text = "donor,category,number_of_weapons,monetary_value_eur,weapons_list\nX,Tanks,1,2,a\n"
+    with pytest.raises(ValueError, match="as_of is required"):
+        read_kiel_snapshot(io.StringIO(text))
+    assert read_kiel_snapshot(io.StringIO(text), as_of="2026-04-30")["end"].iloc[0] == (
+        pd.Timestamp("2026-04-30"))
+    with pytest.raises(SourceLayoutError, match=r"weapons\.csv.*eu_aid_shares\.csv.*found"):
+        read_kiel_snapshot(io.StringIO("a,b\n1,2\n"), as_of="2026-04-30")
+
+
+def test_kiel_release_info_itself_is_not_a_tracker_file(shared_data):
+    with pytest.raises(SourceLayoutError, match=r"procurement_trends\.csv.*found \['release'"):
+        read_kiel_tracker(shared_data("kiel_support_tracker", "release_info.csv"))
+
+
 # --------------------------------------------------------------------------- losses
 
 
@@ -367,6 +518,63 @@ def test_general_staff_equipment_csv_and_json_agree(shared_data):
         shared_data("russia_losses_petroivaniuk", "russia_losses_equipment.csv"))
     assert len(a) == len(b)
     assert_allclose(a["value"], b["value"])
+
+
+def test_general_staff_personnel_csv_and_json_agree(shared_data):
+    # SOURCE.md: the CSV is a lossless pandas conversion of the JSON
+    a = screen_general_staff_losses(
+        shared_data("russia_losses_petroivaniuk", "russia_losses_personnel.json"))
+    b = screen_general_staff_losses(
+        shared_data("russia_losses_petroivaniuk", "russia_losses_personnel.csv"))
+    assert len(b.observations) + len(b.set_aside) == 1626 * 2
+    pd.testing.assert_frame_equal(a.observations, b.observations)
+    pd.testing.assert_frame_equal(a.set_aside, b.set_aside)
+
+
+def test_general_staff_corrections_file_flags_every_listed_change(shared_data, tmp_path):
+    corr_path = shared_data("russia_losses_petroivaniuk", "russia_losses_equipment_correction.json")
+    path = shared_data("russia_losses_petroivaniuk", "russia_losses_equipment.json")
+    corr = pd.DataFrame(json.loads(Path(corr_path).read_text()))
+    assert len(corr) == 28  # SOURCE.md: 28 rows, 2022-10-13 -> 2025-12-31
+    assert (corr["date"].min(), corr["date"].max()) == ("2022-10-13", "2025-12-31")
+    # nonzero (date, column) cells of the file, equipment columns only
+    cells = corr.drop(columns=["day", "personnel"]).melt(id_vars="date")
+    cells = cells[cells["value"] != 0]
+    implicit = read_general_staff_losses(path)  # the file beside is read by default
+    explicit = read_general_staff_losses(path, corrections=corr_path)
+    pd.testing.assert_frame_equal(implicit, explicit)
+    flagged = explicit[explicit["flag"] == "correction"]
+    assert len(flagged) == len(cells) == 84
+    got = set(zip(flagged["end"].dt.strftime("%Y-%m-%d"), flagged["metric"], strict=True))
+    want = {(d, re.sub(r"[^a-z0-9]+", "_", c.lower())) for d, c in
+            zip(cells["date"], cells["variable"], strict=True)}
+    assert got == want
+    # 2023-05-27: tank -5, APC +7 (second entry of the file)
+    assert {("2023-05-27", "tank"), ("2023-05-27", "apc")} <= got
+    # the personnel column of the same file flags the personnel totals (2 dates)
+    pers = read_general_staff_losses(
+        shared_data("russia_losses_petroivaniuk", "russia_losses_personnel.json"))
+    assert (pers["flag"] == "correction").sum() == int((corr["personnel"] != 0).sum()) == 2
+    # an explicit file replaces the default one
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([{"date": "2024-01-01", "day": 677, "tank": 3}]))
+    only = read_general_staff_losses(path, corrections=one)
+    hit = only[only["flag"] == "correction"]
+    assert hit[["metric"]].to_numpy().ravel().tolist() == ["tank"]
+    assert hit["end"].tolist() == [pd.Timestamp("2024-01-01")]
+
+
+def test_general_staff_oryx_mapping_is_refused_with_its_columns(shared_data):
+    path = shared_data("russia_losses_petroivaniuk", "russia_losses_equipment_oryx.json")
+    mapping = pd.DataFrame(json.loads(Path(path).read_text()))
+    # SOURCE.md: 338 rows, static; columns as listed there
+    assert mapping.shape == (338, 5)
+    assert list(mapping.columns) == ["equipment_oryx", "model", "manufacturer", "losses_total",
+                                     "equipment_ua"]
+    assert mapping["equipment_ua"].nunique() == 11
+    assert mapping.loc[mapping["model"] == "T-62M", "losses_total"].tolist() == [50]
+    with pytest.raises(SourceLayoutError, match=r"unknown column\(s\) \['equipment_oryx'"):
+        read_general_staff_losses(path)
 
 
 def test_general_staff_equipment_merged_columns_and_corrections(shared_data):
@@ -412,6 +620,148 @@ def test_oryx_daily_counts_with_stable_categories(shared_data):
 def test_oryx_missing_column_is_an_error():
     with pytest.raises(SourceLayoutError, match=r"missing column\(s\).*'destroyed'"):
         read_oryx_daily(io.StringIO("country,equipment_type\nRussia,Tanks\n"))
+
+
+ORYX_EVENT_ROWS = {"destroyed": 26251, "damaged": 3389, "abandoned": 2473, "captured": 5392}
+
+
+@pytest.fixture(scope="module")
+def oryx_events():
+    from conftest import shared_file
+
+    folder = shared_file("oryx_scarnecchia", "event_destroyed.csv").parent
+    raw = pd.concat([pd.read_csv(folder / f"event_{s}.csv") for s in ORYX_EVENT_ROWS])
+    return raw, screen_oryx_events(folder)
+
+
+def test_oryx_events_count_every_input_row_once(oryx_events):
+    raw, t = oryx_events
+    obs = t.observations
+    _is_observation_table(obs)
+    assert len(t.set_aside) == 0  # every row has a date_recorded
+    counts = obs.groupby("status")["value"].sum()
+    for status, n in ORYX_EVENT_ROWS.items():  # SOURCE.md row counts
+        assert (raw["status"] == status).sum() == n
+        assert counts[status] == n
+    assert obs["value"].sum() == len(raw) == 37505
+    assert set(obs["kind"]) == {"flow"}
+    assert obs["end"].min() == pd.Timestamp("2022-03-19")
+    assert obs["end"].max() == pd.Timestamp("2025-07-19")
+    assert not obs.duplicated(["entity", "status", "system", "origin", "end"]).any()
+
+
+def test_oryx_event_daily_totals_equal_the_rows_of_each_day(oryx_events):
+    raw, t = oryx_events
+    daily = cs.to_daily(t.observations, metric="losses_recorded", by=["entity", "status"],
+                        conflict="sum")  # one row per system and origin: separate events
+    want = raw.groupby(["country", "status", "date_recorded"]).size()
+    for (country, status), s in want.groupby(level=[0, 1]):
+        got = daily[(country, status)].dropna()
+        assert got.index.strftime("%Y-%m-%d").tolist() == s.index.get_level_values(2).tolist()
+        assert_allclose(got.to_numpy(), s.to_numpy())
+    # a day without a recorded loss is missing, never zero
+    assert not (daily == 0).any().any()
+
+
+def test_oryx_event_backfill_spikes_are_flagged(oryx_events):
+    raw, t = oryx_events
+    obs = t.observations
+    destroyed = obs[obs["status"] == "destroyed"].groupby("end")["value"].sum()
+    # SOURCE.md: 789 destroyed on 2022-03-19, 764 on 2024-04-08, 496 on 2025-05-12
+    assert destroyed["2022-03-19"] == 789
+    assert destroyed["2024-04-08"] == 764
+    assert destroyed["2025-05-12"] == 496
+    assert destroyed.idxmax() == pd.Timestamp("2022-03-19")
+    flagged = obs.dropna(subset=["flag"]).groupby("end")["flag"].unique()
+    assert {d.strftime("%Y-%m-%d"): list(v) for d, v in flagged.items()} == {
+        "2022-03-19": ["first_scrape"], "2024-04-08": ["backfill"], "2025-05-12": ["backfill"]}
+    assert obs["flag"].notna().sum() == (
+        raw["date_recorded"].isin(["2022-03-19", "2024-04-08", "2025-05-12"])
+        .groupby([raw["country"], raw["status"], raw["system"].str.strip(), raw["origin"],
+                  raw["date_recorded"]]).any().sum())
+
+
+def test_oryx_events_keep_the_system_and_tidy_its_blanks(oryx_events):
+    raw, t = oryx_events
+    obs = t.observations
+    # by hand: the raw rows of Russia's destroyed T-72B3 (system names vary only by blanks)
+    sel = raw[(raw["country"] == "Russia") & (raw["status"] == "destroyed")
+              & (raw["system"].str.strip() == "T-72B3")]
+    ours = obs[(obs["entity"] == "Russia") & (obs["status"] == "destroyed")
+               & (obs["system"] == "T-72B3")]
+    assert ours["value"].sum() == len(sel) > 0
+    assert not obs["system"].dropna().str.contains(r"^\s|\s$|\s\s").any()
+    assert obs.loc[obs["system"].isna(), "value"].sum() == raw["system"].isna().sum() == 8
+
+
+def test_oryx_events_read_one_file(shared_data):
+    obs = read_oryx_events(shared_data("oryx_scarnecchia", "event_damaged.csv"))
+    assert set(obs["status"]) == {"damaged"}
+    assert obs["value"].sum() == 3389  # SOURCE.md
+
+
+def test_oryx_events_set_aside_undated_rows_and_refuse_unknown_status(tmp_path):
+    head = "country,origin,system,status,url,date_recorded,sysID,imageID,statusID,matID\n"
+    t = screen_oryx_events(io.StringIO(head + "Russia,Russia,T-72B3,destroyed,u,,1,1,1,7\n"
+                                       "Russia,Russia,T-72B3,destroyed,u,2024-01-02,1,2,1,7\n"))
+    assert t.observations["value"].sum() + len(t.set_aside) == 2
+    assert t.set_aside["reason"].iloc[0] == "date_recorded is missing: the entry cannot be dated"
+    with pytest.raises(SourceLayoutError, match=r"row StringIO:0, column 'status'.*'lost'"):
+        read_oryx_events(io.StringIO(head + "Russia,Russia,T-72B3,lost,u,2024-01-02,1,2,1,7\n"))
+    with pytest.raises(FileNotFoundError, match=r"no event file in .*event_destroyed\.csv"):
+        read_oryx_events(tmp_path)
+
+
+def test_oryx_totals_equal_the_last_daily_count_of_each_series(shared_data):
+    path = shared_data("oryx_scarnecchia", "totals_by_type.csv")
+    totals = read_oryx_totals(path)  # dated from the daily_count.csv beside it
+    _is_observation_table(totals)
+    assert len(totals) == 56 * 5  # SOURCE.md: 56 x 7
+    assert set(totals["end"]) == {pd.Timestamp("2025-07-19")}  # SOURCE.md: snapshot date
+    daily = read_oryx_daily(shared_data("oryx_scarnecchia", "daily_count.csv"))
+    last = daily.sort_values("end").groupby(["entity", "category", "metric"]).tail(1)
+    both = totals.merge(last, on=["entity", "category", "metric"], suffixes=("", "_daily"))
+    assert len(both) == len(totals)
+    assert_allclose(both["value"], both["value_daily"])
+    # the file's first line: Russia, All Types, destroyed 17198 ... total 22381
+    ru = totals[(totals["entity"] == "Russia") & (totals["category"] == "All Types")]
+    assert ru.set_index("metric")["value"].to_dict() == {
+        "destroyed": 17198, "abandoned": 1178, "captured": 3096, "damaged": 909, "total": 22381}
+    # stackable with the daily counts (one kind per metric): the snapshot adds no step
+    stacked = pd.concat([daily, totals], ignore_index=True)
+    with pytest.warns(cs.DataWarning, match="cumulative total went down"):
+        series = cs.to_daily(stacked, metric="total", by=["entity", "category"],
+                             conflict="last")
+    # the file: Russia All Types total 22341 on 2025-07-17, 22381 on 2025-07-19
+    # (to_daily spreads the step over the two days since the previous report)
+    step = series.loc["2025-07-18":"2025-07-19", ("Russia", "All Types")]
+    assert_allclose(step.to_numpy(), [20.0, 20.0])
+    assert_allclose(step.sum(), 22381 - 22341)
+
+
+def test_oryx_event_files_exceed_the_headline_totals_as_documented(shared_data, oryx_events):
+    raw, t = oryx_events
+    totals = read_oryx_totals(shared_data("oryx_scarnecchia", "totals_by_type.csv"))
+    head = totals[totals["category"] == "All Types"].pivot_table(
+        index="entity", columns="metric", values="value")
+    events = t.observations.pivot_table(index="entity", columns="status", values="value",
+                                        aggfunc="sum")
+    for status in ORYX_EVENT_ROWS:
+        assert (events[status] >= head[status]).all()
+    # read_oryx_totals' Notes: 26,655 Russian event rows on 24,388 images vs 22,381
+    ru = raw[raw["country"] == "Russia"]
+    assert (len(ru), ru["imageID"].nunique(), head.loc["Russia", "total"]) == (
+        26655, 24388, 22381)
+    # one reason: an entry marked "damaged and abandoned" is in both files
+    both = raw.groupby(["country", "url"])["status"].agg(frozenset)
+    assert (both == frozenset({"damaged", "abandoned"})).sum() > 1000
+
+
+def test_oryx_totals_need_a_date_when_alone():
+    text = ("country,equipment_type,destroyed,abandoned,captured,damaged,type_total\n"
+            "Russia,Tanks,1,0,0,0,1\n")
+    with pytest.raises(ValueError, match="as_of is required"):
+        read_oryx_totals(io.StringIO(text))
 
 
 # --------------------------------------------------------------------------- fetch

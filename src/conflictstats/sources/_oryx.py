@@ -147,8 +147,9 @@ def read_oryx_daily(path: str | os.PathLike[str]) -> pd.DataFrame:
       when the loss happened; the first scrape (2022-03-19, covering everything
       since 24 February) and bulk additions (:data:`ORYX_BACKFILL_DATES`) are
       flagged. Do not read their increments as one day's losses.
-    - **Irregular dates** (209 dates with gaps of days to weeks): the increment
-      between two dates is spread over the days between them by ``to_daily``.
+    - **Irregular dates** (209 dates with gaps of days to weeks; a series has a
+      row only on the dates it changes): the increment between two dates is
+      spread over the days between them by ``to_daily``.
     - Counts are a floor: photo-verified losses only.
 
     References
@@ -282,14 +283,17 @@ def read_oryx_totals(
 
     Notes
     -----
-    The snapshot equals the rows of ``daily_count.csv`` on its last date (same
-    labels, same counts). It does **not** equal the number of rows of the event
-    files (:func:`read_oryx_events`), which are larger: an entry marked "damaged
-    and abandoned" is listed under both statuses there, and an entry may hold
-    several links. At commit a8624b47 the Russian "All Types" total is 22,381
-    (destroyed 17,198) while the event files hold 26,655 Russian rows on 24,388
-    distinct images (destroyed 18,823). Use the totals (or the daily counts) for
-    "how many", the events for "when was it recorded, and which system".
+    The snapshot equals, for each country and ``category``, the last row of that
+    series in ``daily_count.csv`` (which has a row only on the dates a series
+    changes: 25 of the 56 series on 2025-07-19, the others earlier). It does
+    **not** equal the number of rows of the event files
+    (:func:`read_oryx_events`), which are larger: an entry marked "damaged
+    and abandoned" is listed under both statuses there, and the same photo link
+    can appear more than once in one file. At commit a8624b47 the Russian
+    "All Types" total is 22,381 (destroyed 17,198) while the event files hold
+    26,655 Russian rows on 24,388 distinct images (destroyed 18,823). Use the
+    totals (or the daily counts) for "how many", the events for "when was it
+    recorded, and which system".
     The same traps of labels as in :func:`read_oryx_daily` apply: summary rows
     ("All Types", "Losses excluding Recon Drones and Trucks ...") overlap the
     type rows, so do not sum over ``category``.
@@ -480,8 +484,8 @@ def read_oryx_events(path_or_folder: str | os.PathLike[str]) -> pd.DataFrame:
       or without additions; :func:`conflictstats.to_daily` leaves it missing,
       never zero, unless you choose to fill.
     - **Status tags, not unique losses**: an entry marked "damaged and
-      abandoned" appears in both files, and one entry may have several links,
-      so the counts exceed Oryx's headline totals (:func:`read_oryx_totals`);
+      abandoned" appears in both files, and the same photo link can appear more
+      than once in one file, so the counts exceed Oryx's headline totals (:func:`read_oryx_totals`);
       use those for "how many".
     - **Blanks in system names** (trailing spaces on a few rows) are collapsed,
       so one system is one series.
