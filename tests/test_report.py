@@ -189,7 +189,8 @@ def test_a_cumulative_series_with_a_correction_is_still_reported():
     ("general_staff_losses", ("russia_losses_petroivaniuk", "russia_losses_equipment.json"),
      "tank"),
     ("kiel_tracker", ("kiel_support_tracker", "data_explorer.csv"), "aid allocated"),
-    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "destroyed"),
+    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "destroyed (Russia)"),
+    ("oryx_events", ("oryx_scarnecchia",), "losses recorded (Ukraine)"),
     ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "occupied area"),
 ])
 def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
@@ -201,3 +202,22 @@ def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts
         rep = weekly_report({reader: data}, conflict="sum")
     assert f"**{metric}**" in rep.summary
     assert rep.problems.empty, rep.problems.to_string()
+
+
+def test_a_few_entities_are_reported_apart_and_many_are_summed():
+    days = pd.date_range("2024-10-01", "2024-11-30")
+    rng = np.random.default_rng(4)
+
+    def flows(entities):
+        return pd.concat([pd.DataFrame({
+            "metric": "losses", "value": rng.poisson(10, len(days)), "unit": "count",
+            "kind": "flow", "start": days, "end": days, "entity": e, "source": "test"})
+            for e in entities], ignore_index=True)
+
+    two = weekly_report({"t": flows(["Russia", "Ukraine"])})
+    assert sorted(two.table["metric"]) == ["losses (Russia)", "losses (Ukraine)"]
+    many = flows([f"donor {i}" for i in range(5)])
+    summed = weekly_report({"t": many})
+    week = many.loc[(many["end"] >= "2024-11-18") & (many["end"] <= "2024-11-24"), "value"]
+    assert summed.table["metric"].tolist() == ["losses"]
+    assert summed.table.iloc[0]["week_total"] == week.sum()

@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: the bundled seed article and synthetic demo)")
     w.add_argument("--reader", metavar="NAME",
                    help="reader for --data: missile_attacks, deepstate_area, "
-                        "liveuamap_territory, kiel_tracker, general_staff_losses, oryx_daily")
+                        "liveuamap_territory, kiel_tracker, general_staff_losses, oryx_daily, "
+                        "oryx_events")
     w.add_argument("--out", metavar="DIR", default="conflictstats_report",
                    help="output directory (default: %(default)s)")
     w.add_argument("--conflict", default=None,

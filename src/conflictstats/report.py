@@ -36,6 +36,8 @@ __all__ = ["WeeklyReport", "bundled_datasets", "load_dataset", "weekly_report"]
 
 #: Reported days a metric needs to be treated as a series rather than single figures.
 MIN_SERIES_DAYS = 14
+#: Flows of up to this many entities are reported entity by entity; more are summed.
+MAX_ENTITIES_APART = 3
 #: Outcome metrics whose share of a ``*launched`` metric is reported as a rate.
 OUTCOMES = ("shot_down", "destroyed", "lost_track", "not_reach_goal", "intercepted",
             "suppressed")
@@ -108,6 +110,7 @@ def _readers() -> dict[str, Callable[..., pd.DataFrame]]:
         "kiel_tracker": sources.read_kiel_tracker,
         "general_staff_losses": sources.read_general_staff_losses,
         "oryx_daily": sources.read_oryx_daily,
+        "oryx_events": sources.read_oryx_events,
     }
 
 
@@ -120,9 +123,9 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         The file.
     reader : str, optional
         The reader for a public dataset: ``missile_attacks``, ``deepstate_area``,
-        ``liveuamap_territory``, ``kiel_tracker``, ``general_staff_losses`` or
-        ``oryx_daily``. Without it the file is read as an observation CSV (bad rows
-        are kept for the report to list).
+        ``liveuamap_territory``, ``kiel_tracker``, ``general_staff_losses``,
+        ``oryx_daily`` or ``oryx_events``. Without it the file is read as an
+        observation CSV (bad rows are kept for the report to list).
 
     Returns
     -------
@@ -267,11 +270,15 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any,
         kind = str(daily.attrs["kind"])
         unit = str(daily.attrs["unit"])
         synthetic = bool(sub["source"].astype(str).str.contains("synthetic", case=False).all())
-        if kind in ("level", "share") and daily.shape[1] > 1:
+        # levels of several entities cannot be added; flows of a few entities (Russia,
+        # Ukraine) are reported apart, flows of many (donors) as their total
+        apart = 1 < daily.shape[1] <= MAX_ENTITIES_APART
+        if daily.shape[1] > 1 and (kind in ("level", "share") or apart):
             for ent in daily.columns:
                 s = daily[ent].rename(f"{metric} ({ent})")
-                s.attrs = {"kind": kind, "unit": unit}
-                series.append(_Series(dataset, f"{metric} ({ent})", unit, kind, s, synthetic))
+                s.attrs = {"kind": "flow" if kind == "cumulative" else kind, "unit": unit}
+                series.append(_Series(dataset, f"{metric} ({ent})", unit, s.attrs["kind"], s,
+                                      synthetic))
             continue
         total = daily.sum(axis=1, min_count=1).rename(str(metric))
         total.attrs = {"kind": "flow" if kind == "cumulative" else kind, "unit": unit}
