@@ -635,6 +635,19 @@ def weekly_report(
     -------
     WeeklyReport
 
+    Notes
+    -----
+    Each metric is built with ``to_daily(..., by="entity")``. Levels and shares stay
+    entity by entity; flows of up to :data:`MAX_ENTITIES_APART` entities (Russia and
+    Ukraine) are reported apart, and flows of more (donors) as their total. A metric
+    is a series when its reports fall on at least four dates and cover at least
+    :data:`MIN_SERIES_DAYS` days; other figures are listed as reported. Metrics
+    reported by month (median period of 28 days or more) are summarised by calendar
+    month. Weekly records are found with :func:`conflictstats.records` on weeks
+    ending on the report's last weekday, all time and within the year; anomalies with
+    the causal count model for whole non-negative counts, the robust z-score
+    otherwise.
+
     Examples
     --------
     >>> from conflictstats.report import weekly_report
