@@ -91,6 +91,26 @@ def test_tie_mass_tally_gives_the_same_order_statistic(monkeypatch):
     assert _kendall.median_pair_slope(t, x) == ref
 
 
+@pytest.mark.parametrize("shift", [-0.02, 0.02])
+def test_a_misleading_sample_costs_time_but_never_changes_the_selected_slopes(
+        monkeypatch, shift):
+    # the random sample only proposes brackets; shifting it makes the first bracket
+    # miss the wanted ranks (below or above), and the exact counts must catch that
+    real = _kendall._sample_slopes
+    monkeypatch.setattr(_kendall, "_sample_slopes",
+                        lambda t, x, m, rng: real(t, x, m, rng) + shift)
+    rng = np.random.default_rng(17)
+    n = 1500
+    t = np.sort(rng.choice(3000, n, replace=False)).astype(float)
+    x = rng.normal(size=n).cumsum()
+    i, j = np.triu_indices(n, 1)
+    slopes = (x[j] - x[i]) / (t[j] - t[i])
+    ranks = [int(0.025 * slopes.size), slopes.size // 2]
+    ref = np.sort(slopes)[ranks]
+    assert list(_kendall.pair_slope_order_stats(t, x, [ranks[0]])) == [ref[0]]
+    assert list(_kendall.pair_slope_order_stats(t, x, [ranks[1]])) == [ref[1]]
+
+
 # ---------------------------------------------------------------------------
 # Mann–Kendall vs pymannkendall
 # ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ so the results equal those of pymannkendall and scipy bit for bit.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,6 +30,8 @@ _DIRECT_PAIRS = 1_000_000
 #: Above this many slopes inside a bracket, they are tallied by value in chunks.
 _ENUM_CAP = 8_000_000
 _CHUNK = 2_000_000
+#: Sampled pair slopes per point (the sample proposes the brackets).
+_SAMPLE_PER_POINT = 30
 
 
 def _levels(v: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
@@ -135,43 +138,113 @@ def _count_le(y: np.ndarray) -> int:
     return count_inversions(np.argsort(y, kind="stable"))
 
 
-def _cut(s: np.ndarray, idx: int, rng: np.random.Generator, t: np.ndarray, x: np.ndarray,
-         below: bool) -> tuple[float, np.ndarray | None]:
-    """A random cut strictly between two distinct sorted sampled slopes ``s`` near ``idx``.
+class _OutsideWindow(Exception):
+    """A cut needs sample values outside the sorted window: sort the whole sample."""
 
-    Returns ``(cut, keys)`` with the certified keys ``x - cut * t``; the cut
-    is -inf/+inf (keys None) when the sample runs out in that direction.
+
+class _Window(NamedTuple):
+    """Sorted sample values ``s`` at (0-based) positions ``off .. off + len(s) - 1`` of ``m``."""
+
+    s: np.ndarray
+    off: int
+    m: int
+
+
+def _sample_slopes(t: np.ndarray, x: np.ndarray, m: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Slopes of about ``m`` random pairs, uniform over the pairs and stratified by point.
+
+    Every point is the first of ``k = m // n`` ordered pairs whose second point
+    is uniform over the others, so each unordered pair has the same chance
+    (the slope is symmetric in the two points) and the equal allocation over
+    the points can only lower the variance of the sample quantiles.
     """
-    m = s.size
+    n = x.size
+    k = max(m // n, 1)
+    # partner of point i: i + u (mod n), u uniform on 1..n-1; the doubled arrays
+    # stand in for the wrap-around
+    j = rng.integers(1, n, (n, k))
+    j += np.arange(n)[:, None]
+    d = np.take(np.concatenate([x, x]), j)
+    d -= x[:, None]
+    dt = np.take(np.concatenate([t, t]), j)
+    dt -= t[:, None]
+    d /= dt
+    return d.ravel()
+
+
+def _window(d: np.ndarray, ia: int, ib: int) -> _Window:
+    """Sorted values of ``d`` around its order statistics ``ia .. ib``, without a full sort.
+
+    A systematic sub-sample locates value bounds that hold those positions
+    with a wide margin; only the values between the bounds are sorted. The
+    window may still miss (the caller then sorts everything).
+    """
+    m = d.size
+    p = min(m, 4096)
+    sub = np.sort(d[:: max(m // p, 1)])
+    p = sub.size
+    lo_q, hi_q = max(ia - 1, 0) / m, min(ib + 1, m - 1) / m
+    lo_p = int(np.floor(lo_q * p - 6 * np.sqrt(lo_q * (1 - lo_q) * p) - 8))
+    hi_p = int(np.ceil(hi_q * p + 6 * np.sqrt(hi_q * (1 - hi_q) * p) + 8))
+    if lo_p <= 0 and hi_p >= p - 1:
+        return _Window(np.sort(d), 0, m)
+    lo_v = sub[lo_p] if lo_p > 0 else -np.inf
+    hi_v = sub[hi_p] if hi_p < p - 1 else np.inf
+    inside = (d >= lo_v) & (d <= hi_v)
+    off = int(np.count_nonzero(d < lo_v))
+    return _Window(np.sort(d[inside]), off, m)
+
+
+def _cut(win: _Window, idx: int, rng: np.random.Generator, t: np.ndarray, x: np.ndarray,
+         below: bool) -> np.ndarray | None:
+    """Certified keys ``x - c t`` for a random cut ``c`` between two distinct sample slopes.
+
+    The two slopes are the distinct sorted sample values next to position
+    ``idx`` (just below it when ``below``, just above it otherwise). Returns
+    None for a cut at -inf/+inf when the sample runs out in that direction;
+    raises :class:`_OutsideWindow` when the window does not reach far enough.
+    """
+    s, off, m = win
     while True:
         if below:
             if idx <= 0:
-                return -np.inf, None
-            idx = int(np.searchsorted(s, s[min(idx, m - 1)], side="left"))
-            if idx <= 0:
-                return -np.inf, None
-            lo_v, hi_v = float(s[idx - 1]), float(s[idx])
+                return None
+            li = min(idx, m - 1) - off
+            if not 0 <= li < s.size:
+                raise _OutsideWindow
+            li = int(np.searchsorted(s, s[li], side="left"))
+            if li <= 0:
+                if off == 0:
+                    return None
+                raise _OutsideWindow
         else:
             if idx >= m - 1:
-                return np.inf, None
-            idx = int(np.searchsorted(s, s[max(idx, 0)], side="right"))
-            if idx >= m:
-                return np.inf, None
-            lo_v, hi_v = float(s[idx - 1]), float(s[idx])
+                return None
+            li = max(idx, 0) - off
+            if not 0 <= li < s.size:
+                raise _OutsideWindow
+            li = int(np.searchsorted(s, s[li], side="right"))
+            if li >= s.size:
+                if off + s.size == m:
+                    return None
+                raise _OutsideWindow
+        lo_v, hi_v = float(s[li - 1]), float(s[li])
+        idx = li + off
         for _ in range(8):
             c = lo_v + (hi_v - lo_v) * float(rng.uniform(0.25, 0.75))
             if not lo_v < c < hi_v:
                 break
             keys = _safe_keys(t, x, c)
             if keys is not None:
-                return c, keys
+                return keys
         # slopes crowd this gap: step one distinct value further out
         idx = idx - 1 if below else idx  # (above: the next search moves past hi_v)
 
 
-def _select_in_bracket(t: np.ndarray, x: np.ndarray, lo_keys: np.ndarray | None,
-                       hi_keys: np.ndarray | None, ranks: np.ndarray) -> np.ndarray:
-    """Order statistics ``ranks`` (0-based, within the bracket) of the slopes in (lo, hi]."""
+def _bracket_slopes(t: np.ndarray, x: np.ndarray, lo_keys: np.ndarray | None,
+                    hi_keys: np.ndarray | None) -> tuple[np.ndarray | dict[float, int], int]:
+    """The slopes in the bracket (lo, hi]: their values (or a value tally) and their number."""
     n = x.size
     a = lo_keys if lo_keys is not None else t  # every slope exceeds -inf
     order_a = np.argsort(a, kind="stable")
@@ -194,12 +267,18 @@ def _select_in_bracket(t: np.ndarray, x: np.ndarray, lo_keys: np.ndarray | None,
                     _tally(tally, arr)
                 chunks_v = []
             _tally(tally, d)
-    if not tally:
-        total = np.concatenate(chunks_v) if chunks_v else np.empty(0)
-        return np.partition(total, ranks)[ranks]
-    vals = np.array(sorted(tally))
-    cum = np.cumsum([tally[v] for v in vals])
-    return vals[np.searchsorted(cum, ranks, side="right")]
+    if tally:
+        return tally, n_seen
+    return (np.concatenate(chunks_v) if chunks_v else np.empty(0)), n_seen
+
+
+def _pick(found: np.ndarray | dict[float, int], ranks: np.ndarray) -> np.ndarray:
+    """Order statistics ``ranks`` (0-based) of the slopes found in a bracket."""
+    if isinstance(found, dict):
+        vals = np.array(sorted(found))
+        cum = np.cumsum([found[v] for v in vals])
+        return vals[np.searchsorted(cum, ranks, side="right")]
+    return np.partition(found, np.unique(ranks))[ranks]
 
 
 def _tally(tally: dict[float, int], d: np.ndarray) -> None:
@@ -214,6 +293,13 @@ def pair_slope_order_stats(t: np.ndarray, x: np.ndarray, ranks: list[int],
 
     ``t`` must be strictly increasing and ``x`` finite.  Ranks close together
     (such as the two middle ones of a median) should be asked for in one call.
+
+    A random sample of pair slopes proposes a bracket (lo, hi] around the
+    wanted ranks; the exact number of slopes <= lo is an inversion count, and
+    the slopes inside the bracket are enumerated, which also counts them. If
+    the bracket misses a wanted rank (rare: the cuts lie ``z`` sampling
+    standard errors out, ``z = 3`` first), it is widened and tried again, up
+    to all pairs. The sample only decides the cost, never the result.
     """
     n = x.size
     n_pairs = n * (n - 1) // 2
@@ -221,29 +307,34 @@ def pair_slope_order_stats(t: np.ndarray, x: np.ndarray, ranks: list[int],
     if n_pairs <= _DIRECT_PAIRS:
         i, j = np.triu_indices(n, 1)
         d = (x[j] - x[i]) / (t[j] - t[i])
-        return np.partition(d, ranks_arr)[ranks_arr]
+        return np.partition(d, np.unique(ranks_arr))[ranks_arr]
     rng = np.random.default_rng(seed)
-    m = int(min(n_pairs, max(50_000, 30 * n)))
-    i = rng.integers(0, n, m)
-    j = rng.integers(0, n, m)
-    ok = i != j
-    i, j = np.minimum(i[ok], j[ok]), np.maximum(i[ok], j[ok])
-    sample = np.sort((x[j] - x[i]) / (t[j] - t[i]))
+    sample = _sample_slopes(t, x, int(min(n_pairs, max(50_000, _SAMPLE_PER_POINT * n))), rng)
     m = sample.size
     k_lo, k_hi = int(ranks_arr.min()), int(ranks_arr.max())
     q_lo, q_hi = k_lo / n_pairs, (k_hi + 1) / n_pairs
-    for z in (4.0, 8.0, 16.0, np.inf):
+    win: _Window | None = None
+    for z in (3.0, 8.0, 16.0, np.inf):
         sd_lo = np.sqrt(max(q_lo * (1 - q_lo), 1.0 / m) / m)
         sd_hi = np.sqrt(max(q_hi * (1 - q_hi), 1.0 / m) / m)
         ia = int(np.floor((q_lo - z * sd_lo) * m)) if np.isfinite(z) else -1
         ib = int(np.ceil((q_hi + z * sd_hi) * m)) if np.isfinite(z) else m
-        _, lo_keys = _cut(sample, ia, rng, t, x, below=True)
-        _, hi_keys = _cut(sample, ib, rng, t, x, below=False)
+        if win is None:
+            win = _window(sample, ia, ib)
+        try:
+            lo_keys = _cut(win, ia, rng, t, x, below=True)
+            hi_keys = _cut(win, ib, rng, t, x, below=False)
+        except _OutsideWindow:
+            win = _Window(np.sort(sample), 0, m)
+            lo_keys = _cut(win, ia, rng, t, x, below=True)
+            hi_keys = _cut(win, ib, rng, t, x, below=False)
         c_lo = 0 if lo_keys is None else _count_le(lo_keys)
-        c_hi = n_pairs if hi_keys is None else _count_le(hi_keys)
-        if c_lo <= k_lo and k_hi < c_hi:
-            break
-    return _select_in_bracket(t, x, lo_keys, hi_keys, ranks_arr - c_lo)
+        if c_lo > k_lo:
+            continue
+        found, inside = _bracket_slopes(t, x, lo_keys, hi_keys)
+        if k_hi < c_lo + inside:
+            return _pick(found, ranks_arr - c_lo)
+    raise AssertionError("unreachable: the last bracket holds every pair")  # pragma: no cover
 
 
 def median_pair_slope(t: np.ndarray, x: np.ndarray) -> float:
