@@ -4,12 +4,14 @@ Private helpers of :mod:`conflictstats.trends`:
 
 * :func:`count_inversions` counts the pairs out of order in a sequence of
   distinct integers with a bottom-up merge sort (Knight 1966), in
-  O(n log n) and without a Python loop over elements;
+  O(n log n) and without a Python loop over elements (blocks of 32 are
+  compared pair by pair, then merged level by level);
 * :func:`mk_score` gives the Mann–Kendall S from it;
 * :func:`pair_slope_order_stats` selects order statistics of the n(n-1)/2
-  pairwise slopes without forming them all: random pairs bracket the wanted
-  ranks, the exact number of slopes below each bracket end is an inversion
-  count, and only the slopes inside the bracket are enumerated.
+  pairwise slopes without forming them all: random pairs propose a bracket
+  around the wanted ranks, the exact number of slopes below the bracket is
+  an inversion count, and only the slopes inside the bracket are enumerated
+  (which counts them too; a bracket that misses is widened).
 
 The selected values are the very floating-point numbers
 ``(x[j] - x[i]) / (t[j] - t[i])`` that a full O(n²) computation would sort,
@@ -34,8 +36,32 @@ _CHUNK = 2_000_000
 _SAMPLE_PER_POINT = 30
 
 
-def _levels(v: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Walk the bottom-up merge of ``v`` (distinct int64 values), level by level.
+#: Width of the blocks whose inversions are found by comparing all their pairs.
+_BASE = 32
+
+
+def _base_blocks(v: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Inversions inside blocks of ``_BASE`` consecutive elements, by direct comparison.
+
+    Returns ``(w, order, inv)``: the block width, the stable order that sorts
+    every block, and a boolean array ``(blocks, w, w)`` whose ``[k, a, b]`` says
+    that elements ``a < b`` of block ``k`` are out of order.  The last block is
+    padded with values above all others, which invert nothing.
+    """
+    n = v.size
+    w = min(_BASE, n)
+    nb = -(-n // w)
+    top = int(v.max()) + 1 if n else 0
+    vp = np.concatenate([v, np.arange(top, top + nb * w - n, dtype=np.int64)]).reshape(nb, w)
+    inv = (vp[:, :, None] > vp[:, None, :]) & np.triu(np.ones((w, w), dtype=bool), 1)
+    order = np.argsort(vp, axis=1, kind="stable")
+    order += (np.arange(nb, dtype=np.int64) * w)[:, None]
+    return w, order.ravel()[:n], inv
+
+
+def _levels(v: np.ndarray, w: int
+            ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Walk the bottom-up merge of ``v`` (distinct int64 values, sorted within blocks of ``w``).
 
     Yields ``(w, order, pair, left_before, is_right)`` for each level of block
     width ``w``: the stable ``order`` that merges each pair of sorted blocks,
@@ -45,7 +71,6 @@ def _levels(v: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.nda
     """
     n = v.size
     pos = np.arange(n, dtype=np.int64)
-    w = 1
     while w < n:
         pair = pos // (2 * w)
         right = ((pos // w) & 1).astype(bool)
@@ -61,39 +86,68 @@ def _levels(v: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.nda
 def count_inversions(v: np.ndarray) -> int:
     """Number of pairs ``u < v`` with ``v[u] > v[v]`` (values must be distinct integers)."""
     v = np.asarray(v, dtype=np.int64)
-    total = 0
-    for w, _order, _pair, left_before, is_right in _levels(v):
+    if v.size < 2:
+        return 0
+    w0, order, inv = _base_blocks(v)
+    total = int(np.count_nonzero(inv))
+    for w, _order, _pair, left_before, is_right in _levels(v[order], w0):
         total += int(np.sum(w - left_before[is_right]))
     return total
 
 
-def _inversion_pairs(
-    v: np.ndarray, ids: np.ndarray, chunk: int
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield the inverted pairs of ``v`` as arrays of ``ids`` (earlier, later), in chunks."""
+def _inverted_slopes(
+    v: np.ndarray, xs: np.ndarray, ts: np.ndarray, chunk: int
+) -> Iterator[np.ndarray]:
+    """Yield, in chunks, the slopes of the pairs that ``v`` has out of order.
+
+    ``xs`` and ``ts`` are the values and times of the points in the order of
+    ``v``.  A slope is ``(x_q - x_p) / (t_q - t_p)`` for the pair's two points in
+    whichever order the merge meets them: round-to-nearest is symmetric, so
+    this is the very float ``(x_j - x_i) / (t_j - t_i)`` with ``t_i < t_j``,
+    except that a tie ``x_i == x_j`` would give -0.0 half of the time; adding
+    0.0 turns it back into the +0.0 of the time-ordered formula.
+    """
     v = np.asarray(v, dtype=np.int64)
-    ids = np.asarray(ids, dtype=np.int64)
-    for w, order, pair, left_before, is_right in _levels(v):
-        old_ids = ids
-        ids = ids[order]
+    if v.size < 2:
+        return
+    w0, base_order, inv = _base_blocks(v)
+    blk, a, b = np.nonzero(inv)
+    if blk.size:
+        p, q = blk * w0 + a, blk * w0 + b
+        d = (xs[q] - xs[p]) / (ts[q] - ts[p])
+        d += 0.0
+        yield d
+    xs, ts = xs[base_order], ts[base_order]
+    for w, order, pair, left_before, is_right in _levels(v[base_order], w0):
+        old_x, old_t = xs, ts
+        xs, ts = xs[order], ts[order]
         cnt = (w - left_before)[is_right]
-        if not cnt.any():
-            continue
-        start = (2 * w * pair + left_before)[is_right]  # first greater left element, pre-merge
-        right_ids = ids[is_right]
         keep = cnt > 0
-        cnt, start, right_ids = cnt[keep], start[keep], right_ids[keep]
+        if not keep.any():
+            continue
+        # the left elements greater than a right one are a run of the pre-merge
+        # arrangement, from its first greater left element to the end of its block
+        start = (2 * w * pair + left_before)[is_right][keep]
+        cnt = cnt[keep]
+        rx, rt = xs[is_right][keep], ts[is_right][keep]
         ends = np.cumsum(cnt)
         lo = 0
         while lo < cnt.size:
             hi = int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + chunk, side="right"))
             hi = max(hi, lo + 1)
             c = cnt[lo:hi]
-            tot = int(c.sum())
-            first = np.cumsum(c) - c
-            offs = np.arange(tot, dtype=np.int64) - np.repeat(first, c)
-            left = old_ids[np.repeat(start[lo:hi], c) + offs]
-            yield left, np.repeat(right_ids[lo:hi], c)
+            first = np.cumsum(c)
+            tot = int(first[-1])
+            first -= c
+            pos = np.repeat(start[lo:hi] - first, c)
+            pos += np.arange(tot, dtype=np.int64)
+            d = np.repeat(rx[lo:hi], c)
+            d -= old_x[pos]
+            dt = np.repeat(rt[lo:hi], c)
+            dt -= old_t[pos]
+            d /= dt
+            d += 0.0
+            yield d
             lo = hi
 
 
@@ -250,14 +304,11 @@ def _bracket_slopes(t: np.ndarray, x: np.ndarray, lo_keys: np.ndarray | None,
     order_a = np.argsort(a, kind="stable")
     # with no upper cut every slope is <= +inf: x - c t, c -> +inf, ranks time descending
     b = (n - 1 - np.arange(n))[order_a] if hi_keys is None else _rank(hi_keys)[order_a]
-    # pairs whose order differs between a and b; each (p, q) with a_p < a_q, b_p > b_q
+    # the slopes in the bracket are those of the pairs ordered differently by a and b
     chunks_v: list[np.ndarray] = []
     tally: dict[float, int] = {}
     n_seen = 0
-    for p, q in _inversion_pairs(b, order_a, _CHUNK):
-        i = np.minimum(p, q)
-        j = np.maximum(p, q)
-        d = (x[j] - x[i]) / (t[j] - t[i])
+    for d in _inverted_slopes(b, x[order_a], t[order_a], _CHUNK):
         n_seen += d.size
         if n_seen <= _ENUM_CAP and not tally:
             chunks_v.append(d)
