@@ -530,3 +530,22 @@ def test_mann_kendall_equals_pymannkendall_on_any_small_series(values):
     ours = mann_kendall(daily(x))
     ref = mk.original_test(x)
     assert_same_as_pymannkendall(ours, ref)
+
+
+def test_a_nearly_exact_line_falls_back_to_every_slope_and_stays_exact(monkeypatch):
+    calls = []
+    original = _kendall._all_slopes
+
+    def spy(t, x, ranks):
+        calls.append(x.size)
+        return original(t, x, ranks)
+
+    monkeypatch.setattr(_kendall, "_all_slopes", spy)
+    n = 1600  # above the direct limit of 1,000,000 pairs
+    t = np.arange(n, dtype=float)
+    x = 0.5 * t + 1e-9 * np.random.default_rng(0).normal(size=n)
+    i, j = np.triu_indices(n, 1)
+    reference = np.median((x[j] - x[i]) / (t[j] - t[i]))  # the O(n^2) definition
+    got = theil_sen(pd.Series(x, index=pd.date_range("2020-01-01", periods=n)))
+    assert calls and set(calls) == {n}  # the slope and its interval ranks
+    assert got.slope == reference

@@ -250,8 +250,30 @@ def _window(d: np.ndarray, ia: int, ib: int) -> _Window:
     return _Window(np.sort(d[inside]), off, m)
 
 
+class _Uncertifiable(Exception):
+    """No cut could be certified within the budget (slopes crowd every gap)."""
+
+
+#: Attempts at a certified cut before falling back to forming every slope.
+_CUT_BUDGET = 48
+#: Up to this many pairs the fallback forms every slope (8 bytes each).
+_FALLBACK_PAIRS = 150_000_000
+
+
+def _all_slopes(t: np.ndarray, x: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Order statistics from every slope, formed row by row into one array."""
+    n = x.size
+    out = np.empty(n * (n - 1) // 2)
+    pos = 0
+    for i in range(n - 1):  # one vectorised row of slopes per point
+        d = (x[i + 1:] - x[i]) / (t[i + 1:] - t[i])
+        out[pos:pos + d.size] = d
+        pos += d.size
+    return np.partition(out, np.unique(ranks))[ranks]
+
+
 def _cut(win: _Window, idx: int, rng: np.random.Generator, t: np.ndarray, x: np.ndarray,
-         below: bool) -> np.ndarray | None:
+         below: bool, budget: list[int] | None = None) -> np.ndarray | None:
     """Certified keys ``x - c t`` for a random cut ``c`` between two distinct sample slopes.
 
     The two slopes are the distinct sorted sample values next to position
@@ -289,6 +311,10 @@ def _cut(win: _Window, idx: int, rng: np.random.Generator, t: np.ndarray, x: np.
             c = lo_v + (hi_v - lo_v) * float(rng.uniform(0.25, 0.75))
             if not lo_v < c < hi_v:
                 break
+            if budget is not None:
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise _Uncertifiable
             keys = _safe_keys(t, x, c)
             if keys is not None:
                 return keys
@@ -351,6 +377,10 @@ def pair_slope_order_stats(t: np.ndarray, x: np.ndarray, ranks: list[int],
     the bracket misses a wanted rank (rare: the cuts lie ``z`` sampling
     standard errors out, ``z = 3`` first), it is widened and tried again, up
     to all pairs. The sample only decides the cost, never the result.
+
+    When no cut can be certified (a nearly exact line: every candidate cut has
+    near-ties among ``x - c t``), every slope is formed instead, up to
+    ``_FALLBACK_PAIRS`` pairs.
     """
     n = x.size
     n_pairs = n * (n - 1) // 2
@@ -361,10 +391,22 @@ def pair_slope_order_stats(t: np.ndarray, x: np.ndarray, ranks: list[int],
         return np.partition(d, np.unique(ranks_arr))[ranks_arr]
     rng = np.random.default_rng(seed)
     sample = _sample_slopes(t, x, int(min(n_pairs, max(50_000, _SAMPLE_PER_POINT * n))), rng)
+    win: _Window | None = None
+    budget = [_CUT_BUDGET] if n_pairs <= _FALLBACK_PAIRS else None
+    try:
+        return _bracketed(t, x, ranks_arr, sample, win, rng, budget)
+    except _Uncertifiable:
+        return _all_slopes(t, x, ranks_arr)
+
+
+def _bracketed(t: np.ndarray, x: np.ndarray, ranks_arr: np.ndarray, sample: np.ndarray,
+               win: _Window | None, rng: np.random.Generator,
+               budget: list[int] | None) -> np.ndarray:
+    n = x.size
+    n_pairs = n * (n - 1) // 2
     m = sample.size
     k_lo, k_hi = int(ranks_arr.min()), int(ranks_arr.max())
     q_lo, q_hi = k_lo / n_pairs, (k_hi + 1) / n_pairs
-    win: _Window | None = None
     for z in (3.0, 8.0, 16.0, np.inf):
         sd_lo = np.sqrt(max(q_lo * (1 - q_lo), 1.0 / m) / m)
         sd_hi = np.sqrt(max(q_hi * (1 - q_hi), 1.0 / m) / m)
@@ -373,12 +415,12 @@ def pair_slope_order_stats(t: np.ndarray, x: np.ndarray, ranks: list[int],
         if win is None:
             win = _window(sample, ia, ib)
         try:
-            lo_keys = _cut(win, ia, rng, t, x, below=True)
-            hi_keys = _cut(win, ib, rng, t, x, below=False)
+            lo_keys = _cut(win, ia, rng, t, x, below=True, budget=budget)
+            hi_keys = _cut(win, ib, rng, t, x, below=False, budget=budget)
         except _OutsideWindow:
             win = _Window(np.sort(sample), 0, m)
-            lo_keys = _cut(win, ia, rng, t, x, below=True)
-            hi_keys = _cut(win, ib, rng, t, x, below=False)
+            lo_keys = _cut(win, ia, rng, t, x, below=True, budget=budget)
+            hi_keys = _cut(win, ib, rng, t, x, below=False, budget=budget)
         c_lo = 0 if lo_keys is None else _count_le(lo_keys)
         if c_lo > k_lo:
             continue
