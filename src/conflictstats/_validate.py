@@ -319,23 +319,19 @@ def wrap_like(values: np.ndarray | pd.DataFrame, frame: pd.DataFrame, was_series
     return out
 
 
-def kind_of(series: pd.Series, default: str = "flow") -> str:
-    """The kind (flow, level, cumulative, share) recorded by :func:`conflictstats.to_daily`.
+def recorded_kind(data: pd.Series | pd.DataFrame, column: Hashable | None = None) -> str | None:
+    """The kind (flow, level, cumulative, share) that :func:`conflictstats.to_daily` recorded.
 
-    A Series from ``to_daily(obs, metric=...)`` carries ``attrs["kind"]``; a column
-    taken from a ``to_daily`` DataFrame carries the frame's ``attrs["kinds"]``
-    mapping, looked up by the column name (its first level for MultiIndex columns).
+    A Series from ``to_daily(obs, metric=...)`` carries ``attrs["kind"]``; a
+    ``to_daily`` DataFrame carries ``attrs["kinds"]``, a mapping looked up by
+    ``column``. None when nothing was recorded: each caller applies its own default.
     """
-    kind = series.attrs.get("kind")
-    if isinstance(kind, str):
-        return kind
-    kinds = series.attrs.get("kinds")
-    if isinstance(kinds, dict):
-        key = series.name[0] if isinstance(series.name, tuple) else series.name
-        found = kinds.get(key)
-        if isinstance(found, str):
-            return found
-    return default
+    attrs = data.attrs
+    kinds = attrs.get("kinds")
+    if column is not None and isinstance(kinds, dict) and isinstance(kinds.get(column), str):
+        return str(kinds[column])
+    kind = attrs.get("kind")
+    return kind if isinstance(kind, str) else None
 
 
 def daily_index(index: pd.DatetimeIndex, *, name: str = "data") -> bool:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._validate import as_frame, as_series, as_timestamp, check_choice
+from ._validate import as_frame, as_series, as_timestamp, check_choice, recorded_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -206,11 +206,7 @@ def _dated(frame: pd.DataFrame, *, name: str, required: tuple[str, ...]) -> pd.D
 
 
 def _kind(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
-    attrs = series.attrs
-    if column is not None and isinstance(attrs.get("kinds"), Mapping):
-        return attrs["kinds"].get(column)
-    kind = attrs.get("kind")
-    return kind if isinstance(kind, str) else None
+    return recorded_kind(series, column)
 
 
 def _unit(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:

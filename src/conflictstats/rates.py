@@ -32,7 +32,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import as_frame, as_series, as_timestamp, check_alpha, check_choice, check_window
+from ._validate import (
+    as_frame,
+    as_series,
+    as_timestamp,
+    check_alpha,
+    check_choice,
+    check_window,
+    recorded_kind,
+)
 from .results import PaceRatio, PaceResult, RateComparison, RateResult
 
 __all__ = [
@@ -982,7 +990,7 @@ def compare_periods(
 
 
 def _kind_of(series: pd.Series, kind: str | None) -> str:
-    k = kind if kind is not None else series.attrs.get("kind")
+    k = kind if kind is not None else recorded_kind(series)
     if k is None:
         raise ValueError(
             "kind is unknown: pass kind='flow' (daily amounts, e.g. km² taken per day) "

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import as_frame, as_series, check_choice
+from ._validate import as_frame, as_series, check_choice, recorded_kind
 from .results import RecordTestResult
 
 __all__ = [
@@ -223,12 +223,7 @@ def _finite(values: np.ndarray, index: pd.DatetimeIndex, *, name: str) -> None:
 
 def _kind_of(data: pd.Series | pd.DataFrame, column: Hashable, kind: str | None) -> str:
     if kind is None:
-        attrs = data.attrs
-        kinds = attrs.get("kinds")
-        if isinstance(kinds, dict) and kinds.get(column) is not None:
-            kind = kinds[column]
-        else:
-            kind = attrs.get("kind") or "flow"
+        kind = recorded_kind(data, column) or "flow"
     return check_choice("kind", kind, ("flow", "level", "cumulative", "share"))
 
 

@@ -524,7 +524,7 @@ def _rate_lines(items: list[_Series], start: pd.Timestamp, end: pd.Timestamp,
     return lines, ribbons
 
 
-def _figure_lines(dataset: str, figures: pd.DataFrame, synthetic: bool) -> list[str]:
+def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
     """Single reported figures, their conversions checked, and outcome shares."""
     from .quantities import parse_quantity
     from .rates import outcome_shares
@@ -591,7 +591,6 @@ def _figure_lines(dataset: str, figures: pd.DataFrame, synthetic: bool) -> list[
         ordinal = war_day(w["end"])
         lines.append(f"{tag}War day check: “day {w['value']:,.0f}” on {_day(w['end'])} counts "
                      f"elapsed days (base 0); the ordinal count gives day {ordinal:,}.")
-    del dataset
     return lines
 
 
@@ -763,7 +762,7 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, datasets: Mapping[str, pd.
         synthetic = "synthetic" in name.lower()
         lines = sections.get(name, [])
         figs = figures.get(name)
-        fig_lines = _figure_lines(name, figs, synthetic) if figs is not None else []
+        fig_lines = _figure_lines(figs, synthetic) if figs is not None else []
         if not lines and not fig_lines:
             continue
         out += [f"## {name}", ""]

@@ -29,6 +29,7 @@ from ._validate import (
     check_choice,
     check_int,
     check_window,
+    recorded_kind,
     wrap_like,
 )
 from .results import TheilSenFit, TrendTest
@@ -61,7 +62,7 @@ def _check_dates(index: pd.DatetimeIndex, name: str) -> None:
 
 def _kind_of(data: pd.Series | pd.DataFrame, kind: str | None) -> str:
     if kind is None:
-        kind = str(data.attrs.get("kind", "flow"))
+        kind = recorded_kind(data) or "flow"
     check_choice("kind", kind, ("flow", "cumulative", "level", "share"))
     if kind == "share":
         raise ValueError(
