@@ -6,6 +6,7 @@ import subprocess
 import sys
 from importlib import resources
 
+import pandas as pd
 import pytest
 
 import conflictstats as cs
@@ -42,3 +43,26 @@ def test_functions_named_like_their_modules_stay_functions():
 
     assert callable(cs.records) and cs.records.__name__ == "records"
     assert cs.anomalies.__name__ == "anomalies"
+
+
+def test_every_error_class_is_a_conflictstats_error_and_a_builtin():
+    import conflictstats.errors as errors
+
+    builtins = (ValueError, TypeError, KeyError)
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        if issubclass(cls, Warning):
+            continue
+        assert issubclass(cls, cs.ConflictStatsError), name
+        if cls is not cs.ConflictStatsError:
+            assert issubclass(cls, builtins), f"{name} subclasses no builtin error"
+
+
+def test_bad_arguments_raise_conflictstats_errors_that_old_code_still_catches():
+    with pytest.raises(cs.InputError, match="alpha") as info:
+        cs.rate(3, 10, alpha=2)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(cs.ConflictStatsError):
+        cs.read_observations(pd.DataFrame({"metric": ["x"], "value": [-3], "unit": "count",
+                                           "kind": "flow", "start": "2024-01-01",
+                                           "end": "2024-01-01"}))

@@ -20,9 +20,14 @@ __version__ = "0.1.0"
 # name -> module that defines it.  One line per public name, grouped by module.
 _EXPORTS: dict[str, str] = {
     # errors and warnings
-    "ConflictStatsError": "_validate",
-    "ObservationError": "_validate",
-    "DataWarning": "_validate",
+    "ConflictStatsError": "errors",
+    "InputError": "errors",
+    "InputTypeError": "errors",
+    "MissingKeyError": "errors",
+    "KindError": "errors",
+    "PeriodError": "errors",
+    "ObservationError": "errors",
+    "DataWarning": "errors",
     # observations.py
     "OBSERVATION_COLUMNS": "observations",
     "read_observations": "observations",
@@ -88,7 +93,7 @@ _EXPORTS: dict[str, str] = {
 _SUBMODULES = {
     "datasets", "sources", "plotting", "report", "results",
     "observations", "quantities", "calendar", "daily", "rates", "trends",
-    "claims",
+    "claims", "errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -100,11 +105,20 @@ from .anomalies import anomalies  # noqa: E402
 from .records import records  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from ._validate import ConflictStatsError, DataWarning, ObservationError
     from .anomalies import anomalies, changepoints, generalized_esd
     from .calendar import war_date, war_day
     from .claims import check_claim
     from .daily import DailyTrace, daily_trace, level_changes, to_daily
+    from .errors import (
+        ConflictStatsError,
+        DataWarning,
+        InputError,
+        InputTypeError,
+        KindError,
+        MissingKeyError,
+        ObservationError,
+        PeriodError,
+    )
     from .observations import (
         OBSERVATION_COLUMNS,
         ObservationTable,

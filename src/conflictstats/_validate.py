@@ -17,44 +17,18 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from .errors import (  # noqa: F401  (re-exported for the modules that import them from here)
+    ConflictStatsError,
+    DataWarning,
+    InputError,
+    InputTypeError,
+    MissingKeyError,
+    ObservationError,
+)
+
 __all__: list[str] = []  # private module
 
 T = TypeVar("T")
-
-
-class ConflictStatsError(ValueError):
-    """Base class of the errors raised for bad input."""
-
-
-class ObservationError(ConflictStatsError):
-    """A row of a reported-figure table breaks a rule.
-
-    Attributes
-    ----------
-    row : hashable or None
-        The row label (the table's index value) of the first offending row.
-    column : str or None
-        The column at fault.
-    value : object
-        The value received.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        row: Hashable | None = None,
-        column: str | None = None,
-        value: Any = None,
-    ) -> None:
-        super().__init__(message)
-        self.row = row
-        self.column = column
-        self.value = value
-
-
-class DataWarning(UserWarning):
-    """Something in the data deserves a look (for example a correction)."""
 
 
 # ---------------------------------------------------------------------------
@@ -67,7 +41,7 @@ def check_choice(name: str, value: T, options: Iterable[T]) -> T:
     opts = list(options)
     if value not in opts:
         shown = ", ".join(repr(o) for o in opts)
-        raise ValueError(f"{name} must be one of {shown}; got {value!r}")
+        raise InputError(f"{name} must be one of {shown}; got {value!r}")
     return value
 
 
@@ -76,9 +50,9 @@ def check_alpha(alpha: float, *, name: str = "alpha") -> float:
     try:
         a = float(alpha)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number in (0, 1); got {alpha!r}") from None
+        raise InputTypeError(f"{name} must be a number in (0, 1); got {alpha!r}") from None
     if not 0.0 < a < 1.0:
-        raise ValueError(f"{name} must be in the open interval (0, 1); got {alpha!r}")
+        raise InputError(f"{name} must be in the open interval (0, 1); got {alpha!r}")
     return a
 
 
@@ -87,12 +61,12 @@ def check_int(
 ) -> int:
     """Check an integer parameter, optionally bounded (inclusive)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer; got {value!r}")
+        raise InputTypeError(f"{name} must be an integer; got {value!r}")
     v = int(value)
     if minimum is not None and v < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; got {v}")
+        raise InputError(f"{name} must be at least {minimum}; got {v}")
     if maximum is not None and v > maximum:
-        raise ValueError(f"{name} must be at most {maximum}; got {v}")
+        raise InputError(f"{name} must be at most {maximum}; got {v}")
     return v
 
 
@@ -101,10 +75,10 @@ def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number; got {value!r}") from None
+        raise InputTypeError(f"{name} must be a number; got {value!r}") from None
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         need = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"{name} must be a finite {need} number; got {value!r}")
+        raise InputError(f"{name} must be a finite {need} number; got {value!r}")
     return v
 
 
@@ -120,14 +94,14 @@ def check_window(window: Any, *, name: str = "window") -> int | pd.Timedelta:
         try:
             td = pd.Timedelta(window)
         except (TypeError, ValueError):
-            raise ValueError(
+            raise InputError(
                 f"{name} must be a positive number of days or a span such as '7D'; "
                 f"got {window!r}"
             ) from None
         if td <= pd.Timedelta(0):
-            raise ValueError(f"{name} must be a positive span; got {window!r}")
+            raise InputError(f"{name} must be a positive span; got {window!r}")
         return td
-    raise TypeError(
+    raise InputTypeError(
         f"{name} must be a positive number of days or a span such as '7D'; got {window!r}"
     )
 
@@ -135,13 +109,13 @@ def check_window(window: Any, *, name: str = "window") -> int | pd.Timedelta:
 def as_timestamp(value: Any, *, name: str) -> pd.Timestamp:
     """Convert a date-like parameter to a :class:`pandas.Timestamp`."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        raise ValueError(f"{name} must be a date; got {value!r}")
+        raise InputError(f"{name} must be a date; got {value!r}")
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2024-11-27'; got {value!r}") from None
+        raise InputError(f"{name} must be a date such as '2024-11-27'; got {value!r}") from None
     if ts is pd.NaT:
-        raise ValueError(f"{name} must be a date; got {value!r}")
+        raise InputError(f"{name} must be a date; got {value!r}")
     return ts
 
 
@@ -152,22 +126,22 @@ def as_timestamp(value: Any, *, name: str) -> pd.Timestamp:
 
 def _check_index(index: pd.Index, *, name: str) -> pd.DatetimeIndex:
     if not isinstance(index, pd.DatetimeIndex):
-        raise TypeError(
+        raise InputTypeError(
             f"{name} must have a DatetimeIndex; got {type(index).__name__}"
             " (set one with df.set_index(pd.to_datetime(df['date'])))"
         )
     if index.hasnans:
         pos = int(np.flatnonzero(index.isna())[0])
-        raise ValueError(f"{name} has a missing date (NaT) in its index at position {pos}")
+        raise InputError(f"{name} has a missing date (NaT) in its index at position {pos}")
     if not index.is_unique:
         dup = index[index.duplicated()][0]
         n = int((index == dup).sum())
-        raise ValueError(
+        raise InputError(
             f"{name} must have unique dates; {dup.date() if dup == dup.normalize() else dup} "
             f"appears {n} times (resolve duplicates first, e.g. with to_daily's conflict=)"
         )
     if not index.is_monotonic_increasing:
-        raise ValueError(f"{name} must have a sorted DatetimeIndex (call .sort_index() first)")
+        raise InputError(f"{name} must have a sorted DatetimeIndex (call .sort_index() first)")
     return index
 
 
@@ -187,10 +161,10 @@ def _check_numeric(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
         where = s.notna() & conv.isna()
         if where.any():
             at = s.index[np.flatnonzero(where.to_numpy())[0]]
-            raise TypeError(
+            raise InputTypeError(
                 f"{name}: column {col!r} must be numeric; at {at} it holds {s.loc[at]!r}"
             )
-        raise TypeError(f"{name}: column {col!r} must be numeric; got dtype {s.dtype}")
+        raise InputTypeError(f"{name}: column {col!r} must be numeric; got dtype {s.dtype}")
     return frame
 
 
@@ -224,7 +198,7 @@ def as_frame(
     """
     if by is not None:
         if not isinstance(data, pd.DataFrame):
-            raise TypeError(f"{name}: by= needs a long DataFrame; got {type(data).__name__}")
+            raise InputTypeError(f"{name}: by= needs a long DataFrame; got {type(data).__name__}")
         data = pivot_long(data, by=by, value=value, name=name)
     if isinstance(data, pd.Series):
         frame = data.to_frame(name=data.name if data.name is not None else 0)
@@ -233,14 +207,14 @@ def as_frame(
         frame = data
         was_series = False
     else:
-        raise TypeError(
+        raise InputTypeError(
             f"{name} must be a pandas Series or DataFrame with a DatetimeIndex; "
             f"got {type(data).__name__}"
         )
     _check_index(frame.index, name=name)
     _check_numeric(frame, name=name)
     if frame.shape[1] == 0:
-        raise ValueError(f"{name} has no columns")
+        raise InputError(f"{name} has no columns")
     out = frame.astype("float64")
     return out, was_series
 
@@ -249,12 +223,12 @@ def as_series(data: pd.Series, *, name: str = "series") -> pd.Series:
     """Check a single series (sorted unique DatetimeIndex, numeric) and return float64."""
     if isinstance(data, pd.DataFrame):
         if data.shape[1] != 1:
-            raise TypeError(
+            raise InputTypeError(
                 f"{name} must be a single series; got a DataFrame with {data.shape[1]} columns"
             )
         data = data.iloc[:, 0]
     if not isinstance(data, pd.Series):
-        raise TypeError(
+        raise InputTypeError(
             f"{name} must be a pandas Series with a DatetimeIndex; got {type(data).__name__}"
         )
     frame, _ = as_frame(data, name=name)
@@ -275,23 +249,23 @@ def pivot_long(
     keys = [by] if isinstance(by, str) else list(by)
     missing = [k for k in keys if k not in data.columns]
     if missing:
-        raise KeyError(
+        raise MissingKeyError(
             f"{name}: by= column {missing[0]!r} not found; columns are {list(data.columns)}"
         )
     if value is None:
         rest = [c for c in data.columns if c not in keys]
         if len(rest) != 1:
-            raise ValueError(
+            raise InputError(
                 f"{name}: with by=, name the value column with value= "
                 f"(candidates: {rest})"
             )
         value = rest[0]
     if value not in data.columns:
-        raise KeyError(
+        raise MissingKeyError(
             f"{name}: value column {value!r} not found; columns are {list(data.columns)}"
         )
     if not isinstance(data.index, pd.DatetimeIndex):
-        raise TypeError(f"{name} must have a DatetimeIndex; got {type(data.index).__name__}")
+        raise InputTypeError(f"{name} must have a DatetimeIndex; got {type(data.index).__name__}")
     idx_name = data.index.name or "date"
     long = data.reset_index(names=idx_name)
     dup = long.duplicated([idx_name, *keys])
@@ -299,7 +273,7 @@ def pivot_long(
         r = long.loc[dup].iloc[0]
         grp = tuple(r[k] for k in keys)
         shown = grp if len(grp) > 1 else grp[0]
-        raise ValueError(
+        raise InputError(
             f"{name}: date {r[idx_name]} appears more than once in group {shown!r}"
         )
     wide = long.pivot(index=idx_name, columns=keys if len(keys) > 1 else keys[0], values=value)

@@ -42,6 +42,7 @@ from ._validate import (
     check_window,
     daily_index,
 )
+from .errors import InputError, InputTypeError
 from .results import GeneralizedESDResult
 
 __all__ = ["GeneralizedESDResult", "anomalies", "changepoints", "generalized_esd"]
@@ -224,9 +225,9 @@ def anomalies(
     check_choice("method", method, _METHODS)
     frame, was_series = as_frame(series, name="series", by=by, value=value)
     if not isinstance(causal, (bool, np.bool_)):
-        raise TypeError(f"causal must be True or False; got {causal!r}")
+        raise InputTypeError(f"causal must be True or False; got {causal!r}")
     if method in ("seasonal", "esd") and causal:
-        raise ValueError(
+        raise InputError(
             f"method={method!r} uses the whole series and has no causal mode; "
             "use method='robust_z' or 'count' with causal=True"
         )
@@ -236,7 +237,7 @@ def anomalies(
     else:
         mp = check_int("min_periods", min_periods, minimum=1)
     if method in ("robust_z", "count") and mp > w:
-        raise ValueError(f"min_periods ({mp}) exceeds window ({w})")
+        raise InputError(f"min_periods ({mp}) exceeds window ({w})")
     x = frame.to_numpy(dtype="float64")
 
     if method == "robust_z":
@@ -249,7 +250,7 @@ def anomalies(
         neg = np.isfinite(x) & (x < 0)
         if neg.any():
             r, c = np.argwhere(neg)[0]
-            raise ValueError(
+            raise InputError(
                 f"method='count' needs non-negative counts; column {frame.columns[c]!r} "
                 f"is {x[r, c]:g} on {frame.index[r].date()}"
             )
@@ -271,9 +272,9 @@ def _window_days(window: Any, index: pd.DatetimeIndex) -> int:
     if isinstance(w, pd.Timedelta):
         days = w / pd.Timedelta(days=1)
         if days != int(days):
-            raise ValueError(f"window must be a whole number of days; got {window!r}")
+            raise InputError(f"window must be a whole number of days; got {window!r}")
         if not daily_index(index):
-            raise ValueError(
+            raise InputError(
                 f"window={window!r} (a span) needs a regular daily index; give a number "
                 "of observations instead, or reindex to daily first"
             )
@@ -538,7 +539,7 @@ def _seasonal(x: np.ndarray, index: pd.DatetimeIndex, *, period: int, threshold:
 
     n_t, n_s = x.shape
     if n_t < 2 * period + 1:
-        raise ValueError(
+        raise InputError(
             f"method='seasonal' needs at least two full periods ({2 * period + 1} days) "
             f"with period={period}; got {n_t}"
         )
@@ -690,7 +691,7 @@ def generalized_esd(
     x = s.to_numpy()[:, None]
     n_valid = int(np.sum(~np.isnan(x)))
     if n_valid < k + 3:
-        raise ValueError(
+        raise InputError(
             f"generalized_esd needs at least max_anomalies + 3 ({k + 3}) non-missing "
             f"values; got {n_valid}"
         )
@@ -866,7 +867,7 @@ def _changepoints_one(col: pd.Series, name: Hashable, *, model: str, penalty: st
         return []
     if model == "poisson" and (y < 0).any():
         bad = dates[np.argmax(y < 0)]
-        raise ValueError(
+        raise InputError(
             f"model='poisson' needs non-negative counts; {name!r} is "
             f"{y[np.argmax(y < 0)]:g} on {bad.date()}"
         )

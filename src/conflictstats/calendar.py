@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_timestamp, check_choice
+from .errors import InputTypeError
 
 __all__ = ["INVASION_START", "report_dates", "war_date", "war_day"]
 
@@ -111,10 +112,10 @@ def war_date(day: Any, *, start: Any = INVASION_START, base: int = 1) -> Any:
     if np.ndim(day):
         arr = np.asarray(day)
         if not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"day must hold whole numbers; got dtype {arr.dtype}")
+            raise InputTypeError(f"day must hold whole numbers; got dtype {arr.dtype}")
         return pd.DatetimeIndex(s + pd.to_timedelta(arr - b, unit="D"), name="date")
     if isinstance(day, bool) or not isinstance(day, (int, np.integer)):
-        raise TypeError(f"day must be a whole number; got {day!r}")
+        raise InputTypeError(f"day must be a whole number; got {day!r}")
     return s + pd.Timedelta(days=int(day) - b)
 
 

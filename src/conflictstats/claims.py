@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_series, as_timestamp, check_choice, check_int
+from .errors import InputError
 from .records import _aggregate, _finite, _kind_of, _window_label, _window_offset
 from .results import ClaimCheck
 
@@ -59,7 +60,7 @@ def _parse_claim(claim: str) -> dict[str, Any]:
             found["scope"] = "year"
             found["year"] = int(y.group(1))
         return found
-    raise ValueError(
+    raise InputError(
         "claim must be 'record' (optionally 'weekly record for 2024', 'largest ever'), "
         "'highest since <date>', 'lowest since <date>', 'largest in <N> days' or "
         f"'smallest in <N> days'; got {claim!r}"
@@ -322,22 +323,22 @@ def check_claim(
     _finite(s.to_numpy(), pd.DatetimeIndex(s.index), name="series")
     when = as_timestamp(date, name="date").normalize()
     if "year" in parsed and parsed["year"] != when.year:
-        raise ValueError(
+        raise InputError(
             f"claim names the year {parsed['year']} but date is {when.date()} "
             f"(in {when.year})"
         )
     since_end: pd.Timestamp | None = None
     if kind_claim == "highest since":
         if since is None:
-            raise ValueError("claim 'highest since' needs since= (a date such as '2022-07')")
+            raise InputError("claim 'highest since' needs since= (a date such as '2022-07')")
         since_end = _since_end(since)
         if since_end >= when:
-            raise ValueError(
+            raise InputError(
                 f"since ({since_end.date()}) must be before date ({when.date()})"
             )
     if kind_claim == "largest in":
         if days is None:
-            raise ValueError("claim 'largest in' needs days= (a number of days such as 30)")
+            raise InputError("claim 'largest in' needs days= (a number of days such as 30)")
         days = check_int("days", days, minimum=1)
     k = _kind_of(series, s.name, kind)
     defs = _definitions(window, when, ties)

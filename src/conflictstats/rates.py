@@ -41,6 +41,7 @@ from ._validate import (
     check_window,
     recorded_kind,
 )
+from .errors import InputError, InputTypeError
 from .results import PaceRatio, PaceResult, RateComparison, RateResult
 
 __all__ = [
@@ -80,14 +81,14 @@ def _is_scalar_number(x: Any) -> bool:
 def _scalar(value: Any, *, name: str) -> float:
     """A finite, non-negative real number (a count), else raise with the value."""
     if not _is_scalar_number(value):
-        raise TypeError(f"{name} must be a number; got {value!r}")
+        raise InputTypeError(f"{name} must be a number; got {value!r}")
     v = float(value)
     if math.isnan(v):
         return v
     if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite; got {value!r}")
+        raise InputError(f"{name} must be finite; got {value!r}")
     if v < 0:
-        raise ValueError(f"{name} must not be negative; got {value!r}")
+        raise InputError(f"{name} must not be negative; got {value!r}")
     return v
 
 
@@ -164,7 +165,7 @@ def _binom_interval(
         lo = np.where(xs > 0, lo, 0.0)
         hi = np.where(xs < ns, hi, 1.0)
     else:  # pragma: no cover - guarded by _rate_method
-        raise ValueError(f"unknown method {method!r}")
+        raise InputError(f"unknown method {method!r}")
     lo = np.where(ok, lo, np.nan)
     hi = np.where(ok, hi, np.nan)
     return lo, hi
@@ -299,11 +300,11 @@ def rate(
     m = _rate_method(method)
     if _is_scalar_number(numerator) and _is_scalar_number(denominator):
         if window is not None:
-            raise TypeError("window= needs Series input; got two numbers")
+            raise InputTypeError("window= needs Series input; got two numbers")
         x = _scalar(numerator, name="numerator")
         n = _scalar(denominator, name="denominator")
         if x > n * (1 + _REL_TOL) + _REL_TOL:
-            raise ValueError(f"numerator ({_fmt(x)}) exceeds denominator ({_fmt(n)})")
+            raise InputError(f"numerator ({_fmt(x)}) exceeds denominator ({_fmt(n)})")
         x = min(x, n)
         lo, hi = _binom_interval(np.array(x), np.array(n), alpha, m)
         return RateResult(
@@ -313,7 +314,7 @@ def rate(
     if not isinstance(numerator, (pd.Series, pd.DataFrame)) or not isinstance(
         denominator, (pd.Series, pd.DataFrame)
     ):
-        raise TypeError(
+        raise InputTypeError(
             "numerator and denominator must be two numbers or two pandas objects; got "
             f"{type(numerator).__name__} and {type(denominator).__name__}"
         )
@@ -323,7 +324,7 @@ def rate(
     if not isinstance(min_periods, (int, np.integer)) or isinstance(min_periods, bool) or (
         min_periods < 1
     ):
-        raise ValueError(f"min_periods must be a positive integer; got {min_periods!r}")
+        raise InputError(f"min_periods must be a positive integer; got {min_periods!r}")
     px, pn, days = _pooled(num, den, span, int(min_periods))
     xv, nv = px.to_numpy(), pn.to_numpy()
     lo, hi = _binom_interval(xv, nv, alpha, m)
@@ -347,7 +348,7 @@ def _aligned_pair(
     num, num_s = as_frame(numerator, name="numerator")
     den, den_s = as_frame(denominator, name="denominator")
     if num_s != den_s:
-        raise TypeError(
+        raise InputTypeError(
             "numerator and denominator must both be Series or both be DataFrames; got "
             f"{type(numerator).__name__} and {type(denominator).__name__}"
         )
@@ -355,7 +356,7 @@ def _aligned_pair(
         den.columns = num.columns
     else:
         if set(num.columns) != set(den.columns) or num.shape[1] != den.shape[1]:
-            raise ValueError(
+            raise InputError(
                 "numerator and denominator DataFrames must have the same columns; got "
                 f"{list(num.columns)} and {list(den.columns)}"
             )
@@ -373,7 +374,7 @@ def _check_counts(num: pd.DataFrame, den: pd.DataFrame) -> None:
         if bad.any():
             i, j = np.argwhere(bad)[0]
             col = "" if frame.shape[1] == 1 else f" in column {frame.columns[j]!r}"
-            raise ValueError(
+            raise InputError(
                 f"{label} must be a finite non-negative count; got {_fmt(v[i, j])} on "
                 f"{_fmt_date(frame.index[i])}{col}"
             )
@@ -383,7 +384,7 @@ def _check_counts(num: pd.DataFrame, den: pd.DataFrame) -> None:
     if over.any():
         i, j = np.argwhere(over)[0]
         col = "" if num.shape[1] == 1 else f" in column {num.columns[j]!r}"
-        raise ValueError(
+        raise InputError(
             f"numerator ({_fmt(xv[i, j])}) exceeds denominator ({_fmt(nv[i, j])}) on "
             f"{_fmt_date(num.index[i])}{col}"
         )
@@ -502,24 +503,24 @@ def outcome_shares(
     alpha = check_alpha(alpha)
     check_choice("method", method, _SHARE_METHODS)
     if not isinstance(parts, Mapping) or len(parts) == 0:
-        raise TypeError(
+        raise InputTypeError(
             f"parts must be a non-empty mapping of outcome name to count; got {parts!r}"
         )
     names = [str(k) for k in parts]
     if remainder is not None and remainder in names:
-        raise ValueError(f"remainder name {remainder!r} is already a part; choose another")
+        raise InputError(f"remainder name {remainder!r} is already a part; choose another")
     if isinstance(total, pd.Series):
         return _shares_series(total, parts, names, remainder, method, alpha)
     n = _scalar(total, name="total")
     if math.isnan(n):
-        raise ValueError("total must be a number; got nan")
+        raise InputError("total must be a number; got nan")
     counts = []
     for k, v in parts.items():
         if isinstance(v, (pd.Series, pd.DataFrame)):
-            raise TypeError(f"parts[{k!r}] is a {type(v).__name__} but total is a number")
+            raise InputTypeError(f"parts[{k!r}] is a {type(v).__name__} but total is a number")
         c = _scalar(v, name=f"parts[{k!r}]")
         if math.isnan(c):
-            raise ValueError(f"parts[{k!r}] must be a number; got nan")
+            raise InputError(f"parts[{k!r}] must be a number; got nan")
         counts.append(c)
     x = np.asarray([counts], dtype=float)
     x = _with_remainder(x, np.array([n]), names, remainder, [None])
@@ -548,7 +549,7 @@ def _with_remainder(
         listed = " + ".join(f"{k} ({_fmt(c)})" for k, c in zip(names, x[i], strict=True))
         on = "" if labels[i] is None else f" on {_fmt_date(labels[i])}"
         hint = "; name the rest with remainder=" if word == "fall short of" else ""
-        raise ValueError(
+        raise InputError(
             f"parts {word} the total{on}: {listed} = {_fmt(s[i])} {sign} total ({_fmt(n[i])}){hint}"
         )
     if remainder is None:
@@ -591,7 +592,7 @@ def _shares_series(
     cols = {}
     for k, v in parts.items():
         if not isinstance(v, pd.Series):
-            raise TypeError(
+            raise InputTypeError(
                 f"parts[{k!r}] must be a Series like total; got {type(v).__name__}"
             )
         cols[str(k)] = as_series(v, name=f"parts[{k!r}]")
@@ -602,7 +603,7 @@ def _shares_series(
     if bad.any():
         i, j = np.argwhere(bad)[0]
         label = "total" if j == 0 else f"parts[{names[j - 1]!r}]"
-        raise ValueError(
+        raise InputError(
             f"{label} must be a finite non-negative count; got {_fmt(values[i, j])} on "
             f"{_fmt_date(frame.index[i])}"
         )
@@ -799,11 +800,11 @@ def compare_rates(
     n2 = _scalar(denominator2, name="denominator2")
     for x, n, k in ((x1, n1, 1), (x2, n2, 2)):
         if math.isnan(x) or math.isnan(n):
-            raise ValueError(f"numerator{k} and denominator{k} must be numbers; got nan")
+            raise InputError(f"numerator{k} and denominator{k} must be numbers; got nan")
         if n <= 0:
-            raise ValueError(f"denominator{k} must be positive; got {_fmt(n)}")
+            raise InputError(f"denominator{k} must be positive; got {_fmt(n)}")
         if x > n * (1 + _REL_TOL) + _REL_TOL:
-            raise ValueError(f"numerator{k} ({_fmt(x)}) exceeds denominator{k} ({_fmt(n)})")
+            raise InputError(f"numerator{k} ({_fmt(x)}) exceeds denominator{k} ({_fmt(n)})")
     x1, x2 = min(x1, n1), min(x2, n2)
     dl, du = _diff_interval(x1, n1, x2, n2, alpha, method)
     rl, ru = _ratio_interval(x1, n1, x2, n2, alpha, ratio_method)
@@ -968,15 +969,15 @@ def compare_periods(
     totals = []
     for label, rng in (("first", first), ("second", second)):
         if not isinstance(rng, tuple) or len(rng) != 2:
-            raise TypeError(f"{label} must be a (start, end) pair of dates; got {rng!r}")
+            raise InputTypeError(f"{label} must be a (start, end) pair of dates; got {rng!r}")
         a = as_timestamp(rng[0], name=f"{label}[0]")
         b = as_timestamp(rng[1], name=f"{label}[1]")
         if b < a:
-            raise ValueError(f"{label}: end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
+            raise InputError(f"{label}: end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
         sel = known & (num.index >= a) & (num.index <= b.normalize() + pd.Timedelta(days=1)
                                            - pd.Timedelta(1, "ns"))
         if not sel.any():
-            raise ValueError(
+            raise InputError(
                 f"{label}: no day between {_fmt_date(a)} and {_fmt_date(b)} has both counts"
             )
         totals.append((float(num.iloc[:, 0][sel].sum()), float(den.iloc[:, 0][sel].sum())))
@@ -992,7 +993,7 @@ def compare_periods(
 def _kind_of(series: pd.Series, kind: str | None) -> str:
     k = kind if kind is not None else recorded_kind(series)
     if k is None:
-        raise ValueError(
+        raise InputError(
             "kind is unknown: pass kind='flow' (daily amounts, e.g. km² taken per day) "
             "or kind='level' (a stock as of each date, e.g. total occupied area)"
         )
@@ -1056,16 +1057,16 @@ def pace(
     s = as_series(series, name="series")
     k = _kind_of(series, kind)
     if len(s) == 0:
-        raise ValueError("series is empty")
+        raise InputError("series is empty")
     a = s.index[0] if start is None else as_timestamp(start, name="start")
     b = s.index[-1] if end is None else as_timestamp(end, name="end")
     if b < a:
-        raise ValueError(f"end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
+        raise InputError(f"end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
     index = pd.DatetimeIndex(s.index)
     part = s[(index >= a) & (index <= b)].dropna()
     if k == "flow":
         if not (index == index.normalize()).all():
-            raise ValueError("series: a daily flow must be indexed by dates at midnight")
+            raise InputError("series: a daily flow must be indexed by dates at midnight")
         days = float((b.normalize() - a.normalize()).days + 1)
         covered = len(part)
         amount = float(part.sum()) if covered else math.nan
@@ -1073,7 +1074,7 @@ def pace(
         return PaceResult(kind=k, start=a, end=b, amount=amount, days=days,
                           days_covered=covered, pace=value)
     if len(part) < 2:
-        raise ValueError(
+        raise InputError(
             f"a level needs two reports between {_fmt_date(a)} and {_fmt_date(b)}; "
             f"found {len(part)}"
         )
@@ -1098,7 +1099,7 @@ def _period_freq(freq: str) -> str:
             return _FREQ_ALIASES[freq]
         if freq.startswith("W-") and freq[2:] in _WEEK_DAYS:
             return freq
-    raise ValueError(
+    raise InputError(
         "freq must be 'week' / 'W' (Monday-Sunday), 'W-<DAY>' for a week ending on DAY "
         f"(e.g. 'W-TUE'), 'month' / 'ME' / 'MS', 'quarter' or 'year'; got {freq!r}"
     )
@@ -1167,10 +1168,10 @@ def period_change(
     k = _kind_of(series, kind)
     pf = _period_freq(freq)
     if len(s) == 0:
-        raise ValueError("series is empty")
+        raise InputError("series is empty")
     index = pd.DatetimeIndex(s.index)
     if not (index == index.normalize()).all() and k == "flow":
-        raise ValueError("series: a daily flow must be indexed by dates at midnight")
+        raise InputError("series: a daily flow must be indexed by dates at midnight")
     periods = index.to_period(pf)
     full = pd.period_range(periods.min(), periods.max(), freq=pf)
     starts = full.start_time.normalize()
@@ -1281,13 +1282,13 @@ def pace_ratio(
     d2 = _scalar(days2, name="days2")
     for v, raw, nm in ((x1, count1, "count1"), (x2, count2, "count2")):
         if math.isnan(v) or v != math.floor(v):
-            raise ValueError(
+            raise InputError(
                 f"{nm} must be a whole number of events for a Poisson interval; got {raw!r} "
                 "(for amounts such as km², divide two pace() values instead)"
             )
     for v, raw, nm in ((d1, days1, "days1"), (d2, days2, "days2")):
         if math.isnan(v) or v <= 0:
-            raise ValueError(f"{nm} must be a positive number of days; got {raw!r}")
+            raise InputError(f"{nm} must be a positive number of days; got {raw!r}")
     from scipy import special, stats
 
     p1, p2 = x1 / d1, x2 / d2

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_frame, as_series, check_choice, recorded_kind
+from .errors import InputError
 from .results import RecordTestResult
 
 __all__ = [
@@ -215,7 +216,7 @@ def _finite(values: np.ndarray, index: pd.DatetimeIndex, *, name: str) -> None:
     bad = np.isinf(values)
     if bad.any():
         at = index[np.flatnonzero(bad)[0]]
-        raise ValueError(
+        raise InputError(
             f"{name} has an infinite value on {at}; records need finite numbers "
             "(use NaN for an unknown day)"
         )
@@ -231,7 +232,7 @@ def _window_offset(window: Any) -> tuple[str, Any]:
     """('rolling', days) or ('calendar', offset) for a window specification."""
     if isinstance(window, (int, np.integer)) and not isinstance(window, bool):
         if window < 1:
-            raise ValueError(f"window must be a positive number of days; got {window!r}")
+            raise InputError(f"window must be a positive number of days; got {window!r}")
         return "rolling", int(window)
     if isinstance(window, (pd.Timedelta, np.timedelta64)) or (
         isinstance(window, str) and window[:1].isdigit()
@@ -243,7 +244,7 @@ def _window_offset(window: Any) -> tuple[str, Any]:
         if td is not None:
             days = td / pd.Timedelta(days=1)
             if days < 1 or days != int(days):
-                raise ValueError(
+                raise InputError(
                     f"window must be a whole number of days such as '7D' or '30D'; got {window!r}"
                 )
             return "rolling", int(days)
@@ -257,7 +258,7 @@ def _window_offset(window: Any) -> tuple[str, Any]:
             not isinstance(off, pd.offsets.Week) or off.weekday is not None
         ):
             return "calendar", off
-    raise ValueError(
+    raise InputError(
         "window must be None, a number of days or a span such as '7D'/'30D' (rolling), or a "
         "period-end calendar frequency such as 'W-SUN' (Monday-Sunday weeks), 'ME', 'QE', "
         f"'YE'; got {window!r}"
@@ -289,7 +290,7 @@ def _aggregate(s: pd.Series, window: Any, kind: str, incomplete: str) -> pd.Data
         )
     how, spec = _window_offset(window)
     if kind == "share":
-        raise ValueError(
+        raise InputError(
             "kind 'share': a proportion cannot be summed or differenced over a window; "
             "pool its numerator and denominator first (conflictstats.rate)"
         )
@@ -297,7 +298,7 @@ def _aggregate(s: pd.Series, window: Any, kind: str, incomplete: str) -> pd.Data
         return pd.DataFrame({"value": [], "start": idx, "complete": []}, index=idx)
     if not (idx == idx.normalize()).all():
         at = idx[np.flatnonzero(idx != idx.normalize())[0]]
-        raise ValueError(
+        raise InputError(
             f"window={window!r} needs a daily series with dates at midnight; got a clock time "
             f"at {at} (use conflictstats.to_daily first)"
         )
@@ -899,7 +900,7 @@ def record_test(
     ind = _indicator(v, direction=direction, order=order, ties=ties)
     n = int(np.count_nonzero(~np.isnan(ind)))
     if n == 0:
-        raise ValueError("series has no observed values; a record test needs at least one")
+        raise InputError("series has no observed values; a record test needs at least one")
     m = int(np.nansum(ind))
     h1, h2 = _harmonic(n)
     expected, variance = h1, h1 - h2

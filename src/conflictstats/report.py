@@ -29,6 +29,7 @@ import pandas as pd
 from ._validate import DataWarning
 from .calendar import war_day
 from .daily import to_daily
+from .errors import InputError
 from .observations import CURRENCY_CODES, screen_observations
 from .results import Result
 
@@ -139,7 +140,7 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
     readers = _readers()
     if reader not in readers:
-        raise ValueError(f"reader must be one of {', '.join(readers)}; got {reader!r}")
+        raise InputError(f"reader must be one of {', '.join(readers)}; got {reader!r}")
     frame = readers[reader](path)
     if reader == "missile_attacks" and "scope" in frame.columns:
         # regional reports overlap the nationwide ones: the report uses the nationwide
@@ -689,7 +690,7 @@ def weekly_report(
     ] or [d for d in every_end if len(d)]
     if not days:
         found = "; ".join(f"{p['metric']}: {p['reason']}" for p in problems[:3])
-        raise ValueError(f"no usable observations: nothing to report ({found})")
+        raise InputError(f"no usable observations: nothing to report ({found})")
     start, end = _week(days, week)
     anchor = "W-" + end.strftime("%a").upper()[:3]
 

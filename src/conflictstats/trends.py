@@ -32,6 +32,7 @@ from ._validate import (
     recorded_kind,
     wrap_like,
 )
+from .errors import InputError
 from .results import TheilSenFit, TrendTest
 
 __all__ = [
@@ -54,7 +55,7 @@ def _day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
 def _check_dates(index: pd.DatetimeIndex, name: str) -> None:
     if len(index) and not (index == index.normalize()).all():
         pos = int(np.flatnonzero(index != index.normalize())[0])
-        raise ValueError(
+        raise InputError(
             f"{name} must hold one value per calendar day (dates at midnight); "
             f"{index[pos]} has a clock time (aggregate to days first, e.g. with to_daily)"
         )
@@ -65,7 +66,7 @@ def _kind_of(data: pd.Series | pd.DataFrame, kind: str | None) -> str:
         kind = recorded_kind(data) or "flow"
     check_choice("kind", kind, ("flow", "cumulative", "level", "share"))
     if kind == "share":
-        raise ValueError(
+        raise InputError(
             "kind 'share': shares are never summed over a period; pool their numerators "
             "and denominators instead (see conflictstats.rate)"
         )
@@ -90,7 +91,7 @@ def _period_freq(freq: str) -> tuple[str, int | None]:
         td = check_window(f, name="freq")
         if isinstance(td, pd.Timedelta) and td % _DAY == pd.Timedelta(0):
             return "", int(td / _DAY)
-    raise ValueError(
+    raise InputError(
         "freq must be a week anchor such as 'W-SUN' (Monday–Sunday weeks), 'ME' (calendar "
         f"months), 'QE', 'YE', or rolling whole days such as '7D'; got {freq!r}"
     )
@@ -165,7 +166,7 @@ def period_totals(
     min_count = check_int("min_count", min_count, minimum=0)
     pfreq, ndays = _period_freq(freq)
     if len(frame) == 0:
-        raise ValueError("series is empty: no days to total")
+        raise InputError("series is empty: no days to total")
     days = pd.date_range(frame.index[0], frame.index[-1], freq="D", name="date")
     daily = frame.reindex(days)
     values = daily.to_numpy()
@@ -333,7 +334,7 @@ def _reported(t: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def _too_few(x: np.ndarray, minimum: int, what: str) -> None:
     if x.size < minimum:
-        raise ValueError(
+        raise InputError(
             f"{what} needs at least {minimum} reported values; series has {x.size}"
         )
 
@@ -702,16 +703,16 @@ def decompose(
     frame, was_series = as_frame(series, name="series", by=by, value=value)
     _check_dates(frame.index, "series")
     if len(frame) == 0:
-        raise ValueError("series is empty")
+        raise InputError("series is empty")
     periods = [period] if isinstance(period, (int, np.integer)) else list(period)
     if not periods:
-        raise ValueError("period must be a positive integer or a non-empty list of them")
+        raise InputError("period must be a positive integer or a non-empty list of them")
     periods = [check_int("period", p, minimum=2) for p in periods]
     win = None if seasonal is None else check_int("seasonal", seasonal, minimum=3)
     days = pd.date_range(frame.index[0], frame.index[-1], freq="D")
     need = 2 * max(periods)
     if len(days) < need:
-        raise ValueError(
+        raise InputError(
             f"decompose needs at least two full cycles ({need} days) for period "
             f"{max(periods)}; series spans {len(days)} days"
         )
@@ -724,7 +725,7 @@ def decompose(
         col = grid.iloc[:, k]
         if col.isna().all():
             if was_series:
-                raise ValueError("series has no reported values")
+                raise InputError("series has no reported values")
             parts.append(np.full((len(days), len(fields)), np.nan))
             continue
         parts.append(_decompose_one(col, periods, robust, win))
@@ -827,7 +828,7 @@ def lowess(
     """
     frame, was_series, t = _frame_input(series, by, value)
     if not 0 < float(frac) <= 1:
-        raise ValueError(f"frac must be in (0, 1]; got {frac!r}")
+        raise InputError(f"frac must be in (0, 1]; got {frac!r}")
     it = check_int("it", it, minimum=0)
     from statsmodels.nonparametric.smoothers_lowess import lowess as sm_lowess
 

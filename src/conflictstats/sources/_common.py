@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import ConflictStatsError
+from ..errors import InputError, InputTypeError
 from ..observations import ObservationTable, read_observations
 
 __all__ = ["SourceLayoutError"]
 
 
-class SourceLayoutError(ConflictStatsError):
+class SourceLayoutError(InputError):
     """A source file does not have the layout its reader expects.
 
     The message names the file, the columns (or keys) expected and those found,
@@ -39,7 +39,7 @@ def as_path(path: Any, *, name: str) -> Any:
     if hasattr(path, "read"):
         return path
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name}: path must be a file path or an open file; got "
+        raise InputTypeError(f"{name}: path must be a file path or an open file; got "
                         f"{type(path).__name__}")
     p = Path(os.fspath(path))
     if not p.exists():

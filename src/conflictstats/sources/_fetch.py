@@ -8,6 +8,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ..errors import InputError, MissingKeyError
+
 __all__ = ["DATASETS", "default_cache_dir", "fetch_dataset"]
 
 _RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
@@ -130,7 +132,7 @@ def fetch_dataset(
     >>> obs = read_missile_attacks(path)  # doctest: +SKIP
     """
     if name not in DATASETS:
-        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
+        raise MissingKeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
     entry = DATASETS[name]
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     dest = folder / name / entry["filename"]
@@ -150,7 +152,7 @@ def fetch_dataset(
     got = _sha256(tmp)
     if got != entry["sha256"]:
         tmp.unlink(missing_ok=True)
-        raise ValueError(
+        raise InputError(
             f"dataset {name!r}: checksum mismatch for {entry['url']}: expected sha256 "
             f"{entry['sha256']}, got {got}; the file was not kept"
         )

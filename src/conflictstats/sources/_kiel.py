@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import check_choice
+from ..errors import InputError
 from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
@@ -370,7 +371,7 @@ def screen_kiel_snapshot(
     elif release is not None:
         when = release["period_end"]
     else:
-        raise ValueError(
+        raise InputError(
             f"{name}: as_of is required: the file has no date, and no release_info.csv lies "
             "beside it to take the release's last month from"
         )

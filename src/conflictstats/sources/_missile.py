@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError, MissingKeyError
 from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
@@ -222,11 +223,11 @@ def find_definition_break(
     Timestamp('2025-07-24 00:00:00')
     """
     if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be in (0, 1); got {threshold!r}")
+        raise InputError(f"threshold must be in (0, 1); got {threshold!r}")
     need = {"metric", "value", "end", "scope", "category", "row"}
     missing = need - set(observations.columns)
     if missing:
-        raise KeyError(
+        raise MissingKeyError(
             f"observations: column(s) {sorted(missing)} not found; pass the table of "
             "read_missile_attacks"
         )
@@ -235,16 +236,16 @@ def find_definition_break(
     wide = sel.pivot_table(index=["row", "end"], columns="metric", values="value",
                            aggfunc="first")
     if "not_reach_goal" not in wide or "launched" not in wide:
-        raise ValueError("observations: no nationwide drone rows with not_reach_goal")
+        raise InputError("observations: no nationwide drone rows with not_reach_goal")
     share = wide["not_reach_goal"] / wide["launched"].where(wide["launched"] > 0)
     ends = wide.index.get_level_values("end")
     reporting = ends[(share >= threshold).to_numpy()]
     if len(reporting) == 0:
-        raise ValueError("observations: no report counts EW losses separately")
+        raise InputError("observations: no report counts EW losses separately")
     last = reporting.max()
     after = ends[ends > last]
     if len(after) == 0:
-        raise ValueError(f"observations: no nationwide drone report after {last}")
+        raise InputError(f"observations: no nationwide drone report after {last}")
     return pd.Timestamp(after.min()).normalize()
 
 

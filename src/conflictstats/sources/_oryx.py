@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..observations import ObservationTable, read_observations
 from ._common import (
     SourceLayoutError,
@@ -217,7 +218,7 @@ def screen_oryx_totals(
     if as_of is None:
         found = _last_scrape_date(p.parent) if isinstance(p, Path) else None
         if found is None:
-            raise ValueError(
+            raise InputError(
                 f"{name}: as_of is required: totals_by_type.csv has no date column, and no "
                 "daily_count.csv lies beside it to take the snapshot date from"
             )
