@@ -21,8 +21,8 @@ def test_an_all_time_daily_record_is_true_with_its_evidence():
     s = _days([120, 145, 90, 145, 188], start="2024-11-22", unit="drones")
     c = cs.check_claim(s, "largest ever", date="2024-11-26")
     assert c.verdict == "true" and c.holds
-    assert_allclose([c.value, c.previous_record, c.margin], [188, 145, 43])
-    assert c.previous_record_date == pd.Timestamp("2024-11-23")  # first date that reached 145
+    assert_allclose([c.value, c.previous_value, c.margin], [188, 145, 43])
+    assert c.previous_date == pd.Timestamp("2024-11-23")  # first date that reached 145
     assert c.rank == 1 and c.n_compared == 4 and pd.isna(c.since)
     assert "188 drones" in c.sentence and "145 drones on 2024-11-23" in c.sentence
     assert str(c) == c.sentence
@@ -42,14 +42,14 @@ def test_a_value_below_the_record_is_false_with_its_rank():
     s = _days([9, 3, 7, 5])
     c = cs.check_claim(s, "record", date="2024-01-04")
     assert c.verdict == "false"
-    assert c.rank == 3 and c.previous_record == 9.0
+    assert c.rank == 3 and c.previous_value == 9.0
     assert c.since == pd.Timestamp("2024-01-03")
 
 
 def test_a_weekly_record_can_depend_on_the_week_definition():
     # Mon 2024-01-01 ... ; week 1 total 70; week 2 has a big Sunday
     values = [10] * 7 + [5, 5, 5, 5, 5, 5, 60]
-    s = _days(values)
+    s = _days(values, kind="flow")
     c = cs.check_claim(s, "weekly record", date="2024-01-14")
     tab = c.alternatives.set_index("definition")
     assert list(c.alternatives["window"]) == ["W-SUN", "7D", "7D"]
@@ -59,11 +59,11 @@ def test_a_weekly_record_can_depend_on_the_week_definition():
     assert list(c.alternatives["holds"]) == [True, True, False]
     assert c.verdict == "depends"
     assert "rolling 7 days ending 2024-01-13" in c.sentence
-    assert tab.index[0].startswith("calendar week Monday-Sunday")
+    assert tab.index[0].startswith("Monday–Sunday weeks ending 2024-01-14")
 
 
 def test_a_rolling_window_claim_compares_with_the_last_complete_calendar_week():
-    s = _days(np.arange(1, 31))
+    s = _days(np.arange(1, 31), kind="flow")
     c = cs.check_claim(s, "record", date="2024-01-24", window="7D")
     alt = c.alternatives
     assert list(alt["window"]) == ["7D", "7D", "W-SUN"]
@@ -76,7 +76,7 @@ def test_a_record_for_a_year_only_compares_within_that_year():
     s = _days([50, 40, 10, 20, 30], start="2023-12-30")
     c = cs.check_claim(s, "record for 2024", date="2024-01-03")
     assert c.scope == "2024" and c.verdict == "true"
-    assert c.n_compared == 2 and c.previous_record == 20.0
+    assert c.n_compared == 2 and c.previous_value == 20.0
     assert c.since == pd.Timestamp("2023-12-31")  # the highest since 40 on 2023-12-31
     with pytest.raises(ValueError, match="names the year 2023 but date is 2024-01-03"):
         cs.check_claim(s, "record for 2023", date="2024-01-03")
@@ -90,7 +90,7 @@ def test_highest_since_claims_hold_only_back_to_the_last_higher_value():
     assert ok.holds and ok.since == pd.Timestamp("2024-03-31")
     too_far = cs.check_claim(s, "highest since 2024-03-30", date="2024-04-05")
     assert too_far.verdict == "false"
-    assert too_far.previous_record == 80.0
+    assert too_far.previous_value == 80.0
 
 
 def test_lowest_since_and_largest_in_n_days():
@@ -109,7 +109,7 @@ def test_levels_are_checked_through_their_change_over_the_window():
     c = cs.check_claim(level, "weekly record", date="2024-01-15", window="7D")
     # change over the 7 days to the 15th: 6 * 2 + 9 = 21; the week before: 14
     assert_allclose(c.value, 21.0)
-    assert_allclose(c.previous_record, 14.0)
+    assert_allclose(c.previous_value, 14.0)
 
 
 def test_missing_values_cannot_make_a_claim_true():
@@ -157,8 +157,8 @@ def test_deepstate_weekly_record_for_2024_holds_for_the_week_to_sunday_not_satur
     sundays = area[area.index.day_of_week == 6]
     changes = (sundays - sundays.shift(1, freq="7D").reindex(sundays.index))["2024"]
     before = changes[:"2024-11-17"]
-    assert_allclose(c.previous_record, before.max())
-    assert c.previous_record_date == before.idxmax()
+    assert_allclose(c.previous_value, before.max())
+    assert c.previous_date == before.idxmax()
     assert c.holds
     alt = c.alternatives
     assert list(alt["holds"]) == [True, True, False]  # not for the 7 days to Saturday

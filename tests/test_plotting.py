@@ -490,7 +490,7 @@ def test_weekly_records_are_marked_on_the_weekly_panel_not_the_daily_one():
     rng = np.random.default_rng(5)
     s = pd.Series(rng.poisson(30, 84).astype(float), name="drones_launched",
                   index=pd.date_range("2024-09-02", periods=84))
-    weekly = cs.records(s, window="W-SUN")
+    weekly = cs.records(s, freq="W-SUN", kind="flow")
     weekly = weekly.loc[weekly["n_compared"] > 0]
     assert len(weekly)
     fig = weekly_chart(s, records=weekly)

@@ -522,22 +522,34 @@ def test_week_over_week_change_of_a_flow():
     t = cs.period_change(s, kind="flow")
     assert t["start"].dt.strftime("%Y-%m-%d").tolist() == ["2024-11-11", "2024-11-18", "2024-11-25"]
     assert t["end"].dt.strftime("%Y-%m-%d").tolist() == ["2024-11-17", "2024-11-24", "2024-12-01"]
-    assert t["days"].tolist() == [7, 7, 7]
-    assert t["days_covered"].tolist() == [7, 6, 1]
-    assert_allclose(t["amount"], [70, 90, 40])
+    assert t["n_days"].tolist() == [7, 7, 7]
+    assert t["n_reported"].tolist() == [7, 6, 1]
+    assert_allclose(t["total"], [70, 90, 40])
     assert_allclose(t["pace"], [10, 15, 40])
-    assert_allclose(t["change"], [np.nan, 20, -50])
-    assert_allclose(t["pct_change"], [np.nan, 100 * (90 / 70 - 1), 100 * (40 / 90 - 1)])
+    # a 6-day week is not compared with a full one: only the per-day pace is
+    assert_allclose(t["change"], [np.nan, np.nan, np.nan])
+    assert_allclose(t["pct_change"], [np.nan, np.nan, np.nan])
     assert_allclose(t["pace_pct_change"], [np.nan, 50, 100 * (40 / 15 - 1)])
     assert t["complete"].tolist() == [True, False, False]
+    # the same numbers as period_totals, the same weeks
+    pt = cs.period_totals(s, kind="flow")
+    assert_allclose(t["total"], pt["total"])
+    assert t.index.equals(pt.index)
+
+
+def test_week_over_week_change_of_two_complete_weeks():
+    s = _daily([10.0] * 7 + [15.0] * 7, start="2024-11-11")
+    t = cs.period_change(s, kind="flow")
+    assert_allclose(t["change"], [np.nan, 35.0])
+    assert_allclose(t["pct_change"], [np.nan, 50.0])
 
 
 def test_month_over_month_uses_pace_for_unequal_months():
     # constant 10 a day through February and March 2024: totals differ, pace does not
     s = _daily([10.0] * (29 + 31), start="2024-02-01")
-    t = cs.period_change(s, freq="month", kind="flow")
-    assert t["days"].tolist() == [29, 31]
-    assert_allclose(t["amount"], [290, 310])
+    t = cs.period_change(s, freq="ME", kind="flow")
+    assert t["n_days"].tolist() == [29, 31]
+    assert_allclose(t["total"], [290, 310])
     assert_allclose(t["pace_pct_change"], [np.nan, 0.0])
     assert t["complete"].tolist() == [True, True]
 
@@ -546,7 +558,7 @@ def test_weeks_can_end_on_another_day():
     s = _daily([1.0] * 14, start="2024-11-13")  # a Wednesday
     t = cs.period_change(s, freq="W-TUE", kind="flow")
     assert t["start"].dt.day_name().unique().tolist() == ["Wednesday"]
-    assert t["days_covered"].tolist() == [7, 7]
+    assert t["n_reported"].tolist() == [7, 7]
 
 
 def test_period_change_of_a_level_uses_the_last_report_of_each_period():
@@ -555,20 +567,21 @@ def test_period_change_of_a_level_uses_the_last_report_of_each_period():
     area.attrs["kind"] = "level"
     t = cs.period_change(area)
     # week of 11 Nov: last report 130 on the 15th; week of 18 Nov: 230 on the 24th
-    assert_allclose(t["amount"], [np.nan, 100.0])
+    assert_allclose(t["total"], [np.nan, 100.0])
     assert_allclose(t["pace"], [np.nan, 100.0 / 9])  # 15 Nov -> 24 Nov is 9 days
-    assert t["days_covered"].tolist() == [2, 2]
+    assert t["n_reported"].tolist() == [2, 2]
+    assert t["complete"].tolist() == [False, False]  # no report on the Sundays
 
 
 def test_a_gap_period_is_not_a_zero_period():
     s = _daily([5.0] * 7 + [np.nan] * 7 + [5.0] * 7, start="2024-11-11")
     t = cs.period_change(s, kind="flow")
-    assert np.isnan(t["amount"].iloc[1])
+    assert np.isnan(t["total"].iloc[1])
     assert np.isnan(t["change"].iloc[1]) and np.isnan(t["change"].iloc[2])
 
 
 def test_period_change_rejects_unknown_freq():
-    with pytest.raises(ValueError, match=r"freq must be 'week'.*got 'fortnight'"):
+    with pytest.raises(ValueError, match=r"freq must be a calendar period.*got 'fortnight'"):
         cs.period_change(_daily([1.0]), freq="fortnight", kind="flow")
 
 

@@ -18,6 +18,14 @@ import conflictstats as cs
 R = importlib.import_module("conflictstats.records")
 
 
+def _aggregate(s, spec, kind, incomplete):
+    """The values records ranks, through the public period_totals (same periods)."""
+    kw = {"freq": spec} if isinstance(spec, str) and not spec[0].isdigit() else {"window": spec}
+    t = cs.period_totals(s, kind=kind, **kw)
+    value = t["total"].where(t["complete"]) if incomplete == "exclude" else t["total"]
+    return pd.DataFrame({"value": value, "complete": t["complete"], "start": t["start"]})
+
+
 def _days(values, start="2024-01-01", name="x"):
     return pd.Series(np.asarray(values, dtype="float64"),
                      index=pd.date_range(start, periods=len(values)), name=name)
@@ -215,14 +223,14 @@ def test_records_of_a_frame_are_stacked_with_the_series_label():
 def test_weekly_flow_records_sum_monday_to_sunday_and_exclude_partial_weeks():
     # 2024-01-03 is a Wednesday: the first week is partial, so is the last
     s = _days(np.arange(1, 25), start="2024-01-03")
-    r = cs.records(s, window="W-SUN")
+    r = cs.records(s, freq="W-SUN", kind="flow")
     full = s.groupby(s.index.to_period("W-SUN")).agg(["sum", "count"])
     full = full[full["count"] == 7]["sum"]
     # increasing values: every complete week is a record; each is the plain sum
     assert_allclose(r["value"], full.to_numpy())
     assert list(r["date"].dt.day_name()) == ["Sunday"] * len(full)
     assert list(r["start"].dt.day_name()) == ["Monday"] * len(full)
-    inc = cs.records(s, window="W-SUN", incomplete="include")
+    inc = cs.records(s, freq="W-SUN", incomplete="include", kind="flow")
     assert not inc["complete"].iloc[0]  # the partial first week Wed-Sun (3+..+7 = 25)
     assert_allclose(inc["value"].iloc[0], sum(range(1, 6)))
 
@@ -230,27 +238,27 @@ def test_weekly_flow_records_sum_monday_to_sunday_and_exclude_partial_weeks():
 def test_a_missing_day_makes_a_week_incomplete():
     s = _days(np.full(21, 10.0), start="2024-01-01")  # three full weeks of 70
     s.iloc[9] = np.nan
-    r = cs.records(s, window="W-SUN", incomplete="include")
+    r = cs.records(s, freq="W-SUN", incomplete="include", kind="flow")
     assert list(r["date"]) == [pd.Timestamp("2024-01-07")]  # 60 and 70 do not beat 70
-    agg = R._aggregate(s, "W-SUN", "flow", "include")
+    agg = _aggregate(s, "W-SUN", "flow", "include")
     assert list(agg["complete"]) == [True, False, True]
     assert_allclose(agg["value"], [70.0, 60.0, 70.0])
-    assert np.isnan(R._aggregate(s, "W-SUN", "flow", "exclude")["value"].iloc[1])
+    assert np.isnan(_aggregate(s, "W-SUN", "flow", "exclude")["value"].iloc[1])
 
 
 def test_rolling_flow_sums_equal_pandas_rolling():
     rng = np.random.default_rng(11)
     s = _days(rng.poisson(40, 120))
-    agg = R._aggregate(s, "30D", "flow", "exclude")
+    agg = _aggregate(s, "30D", "flow", "exclude")
     assert_allclose(agg["value"], s.rolling(30).sum(), equal_nan=True)
-    agg7 = R._aggregate(s, 7, "flow", "exclude")
+    agg7 = _aggregate(s, 7, "flow", "exclude")
     assert_allclose(agg7["value"], s.rolling(7).sum(), equal_nan=True)
 
 
 def test_levels_use_the_change_over_the_window():
     lv = _days(100 + np.arange(28) ** 1.5, start="2024-01-01")
     lv.attrs = {"kind": "level"}
-    agg = R._aggregate(lv, "W-SUN", "level", "exclude")
+    agg = _aggregate(lv, "W-SUN", "level", "exclude")
     # week to Sunday 2024-01-14: level on the 14th minus level on Sunday the 7th
     assert_allclose(agg.loc["2024-01-14", "value"], lv["2024-01-14"] - lv["2024-01-07"])
     assert np.isnan(agg.loc["2024-01-07", "value"])  # no level before the first week
@@ -261,8 +269,8 @@ def test_levels_use_the_change_over_the_window():
 def test_a_level_gap_at_an_end_point_is_flagged_not_filled_by_default():
     lv = _days(np.arange(21, dtype=float) * 2.0, start="2024-01-01")
     lv.iloc[13] = np.nan  # Sunday 2024-01-14 missing
-    exc = R._aggregate(lv, "W-SUN", "level", "exclude")
-    inc = R._aggregate(lv, "W-SUN", "level", "include")
+    exc = _aggregate(lv, "W-SUN", "level", "exclude")
+    inc = _aggregate(lv, "W-SUN", "level", "include")
     assert np.isnan(exc.loc["2024-01-14", "value"])
     # as-of: the level of Saturday the 13th (24) minus Sunday the 7th (12)
     assert_allclose(inc.loc["2024-01-14", "value"], 24.0 - 12.0)
@@ -275,13 +283,15 @@ def test_records_reject_bad_parameters_with_the_value_received():
         cs.records(s, scope="week")
     with pytest.raises(ValueError, match="window must be .* got 'MS'"):
         cs.records(s, window="MS")
+    with pytest.raises(ValueError, match="labelled by their last day here; use 'ME'"):
+        cs.records(s, freq="MS", kind="flow")
     with pytest.raises(ValueError, match="whole number of days .* got '36h'"):
         cs.records(s, window="36h")
     with pytest.raises(ValueError, match="kind 'share'"):
         cs.records(s, window="7D", kind="share")
     clock = pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-01-01 09:00", "2024-01-02 09:00"]))
     with pytest.raises(ValueError, match="clock time at 2024-01-01 09:00"):
-        cs.records(clock, window="7D")
+        cs.records(clock, window="7D", kind="flow")
 
 
 def test_records_module_and_function_are_both_reachable():
@@ -417,14 +427,14 @@ def test_deepstate_weekly_and_30_day_changes_match_plain_pandas(shared_data):
     area = pd.read_csv(path, parse_dates=["date"]).set_index("date")["occupied_km2"]
     area = area.asfreq("D")
     area.attrs = {"kind": "level", "unit": "km2"}
-    weekly = R._aggregate(area, "W-SUN", "level", "exclude")["value"]
+    weekly = _aggregate(area, "W-SUN", "level", "exclude")["value"]
     sundays = area[area.index.day_of_week == 6]
     ref = sundays - sundays.shift(1, freq="7D").reindex(sundays.index)
     assert_allclose(weekly.reindex(ref.index), ref, equal_nan=True)
-    r = cs.records(area, window="W-SUN", scope="year")
+    r = cs.records(area, freq="W-SUN", scope="year")
     r24 = r[r["scope"] == "2024"]
     assert r24["date"].iloc[-1] == pd.Timestamp("2024-11-24")
     ref24 = ref["2024"]
     assert_allclose(r24["value"].iloc[-1], ref24[:"2024-11-24"].max())
-    thirty = R._aggregate(area, "30D", "level", "exclude")["value"]
+    thirty = _aggregate(area, "30D", "level", "exclude")["value"]
     assert_allclose(thirty, area - area.shift(30), equal_nan=True)

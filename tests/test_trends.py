@@ -228,7 +228,7 @@ def test_theil_sen_drops_nan():
 def test_weeks_are_monday_to_sunday_labelled_by_sunday():
     # Wed 2024-11-06 .. Tue 2024-11-19, values 1..14
     s = daily(np.arange(1.0, 15.0), start="2024-11-06")
-    out = period_totals(s, freq="W-SUN")
+    out = period_totals(s, freq="W-SUN", kind="flow")
     assert list(out.index) == list(pd.to_datetime(["2024-11-10", "2024-11-17", "2024-11-24"]))
     assert list(out["start"]) == list(pd.to_datetime(["2024-11-04", "2024-11-11", "2024-11-18"]))
     # Wed..Sun = 1..5 -> 15; Mon..Sun = 6..12 -> 63; Mon, Tue = 13+14 -> 27
@@ -240,23 +240,23 @@ def test_weeks_are_monday_to_sunday_labelled_by_sunday():
 
 def test_a_missing_day_is_not_a_zero_and_makes_the_week_incomplete():
     s = daily([1.0, 1, 1, np.nan, 1, 1, 1], start="2024-11-11")  # one Monday-Sunday week
-    out = period_totals(s)
+    out = period_totals(s, kind="flow")
     assert_allclose(out["total"], [6.0])  # sum of the 6 reported days
     assert not out["complete"].iloc[0]
     assert out["n_reported"].iloc[0] == 6
-    assert np.isnan(period_totals(s, min_count=7)["total"].iloc[0])
+    assert np.isnan(period_totals(s, min_count=7, kind="flow")["total"].iloc[0])
 
 
 def test_absent_dates_count_as_missing_days():
     s = pd.Series([2.0, 3.0], index=pd.to_datetime(["2024-11-11", "2024-11-17"]))
-    out = period_totals(s)
+    out = period_totals(s, kind="flow")
     assert_allclose(out["total"], [5.0])
     assert out["n_reported"].iloc[0] == 2
 
 
 def test_monthly_totals_and_month_lengths():
     s = daily(np.ones(60), start="2024-02-01")  # Feb 2024 (29 days) and 31 days of March
-    out = period_totals(s, freq="ME")
+    out = period_totals(s, freq="ME", kind="flow")
     assert list(out.index) == list(pd.to_datetime(["2024-02-29", "2024-03-31"]))
     assert list(out["n_days"]) == [29, 31]
     assert_allclose(out["total"], [29.0, 31.0])
@@ -265,7 +265,7 @@ def test_monthly_totals_and_month_lengths():
 
 def test_rolling_seven_days_end_on_each_day():
     s = daily(np.arange(1.0, 10.0))
-    out = period_totals(s, freq="7D")
+    out = period_totals(s, window="7D", kind="flow")
     assert len(out) == 9
     # day 7 covers 1..7 = 28, day 9 covers 3..9 = 42
     assert_allclose(out["total"].iloc[[6, 8]], [28.0, 42.0])
@@ -286,17 +286,17 @@ def test_level_totals_are_changes_between_period_ends():
 def test_wide_input_gives_a_long_table_with_a_series_column():
     df = pd.DataFrame({"a": np.ones(7), "b": 2 * np.ones(7)},
                       index=pd.date_range("2024-11-11", periods=7))
-    out = period_totals(df)
+    out = period_totals(df, kind="flow")
     assert list(out["series"]) == ["a", "b"]
     assert_allclose(out["total"], [7.0, 14.0])
 
 
 def test_period_totals_rejects_shares_and_bad_freq():
     s = daily(np.ones(7))
-    with pytest.raises(ValueError, match="shares are never summed"):
+    with pytest.raises(ValueError, match="kind 'share': a proportion is never summed"):
         period_totals(s, kind="share")
-    with pytest.raises(ValueError, match="freq must be a week anchor"):
-        period_totals(s, freq="fortnight")
+    with pytest.raises(ValueError, match="freq must be a calendar period"):
+        period_totals(s, freq="fortnight", kind="flow")
 
 
 # ---------------------------------------------------------------------------

@@ -52,7 +52,6 @@ _EXPORTS: dict[str, str] = {
     "compare_rates": "rates",
     "compare_periods": "rates",
     "pace": "rates",
-    "period_change": "rates",
     "pace_ratio": "rates",
     "RateResult": "results",
     "RateComparison": "results",
@@ -60,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "PaceRatio": "results",
     # trends.py
     "period_totals": "trends",
+    "period_change": "trends",
     "rolling": "trends",
     "mann_kendall": "trends",
     "theil_sen": "trends",
@@ -132,7 +132,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         outcome_shares,
         pace,
         pace_ratio,
-        period_change,
         rate,
     )
     from .records import (
@@ -156,7 +155,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TheilSenFit,
         TrendTest,
     )
-    from .trends import decompose, lowess, mann_kendall, period_totals, rolling, theil_sen
+    from .trends import (
+        decompose,
+        lowess,
+        mann_kendall,
+        period_change,
+        period_totals,
+        rolling,
+        theil_sen,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -317,3 +317,26 @@ def daily_index(index: pd.DatetimeIndex, *, name: str = "data") -> bool:
     unit = getattr(index, "unit", "ns")
     scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[unit]
     return bool((d * scale == day).all() and (index == index.normalize()).all())
+
+
+def long_ranges(
+    data: pd.Series | pd.DataFrame,
+    frame: pd.DataFrame,
+    by: str | Sequence[str] | None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """First and last date each series of a long frame has a row, in ``frame``'s column order.
+
+    After :func:`pivot_long` every group sits on the union of all groups' dates;
+    these ranges let period tables and spans stop where each group's own data
+    stop, so that ``by=`` gives what calling each group alone gives. None for
+    a Series or wide DataFrame (every column spans the whole index).
+    """
+    if by is None or not isinstance(data, pd.DataFrame):
+        return None
+    keys = [by] if isinstance(by, str) else list(by)
+    idx = pd.Series(data.index, index=pd.MultiIndex.from_frame(data[keys])
+                    if len(keys) > 1 else pd.Index(data[keys[0]]))
+    grouped = idx.groupby(level=list(range(len(keys))))
+    first = grouped.min().reindex(frame.columns)
+    last = grouped.max().reindex(frame.columns)
+    return first.to_numpy(dtype="datetime64[ns]"), last.to_numpy(dtype="datetime64[ns]")

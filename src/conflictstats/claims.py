@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _periods
+from ._kinds import resolve_kind
 from ._validate import as_series, as_timestamp, check_choice, check_int
 from .errors import InputError
-from .records import _aggregate, _finite, _kind_of, _window_label, _window_offset
+from .records import _aggregate, _finite
 from .results import ClaimCheck
 
 __all__ = ["CLAIMS", "check_claim"]
@@ -37,9 +39,9 @@ def _parse_claim(claim: str) -> dict[str, Any]:
     text = " ".join(str(claim).lower().split())
     found: dict[str, Any] = {}
     if text.startswith("weekly ") or " weekly " in f" {text} ":
-        found["window"] = "W-SUN"
+        found["freq"] = "W-SUN"
     elif text.startswith("monthly ") or " monthly " in f" {text} ":
-        found["window"] = "ME"
+        found["freq"] = "ME"
     m = re.search(rf"\b({_MAX_WORDS}|{_MIN_WORDS})\s+since\s+(.+)$", text)
     if m:
         found["claim"] = "highest since"
@@ -78,49 +80,57 @@ def _since_end(since: Any) -> pd.Timestamp:
     return as_timestamp(since, name="since").normalize()
 
 
-def _definitions(window: Any, date: pd.Timestamp, ties: str) -> list[dict[str, Any]]:
+def _definitions(span: _periods.Span | None, date: pd.Timestamp,
+                 ties: str) -> list[dict[str, Any]]:
     """The definition asked for first, then the other reasonable ones."""
     day = pd.Timedelta(days=1)
-    first = {"window": window, "date": date, "ties": ties}
-    if window is None:
+    week, month = _periods.parse_freq("W-SUN"), _periods.parse_freq("ME")
+    if span is None:
         other = "weak" if ties == "strict" else "strict"
-        return [first, {"window": None, "date": date, "ties": other}]
-    how, spec = _window_offset(window)
-    if how == "calendar" and isinstance(spec, pd.offsets.Week):
-        end = date + pd.offsets.Week(0, weekday=spec.weekday)
-        return [{"window": window, "date": end, "ties": ties},
-                {"window": "7D", "date": end, "ties": ties},
-                {"window": "7D", "date": end - day, "ties": ties}]
-    if how == "calendar" and isinstance(spec, pd.offsets.MonthEnd):
-        end = date + pd.offsets.MonthEnd(0)
-        return [{"window": window, "date": end, "ties": ties},
-                {"window": "30D", "date": end, "ties": ties},
-                {"window": "30D", "date": end - day, "ties": ties}]
-    if how == "rolling" and spec == 7:
-        return [first, {"window": window, "date": date - day, "ties": ties},
-                {"window": "W-SUN", "date": pd.offsets.Week(weekday=6).rollback(date),
-                 "ties": ties}]
-    if how == "rolling" and 28 <= spec <= 31:
-        return [first, {"window": window, "date": date - day, "ties": ties},
-                {"window": "ME", "date": pd.offsets.MonthEnd().rollback(date), "ties": ties}]
-    if how == "rolling":
-        return [first, {"window": window, "date": date - day, "ties": ties}]
-    end = pd.Timestamp(date + spec.__class__(0))
-    return [{"window": window, "date": end, "ties": ties}]
+        return [{"span": None, "date": date, "ties": ties},
+                {"span": None, "date": date, "ties": other}]
+    if not span.rolling:
+        end = span.end_of(date)
+        first = {"span": span, "date": end, "ties": ties}
+        if span.code.startswith("W-"):
+            seven = _periods.parse_window(7)
+            return [first, {"span": seven, "date": end, "ties": ties},
+                    {"span": seven, "date": end - day, "ties": ties}]
+        if span.code == "ME":
+            thirty = _periods.parse_window(30)
+            return [first, {"span": thirty, "date": end, "ties": ties},
+                    {"span": thirty, "date": end - day, "ties": ties}]
+        return [first]
+    first = {"span": span, "date": date, "ties": ties}
+    before = {"span": span, "date": date - day, "ties": ties}
+    if span.days == 7:  # the last complete Monday-Sunday week ending on or before the date
+        return [first, before, {"span": week, "date": pd.offsets.Week(weekday=6).rollback(date),
+                                "ties": ties}]
+    if span.days is not None and 28 <= span.days <= 31:
+        return [first, before, {"span": month, "date": pd.offsets.MonthEnd().rollback(date),
+                                "ties": ties}]
+    return [first, before]
+
+
+def _label(span: _periods.Span | None) -> str:
+    return "daily" if span is None else span.label
 
 
 def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str, Any],
               claim: str, direction: str, scope: str, since_end: pd.Timestamp | None,
               days: int | None) -> dict[str, Any]:
-    agg = _aggregate(s, definition["window"], kind, incomplete)
+    span = definition["span"]
+    table = _aggregate(s.to_frame(), span, [kind], incomplete)
+    agg = pd.DataFrame({"value": table.total[:, 0], "start": table.start,
+                        "complete": table.complete[:, 0]}, index=table.end)
     idx = pd.DatetimeIndex(agg.index)
     date = pd.Timestamp(definition["date"])
     row: dict[str, Any] = {
-        "definition": f"{_window_label(definition['window'])} ending {_day(date)}"
+        "definition": f"{_label(span)} ending {_day(date)}"
         + ("" if definition["ties"] == "strict" else ", ties count"),
-        "window": "daily" if definition["window"] is None else str(definition["window"]),
+        "window": "daily" if span is None else span.code,
         "ties": definition["ties"], "date": date, "start": pd.NaT, "value": np.nan,
-        "previous_record": np.nan, "previous_record_date": pd.NaT, "rank": 0,
+        "previous_value": np.nan, "previous_date": pd.NaT, "rank": 0,
         "n_compared": 0, "since": pd.NaT, "complete": False, "holds": False,
     }
     pos = int(idx.searchsorted(date))
@@ -149,8 +159,8 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
     row["n_compared"] = len(comp)
     if len(comp):
         best = comp[np.argmax(y[comp])]  # first date that reached the best value
-        row["previous_record"] = values[best]
-        row["previous_record_date"] = idx[best]
+        row["previous_value"] = values[best]
+        row["previous_date"] = idx[best]
         row["rank"] = 1 + int(np.count_nonzero(y[comp] > x))
         beaten = x > y[best] if definition["ties"] == "strict" else x >= y[best]
     else:
@@ -194,8 +204,8 @@ def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdic
                  else "the previous record",
                  "highest since": f"the {word} since then",
                  "largest in": "the previous " + word}[claim]
-        prev = (f"against {among} of {_fmt(main['previous_record'])}{u} on "
-                f"{_day(main['previous_record_date'])}, rank {main['rank']} of "
+        prev = (f"against {among} of {_fmt(main['previous_value'])}{u} on "
+                f"{_day(main['previous_date'])}, rank {main['rank']} of "
                 f"{main['n_compared'] + 1}")
     since = ("the " + word + " on record" if pd.isna(main["since"])
              else f"the {word} since {_day(main['since'])}")
@@ -212,7 +222,8 @@ def check_claim(
     claim: str = "record",
     *,
     date: Any,
-    window: Any = None,
+    freq: str | None = None,
+    window: int | str | pd.Timedelta | None = None,
     scope: str | None = None,
     since: Any = None,
     days: int | None = None,
@@ -231,17 +242,17 @@ def check_claim(
     claim : str
         ``"record"``, ``"highest since"``, ``"lowest since"``,
         ``"largest in"`` or ``"smallest in"``; simple phrases are understood
-        too: ``"weekly record for 2024"`` (window ``"W-SUN"``, scope
+        too: ``"weekly record for 2024"`` (``freq="W-SUN"``, scope
         ``"year"``), ``"largest ever"``, ``"fewest since 2023-05"``,
         ``"highest in 30 days"``.  Parameters given explicitly win over words
         in the phrase.
     date : date-like
         The day the claim is about; for a calendar window, any day of the
         period (the period containing it is used).
-    window : None, int, str or Timedelta
-        As in :func:`conflictstats.records`: None (the values as they are),
-        ``"W-SUN"`` (Monday-Sunday weeks), ``"ME"``, or rolling ``"7D"``,
-        ``"30D"``...
+    freq, window : optional
+        As in :func:`conflictstats.records`: neither (the values as they
+        are), ``freq="W-SUN"`` (Monday-Sunday weeks), ``freq="ME"``, or a
+        rolling ``window=7``, ``window="30D"``...
     scope : {"all", "year", "month"}, optional
         For a record claim: all history (default) or the calendar year/month
         of the date ("a record for 2024").
@@ -255,8 +266,9 @@ def check_claim(
     ties : {"strict", "weak"}
         Whether equalling the previous best counts.
     kind : {"flow", "level", "cumulative"}, optional
-        Default ``series.attrs["kind"]`` or ``"flow"``; levels are compared
-        through their change over the window.
+        Overrides the kind ``to_daily`` recorded; needed with ``freq`` or
+        ``window`` when nothing was recorded. Levels are compared through their
+        change over the period.
     incomplete : {"exclude", "include"}
         As in :func:`conflictstats.records`.
 
@@ -264,12 +276,12 @@ def check_claim(
     -------
     ClaimCheck
         ``verdict`` (``"true"``, ``"false"``, ``"depends"``), ``holds`` (under
-        the definition asked for), ``value``, ``previous_record``,
-        ``previous_record_date``, ``margin``, ``rank``, ``n_compared``,
+        the definition asked for), ``value``, ``previous_value``,
+        ``previous_date``, ``margin``, ``rank``, ``n_compared``,
         ``since``, ``scope``, ``window``, ``sentence`` and ``alternatives``
         (one row per window definition tried: ``definition``, ``window``,
-        ``ties``, ``date``, ``start``, ``value``, ``previous_record``,
-        ``previous_record_date``, ``rank``, ``n_compared``, ``since``,
+        ``ties``, ``date``, ``start``, ``value``, ``previous_value``,
+        ``previous_date``, ``rank``, ``n_compared``, ``since``,
         ``complete``, ``holds``).
 
     Notes
@@ -296,7 +308,7 @@ def check_claim(
     >>> drones = pd.Series([120.0, 145.0, 90.0, 188.0],
     ...                    index=pd.date_range("2024-11-23", periods=4), name="drones")
     >>> check = check_claim(drones, "largest ever", date="2024-11-26")
-    >>> check.verdict, check.previous_record, str(check.previous_record_date.date())
+    >>> check.verdict, check.previous_value, str(check.previous_date.date())
     ('true', 145.0, '2024-11-24')
     >>> print(check.sentence)  # doctest: +NORMALIZE_WHITESPACE
     The claim 'largest ever' for 2024-11-26 is true: the value (daily ending 2024-11-26) was
@@ -309,7 +321,9 @@ def check_claim(
         "direction": "min" if claim in ("lowest since", "smallest in") else "max",
     }
     kind_claim = parsed["claim"]
-    window = window if window is not None else parsed.get("window")
+    if freq is None and window is None:
+        freq = parsed.get("freq")
+    span = _periods.parse_span(freq, window)
     scope = scope if scope is not None else parsed.get("scope", "all")
     direction = direction if direction is not None else parsed.get("direction", "max")
     since = since if since is not None else parsed.get("since")
@@ -340,8 +354,9 @@ def check_claim(
         if days is None:
             raise InputError("claim 'largest in' needs days= (a number of days such as 30)")
         days = check_int("days", days, minimum=1)
-    k = _kind_of(series, s.name, kind)
-    defs = _definitions(window, when, ties)
+    k = (resolve_kind(series, kind, what="a claim about weekly or rolling totals")
+         if span is not None else "flow")
+    defs = _definitions(span, when, ties)
     rows = [
         _evaluate(s, kind=k, incomplete=incomplete, definition=d, claim=kind_claim,
                   direction=direction, scope=scope, since_end=since_end, days=days)
@@ -355,7 +370,7 @@ def check_claim(
     main = rows[0]
     scope_label = ("all" if kind_claim != "record" or scope == "all"
                    else (f"{main['date']:%Y}" if scope == "year" else f"{main['date']:%Y-%m}"))
-    margin = main["value"] - main["previous_record"]
+    margin = main["value"] - main["previous_value"]
     if direction == "min":
         margin = -margin
     unit = str(series.attrs.get("unit") or "") if isinstance(series, pd.Series) else ""
@@ -369,14 +384,14 @@ def check_claim(
         verdict=verdict,
         holds=bool(main["holds"]),
         value=float(main["value"]),
-        previous_record=float(main["previous_record"]),
-        previous_record_date=pd.Timestamp(main["previous_record_date"]),
+        previous_value=float(main["previous_value"]),
+        previous_date=pd.Timestamp(main["previous_date"]),
         margin=float(margin),
         rank=int(main["rank"]),
         n_compared=int(main["n_compared"]),
         since=pd.Timestamp(main["since"]),
         scope=scope_label,
-        window=_window_label(window),
+        window=_label(span),
         sentence=sentence,
         alternatives=table,
     )

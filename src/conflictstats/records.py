@@ -23,13 +23,16 @@ points (see ``benchmarks/bench_records.py``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._validate import as_frame, as_series, check_choice, recorded_kind
+from . import _periods
+from ._docstrings import fill_doc
+from ._kinds import resolve_kind
+from ._validate import as_frame, as_series, check_choice, long_ranges
 from .errors import InputError
 from .results import RecordTestResult
 
@@ -222,134 +225,31 @@ def _finite(values: np.ndarray, index: pd.DatetimeIndex, *, name: str) -> None:
         )
 
 
-def _kind_of(data: pd.Series | pd.DataFrame, column: Hashable, kind: str | None) -> str:
-    if kind is None:
-        kind = recorded_kind(data, column) or "flow"
-    return check_choice("kind", kind, ("flow", "level", "cumulative", "share"))
+def _aggregate(frame: pd.DataFrame, span: _periods.Span | None, kinds: list[str],
+               incomplete: str,
+               ranges: tuple[np.ndarray, np.ndarray] | None = None) -> _periods.PeriodTable:
+    """Values per period (or the values as they are): the table :func:`records` ranks.
 
-
-def _window_offset(window: Any) -> tuple[str, Any]:
-    """('rolling', days) or ('calendar', offset) for a window specification."""
-    if isinstance(window, (int, np.integer)) and not isinstance(window, bool):
-        if window < 1:
-            raise InputError(f"window must be a positive number of days; got {window!r}")
-        return "rolling", int(window)
-    if isinstance(window, (pd.Timedelta, np.timedelta64)) or (
-        isinstance(window, str) and window[:1].isdigit()
-    ):
-        try:
-            td = pd.Timedelta(window)
-        except (TypeError, ValueError):
-            td = None
-        if td is not None:
-            days = td / pd.Timedelta(days=1)
-            if days < 1 or days != int(days):
-                raise InputError(
-                    f"window must be a whole number of days such as '7D' or '30D'; got {window!r}"
-                )
-            return "rolling", int(days)
-    if isinstance(window, (str, pd.DateOffset)):
-        try:
-            off = pd.tseries.frequencies.to_offset(window)
-        except (TypeError, ValueError):
-            off = None
-        ends = (pd.offsets.Week, pd.offsets.MonthEnd, pd.offsets.QuarterEnd, pd.offsets.YearEnd)
-        if isinstance(off, ends) and off.n == 1 and (
-            not isinstance(off, pd.offsets.Week) or off.weekday is not None
-        ):
-            return "calendar", off
-    raise InputError(
-        "window must be None, a number of days or a span such as '7D'/'30D' (rolling), or a "
-        "period-end calendar frequency such as 'W-SUN' (Monday-Sunday weeks), 'ME', 'QE', "
-        f"'YE'; got {window!r}"
-    )
-
-
-def _window_label(window: Any) -> str:
-    if window is None:
-        return "daily"
-    how, spec = _window_offset(window)
-    if how == "rolling":
-        return f"rolling {spec} days"
-    if isinstance(spec, pd.offsets.Week):
-        names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        end = names[spec.weekday]
-        start = names[(spec.weekday + 1) % 7]
-        return f"calendar week {start}-{end} ({spec.freqstr})"
-    what = {"MonthEnd": "month", "QuarterEnd": "quarter", "YearEnd": "year"}
-    return f"calendar {what.get(type(spec).__name__, 'period')} ({spec.freqstr})"
-
-
-def _aggregate(s: pd.Series, window: Any, kind: str, incomplete: str) -> pd.DataFrame:
-    """Values per window: columns ``value``, ``start``, ``complete``, indexed by the end date."""
-    idx = pd.DatetimeIndex(s.index)
-    if window is None:
-        v = s.to_numpy(dtype="float64")
-        return pd.DataFrame(
-            {"value": v, "start": idx, "complete": ~np.isnan(v)}, index=idx
-        )
-    how, spec = _window_offset(window)
-    if kind == "share":
-        raise InputError(
-            "kind 'share': a proportion cannot be summed or differenced over a window; "
-            "pool its numerator and denominator first (conflictstats.rate)"
-        )
-    if len(idx) == 0:
-        return pd.DataFrame({"value": [], "start": idx, "complete": []}, index=idx)
-    if not (idx == idx.normalize()).all():
-        at = idx[np.flatnonzero(idx != idx.normalize())[0]]
-        raise InputError(
-            f"window={window!r} needs a daily series with dates at midnight; got a clock time "
-            f"at {at} (use conflictstats.to_daily first)"
-        )
-    grid = pd.date_range(idx[0], idx[-1], freq="D", name=idx.name)
-    daily = s.reindex(grid)
-    one_day = pd.Timedelta(days=1)
-    level = kind == "level"
-    if how == "rolling":
-        n_days = int(spec)
-        ends = grid
-        starts = grid - (n_days - 1) * one_day
-        if level:
-            exact = daily - daily.shift(n_days)
-            known = daily.ffill()
-            approx = known - known.shift(n_days)
-        else:
-            exact = daily.rolling(n_days, min_periods=n_days).sum()
-            approx = daily.rolling(n_days, min_periods=1).sum()
-            head = np.arange(len(grid)) < n_days - 1  # window reaches before the data
-            approx[head] = np.nan
-    else:
-        off = spec
-        if level:
-            ends_all = daily.resample(off).last().index
-            ends = ends_all
-            starts = ends - off + one_day
-            prev = starts - one_day
-            lv_end = daily.reindex(ends).to_numpy()
-            lv_prev = daily.reindex(prev).to_numpy()
-            known = daily.ffill()  # as-of: last known level at or before the end-point
-            k_end = known.reindex(ends).to_numpy()
-            k_prev = known.reindex(prev).to_numpy()
-            exact = pd.Series(lv_end - lv_prev, index=ends)
-            approx = pd.Series(k_end - k_prev, index=ends)
-        else:
-            grp = daily.resample(off)
-            total = grp.sum(min_count=1)
-            present = grp.count()
-            ends = total.index
-            starts = ends - off + one_day
-            n_days_arr = np.asarray((ends - starts) / one_day, dtype=np.int64) + 1
-            exact = total.where(present.to_numpy() == n_days_arr)
-            approx = total
-    exact_v = np.asarray(exact, dtype="float64")
-    approx_v = np.asarray(approx, dtype="float64")
-    complete = ~np.isnan(exact_v)
-    value = exact_v if incomplete == "exclude" else approx_v
-    return pd.DataFrame(
-        {"value": value, "start": pd.DatetimeIndex(starts), "complete": complete},
-        index=pd.DatetimeIndex(ends, name=idx.name),
-    )
+    With a period, a column's value is its total when the period is complete
+    (``incomplete="exclude"``) or whenever there is one (``"include"``);
+    periods outside the column's own range are NaN.
+    """
+    if span is None:
+        v = frame.to_numpy(dtype="float64")
+        idx = pd.DatetimeIndex(frame.index)
+        known = ~np.isnan(v)
+        return _periods.PeriodTable(
+            start=idx, end=idx, n_days=np.ones(len(idx), dtype=np.int64), total=v,
+            n_reported=known.astype(np.int64), complete=known, elapsed=known.astype(float),
+            keep=np.ones(v.shape, dtype=bool))
+    table = _periods.totals(frame, span, kinds, ranges)
+    value = table.total if incomplete == "include" else np.where(table.complete,
+                                                                 table.total, np.nan)
+    value = np.where(table.keep, value, np.nan)
+    return _periods.PeriodTable(
+        start=table.start, end=table.end, n_days=table.n_days, total=value,
+        n_reported=table.n_reported, complete=table.complete, elapsed=table.elapsed,
+        keep=table.keep)
 
 
 def _scope_bounds(index: pd.DatetimeIndex, scope: str) -> np.ndarray:
@@ -404,8 +304,10 @@ def _check_common(scope: str, direction: str, ties: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _since(data: pd.Series | pd.DataFrame, sign: float, name: str) -> pd.Series | pd.DataFrame:
-    frame, was_series = as_frame(data, name=name)
+def _since(data: pd.Series | pd.DataFrame, sign: float, name: str,
+           by: str | Sequence[str] | None = None,
+           value: str | None = None) -> pd.Series | pd.DataFrame:
+    frame, was_series = as_frame(data, name=name, by=by, value=value)
     idx = pd.DatetimeIndex(frame.index)
     stamps = idx.to_numpy()
     nat = np.array("NaT", dtype=stamps.dtype)
@@ -423,7 +325,12 @@ def _since(data: pd.Series | pd.DataFrame, sign: float, name: str) -> pd.Series 
     return pd.DataFrame(cols, index=frame.index, columns=frame.columns)
 
 
-def highest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+def highest_since(
+    series: pd.Series | pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> pd.Series | pd.DataFrame:
     """For each date, the most recent earlier date with a value at least as high.
 
     The "since" in "the highest since July 2022".  NaT when the value is an
@@ -435,6 +342,9 @@ def highest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     series : Series or DataFrame
         Values on a sorted, unique DatetimeIndex; a wide DataFrame gives one
         column of dates per column.
+    by, value : optional
+        A long frame's group column(s) and value column: one column of dates
+        per group, on the dates of all groups (as for a wide DataFrame).
 
     Returns
     -------
@@ -462,10 +372,15 @@ def highest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     >>> highest_since(s).dt.strftime("%m-%d").tolist()
     [nan, '11-21', '11-21', nan, nan, '11-25']
     """
-    return _since(series, 1.0, "series")
+    return _since(series, 1.0, "series", by, value)
 
 
-def lowest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+def lowest_since(
+    series: pd.Series | pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> pd.Series | pd.DataFrame:
     """For each date, the most recent earlier date with a value at least as low.
 
     The "since" in "the fewest since March".  See :func:`highest_since`.
@@ -474,6 +389,8 @@ def lowest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     ----------
     series : Series or DataFrame
         Values on a sorted, unique DatetimeIndex.
+    by, value : optional
+        A long frame's group column(s) and value column, as in :func:`highest_since`.
 
     Returns
     -------
@@ -497,7 +414,7 @@ def lowest_since(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     >>> lowest_since(s).dt.strftime("%m-%d").tolist()
     [nan, nan, '11-22', nan]
     """
-    return _since(series, -1.0, "series")
+    return _since(series, -1.0, "series", by, value)
 
 
 # ---------------------------------------------------------------------------
@@ -563,15 +480,19 @@ def _dates_at(index: pd.DatetimeIndex, pos: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(out)
 
 
+@fill_doc
 def records(
     series: pd.Series | pd.DataFrame,
     *,
-    window: Any = None,
+    freq: str | None = None,
+    window: int | str | pd.Timedelta | None = None,
     scope: str = "all",
     direction: str = "max",
     ties: str = "strict",
     kind: str | None = None,
     incomplete: str = "exclude",
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
 ) -> pd.DataFrame:
     """Every date that set a record, with the record it broke.
 
@@ -579,14 +500,13 @@ def records(
     ----------
     series : Series or DataFrame
         Values on a sorted, unique DatetimeIndex (a daily series from
-        :func:`conflictstats.to_daily` when ``window`` is given); a wide
-        DataFrame gives the records of each column.
-    window : None, int, str or Timedelta
-        How to aggregate first, as reporters do.  None: the values as they are.
-        A period-end calendar frequency -- ``"W-SUN"`` (weeks Monday to
-        Sunday, labelled by the Sunday), ``"W-SAT"``, ``"ME"`` (months),
-        ``"QE"``, ``"YE"``.  A number of days or a span such as ``"7D"`` or
-        ``"30D"``: the rolling window of that many days ending on each date.
+        :func:`conflictstats.to_daily` when ``freq`` or ``window`` is given); a
+        wide DataFrame gives the records of each column.
+    %(freq_window)s
+        How to aggregate first, as reporters do ("a weekly record": totals per
+        calendar week; "the most in 7 days": rolling 7-day totals). Neither:
+        the values as they are. Periods are those of
+        :func:`~conflictstats.period_totals`, with the same completeness.
     scope : {"all", "year", "month"}
         Where a record counts: over all history, or restarting each calendar
         year or month ("a record for 2024").  A window belongs to the year or
@@ -596,19 +516,16 @@ def records(
     ties : {"strict", "weak"}
         ``"strict"``: a record must beat the previous one; ``"weak"``: equalling
         it counts too (a "joint record").
-    kind : {"flow", "level", "cumulative", "share"}, optional
-        Default ``series.attrs["kind"]`` or ``"flow"``.  Flows (and cumulative
-        series given as daily increments, as ``to_daily`` returns them) are
-        summed over the window; for levels the change over the window is used
-        (level at the end minus level at the day before the start).  Shares
-        cannot be aggregated.
+    %(kind_totals)s
+        Only used with ``freq`` or ``window``.
     incomplete : {"exclude", "include"}
-        A window with a missing day (a flow) or a missing end-point level (a
-        level), and the partial first and last calendar periods, are
-        *incomplete*.  ``"exclude"`` (default): they neither set nor break a
-        record.  ``"include"``: flows sum the days that are known and levels
-        use the last known level at or before each end-point; the ``complete``
+        A period with a missing day (a flow) or a missing end-point level (a
+        level), and the partial first and last periods, are *incomplete*.
+        ``"exclude"`` (default): they neither set nor break a record.
+        ``"include"``: flows sum the days that are known and levels use the
+        last level reported in the period and before it; the ``complete``
         column says which rows are affected.
+    %(by_value)s
 
     Returns
     -------
@@ -660,23 +577,24 @@ def records(
     """
     _check_common(scope, direction, ties)
     check_choice("incomplete", incomplete, ("exclude", "include"))
-    frame, _ = as_frame(series, name="series")
+    span = _periods.parse_span(freq, window)
+    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    _finite(frame.to_numpy(), pd.DatetimeIndex(frame.index), name="series")
+    kinds = [] if span is None else [
+        resolve_kind(series, kind, column=None if was_series else col, what="records by period")
+        for col in frame.columns]
+    table = _aggregate(frame, span, kinds, incomplete, long_ranges(series, frame, by))
+    idx = pd.DatetimeIndex(table.end)
     parts = []
-    for col in frame.columns:
-        k = _kind_of(series, col, kind)
-        values = frame[col]
-        _finite(values.to_numpy(), pd.DatetimeIndex(frame.index), name="series")
-        agg = _aggregate(values, window, k, incomplete)
-        idx = pd.DatetimeIndex(agg.index)
-        f = _records_one(agg["value"].to_numpy(), idx, scope=scope, direction=direction,
-                         ties=ties)
+    for j, col in enumerate(frame.columns):
+        f = _records_one(table.total[:, j], idx, scope=scope, direction=direction, ties=ties)
         pos = f["pos"]
         dates = pd.DatetimeIndex(idx[pos])
         parts.append(pd.DataFrame({
             "series": np.full(len(pos), col, dtype=object),
             "scope": _scope_label(dates, scope),
             "date": dates,
-            "start": pd.DatetimeIndex(agg["start"].to_numpy()[pos]),
+            "start": pd.DatetimeIndex(table.start[pos]),
             "value": f["value"],
             "previous_value": f["previous_value"],
             "previous_date": _dates_at(idx, f["prev_pos"]),
@@ -684,7 +602,7 @@ def records(
             "record_number": f["record_number"].astype(np.int64),
             "n_compared": f["n_compared"].astype(np.int64),
             "since": _dates_at(idx, f["since_pos"]),
-            "complete": agg["complete"].to_numpy()[pos],
+            "complete": table.complete[pos, j],
         }))
     # empty parts are left out of the concatenation (pandas warns about all-NA entries)
     filled = [p for p in parts if len(p)]

@@ -293,19 +293,21 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any,
     return series, figures
 
 
-def _window_total(s: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
-                  kind: str) -> tuple[float, int]:
-    """Total (flow) or change (level) over [start, end], and the days reported."""
-    if kind == "level":
-        known = s.dropna()
-        at_end = known.loc[:end]
-        before = known.loc[: start - pd.Timedelta(days=1)]
-        if at_end.empty or before.empty or at_end.index[-1] < start:
-            return math.nan, int(s.loc[start:end].notna().sum())
-        return float(at_end.iloc[-1] - before.iloc[-1]), int(s.loc[start:end].notna().sum())
-    part = s.loc[start:end]
-    n = int(part.notna().sum())
-    return (float(part.sum()) if n else math.nan), n
+def _week_and_previous(s: pd.Series, end: pd.Timestamp, anchor: str,
+                       kind: str) -> tuple[float, int, float]:
+    """Total (flow) or change (level) of the week ending ``end``, its days reported, and
+    the previous week's total -- the periods of :func:`conflictstats.period_totals`."""
+    from .trends import period_totals
+
+    hist = s.loc[:end]
+    if hist.notna().sum() == 0:
+        return math.nan, 0, math.nan
+    weeks = period_totals(hist, freq=anchor, kind=kind)
+    before = end - pd.Timedelta(days=7)
+    total = float(weeks["total"].get(end, math.nan))
+    n_rep = int(weeks["n_reported"].get(end, 0))
+    prev = float(weeks["total"].get(before, math.nan))
+    return total, n_rep, prev
 
 
 def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
@@ -318,8 +320,10 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
     tag = "[synthetic] " if item.synthetic else ""
     if item.monthly:
         return _analyse_month(item, end)
-    total, n_rep = _window_total(s, start, end, kind)
-    prev, _ = _window_total(s, start - pd.Timedelta(days=7), end - pd.Timedelta(days=7), kind)
+    if kind == "share":
+        total, n_rep, prev = math.nan, int(s.loc[start:end].notna().sum()), math.nan
+    else:
+        total, n_rep, prev = _week_and_previous(s, end, anchor, kind)
     change = total - prev
     row: dict[str, Any] = {
         "dataset": item.dataset, "metric": item.metric, "unit": unit, "kind": kind,
@@ -359,7 +363,7 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
     hist = s.loc[:end]
     if hist.notna().sum() >= 14:
         for scope in ("all", "year"):
-            rec = records(hist, window=anchor, scope=scope, kind=kind)
+            rec = records(hist, freq=anchor, scope=scope, kind=kind)
             hit = rec.loc[(rec["date"] == end) & (rec["n_compared"] > 0)]
             if len(hit):
                 r = hit.iloc[0]
@@ -382,7 +386,7 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
                 lines.append(f"{tag}The highest weekly {what} since the week to {_day(since)}.")
         # the largest single day in the week, if it is a record
         if kind == "flow":
-            daily_rec = records(hist, scope="all")
+            daily_rec = records(hist, scope="all", kind=kind)
             in_week = daily_rec.loc[(daily_rec["date"] >= start) & (daily_rec["n_compared"] > 0)]
             if len(in_week):
                 r = in_week.iloc[-1]
@@ -422,7 +426,7 @@ def _analyse_month(item: _Series, end: pd.Timestamp) -> tuple[dict[str, Any], li
 
     s, unit = item.daily, item.unit
     tag = "[synthetic] " if item.synthetic else ""
-    months = period_totals(s.loc[:end], freq="ME").set_index("end")
+    months = period_totals(s.loc[:end], freq="ME", kind=item.kind).set_index("end")
     months = months.loc[months["complete"]]
     row: dict[str, Any] = {
         "dataset": item.dataset, "metric": item.metric, "unit": unit, "kind": item.kind,
@@ -446,7 +450,7 @@ def _analyse_month(item: _Series, end: pd.Timestamp) -> tuple[dict[str, Any], li
                    change_pct=change / prev["total"] if prev["total"] else math.nan)
     row.update(week_total=last["total"])
     lines = [sentence + "."]
-    rec = records(s.loc[: last.name], window="ME", scope="all")
+    rec = records(s.loc[: last.name], freq="ME", scope="all", kind=item.kind)
     hit = rec.loc[(rec["date"] == last.name) & (rec["n_compared"] > 0)]
     if len(hit):
         row["record_all"] = True
@@ -806,7 +810,7 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
     from .plotting import add_source, plot_weekly_bars, style
     from .trends import period_totals
 
-    months = period_totals(item.daily.loc[:end], freq="ME")
+    months = period_totals(item.daily.loc[:end], freq="ME", kind=item.kind)
     scale, word = (1e6, " million") if item.unit in CURRENCY_CODES else (1.0, "")
     months = months.assign(total=months["total"] / scale)
     with style():

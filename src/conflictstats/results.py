@@ -329,10 +329,10 @@ class ClaimCheck(Result):
         Whether it holds under the definition asked for.
     value : float
         The value on that date under that definition.
-    previous_record, previous_record_date : float, pandas.Timestamp
+    previous_value, previous_date : float, pandas.Timestamp
         The most extreme earlier value of the comparison set and its date.
     margin : float
-        ``value - previous_record`` (reversed for minima).
+        ``value - previous_value`` (reversed for minima).
     rank : int
         Rank of the value among the comparison set up to the date (1 = most
         extreme; ties share the best rank).
@@ -348,8 +348,8 @@ class ClaimCheck(Result):
         The evidence as one plain-English sentence.
     alternatives : pandas.DataFrame
         One row per window definition tried: ``definition``, ``window``,
-        ``date``, ``start``, ``value``, ``previous_record``,
-        ``previous_record_date``, ``rank``, ``n_compared``, ``since``,
+        ``date``, ``start``, ``value``, ``previous_value``,
+        ``previous_date``, ``rank``, ``n_compared``, ``since``,
         ``complete``, ``holds``.
     """
 
@@ -358,8 +358,8 @@ class ClaimCheck(Result):
     verdict: str
     holds: bool
     value: float
-    previous_record: float
-    previous_record_date: pd.Timestamp
+    previous_value: float
+    previous_date: pd.Timestamp
     margin: float
     rank: int
     n_compared: int

@@ -22,14 +22,15 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
-from . import _kendall
+from . import _kendall, _periods
+from ._docstrings import fill_doc
+from ._kinds import resolve_kind
 from ._validate import (
     as_frame,
     check_alpha,
     check_choice,
     check_int,
-    check_window,
-    recorded_kind,
+    long_ranges,
     wrap_like,
 )
 from .errors import InputError
@@ -39,6 +40,7 @@ __all__ = [
     "decompose",
     "lowess",
     "mann_kendall",
+    "period_change",
     "period_totals",
     "rolling",
     "theil_sen",
@@ -61,80 +63,55 @@ def _check_dates(index: pd.DatetimeIndex, name: str) -> None:
         )
 
 
-def _kind_of(data: pd.Series | pd.DataFrame, kind: str | None) -> str:
-    if kind is None:
-        kind = recorded_kind(data) or "flow"
-    check_choice("kind", kind, ("flow", "cumulative", "level", "share"))
-    if kind == "share":
-        raise InputError(
-            "kind 'share': shares are never summed over a period; pool their numerators "
-            "and denominators instead (see conflictstats.rate)"
-        )
-    return kind
+def _period_input(
+    series: pd.Series | pd.DataFrame, *, freq: Any, window: Any, kind: str | None,
+    by: str | Sequence[str] | None, value: str | None, what: str,
+) -> tuple[pd.DataFrame, bool, _periods.PeriodTable, list[str]]:
+    """Validate, resolve the kind of each series and total over the periods."""
+    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    span = _periods.parse_span(freq, window) or _periods.parse_freq("W-SUN")
+    kinds = [resolve_kind(series, kind, column=None if was_series else col, what=what)
+             for col in frame.columns]
+    table = _periods.totals(frame, span, kinds, long_ranges(series, frame, by))
+    return frame, was_series, table, kinds
 
 
-# ---------------------------------------------------------------------------
-# period totals
-# ---------------------------------------------------------------------------
-
-_PERIOD_ALIASES = {"ME": "M", "QE": "Q", "YE": "Y", "Y": "Y"}
-
-
-def _period_freq(freq: str) -> tuple[str, int | None]:
-    """(pandas Period frequency, None) for calendar periods, or ("", N) for rolling N days."""
-    f = str(freq)
-    if f.upper().startswith("W-") or f == "W":
-        return ("W-SUN" if f == "W" else f.upper()), None
-    if f in _PERIOD_ALIASES:
-        return _PERIOD_ALIASES[f], None
-    if f.endswith("D"):
-        td = check_window(f, name="freq")
-        if isinstance(td, pd.Timedelta) and td % _DAY == pd.Timedelta(0):
-            return "", int(td / _DAY)
-    raise InputError(
-        "freq must be a week anchor such as 'W-SUN' (Monday–Sunday weeks), 'ME' (calendar "
-        f"months), 'QE', 'YE', or rolling whole days such as '7D'; got {freq!r}"
-    )
-
-
+@fill_doc
 def period_totals(
     series: pd.Series | pd.DataFrame,
     *,
-    freq: str = "W-SUN",
+    freq: str | None = None,
+    window: int | str | pd.Timedelta | None = None,
     kind: str | None = None,
     min_count: int = 1,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
 ) -> pd.DataFrame:
-    """Totals per week, month or rolling N days, marking incomplete periods.
+    """Totals per calendar period or rolling window, marking incomplete ones.
 
     Parameters
     ----------
     series : Series or DataFrame
         Daily values (dates at midnight; absent dates count as missing days).
         A wide DataFrame gives the same table for each column, stacked.
-    freq : str, default "W-SUN"
-        ``"W-SUN"``: Monday–Sunday weeks labelled by their Sunday (any
-        ``"W-XXX"`` anchor: the week ends on that weekday); ``"ME"``, ``"QE"``,
-        ``"YE"``: calendar months, quarters, years labelled by their last day;
-        ``"7D"`` (any whole number of days): the rolling N days ending on each
-        day of the data.
-    kind : {"flow", "cumulative", "level"}, optional
-        Default: ``series.attrs["kind"]``, else ``"flow"``. Flows (and the daily
-        increments ``to_daily`` makes of cumulative totals) are summed. For a
-        level, ``total`` is the change over the period: the last level reported
-        in the period minus the last level reported before it.
+    %(freq_window)s
+        Default: ``freq="W-SUN"``.
+    %(kind_totals)s
     min_count : int, default 1
         ``total`` is NaN when fewer days than this were reported in the period
         (as in pandas, ``min_count=0`` gives a flow total of 0 for a period with
         no report at all; a level change is always NaN without a report).
+    %(by_value)s
 
     Returns
     -------
     DataFrame
-        Indexed by ``date``, the period's label (its last day), with columns
+        Indexed by ``date``, the period's label (its last day; for a rolling
+        window, the window's last day), with columns
 
-        - ``series`` (only for DataFrame input): the column label;
+        - ``series`` (only for DataFrame or long input): the column or group label;
         - ``total``: sum of the reported days (missing days are not zeros and
-          not guessed: the sum covers only the reported days — check
+          not guessed: the sum covers only the reported days -- check
           ``complete``); for levels, the change described above;
         - ``n_days``: calendar days in the period;
         - ``n_reported``: days with a value;
@@ -146,96 +123,135 @@ def period_totals(
     Notes
     -----
     For a flow, ``total = sum(x_d for d in period if x_d is reported)``.
-    Periods are built on the calendar from the first to the last date of the
-    data, so a week with no report at all still appears, with ``total`` NaN.
+    For a level, ``total = L(e) - L(b)``, ``e`` the last report in the period
+    and ``b`` the last report before it. Periods are built on the calendar
+    from the first to the last date of the data, so a week with no report at
+    all still appears, with ``total`` NaN. :func:`period_change`,
+    :func:`~conflictstats.rate`, :func:`~conflictstats.records` and
+    :func:`~conflictstats.check_claim` use the same periods and the same
+    completeness.
 
     Examples
     --------
     >>> import pandas as pd
     >>> s = pd.Series([1.0, 2, None, 4, 5, 6, 7, 8, 9],
     ...               index=pd.date_range("2024-11-04", periods=9))  # Monday to next Tuesday
-    >>> period_totals(s)[["total", "n_reported", "complete", "start"]]
+    >>> period_totals(s, kind="flow")[["total", "n_reported", "complete", "start"]]
                 total  n_reported  complete      start
     date
     2024-11-10   25.0           6     False 2024-11-04
     2024-11-17   17.0           2     False 2024-11-11
+
+    A level (the occupied area) gives the change over each period:
+
+    >>> area = pd.Series([100.0, 110.0, 125.0, 130.0],
+    ...                  index=pd.to_datetime(["2024-11-03", "2024-11-10", "2024-11-17",
+    ...                                        "2024-11-24"]))
+    >>> period_totals(area, kind="level")["total"].tolist()
+    [nan, 10.0, 15.0, 5.0]
     """
-    frame, was_series = as_frame(series, name="series")
-    _check_dates(frame.index, "series")
-    kind = _kind_of(series, kind)
     min_count = check_int("min_count", min_count, minimum=0)
-    pfreq, ndays = _period_freq(freq)
-    if len(frame) == 0:
-        raise InputError("series is empty: no days to total")
-    days = pd.date_range(frame.index[0], frame.index[-1], freq="D", name="date")
-    daily = frame.reindex(days)
-    values = daily.to_numpy()
-    present = ~np.isnan(values)
-    n = len(days)
+    frame, was_series, table, kinds = _period_input(
+        series, freq=freq, window=window, kind=kind, by=by, value=value, what="period_totals")
+    enough = table.n_reported >= max(min_count, 1)
+    flow = np.asarray([k != "level" for k in kinds])[None, :]
+    empty_flow = (min_count == 0) & flow & (table.n_reported == 0)
+    total = np.where(enough, table.total, np.where(empty_flow, 0.0, np.nan))
+    return _periods.tidy(table, frame.columns, was_series, {
+        "total": total,
+        "n_days": table.n_days,
+        "n_reported": table.n_reported,
+        "complete": table.complete,
+    })
 
-    if ndays is not None:
-        # rolling N days ending on each day of the data
-        ends = days
-        starts = days - (ndays - 1) * _DAY
-        ar = np.arange(n)
-        lo = np.maximum(ar - (ndays - 1), 0)
-        hi = ar + 1
-        n_days = np.full(n, ndays)
-    else:
-        periods = days.to_period(pfreq)
-        codes, uniq = pd.factorize(periods, sort=True)
-        first = np.searchsorted(codes, np.arange(len(uniq)), side="left")
-        last = np.searchsorted(codes, np.arange(len(uniq)), side="right")
-        lo, hi = first, last
-        pidx = pd.PeriodIndex(uniq)
-        starts = pidx.start_time.normalize()
-        ends = pidx.end_time.normalize()
-        n_days = np.asarray((ends - starts) / _DAY, dtype=np.int64) + 1
-    starts = pd.DatetimeIndex(starts).as_unit(days.unit)
-    ends = pd.DatetimeIndex(ends, name="date").as_unit(days.unit)
 
-    filled = np.where(present, values, 0.0)
-    csum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(filled, axis=0)])
-    ccnt = np.vstack([np.zeros((1, values.shape[1]), dtype=np.int64),
-                      np.cumsum(present, axis=0)])
-    n_rep = ccnt[hi] - ccnt[lo]
-    inside = np.asarray((starts >= days[0]) & (ends <= days[-1]))[:, None]
-    if kind == "level":
-        # last reported level at or before each day (position), -1 if none
-        posn = np.where(present, np.arange(n)[:, None], -1)
-        last_at = np.maximum.accumulate(posn, axis=0)
-        cols = np.arange(values.shape[1])[None, :]
-        end_pos = last_at[hi - 1]
-        base_pos = np.where((lo > 0)[:, None], last_at[np.maximum(lo - 1, 0)], -1)
-        end_val = np.where(end_pos >= lo[:, None], values[end_pos, cols], np.nan)
-        base_val = np.where(base_pos >= 0, values[base_pos, cols], np.nan)
-        total = end_val - base_val
-        complete = (present[hi - 1] & (lo > 0)[:, None]
-                    & np.where((lo > 0)[:, None], present[np.maximum(lo - 1, 0)], False)
-                    & inside)
-    else:
-        total = csum[hi] - csum[lo]
-        complete = (n_rep == n_days[:, None]) & inside
-    total = np.where((n_rep >= max(min_count, 1)) | ((min_count == 0) & (kind != "level")),
-                     total, np.nan)
+@fill_doc
+def period_change(
+    series: pd.Series | pd.DataFrame,
+    *,
+    freq: str | None = None,
+    window: int | str | pd.Timedelta | None = None,
+    kind: str | None = None,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> pd.DataFrame:
+    """Totals per period (as :func:`period_totals`) and their change on the previous period.
 
-    out = []
-    for k, col in enumerate(frame.columns):
-        part = pd.DataFrame(
-            {
-                "total": total[:, k],
-                "n_days": n_days.astype(np.int64),
-                "n_reported": n_rep[:, k].astype(np.int64),
-                "complete": complete[:, k].astype(bool),
-                "start": starts,
-                "end": ends,
-            },
-            index=ends,
-        )
-        if not was_series:
-            part.insert(0, "series", [col] * len(part))
-        out.append(part)
-    return out[0] if was_series else pd.concat(out)
+    Week-on-week (``freq="W-SUN"``), month-on-month (``freq="ME"``), or the
+    last N days against the N days before (``window=N``).
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Daily flow or level with a sorted, unique DatetimeIndex.
+    %(freq_window)s
+        Default: ``freq="W-SUN"``.
+    %(kind_totals)s
+    %(by_value)s
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`period_totals` (same rows, ``total``,
+        ``n_days``, ``n_reported``, ``complete``, ``start``, ``end``) and
+
+        - ``pace``: total per reported day (flow), or per day elapsed between
+          the two reports whose difference is the total (level);
+        - ``change``, ``pct_change``: ``total`` minus, and in percent of, the
+          previous period's total -- only when both periods are complete
+          (NaN otherwise: a 5-day week is not compared with a full one);
+        - ``pace_pct_change``: percent change of ``pace``, the fair comparison
+          when periods differ in length (months) or coverage.
+
+    Notes
+    -----
+    :math:`\\text{pct\\_change}_j = 100\\,(T_j / T_{j-1} - 1)`, NaN when
+    :math:`T_{j-1}` is 0 or either period is incomplete. With ``window=N``
+    the previous period of the window ending on day ``d`` is the one ending on
+    ``d - N``.
+
+    Examples
+    --------
+    >>> import pandas as pd, conflictstats as cs
+    >>> idx = pd.date_range("2024-11-11", periods=14, name="date")
+    >>> taken = pd.Series([20.0] * 7 + [30.0] * 6 + [None], index=idx)
+    >>> t = cs.period_change(taken, kind="flow")
+    >>> t[["total", "n_reported", "pace", "change", "pace_pct_change"]].to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'total': [140.0, 180.0], 'n_reported': [7, 6], 'pace': [20.0, 30.0],
+     'change': [nan, nan], 'pace_pct_change': [nan, 50.0]}
+    """
+    frame, was_series, table, _ = _period_input(
+        series, freq=freq, window=window, kind=kind, by=by, value=value, what="period_change")
+    span = _periods.parse_span(freq, window) or _periods.parse_freq("W-SUN")
+    lag = span.days or 1
+    total, complete = table.total, table.complete
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pace_ = np.where(table.elapsed > 0, total / table.elapsed, np.nan)
+
+    def previous(a: np.ndarray, fill: Any) -> np.ndarray:
+        out = np.full_like(a, fill)
+        if len(a) > lag:
+            out[lag:] = a[:-lag]
+        return out
+
+    prev_total = previous(total, np.nan)
+    both = complete & previous(complete, False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        change = np.where(both, total - prev_total, np.nan)
+        pct = np.where(both & (prev_total != 0), 100.0 * (total / prev_total - 1.0), np.nan)
+        prev_pace = previous(pace_, np.nan)
+        pace_pct = np.where(prev_pace != 0, 100.0 * (pace_ / prev_pace - 1.0), np.nan)
+    return _periods.tidy(table, frame.columns, was_series, {
+        "total": total,
+        "n_days": table.n_days,
+        "n_reported": table.n_reported,
+        "complete": complete,
+        "pace": pace_,
+        "change": change,
+        "pct_change": pct,
+        "pace_pct_change": pace_pct,
+    })
 
 
 # ---------------------------------------------------------------------------
@@ -245,12 +261,15 @@ def period_totals(
 _STATS = ("mean", "sum", "median", "min", "max")
 
 
+@fill_doc
 def rolling(
     series: pd.Series | pd.DataFrame,
     *,
     window: int | str | pd.Timedelta = "7D",
     stat: str = "mean",
     min_periods: int | None = None,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
 ) -> pd.Series | pd.DataFrame:
     """Trailing rolling statistic over calendar days, honest about missing days.
 
@@ -267,11 +286,14 @@ def rolling(
         Reported days needed for a value. Default: all the days of the window
         (a window with a missing day gives NaN, so a sum is never silently
         short). With fewer, a ``"sum"`` is the sum of the reported days only.
+    %(by_value)s
 
     Returns
     -------
     Series or DataFrame
-        Aligned to the input, same name(s). Days whose own value is missing stay NaN.
+        Aligned to the input, same name(s). Days whose own value is missing
+        stay NaN. For a long frame: one column per group, on the dates of all
+        groups.
 
     Notes
     -----
@@ -288,19 +310,18 @@ def rolling(
     >>> rolling(s, window="3D", stat="sum", min_periods=2).tolist()
     [nan, 3.0, 6.0, 7.0]
     """
-    frame, was_series = as_frame(series, name="series")
-    w = check_window(window)
-    span = pd.Timedelta(days=int(w)) if isinstance(w, int) else w
+    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    days = _periods.parse_window(window).days
+    assert days is not None
+    span = days * _DAY
     check_choice("stat", stat, _STATS)
-    if min_periods is None:
-        min_periods = max(int(span / _DAY), 1)
-    else:
-        min_periods = check_int("min_periods", min_periods, minimum=1)
-    roll = frame.rolling(span, min_periods=min_periods)
+    need = days if min_periods is None else check_int("min_periods", min_periods, minimum=1)
+    roll = frame.rolling(span, min_periods=need)
     out = getattr(roll, stat)()
     out = out.where(frame.notna())
-    res = _wrap(out, series, was_series)
-    return res
+    if by is not None:
+        return out
+    return _wrap(out, series, was_series)
 
 
 def _wrap(out: pd.DataFrame, series: pd.Series | pd.DataFrame,
