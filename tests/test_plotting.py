@@ -107,7 +107,7 @@ def test_plot_series_draws_one_bar_per_reported_day_and_gaps_for_missing(daily, 
 
 
 def test_plot_series_rolling_line_is_trailing_mean_of_reported_days(daily, ax):
-    P.plot_series(daily, rolling="7D", ax=ax)
+    P.plot_series(daily, window="7D", ax=ax)
     (line,) = ax.lines
     assert line.get_label() == "7-day average"
     y = np.asarray(line.get_ydata(), dtype=float)
@@ -124,7 +124,7 @@ def test_plot_series_rolling_line_is_trailing_mean_of_reported_days(daily, ax):
 
 def test_plot_series_uses_current_axes_when_none_given(daily):
     _fig, ax = plt.subplots()
-    out = P.plot_series(daily, rolling=None)
+    out = P.plot_series(daily, window=None)
     assert out is ax and len(ax.lines) == 0 and len(ax.patches) == daily.notna().sum()
 
 
@@ -145,8 +145,8 @@ def test_plot_series_dates_use_concise_formatter(daily, ax):
 
 
 def test_plot_series_rejects_a_fractional_window(daily, ax):
-    with pytest.raises(ValueError, match=r"whole number of days such as '7D'; got '36h'"):
-        P.plot_series(daily, rolling="36h", ax=ax)
+    with pytest.raises(ValueError, match=r"whole number of days such as 7 or '7D'; got '36h'"):
+        P.plot_series(daily, window="36h", ax=ax)
 
 
 def test_plot_series_passes_keywords_to_bars_and_line(daily, ax):
@@ -365,7 +365,7 @@ def test_weekly_chart_single_metric_has_daily_weekly_and_rate_panels(daily):
     assert rate_ax.get_title(loc="left") == "share shot down"
     note = rate_ax.texts[-1].get_text()
     assert note.startswith("Synthetic data — S\n")
-    assert "Monday to Sunday" in note
+    assert "Monday–Sunday weeks" in note
 
 
 def test_weekly_chart_panel_draws_each_metric_with_its_own_records(daily):

@@ -127,9 +127,9 @@ def test_nan_in_gives_nan_out_at_the_same_dates_without_window():
     den = _daily([2, 5, np.nan, 8])
     out = cs.rate(num, den)
     assert out.index.equals(num.index)
-    assert list(out.columns) == ["numerator", "denominator", "rate", "lower", "upper", "days"]
+    assert list(out.columns) == ["numerator", "denominator", "rate", "lower", "upper", "n_reported"]
     assert out["rate"].isna().tolist() == [False, True, True, False]
-    assert out["days"].tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert out["n_reported"].tolist() == [1.0, 0.0, 0.0, 1.0]
     # a day with only one count known is dropped from both, not half-used
     assert out["numerator"].isna().tolist() == [False, True, True, False]
 
@@ -142,7 +142,7 @@ def test_pooled_rate_is_sum_over_sum_not_mean_of_ratios():
     assert_allclose(out["rate"].iloc[2], 10 / 20)
     # window ending day 5: days 3-5, only day 5 has both -> 50 / 100
     assert_allclose(out["rate"].iloc[4], 0.5)
-    assert out["days"].tolist() == [1.0, 2.0, 2.0, 1.0, 1.0]
+    assert out["n_reported"].tolist() == [1.0, 2.0, 2.0, 1.0, 1.0]
     # window ending day 2: (1 + 9) / (10 + 10) = 0.5, while the mean of ratios is (0.1 + 0.9)/2
     assert_allclose(out["numerator"].iloc[1], 10.0)
     assert_allclose(out["denominator"].iloc[1], 20.0)
@@ -251,13 +251,13 @@ def test_bad_parameters_raise():
         cs.rate(1, 2, method="exact_ish")
     with pytest.raises(ValueError, match=r"alpha must be in the open interval"):
         cs.rate(1, 2, alpha=1.5)
-    with pytest.raises(TypeError, match=r"window= needs Series input"):
+    with pytest.raises(TypeError, match=r"freq=, window= and by= need pandas input"):
         cs.rate(1, 2, window=7)
     with pytest.raises(TypeError, match=r"both be Series or both be DataFrames"):
         cs.rate(_daily([1]), _daily([2]).to_frame())
     with pytest.raises(TypeError, match=r"two numbers or two pandas objects"):
         cs.rate(_daily([1]), 2)
-    with pytest.raises(ValueError, match=r"min_periods must be a positive integer; got 0"):
+    with pytest.raises(ValueError, match=r"min_periods must be at least 1; got 0"):
         cs.rate(_daily([1]), _daily([2]), window=3, min_periods=0)
     idx = pd.date_range("2024-11-25", periods=1)
     with pytest.raises(ValueError, match=r"same columns"):
@@ -507,7 +507,7 @@ def test_flow_pace_divides_by_days_covered_not_calendar_days():
 
 def test_pace_needs_a_kind_and_two_level_reports():
     s = _daily([1.0, 2.0])
-    with pytest.raises(ValueError, match=r"kind is unknown: pass kind='flow'"):
+    with pytest.raises(ValueError, match=r"the kind is unknown and pace depends on it"):
         cs.pace(s)
     msg = r"a level needs two reports between 2024-11-02 and 2024-11-02; found 1"
     with pytest.raises(ValueError, match=msg):

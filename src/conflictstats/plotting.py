@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._periods import parse_freq, parse_window
 from ._validate import as_frame, as_series, as_timestamp, check_choice, recorded_kind
 from .errors import InputError, InputTypeError, MissingKeyError
 
@@ -218,25 +219,13 @@ def _unit(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
     return unit if isinstance(unit, str) else None
 
 
-def _window_days(rolling: str | int | pd.Timedelta) -> int:
-    if isinstance(rolling, int | np.integer):
-        if rolling < 1:
-            raise InputError(f"rolling must be a positive number of days; got {rolling}")
-        return int(rolling)
-    td = pd.Timedelta(rolling)
-    days = td / pd.Timedelta(days=1)
-    if days < 1 or days != int(days):
-        raise InputError(f"rolling must be a whole number of days such as '7D'; got {rolling!r}")
-    return int(days)
-
-
 # --------------------------------------------------------------------------- series
 
 
 def plot_series(
     series: pd.Series,
     *,
-    rolling: str | int | None = "7D",
+    window: str | int | None = "7D",
     kind: str | None = None,
     ax: Axes | None = None,
     label: str | None = None,
@@ -251,7 +240,7 @@ def plot_series(
         Values on a sorted DatetimeIndex (usually daily from
         :func:`conflictstats.to_daily`).  NaN (no report) is drawn as a gap, never
         as a zero bar.
-    rolling : str, int or None, default "7D"
+    window : str, int or None, default "7D"
         Window of the trailing mean line, in whole days; None for no line.
     kind : {"flow", "level"}, optional
         ``flow`` draws bars and the rolling mean; ``level`` draws the reported
@@ -268,13 +257,13 @@ def plot_series(
     Returns
     -------
     Axes
-        The Axes drawn on: one bar per non-missing value and, with ``rolling``,
+        The Axes drawn on: one bar per non-missing value and, with ``window``,
         one line.
 
     Notes
     -----
     The line at day :math:`t` is the mean of the values reported in the
-    ``rolling`` days ending on :math:`t`, :math:`\\bar x_t = \\frac{1}{n_t}
+    ``window`` days ending on :math:`t`, :math:`\\bar x_t = \\frac{1}{n_t}
     \\sum_{s \\in (t-w, t],\\, x_s \\ne \\mathrm{NaN}} x_s`, shown only where at
     least half the window (rounded up) was reported.  Missing days are left out of
     the mean, not counted as zeros.
@@ -287,7 +276,7 @@ def plot_series(
     >>> s = pd.Series([5.0, 8, None, 7, 9, 12, 10, 11],
     ...               index=pd.date_range("2024-11-01", periods=8), name="drones_launched")
     >>> fig, ax = plt.subplots()
-    >>> ax = plot_series(s, rolling="3D")
+    >>> ax = plot_series(s, window="3D")
     >>> len(ax.patches), len(ax.lines)     # the missing day has no bar
     (7, 1)
     >>> plt.close(fig)
@@ -314,8 +303,8 @@ def plot_series(
         **_kws({"width": width, "color": PALETTE["bar"], "linewidth": 0, "label": name},
                bar_kws),
     )
-    if rolling is not None:
-        days = _window_days(rolling)
+    if window is not None:
+        days = parse_window(window).days or 1
         # on a daily grid the line needs half the window reported; coarser data, one value
         need = math.ceil(days / 2) if _step_days(x) <= 1 else 1
         mean = s.rolling(f"{days}D", min_periods=need).mean()
@@ -953,16 +942,6 @@ def _for_metric(obj: Any, metric: Any, n_metrics: int, name: str) -> Any:
     return obj
 
 
-def _week_days(anchor: str) -> str:
-    names = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
-    full = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    last = str(anchor).upper().partition("-")[2]
-    if last not in names:
-        return f"by {anchor} weeks"
-    i = names.index(last)
-    return f"run {full[(i + 1) % 7]} to {full[i]}"
-
-
 def weekly_chart(
     daily: pd.Series | pd.DataFrame,
     *,
@@ -974,8 +953,8 @@ def weekly_chart(
     title: str | None = None,
     source: str | None = None,
     synthetic: bool = False,
-    week_anchor: str = "W-SUN",
-    rolling: str | int | None = "7D",
+    freq: str = "W-SUN",
+    window: str | int | None = "7D",
     war_day: bool = False,
     rate_label: str | None = None,
     figsize: tuple[float, float] | None = None,
@@ -1010,9 +989,10 @@ def weekly_chart(
     synthetic : bool, default False
         Label the figure as synthetic data (the source line starts "Synthetic
         data — "; with no source it reads "Synthetic data").
-    week_anchor : str, default "W-SUN"
-        Weekly offset: weeks end on this day.
-    rolling : str, int or None, default "7D"
+    freq : str, default "W-SUN"
+        The calendar week of the weekly panel: ``"W-SUN"`` for Monday to
+        Sunday, ``"W-SAT"`` for weeks ending on Saturday...
+    window : str, int or None, default "7D"
         Window of the rolling-mean line (None for none).
     war_day : bool, default False
         Add a war-day axis on top of the first daily panel.
@@ -1050,6 +1030,7 @@ def weekly_chart(
     from matplotlib.figure import Figure
 
     frame, was_series = as_frame(daily, name="daily")
+    week = parse_freq(freq)
     if metric is not None:
         wanted = list(metric) if isinstance(metric, list | tuple) else [metric]
         missing = [m for m in wanted if m not in frame.columns]
@@ -1102,7 +1083,7 @@ def weekly_chart(
         partial_weeks = False
         for m, dax, wax in zip(metrics, day_axes, week_axes, strict=True):
             s = frame[m]
-            plot_series(s, rolling=rolling, kind="flow", ax=dax,
+            plot_series(s, window=window, kind="flow", ax=dax,
                         label="daily")
             rec = _for_metric(records, m, n, "records")
             ano = _for_metric(anomalies, m, n, "anomalies")
@@ -1120,7 +1101,7 @@ def weekly_chart(
             dax.set_title(f"{name}, daily" if not single else f"{name}: daily")
             dax.legend(loc="upper left", ncols=4, fontsize=7.5, handlelength=1.2)
 
-            totals = _period_totals(s, week_anchor)
+            totals = _period_totals(s, week.code)
             partial_weeks = partial_weeks or not bool(totals["complete"].all())
             plot_weekly_bars(totals, ax=wax, label_incomplete=single)
             if windowed and rec is not None:
@@ -1157,7 +1138,7 @@ def weekly_chart(
             notes.append(f"Synthetic data — {source}" if synthetic and source
                          else (source or "Synthetic data"))
         if partial_weeks:
-            notes.append(f"Weekly totals {_week_days(week_anchor)}; hatched bars are "
+            notes.append(f"Weekly totals over {week.label}; hatched bars are "
                          "incomplete weeks (not every day reported or inside the data).")
         if notes:
             add_source(bottom, "\n".join(notes))

@@ -26,20 +26,23 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import _periods
+from ._docstrings import fill_doc
+from ._kinds import resolve_kind
 from ._validate import (
     as_frame,
     as_series,
     as_timestamp,
     check_alpha,
     check_choice,
-    check_window,
-    recorded_kind,
+    check_int,
+    long_ranges,
 )
 from .errors import InputError, InputTypeError
 from .results import PaceRatio, PaceResult, RateComparison, RateResult
@@ -175,14 +178,18 @@ def _binom_interval(
 # ---------------------------------------------------------------------------
 
 
+@fill_doc
 def rate(
     numerator: Any,
     denominator: Any,
     *,
+    freq: str | None = None,
     window: int | str | pd.Timedelta | None = None,
     min_periods: int = 1,
     method: str = "wilson",
     alpha: float = 0.05,
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
 ) -> RateResult | pd.DataFrame:
     """Proportion ``numerator / denominator`` with a confidence interval.
 
@@ -194,23 +201,26 @@ def rate(
         Two Series (or two wide DataFrames with the same columns) with a
         sorted, unique DatetimeIndex give a DataFrame; their indexes are
         aligned on their union, a date missing from one side being missing
-        (NaN), never zero.  Non-integer counts are allowed (as in statsmodels,
-        and as produced when a flow is spread over several days); the formulas
-        are then used as written with real-valued ``x`` and ``n``.
-    window : int, str or Timedelta, optional
-        Pool over a trailing calendar window ending on each date: an int is a
-        number of days (``7`` is the same as ``"7D"``).  Without a window every
-        date gets its own rate.
+        (NaN), never zero. With ``by``, two long frames with the same groups.
+        Non-integer counts are allowed (as in statsmodels, and as produced
+        when a flow is spread over several days); the formulas are then used
+        as written with real-valued ``x`` and ``n``.
+    %(freq_window)s
+        ``freq``: pool over each calendar period (one row per period, as in
+        :func:`~conflictstats.period_totals`, with its completeness).
+        ``window``: pool over the rolling span ending on each date (``7`` is
+        the same as ``"7D"``). Neither: every date gets its own rate.
     min_periods : int, default 1
-        With a window, the least number of days in the window on which *both*
-        counts are known; dates with fewer get NaN.
+        With a window or period, the least number of days on which *both*
+        counts are known; windows with fewer get NaN.
     method : {"wilson", "jeffreys", "clopper_pearson", "agresti_coull", "wald"}
         Interval method (``"beta"`` is an alias of ``"clopper_pearson"``).
         Wilson is the default, following Brown, Cai & DasGupta (2001); Wald is
         there only for comparison (it is too narrow at small counts and
-        degenerate at 0 % and 100 %).
+        degenerate at 0 %% and 100 %%).
     alpha : float, default 0.05
         Two-sided level: the interval has nominal coverage ``1 - alpha``.
+    %(by_value)s
 
     Returns
     -------
@@ -222,10 +232,16 @@ def rate(
         - ``numerator``, ``denominator``: the (pooled) counts,
         - ``rate``: ``numerator / denominator``,
         - ``lower``, ``upper``: the interval,
-        - ``days``: how many days were pooled (0 or 1 without a window).
+        - ``n_reported``: how many days were pooled (0 or 1 without a window).
 
-        For two wide DataFrames: the same fields under MultiIndex columns
-        ``(series, field)``, one block per input column.
+        For two wide DataFrames (or long frames with ``by``): the same fields
+        under MultiIndex columns ``(series, field)``, one block per series.
+
+        With ``freq``: one row per period, indexed by ``date`` (the period's
+        last day) with the fields above and ``n_days``, ``complete`` (every day
+        of the period has both counts), ``start``, ``end``; several series are
+        stacked with a ``series`` column, as in
+        :func:`~conflictstats.period_totals`.
 
     Raises
     ------
@@ -257,7 +273,7 @@ def rate(
     - Jeffreys: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of
       Beta(x + 1/2, n - x + 1/2), with the lower bound set to 0 at x = 0 and the
       upper to 1 at x = n as Brown, Cai & DasGupta (2001, p. 108) recommend
-      (statsmodels keeps the plain quantiles there, so a 0 % rate would get a
+      (statsmodels keeps the plain quantiles there, so a 0 %% rate would get a
       lower bound above 0);
     - Clopper-Pearson: quantiles of Beta(x, n - x + 1) and Beta(x + 1, n - x),
       0 at x = 0 and 1 at x = n;
@@ -290,16 +306,25 @@ def rate(
     >>> launched = pd.Series([50, 60, None, 70, 80, 90, 188], index=idx)
     >>> shot = pd.Series([40, 45, 10, 50, 70, 80, 76], index=idx)
     >>> weekly = cs.rate(shot, launched, window="7D")
-    >>> weekly.loc["2024-11-27", ["numerator", "denominator", "days"]].tolist()
+    >>> weekly.loc["2024-11-27", ["numerator", "denominator", "n_reported"]].tolist()
     [361.0, 538.0, 6.0]
     >>> round(float(weekly.loc["2024-11-27", "rate"]), 3)
     0.671
+
+    Per calendar week (Monday to Sunday), with the week's completeness (the
+    23rd, with no launch count, is left out of both sums):
+
+    >>> cs.rate(shot, launched, freq="W-SUN")[["numerator", "denominator", "complete"]]
+                numerator  denominator  complete
+    date
+    2024-11-24      135.0        180.0     False
+    2024-12-01      226.0        358.0     False
     """
     alpha = check_alpha(alpha)
     m = _rate_method(method)
     if _is_scalar_number(numerator) and _is_scalar_number(denominator):
-        if window is not None:
-            raise InputTypeError("window= needs Series input; got two numbers")
+        if window is not None or freq is not None or by is not None:
+            raise InputTypeError("freq=, window= and by= need pandas input; got two numbers")
         x = _scalar(numerator, name="numerator")
         n = _scalar(denominator, name="denominator")
         if x > n * (1 + _REL_TOL) + _REL_TOL:
@@ -317,21 +342,21 @@ def rate(
             "numerator and denominator must be two numbers or two pandas objects; got "
             f"{type(numerator).__name__} and {type(denominator).__name__}"
         )
-    num, den, was_series = _aligned_pair(numerator, denominator)
+    num, den, was_series = _aligned_pair(numerator, denominator, by, value)
     _check_counts(num, den)
-    span = None if window is None else _window_span(window)
-    if not isinstance(min_periods, (int, np.integer)) or isinstance(min_periods, bool) or (
-        min_periods < 1
-    ):
-        raise InputError(f"min_periods must be a positive integer; got {min_periods!r}")
-    px, pn, days = _pooled(num, den, span, int(min_periods))
+    span = _periods.parse_span(freq, window)
+    min_periods = check_int("min_periods", min_periods, minimum=1)
+    if span is not None and not span.rolling:
+        return _period_rate(num, den, span, min_periods, alpha, m, was_series,
+                            long_ranges(numerator, num, by))
+    px, pn, days = _pooled(num, den, None if span is None else span.days, min_periods)
     xv, nv = px.to_numpy(), pn.to_numpy()
     lo, hi = _binom_interval(xv, nv, alpha, m)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     fields = {
         "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
-        "days": days.to_numpy(),
+        "n_reported": days.to_numpy(),
     }
     if was_series:
         return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=num.index)
@@ -342,10 +367,11 @@ def rate(
 
 
 def _aligned_pair(
-    numerator: pd.Series | pd.DataFrame, denominator: pd.Series | pd.DataFrame
+    numerator: pd.Series | pd.DataFrame, denominator: pd.Series | pd.DataFrame,
+    by: str | Sequence[str] | None = None, value: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    num, num_s = as_frame(numerator, name="numerator")
-    den, den_s = as_frame(denominator, name="denominator")
+    num, num_s = as_frame(numerator, name="numerator", by=by, value=value)
+    den, den_s = as_frame(denominator, name="denominator", by=by, value=value)
     if num_s != den_s:
         raise InputTypeError(
             "numerator and denominator must both be Series or both be DataFrames; got "
@@ -389,29 +415,47 @@ def _check_counts(num: pd.DataFrame, den: pd.DataFrame) -> None:
         )
 
 
-def _window_span(window: Any) -> pd.Timedelta:
-    w = check_window(window)
-    if isinstance(w, int):
-        return pd.Timedelta(days=w)
-    return w
+def _both_known(num: pd.DataFrame, den: pd.DataFrame
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Counts on the days where both are known (NaN elsewhere), and that mask as 0/1."""
+    known = num.notna() & den.notna()
+    # numerator clipped to the denominator (within the tolerance checked above)
+    return num.where(known).clip(upper=den), den.where(known), known.astype("float64")
 
 
 def _pooled(
-    num: pd.DataFrame, den: pd.DataFrame, span: pd.Timedelta | None, min_periods: int
+    num: pd.DataFrame, den: pd.DataFrame, days_: int | None, min_periods: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sums over the days where both are known (no window: the day itself)."""
-    known = num.notna() & den.notna()
-    # numerator clipped to the denominator (within the tolerance checked above)
-    x = num.where(known).clip(upper=den)
-    n = den.where(known)
-    k = known.astype("float64")
-    if span is None:
+    x, n, k = _both_known(num, den)
+    if days_ is None:
         return x, n, k
+    span = pd.Timedelta(days=days_)
     days = k.rolling(span).sum()
     enough = days >= min_periods
     xs = x.rolling(span, min_periods=1).sum().where(enough)
     ns = n.rolling(span, min_periods=1).sum().where(enough)
     return xs, ns, days
+
+
+def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_periods: int,
+                 alpha: float, method: str, was_series: bool,
+                 ranges: tuple[np.ndarray, np.ndarray] | None) -> pd.DataFrame:
+    """Rates pooled over calendar periods: the periods of :func:`period_totals`."""
+    x, n, _ = _both_known(num, den)
+    kinds = ["flow"] * x.shape[1]
+    tx = _periods.totals(x, span, kinds, ranges)
+    tn = _periods.totals(n, span, kinds, ranges)
+    enough = tx.n_reported >= min_periods
+    xv = np.where(enough, tx.total, np.nan)
+    nv = np.where(enough, tn.total, np.nan)
+    lo, hi = _binom_interval(xv, nv, alpha, method)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
+    return _periods.tidy(tx, num.columns, was_series, {
+        "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
+        "n_days": tx.n_days, "n_reported": tx.n_reported, "complete": tx.complete,
+    })
 
 
 # ---------------------------------------------------------------------------
@@ -989,25 +1033,15 @@ def compare_periods(
 # ---------------------------------------------------------------------------
 
 
-def _kind_of(series: pd.Series, kind: str | None) -> str:
-    k = kind if kind is not None else recorded_kind(series)
-    if k is None:
-        raise InputError(
-            "kind is unknown: pass kind='flow' (daily amounts, e.g. km² taken per day) "
-            "or kind='level' (a stock as of each date, e.g. total occupied area)"
-        )
-    if k == "cumulative":  # to_daily gives daily increments of a cumulative total
-        k = "flow"
-    return check_choice("kind", k, ("flow", "level"))
-
-
 def pace(
-    series: pd.Series,
+    series: pd.Series | pd.DataFrame,
     *,
     start: Any = None,
     end: Any = None,
     kind: str | None = None,
-) -> PaceResult:
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> PaceResult | pd.DataFrame:
     """Amount per day over a span, counting only the days actually covered.
 
     Parameters
@@ -1018,13 +1052,20 @@ def pace(
         sorted, unique DatetimeIndex.
     start, end : date, optional
         Inclusive span; default the first and last date of the series.
-    kind : {"flow", "level"}, optional
-        Default ``series.attrs["kind"]`` (set by ``to_daily``; ``"cumulative"``
-        counts as a flow, since ``to_daily`` differences it); required when the
-        series has no such attribute.
+    kind : {"flow", "level", "cumulative"}, optional
+        Overrides the kind ``to_daily`` recorded (``"cumulative"`` counts as a
+        flow, since ``to_daily`` differences it); required when nothing was
+        recorded.
+    by, value : optional
+        A long frame's group column(s) and value column (or give a wide
+        DataFrame): the pace of each series, each over its own dates.
 
     Returns
     -------
+    PaceResult or DataFrame
+        A DataFrame (one row per series, a ``series`` column and the fields
+        below) for a wide DataFrame or a long frame.
+
     PaceResult
         Fields ``kind``, ``start``, ``end``, ``amount``, ``days``,
         ``days_covered``, ``pace``.  For a flow, ``start``/``end`` are the span
@@ -1053,12 +1094,32 @@ def pace(
     >>> p.amount, p.days, round(p.pace, 1)
     (235.0, 7.0, 33.6)
     """
-    s = as_series(series, name="series")
-    k = _kind_of(series, kind)
-    if len(s) == 0:
+    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    if len(frame) == 0:
         raise InputError("series is empty")
-    a = s.index[0] if start is None else as_timestamp(start, name="start")
-    b = s.index[-1] if end is None else as_timestamp(end, name="end")
+    a = None if start is None else as_timestamp(start, name="start")
+    b = None if end is None else as_timestamp(end, name="end")
+    if a is not None and b is not None and b < a:
+        raise InputError(f"end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
+    ranges = long_ranges(series, frame, by)
+    results = []
+    for j, col in enumerate(frame.columns):
+        k = resolve_kind(series, kind, column=None if was_series else col, what="pace")
+        s = frame[col]
+        if ranges is not None:
+            s = s.loc[pd.Timestamp(ranges[0][j]):pd.Timestamp(ranges[1][j])]
+        results.append(_pace_one(s, a, b, "level" if k == "level" else "flow"))
+    if was_series:
+        return results[0]
+    out = pd.concat([r.to_frame() for r in results], ignore_index=True)
+    out.insert(0, "series", list(frame.columns))
+    return out
+
+
+def _pace_one(s: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None,
+              k: str) -> PaceResult:
+    a = s.index[0] if start is None else start
+    b = s.index[-1] if end is None else end
     if b < a:
         raise InputError(f"end ({_fmt_date(b)}) is before start ({_fmt_date(a)})")
     index = pd.DatetimeIndex(s.index)
