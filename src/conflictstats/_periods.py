@@ -96,7 +96,7 @@ def _weekly(code: str) -> Span:
 
 def parse_freq(freq: Any, *, name: str = "freq") -> Span:
     """Parse a calendar period; refuse rolling spans and start-labelled periods by name."""
-    if isinstance(freq, pd.DateOffset):
+    if isinstance(freq, pd.offsets.BaseOffset):
         freq = _offset_code(freq, name=name)
     if not isinstance(freq, str):
         raise PeriodError(f"{name} must be {FREQ_HELP}; got {freq!r}")
@@ -121,7 +121,7 @@ def parse_freq(freq: Any, *, name: str = "freq") -> Span:
     raise PeriodError(f"{name} must be {FREQ_HELP}; got {freq!r}")
 
 
-def _offset_code(off: pd.DateOffset, *, name: str) -> str:
+def _offset_code(off: pd.offsets.BaseOffset, *, name: str) -> str:
     if getattr(off, "n", 1) == 1:
         if isinstance(off, pd.offsets.Week) and off.weekday is not None:
             return f"W-{_WEEKDAYS[off.weekday]}"
@@ -152,7 +152,7 @@ def parse_window(window: Any, *, name: str = "window") -> Span:
     if isinstance(window, (int, np.integer)) or whole_float:
         days = int(window)
     elif isinstance(window, (str, pd.Timedelta, np.timedelta64)) or hasattr(window, "nanos"):
-        if isinstance(window, (str, pd.DateOffset)) and not _is_day_span(window):
+        if isinstance(window, (str, pd.offsets.BaseOffset)) and not _is_day_span(window):
             try:
                 cal = parse_freq(window, name=name)
             except PeriodError:

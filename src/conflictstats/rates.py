@@ -232,7 +232,9 @@ def rate(
         - ``numerator``, ``denominator``: the (pooled) counts,
         - ``rate``: ``numerator / denominator``,
         - ``lower``, ``upper``: the interval,
-        - ``n_reported``: how many days were pooled (0 or 1 without a window).
+        - ``n_reported``: how many days were pooled (0 or 1 without a window),
+        - ``complete`` (with ``window``): every day of the window has both
+          counts and lies inside the data.
 
         For two wide DataFrames (or long frames with ``by``): the same fields
         under MultiIndex columns ``(series, field)``, one block per series.
@@ -354,16 +356,22 @@ def rate(
     lo, hi = _binom_interval(xv, nv, alpha, m)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
-    fields = {
+    fields: dict[str, np.ndarray] = {
         "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
         "n_reported": days.to_numpy(),
     }
+    if span is not None and span.days is not None:
+        # complete: every day of the window has both counts and lies inside the data
+        ranges = long_ranges(numerator, num, by)
+        first = (np.full(num.shape[1], num.index[0].to_datetime64()) if ranges is None
+                 else ranges[0])
+        starts = (num.index - pd.Timedelta(days=span.days - 1)).to_numpy()[:, None]
+        fields["complete"] = (fields["n_reported"] == span.days) & (starts >= first[None, :])
     if was_series:
         return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=num.index)
-    # (dates, series, field) -> columns (series, field), without a loop over series
-    cube = np.stack(list(fields.values()), axis=2)
     columns = pd.MultiIndex.from_product([num.columns, list(fields)], names=["series", "field"])
-    return pd.DataFrame(cube.reshape(len(num.index), -1), index=num.index, columns=columns)
+    data = {(c, f): fields[f][:, j] for j, c in enumerate(num.columns) for f in fields}
+    return pd.DataFrame(data, index=num.index, columns=columns)
 
 
 def _aligned_pair(
