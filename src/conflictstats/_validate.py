@@ -293,21 +293,6 @@ def wrap_like(values: np.ndarray | pd.DataFrame, frame: pd.DataFrame, was_series
     return out
 
 
-def recorded_kind(data: pd.Series | pd.DataFrame, column: Hashable | None = None) -> str | None:
-    """The kind (flow, level, cumulative, share) that :func:`conflictstats.to_daily` recorded.
-
-    A Series from ``to_daily(obs, metric=...)`` carries ``attrs["kind"]``; a
-    ``to_daily`` DataFrame carries ``attrs["kinds"]``, a mapping looked up by
-    ``column``. None when nothing was recorded: each caller applies its own default.
-    """
-    attrs = data.attrs
-    kinds = attrs.get("kinds")
-    if column is not None and isinstance(kinds, dict) and isinstance(kinds.get(column), str):
-        return str(kinds[column])
-    kind = attrs.get("kind")
-    return kind if isinstance(kind, str) else None
-
-
 def daily_index(index: pd.DatetimeIndex, *, name: str = "data") -> bool:
     """Whether ``index`` is a regular daily grid at midnight (no gaps, no clock times)."""
     if len(index) < 2:

@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._kinds import recorded_kind, resolve_kind
 from ._periods import parse_freq, parse_window
-from ._validate import as_frame, as_series, as_timestamp, check_choice, recorded_kind
+from ._validate import as_frame, as_series, as_timestamp, check_choice
 from .errors import InputError, InputTypeError, MissingKeyError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -207,10 +208,6 @@ def _dated(frame: pd.DataFrame, *, name: str, required: tuple[str, ...]) -> pd.D
     return out
 
 
-def _kind(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
-    return recorded_kind(series, column)
-
-
 def _unit(series: pd.Series | pd.DataFrame, column: Any = None) -> str | None:
     attrs = series.attrs
     if column is not None and isinstance(attrs.get("units"), Mapping):
@@ -283,7 +280,7 @@ def plot_series(
     """
     s = as_series(series, name="series")
     ax = _axes(ax)
-    kind = check_choice("kind", kind or _kind(series) or "flow", ("flow", "level", "cumulative"))
+    kind = resolve_kind(series, kind, default="flow", what="plot_series")
     x = pd.DatetimeIndex(s.index)
     ok = s.notna().to_numpy()
     name = label if label is not None else (str(s.name) if s.name is not None else None)
@@ -1044,7 +1041,7 @@ def weekly_chart(
         raise InputError(
             f"weekly_chart draws at most 4 metrics; got {len(metrics)} (choose with metric=)"
         )
-    kinds = {m: (_kind(daily) if was_series else _kind(daily, m)) for m in metrics}
+    kinds = {m: recorded_kind(daily, None if was_series else m) for m in metrics}
     levels = [m for m in metrics if kinds[m] == "level"]
     if levels:
         raise InputError(
