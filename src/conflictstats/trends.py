@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -33,7 +34,7 @@ from ._validate import (
     long_ranges,
     wrap_like,
 )
-from .errors import InputError
+from .errors import DataWarning, InputError
 from .results import TheilSenFit, TrendTest
 
 __all__ = [
@@ -449,8 +450,16 @@ def mann_kendall(
     Hamed–Rao: ``Var*(S) = Var(S) [1 + 2/(n(n-1)(n-2)) sum_i (n-i)(n-i-1)(n-i-2) rho_i]``
     over the lags ``i`` whose autocorrelation ``rho_i`` of the ranks of the
     detrended series lies outside ``±Phi^{-1}(1-alpha/2)/sqrt(n)``. As in
-    pymannkendall, the detrended series is ``x_k - k * slope`` over the
-    reported values ``k = 1..n`` (gaps closed up).
+    pymannkendall, the series is detrended with Sen's slope, ``x_k - t_k * slope``,
+    but over the real day numbers ``t_k`` of the reported values, so a gap is
+    not closed up (on a series without missing days this equals pymannkendall's
+    ``x_k - k * slope``: the ranks are the same). The correction factor
+    ``n/n*`` can be zero or negative on short series with many ties or strong
+    negative autocorrelation (Hamed & Rao's estimator is not guaranteed
+    positive); the test is then undefined: ``z``, ``p_value`` and ``var_s`` are
+    NaN, ``h`` is False, and a :class:`~conflictstats.DataWarning` says so,
+    which is what pymannkendall's ``hamed_rao_modification_test`` returns
+    (NaN), without the crash.
 
     ``slope`` is the median of ``(x_j - x_i)/(t_j - t_i)`` with ``t`` in days since the
     first date (Sen 1968), found without forming all pairs, and
@@ -512,16 +521,32 @@ def _mann_kendall_one(t: np.ndarray, x: np.ndarray, method: str, alpha: float,
     slope, intercept = _sen_slope(t, x)
     if method == "hamed_rao":
         nl = n if lag is None else check_int("lag", lag, minimum=1, maximum=n - 1) + 1
-        ranks = rankdata(x - np.arange(1, n + 1) * slope)
+        # detrend on the real day numbers: with missing days, the k-th reported
+        # value lies t_k days from the first, not k - 1 (Sen's slope is per day);
+        # numbered from 1 as pymannkendall does, so that without gaps the floats (and
+        # so the ties among the detrended values) are exactly pymannkendall's
+        ranks = rankdata(x - (t - t[0] + 1.0) * slope)
         rho = _kendall.acf(ranks, nl - 1)[1:nl]
         bound = norm.ppf(1 - alpha / 2) / np.sqrt(n)
         i = np.arange(1, nl, dtype=float)
         keep = ~((rho <= bound) & (rho >= -bound))
         sni = float(np.sum(((n - i) * (n - i - 1) * (n - i - 2) * rho)[keep]))
-        var_s = var_s * (1 + (2 / (n * (n - 1) * (n - 2))) * sni)
-    z = 0.0 if s == 0 else (s - math.copysign(1, s)) / math.sqrt(var_s)
-    p = float(2 * norm.sf(abs(z)))
-    h = bool(abs(z) > norm.ppf(1 - alpha / 2))
+        factor = 1 + (2 / (n * (n - 1) * (n - 2))) * sni
+        var_s = var_s * factor
+        if not var_s > 0:
+            warnings.warn(
+                f"mann_kendall(method='hamed_rao'): the corrected variance of S is not "
+                f"positive (correction factor n/n* = {factor:.3g} over {n} values); the "
+                "autocorrelation estimate is unusable, so z and p_value are NaN (as "
+                "pymannkendall); use method='original' or a longer series",
+                DataWarning, stacklevel=3)
+            var_s = math.nan
+    if math.isnan(var_s):
+        z, p, h = math.nan, math.nan, False
+    else:
+        z = 0.0 if s == 0 else (s - math.copysign(1, s)) / math.sqrt(var_s)
+        p = float(2 * norm.sf(abs(z)))
+        h = bool(abs(z) > norm.ppf(1 - alpha / 2))
     trend = ("increasing" if z > 0 else "decreasing") if h else "no trend"
     return TrendTest(
         trend=trend, h=h, p_value=p, z=float(z), tau=float(tau), s=int(s), var_s=float(var_s),
