@@ -438,3 +438,52 @@ def test_deepstate_weekly_and_30_day_changes_match_plain_pandas(shared_data):
     assert_allclose(r24["value"].iloc[-1], ref24[:"2024-11-24"].max())
     thirty = _aggregate(area, "30D", "level", "exclude")["value"]
     assert_allclose(thirty, area - area.shift(30), equal_nan=True)
+
+
+def test_record_test_with_ties_holds_its_level_on_iid_poisson_counts():
+    # issue 10: the continuous (Renyi) null rejected 33% of i.i.d. Poisson(3) series
+    # (n = 365) for weak records. The permutation null conditions on the observed
+    # values, so its level is at most alpha up to the count's discreteness; measured
+    # here over 1,000 seeded series with 199 orderings each (alpha (B + 1) = 10 is whole,
+    # so the Monte Carlo p-value is exactly valid: Phipson & Smyth 2010).
+    rng = np.random.default_rng(20241126)
+    idx = pd.date_range("2024-01-01", periods=365)
+    reps = 1000
+    p_weak, p_less = np.empty(reps), np.empty(reps)
+    for r in range(reps):
+        s = pd.Series(rng.poisson(3, 365).astype(float), idx)
+        p_weak[r] = cs.record_test(s, ties="weak", n_resamples=199, seed=r).p_value
+        p_less[r] = cs.record_test(s, ties="weak", alternative="less", n_resamples=199,
+                                   seed=r).p_value
+    level = np.mean(p_weak <= 0.05)
+    assert 0.03 <= level <= 0.07, level
+    assert np.mean(p_less <= 0.05) <= 0.07
+    # the old, continuous null on the same kind of data is far off (the audit's 33%)
+    old = [cs.record_test(pd.Series(rng.poisson(3, 365).astype(float), idx), ties="weak",
+                          method="exact").p_value for _ in range(100)]
+    assert np.mean(np.array(old) <= 0.05) > 0.2
+
+
+def test_record_test_permutation_method_agrees_with_the_exact_null_without_ties():
+    # without ties every ordering is a uniformly random permutation: the permutation
+    # p-value estimates Renyi's exact tail (to Monte Carlo error, 3 standard errors)
+    rng = np.random.default_rng(3)
+    s = _days(rng.standard_normal(200) + 0.004 * np.arange(200))
+    ex = cs.record_test(s)
+    pm = cs.record_test(s, method="permutation", n_resamples=20_000, seed=1)
+    assert ex.method == "exact" and pm.method == "permutation"
+    assert ex.n_records == pm.n_records
+    se = math.sqrt(ex.p_value * (1 - ex.p_value) / 20_000)
+    assert abs(pm.p_value - ex.p_value) < 3 * se + 1e-4
+    assert_allclose(pm.expected, ex.expected, rtol=0.02)
+
+
+def test_record_test_picks_the_permutation_null_for_tied_values_and_is_reproducible():
+    s = _days([2.0, 3, 3, 1, 3, 2, 4, 4])
+    a = cs.record_test(s, ties="weak")
+    b = cs.record_test(s, ties="weak")
+    assert a.method == "permutation" and a.p_value == b.p_value
+    assert a.n_records == 6  # by hand: 2, 3, 3, 3, 4, 4 reach the running maximum
+    assert 0 < a.p_value <= 1
+    with pytest.raises(ValueError, match="n_resamples"):
+        cs.record_test(s, n_resamples=0)
