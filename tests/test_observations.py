@@ -123,3 +123,26 @@ def test_screening_clean_input_warns_nothing_and_sets_nothing_aside():
 def test_a_missing_file_is_reported_with_its_path(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.csv"):
         cs.read_observations(tmp_path / "nope.csv")
+
+
+def test_optional_flag_and_reported_columns_are_normalised_and_checked():
+    import warnings
+
+    import conflictstats as cs
+
+    raw = pd.DataFrame({"metric": ["a", "a", "a"], "value": [1, 2, 3], "unit": "count",
+                        "kind": "flow", "end": ["2024-01-01", "2024-01-02", "2024-01-03"],
+                        "flag": ["", "  map_redraw ", None],
+                        "reported": ["2024-01-05", None, "2024-01-06"]})
+    obs = cs.read_observations(raw)
+    assert obs["flag"].isna().tolist() == [True, False, True]  # blank means not flagged
+    assert obs["flag"].iloc[1] == "map_redraw"
+    assert str(obs["reported"].iloc[0].date()) == "2024-01-05" and pd.isna(obs["reported"].iloc[1])
+    assert set(cs.OPTIONAL_COLUMNS) == {"flag", "reported"}
+    bad = raw.assign(reported=["2024-01-05", "soon", None])
+    with pytest.raises(cs.ObservationError, match="row 1, column 'reported': reported is not"):
+        cs.read_observations(bad)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = cs.screen_observations(bad)
+    assert list(table.set_aside.index) == [1]

@@ -24,6 +24,7 @@ __all__ = [
     "CURRENCY_CODES",
     "KINDS",
     "OBSERVATION_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "QUALIFIERS",
     "UNITS",
     "ObservationTable",
@@ -44,6 +45,13 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "entity",
     "source",
 )
+
+#: Optional columns with a fixed meaning: ``flag`` (a short text reason when the
+#: figure is an artefact of the source, such as a map redraw; empty or missing =
+#: not flagged; :func:`conflictstats.to_daily` keeps it, records and claims leave
+#: flagged days out) and ``reported`` (the date the figure was stated or
+#: published; conversions and "as known on" claims use it).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("flag", "reported")
 
 #: What a row's value is: a total over the period, a stock as of ``end``,
 #: a running total of a flow, or a proportion.
@@ -250,6 +258,18 @@ def _problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[Hashable, str,
         out[col] = df[col].astype("string").astype(object) if col in df else pd.Series(
             pd.NA, index=df.index, dtype=object
         )
+
+    # optional: flag (text reason, empty = not flagged), reported (a date)
+    if "flag" in df:
+        ftext = df["flag"].astype("string").str.strip()
+        out["flag"] = ftext.where(ftext != "").astype(object)
+    if "reported" in df:
+        rawr = df["reported"]
+        r = rawr if pd.api.types.is_datetime64_any_dtype(rawr) else pd.to_datetime(
+            rawr, errors="coerce", format="mixed")
+        add((r.isna() & rawr.notna()).to_numpy(), "reported", rawr,
+            "reported is not a date (the date the figure was stated or published)")
+        out["reported"] = r
     for col in df.columns:
         if col not in out.columns:
             out[col] = df[col]
@@ -293,7 +313,10 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
         A CSV file or a DataFrame with the columns of :data:`OBSERVATION_COLUMNS`.
         ``start`` may be omitted (it then equals ``end``), or both may be given as
         one ``date`` column. ``qualifier`` defaults to ``exact``; ``entity`` and
-        ``source`` may be omitted. Other columns are kept.
+        ``source`` may be omitted. The optional columns of
+        :data:`OPTIONAL_COLUMNS` are checked when present: ``flag`` (text; blank
+        means not flagged) and ``reported`` (a date, may be missing). Other
+        columns are kept.
 
     Returns
     -------
@@ -301,7 +324,8 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
         The input's rows and index, with columns ``metric`` (str), ``value``
         (float), ``unit`` (str), ``start`` and ``end`` (datetime64), ``kind``
         (``flow``, ``level``, ``cumulative`` or ``share``), ``qualifier``,
-        ``entity``, ``source``, then any extra columns.
+        ``entity``, ``source``, then ``flag`` (str or missing) and ``reported``
+        (datetime64) when given, then any extra columns.
 
     Raises
     ------
