@@ -279,3 +279,28 @@ def test_levels_are_never_turned_into_zeros(items):
     assert set(known.index) == set(reported)
     assert all(known[k] == v for k, v in reported.items())
     assert s.isna().sum() == len(s) - len(reported)
+
+
+def test_to_daily_keeps_flags_in_attrs_and_flag_reasons_aligns_them():
+    obs = cs.read_observations(pd.DataFrame({
+        "metric": ["area", "area", "area", "drones", "drones"],
+        "value": [100.0, 840.0, 841.0, 14, 20], "unit": ["km2"] * 3 + ["count"] * 2,
+        "kind": ["level"] * 3 + ["flow"] * 2,
+        "start": ["2022-09-17", "2022-09-18", "2022-09-19", "2022-09-17", "2022-09-18"],
+        "end": ["2022-09-17", "2022-09-18", "2022-09-19", "2022-09-17", "2022-09-19"],
+        "flag": [None, "crimea_redraw", "", None, "double count"]}))
+    area = cs.to_daily(obs, metric="area")
+    assert area.attrs["flags"].to_dict() == {pd.Timestamp("2022-09-18"): "crimea_redraw"}
+    assert cs.flag_reasons(area).notna().tolist() == [False, True, False]
+    # a flagged flow flags every day it is spread over; a frame keeps a dict per column
+    both = cs.to_daily(obs)
+    reasons = cs.flag_reasons(both)
+    assert list(reasons.columns) == list(both.columns)
+    assert reasons["drones"].notna().tolist() == [False, True, True]
+    assert reasons["area"].notna().tolist() == [False, True, False]
+    # a column taken from the frame finds its own flags by name
+    assert cs.flag_reasons(both["drones"]).notna().sum() == 2
+    # level_changes keeps them; no flag column means nothing flagged
+    assert cs.flag_reasons(cs.level_changes(area)).notna().sum() == 1
+    plain = cs.to_daily(obs.drop(columns="flag"), metric="area")
+    assert "flags" not in plain.attrs and cs.flag_reasons(plain).isna().all()

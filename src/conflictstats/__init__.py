@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "DataWarning": "errors",
     # observations.py
     "OBSERVATION_COLUMNS": "observations",
+    "OPTIONAL_COLUMNS": "observations",
     "read_observations": "observations",
     "ObservationTable": "observations",
     "screen_observations": "observations",
@@ -46,6 +47,7 @@ _EXPORTS: dict[str, str] = {
     "daily_trace": "daily",
     "DailyTrace": "daily",
     "level_changes": "daily",
+    "flag_reasons": "daily",
     # rates.py
     "rate": "rates",
     "outcome_shares": "rates",
@@ -108,7 +110,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .anomalies import anomalies, changepoints, generalized_esd
     from .calendar import war_date, war_day
     from .claims import check_claim
-    from .daily import DailyTrace, daily_trace, level_changes, to_daily
+    from .daily import DailyTrace, daily_trace, flag_reasons, level_changes, to_daily
     from .errors import (
         ConflictStatsError,
         DataWarning,
@@ -121,6 +123,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .observations import (
         OBSERVATION_COLUMNS,
+        OPTIONAL_COLUMNS,
         ObservationTable,
         read_observations,
         screen_observations,

@@ -29,7 +29,7 @@ from .errors import InputError, InputTypeError, MissingKeyError
 from .observations import KINDS, OBSERVATION_COLUMNS, read_observations
 from .results import Result
 
-__all__ = ["DailyTrace", "daily_trace", "level_changes", "to_daily"]
+__all__ = ["DailyTrace", "daily_trace", "flag_reasons", "level_changes", "to_daily"]
 
 Overnight = Literal["end", "start"]
 Conflict = Literal["error", "sum", "mean", "first", "last", "max", "min"]
@@ -598,6 +598,7 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
             out = out.reindex(columns=list(metric), level=0 if len(keys) > 1 else None)
         out.attrs = {"kinds": kinds, "units": units}
 
+    _attach_flags(out, obs, keys, metric, overnight)
     corrections = _corrections_frame(info["corrections"], info["labels"], keys)
     if len(corrections):
         first = corrections.iloc[0]
@@ -609,6 +610,112 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
             DataWarning, stacklevel=3,
         )
     return out, info, corrections, keys
+
+
+# ---------------------------------------------------------------------------
+# flags: artefacts set by readers travel with the daily series
+# ---------------------------------------------------------------------------
+
+
+def _attach_flags(out: pd.Series | pd.DataFrame, obs: pd.DataFrame, keys: list[str],
+                  metric: str | Sequence[str] | None, overnight: str) -> None:
+    """Put the days covered by flagged observations in ``out.attrs["flags"]``.
+
+    A flagged flow flags every day it is spread over; a flagged level, share or
+    cumulative report flags its ``end`` date. Several reasons on one day are
+    joined with ``"; "``. A Series gets a Series (date -> reason), a DataFrame a
+    dict (column -> such a Series) holding only the columns with flagged days.
+    """
+    if "flag" not in obs.columns:
+        return
+    text = obs["flag"].astype("string").str.strip()
+    f = obs.loc[(text.notna() & (text != "")).to_numpy(bool)]
+    if f.empty:
+        out.attrs["flags"] = (pd.Series(dtype=object, index=pd.DatetimeIndex([], name="date"))
+                              if isinstance(out, pd.Series) else {})
+        return
+    flow = (f["kind"] == "flow").to_numpy(bool)
+    first, last = _periods(f["start"], f["end"], overnight)
+    end = _day_numbers(f["end"])
+    first = np.where(flow, first, end)
+    last = np.where(flow, last, end)
+    n = np.maximum(last - first + 1, 1)
+    rows = np.repeat(np.arange(len(f)), n)
+    offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    days = (_EPOCH + first[rows] + offset).astype("datetime64[ns]")
+    # the column labels of ``out``: the metric, (metric, *by), or the by values alone
+    group = keys[1:] if isinstance(metric, str) and len(keys) > 1 else keys
+    labels = f[group].to_numpy(dtype=object)
+    label = [tuple(r) if len(group) > 1 else r[0] for r in labels[rows]]
+    long = pd.DataFrame({"label": label, "date": days,
+                         "reason": text.loc[f.index].to_numpy(dtype=object)[rows]})
+    joined = long.groupby(["label", "date"], sort=True)["reason"].agg(
+        lambda r: "; ".join(dict.fromkeys(r)))
+    per: dict[Any, pd.Series] = {}
+    for lab, part in joined.groupby(level=0, sort=False):
+        idx = pd.DatetimeIndex(part.index.get_level_values(1), name="date")
+        per[lab] = pd.Series(part.to_numpy(dtype=object), index=idx, name="flag")
+    if isinstance(out, pd.Series):
+        out.attrs["flags"] = next(iter(per.values())) if per else pd.Series(
+            dtype=object, index=pd.DatetimeIndex([], name="date"))
+    else:
+        out.attrs["flags"] = {c: per[c] for c in out.columns if c in per}
+
+
+def flag_reasons(data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """The flag (artefact reason) of each day of a daily series, aligned with it.
+
+    :func:`to_daily` keeps the ``flag`` column of the observations in
+    ``attrs["flags"]``: for a Series, a Series of reasons indexed by the flagged
+    dates; for a DataFrame, a dict from column to such a Series. This reads it
+    back on the data's own index: the reason where a day is flagged, missing
+    elsewhere (and everywhere when nothing is flagged). ``records``,
+    ``highest_since``, ``check_claim`` and ``anomalies`` call it to leave
+    flagged days out; the report can call it to mark them.
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        A daily series or frame, usually from :func:`to_daily` (a column taken
+        from such a frame keeps the frame's flags and finds its own by name).
+
+    Returns
+    -------
+    Series or DataFrame
+        Object dtype, same index (and columns) as ``data``; ``flagged =
+        flag_reasons(data).notna()`` is the mask.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import conflictstats as cs
+    >>> obs = cs.read_observations(pd.DataFrame({
+    ...     "metric": "occupied_area", "value": [100.0, 840.0, 841.0], "unit": "km2",
+    ...     "kind": "level", "end": ["2022-09-17", "2022-09-18", "2022-09-19"],
+    ...     "flag": [None, "crimea_redraw", None]}))
+    >>> area = cs.to_daily(obs, metric="occupied_area")
+    >>> cs.flag_reasons(area).tolist()
+    [nan, 'crimea_redraw', nan]
+    """
+    flags = getattr(data, "attrs", {}).get("flags")
+
+    def aligned(found: Any, index: pd.Index) -> pd.Series:
+        out = pd.Series(np.nan, index=index, dtype=object)
+        if isinstance(found, pd.Series) and len(found):
+            hit = found.reindex(index)
+            out = hit.where(hit.notna(), np.nan).astype(object)
+        return out
+
+    if isinstance(data, pd.Series):
+        found = flags.get(data.name) if isinstance(flags, dict) else flags
+        s = aligned(found, data.index)
+        s.name = data.name
+        return s
+    if not isinstance(data, pd.DataFrame):
+        raise InputTypeError(f"data must be a Series or DataFrame; got {type(data).__name__}")
+    per = flags if isinstance(flags, dict) else {}
+    return pd.DataFrame({i: aligned(per.get(c), data.index)
+                         for i, c in enumerate(data.columns)}).set_axis(data.columns, axis=1)
 
 
 def _corrections_frame(records: list[dict[str, Any]], labels: list[Any],
@@ -672,7 +779,11 @@ def to_daily(
         A daily ``DatetimeIndex`` named ``date`` (frequency ``D``) from the first to
         the last day any selected report covers. Days that no report covers are NaN.
         ``attrs`` record ``kind`` and ``unit`` (a Series) or ``kinds`` and ``units``
-        (dicts by metric, a DataFrame).
+        (dicts by metric, a DataFrame), and, when the observations have a
+        ``flag`` column, ``flags``: the flagged days with their reasons (a
+        Series date -> reason, or a dict column -> Series; read them aligned
+        with :func:`flag_reasons`). A flagged flow flags every day it covers; a
+        flagged level, share or cumulative report the day it is placed on.
 
     Raises
     ------
@@ -861,5 +972,7 @@ def level_changes(
                         name=levels.name if isinstance(levels, pd.Series) else None)
     unit = levels.attrs.get("unit")
     changes.attrs = {"kind": "flow", "unit": unit} if isinstance(unit, str) else {"kind": "flow"}
+    if "flags" in levels.attrs:  # a flagged level flags the change that ends on its day
+        changes.attrs["flags"] = levels.attrs["flags"]
     return changes
 
