@@ -22,6 +22,7 @@ points (see ``benchmarks/bench_records.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -60,6 +61,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "n_compared",
     "since",
     "complete",
+    "flagged",
 )
 
 _Cmp = Callable[..., Any]
@@ -252,6 +254,45 @@ def _aggregate(frame: pd.DataFrame, span: _periods.Span | None, kinds: list[str]
         keep=table.keep)
 
 
+def _flag_mask(data: pd.Series | pd.DataFrame, frame: pd.DataFrame,
+               by: Any = None) -> np.ndarray | None:
+    """Flagged days (``attrs["flags"]``, see :func:`conflictstats.flag_reasons`), (n, k).
+
+    None when nothing is flagged (long ``by=`` frames carry no flags).
+    """
+    if by is not None or "flags" not in getattr(data, "attrs", {}):
+        return None
+    from .daily import flag_reasons  # daily sits below records; imported when needed
+
+    reasons = flag_reasons(data)
+    mask = reasons.notna().to_numpy()
+    mask = mask.reshape(len(reasons), -1)
+    if not mask.any():
+        return None
+    if not pd.DatetimeIndex(reasons.index).equals(pd.DatetimeIndex(frame.index)):
+        mask = (pd.DataFrame(mask, index=reasons.index).reindex(frame.index)
+                .fillna(False).to_numpy(bool))
+    return mask
+
+
+def _flag_windows(mask: np.ndarray, index: pd.DatetimeIndex, span: _periods.Span | None,
+                  ranges: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Which values (span None) or periods/windows hold a flagged day, (p, k)."""
+    if span is None:
+        return mask
+    counts = pd.DataFrame(mask.astype("float64"), index=index)
+    table = _periods.totals(counts, span, ["flow"] * mask.shape[1], ranges)
+    return np.nan_to_num(table.total) > 0
+
+
+def _apply_flags(table: _periods.PeriodTable, flagged: np.ndarray | None,
+                 flags: str) -> _periods.PeriodTable:
+    """Values of flagged periods set to NaN (``flags="exclude"``)."""
+    if flagged is None or flags == "include" or not flagged.any():
+        return table
+    return dataclasses.replace(table, total=np.where(flagged, np.nan, table.total))
+
+
 def _scope_bounds(index: pd.DatetimeIndex, scope: str) -> np.ndarray:
     """Positions where each calendar year or month of a sorted index starts (first is 0)."""
     n = len(index)
@@ -306,15 +347,19 @@ def _check_common(scope: str, direction: str, ties: str) -> None:
 
 def _since(data: pd.Series | pd.DataFrame, sign: float, name: str,
            by: str | Sequence[str] | None = None,
-           value: str | None = None) -> pd.Series | pd.DataFrame:
+           value: str | None = None, flags: str = "exclude") -> pd.Series | pd.DataFrame:
+    check_choice("flags", flags, ("exclude", "include"))
     frame, was_series = as_frame(data, name=name, by=by, value=value)
     idx = pd.DatetimeIndex(frame.index)
     stamps = idx.to_numpy()
     nat = np.array("NaT", dtype=stamps.dtype)
+    mask = _flag_mask(data, frame, by) if flags == "exclude" else None
     cols = {}
-    for col in frame.columns:
+    for j, col in enumerate(frame.columns):
         v = frame[col].to_numpy()
         _finite(v, idx, name=name)
+        if mask is not None:
+            v = np.where(mask[:, j], np.nan, v)
         j = _prev_ge(v if sign > 0 else -v)
         out = stamps[np.maximum(j, 0)] if len(j) else stamps[:0]
         out[j < 0] = nat
@@ -330,6 +375,7 @@ def highest_since(
     *,
     by: str | Sequence[str] | None = None,
     value: str | None = None,
+    flags: str = "exclude",
 ) -> pd.Series | pd.DataFrame:
     """For each date, the most recent earlier date with a value at least as high.
 
@@ -345,6 +391,11 @@ def highest_since(
     by, value : optional
         A long frame's group column(s) and value column: one column of dates
         per group, on the dates of all groups (as for a wide DataFrame).
+    flags : {"exclude", "include"}
+        Days flagged as artefacts (``attrs["flags"]`` from
+        :func:`conflictstats.to_daily`, see :func:`conflictstats.flag_reasons`)
+        are, by default, treated as missing: they get NaT and are never the
+        answer. ``"include"`` uses them like any other day.
 
     Returns
     -------
@@ -372,7 +423,7 @@ def highest_since(
     >>> highest_since(s).dt.strftime("%m-%d").tolist()
     [nan, '11-21', '11-21', nan, nan, '11-25']
     """
-    return _since(series, 1.0, "series", by, value)
+    return _since(series, 1.0, "series", by, value, flags)
 
 
 def lowest_since(
@@ -380,6 +431,7 @@ def lowest_since(
     *,
     by: str | Sequence[str] | None = None,
     value: str | None = None,
+    flags: str = "exclude",
 ) -> pd.Series | pd.DataFrame:
     """For each date, the most recent earlier date with a value at least as low.
 
@@ -391,6 +443,8 @@ def lowest_since(
         Values on a sorted, unique DatetimeIndex.
     by, value : optional
         A long frame's group column(s) and value column, as in :func:`highest_since`.
+    flags : {"exclude", "include"}
+        As in :func:`highest_since`.
 
     Returns
     -------
@@ -414,7 +468,7 @@ def lowest_since(
     >>> lowest_since(s).dt.strftime("%m-%d").tolist()
     [nan, nan, '11-22', nan]
     """
-    return _since(series, -1.0, "series", by, value)
+    return _since(series, -1.0, "series", by, value, flags)
 
 
 # ---------------------------------------------------------------------------
@@ -493,6 +547,7 @@ def records(
     incomplete: str = "exclude",
     by: str | Sequence[str] | None = None,
     value: str | None = None,
+    flags: str = "exclude",
 ) -> pd.DataFrame:
     """Every date that set a record, with the record it broke.
 
@@ -526,6 +581,13 @@ def records(
         last level reported in the period and before it; the ``complete``
         column says which rows are affected.
     %(by_value)s
+    flags : {"exclude", "include"}
+        Days flagged as artefacts (``attrs["flags"]`` from
+        :func:`conflictstats.to_daily`, e.g. a map redraw; see
+        :func:`conflictstats.flag_reasons`). ``"exclude"`` (default): a
+        flagged day, and any period or rolling window that holds one, neither
+        sets nor breaks a record, nor is it a "since" date. ``"include"``:
+        they count like any other; the ``flagged`` column marks them.
 
     Returns
     -------
@@ -540,7 +602,10 @@ def records(
         ``n_compared`` (how many earlier values of the scope it was compared
         with; 0 means a trivial record), ``since`` (the last earlier date, in
         any scope, with a value at least as extreme: "the highest since";
-        NaT for an all-time record) and ``complete``.
+        NaT for an all-time record), ``complete`` and ``flagged`` (the value,
+        or its window, holds a flagged day: only with ``flags="include"``).
+        ``attrs["n_flagged_left_out"]`` counts the values or windows left out
+        because they hold a flagged day (per series).
 
     Notes
     -----
@@ -577,13 +642,21 @@ def records(
     """
     _check_common(scope, direction, ties)
     check_choice("incomplete", incomplete, ("exclude", "include"))
+    check_choice("flags", flags, ("exclude", "include"))
     span = _periods.parse_span(freq, window)
     frame, was_series = as_frame(series, name="series", by=by, value=value)
     _finite(frame.to_numpy(), pd.DatetimeIndex(frame.index), name="series")
     kinds = [] if span is None else [
         resolve_kind(series, kind, column=None if was_series else col, what="records by period")
         for col in frame.columns]
-    table = _aggregate(frame, span, kinds, incomplete, long_ranges(series, frame, by))
+    ranges = long_ranges(series, frame, by)
+    table = _aggregate(frame, span, kinds, incomplete, ranges)
+    mask = _flag_mask(series, frame, by)
+    flagged = (np.zeros(table.total.shape, dtype=bool) if mask is None
+               else _flag_windows(mask, pd.DatetimeIndex(frame.index), span, ranges))
+    left_out = {col: int(np.count_nonzero(flagged[:, j] & ~np.isnan(table.total[:, j])))
+                for j, col in enumerate(frame.columns)} if flags == "exclude" else {}
+    table = _apply_flags(table, flagged, flags)
     idx = pd.DatetimeIndex(table.end)
     parts = []
     for j, col in enumerate(frame.columns):
@@ -603,11 +676,14 @@ def records(
             "n_compared": f["n_compared"].astype(np.int64),
             "since": _dates_at(idx, f["since_pos"]),
             "complete": table.complete[pos, j],
+            "flagged": flagged[pos, j],
         }))
     # empty parts are left out of the concatenation (pandas warns about all-NA entries)
     filled = [p for p in parts if len(p)]
     out = pd.concat(filled, ignore_index=True) if len(filled) > 1 else (filled or parts)[0]
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs = {"n_flagged_left_out": left_out}
+    return out
 
 
 # ---------------------------------------------------------------------------
