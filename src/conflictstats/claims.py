@@ -20,7 +20,7 @@ from . import _periods
 from ._kinds import resolve_kind
 from ._validate import as_series, as_timestamp, check_choice, check_int
 from .errors import InputError
-from .records import _aggregate, _finite
+from .records import _aggregate, _finite, _flag_mask, _flag_windows
 from .results import ClaimCheck
 
 __all__ = ["CLAIMS", "check_claim"]
@@ -116,46 +116,114 @@ def _label(span: _periods.Span | None) -> str:
     return "daily" if span is None else span.label
 
 
+def _bounds(span: _periods.Span | None, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the window (or single day) labelled ``end``."""
+    return (end, end) if span is None else span.bounds(end)
+
+
+def _first_start(span: _periods.Span | None, first_end: pd.Timestamp) -> pd.Timestamp:
+    """First day of the earliest window that ends on or after ``first_end``."""
+    return first_end if span is None else span.bounds(first_end)[0]
+
+
+def _scope_range(scope: str, year: int | None, month: int | None
+                 ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if scope == "year" and year is not None:
+        return pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
+    if scope == "month" and year is not None and month is not None:
+        first = pd.Timestamp(year=year, month=month, day=1)
+        return first, first + pd.offsets.MonthEnd(0)
+    return None
+
+
 def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str, Any],
               claim: str, direction: str, scope: str, since_end: pd.Timestamp | None,
-              days: int | None) -> dict[str, Any]:
+              days: int | None, period: tuple[pd.Timestamp, pd.Timestamp] | None,
+              coverage: tuple[pd.Timestamp, pd.Timestamp], mask: np.ndarray | None,
+              flags: str, reasons: pd.Series) -> dict[str, Any]:
     span = definition["span"]
-    table = _aggregate(s.to_frame(), span, [kind], incomplete)
-    agg = pd.DataFrame({"value": table.total[:, 0], "start": table.start,
-                        "complete": table.complete[:, 0]}, index=table.end)
-    idx = pd.DatetimeIndex(agg.index)
     date = pd.Timestamp(definition["date"])
+    w_start, w_end = _bounds(span, date)
     row: dict[str, Any] = {
         "definition": f"{_label(span)} ending {_day(date)}"
         + ("" if definition["ties"] == "strict" else ", ties count"),
         "window": "daily" if span is None else span.code,
-        "ties": definition["ties"], "date": date, "start": pd.NaT, "value": np.nan,
+        "ties": definition["ties"], "date": date, "start": w_start, "value": np.nan,
         "previous_value": np.nan, "previous_date": pd.NaT, "rank": 0,
-        "n_compared": 0, "since": pd.NaT, "complete": False, "holds": False,
+        "n_compared": 0, "n_unknown": 0, "n_flagged": 0, "since": pd.NaT,
+        "complete": False, "flagged": False, "holds": pd.NA, "status": "undetermined",
+        "reason": "", "flag_reasons": "",
     }
+    first, last = coverage
+    level_base = pd.Timedelta(days=1) if (span is not None and kind == "level") else pd.Timedelta(0)
+    if pd.isna(first):
+        row["reason"] = "the series has no values"
+        return row
+    if w_end > last or w_start - level_base < first:
+        what = (f"the date {_day(date)} is" if span is None else
+                f"the {_label(span)} window {_range(w_start, w_end)} reaches")
+        row["reason"] = f"{what} outside the data ({_range(first, last)})"
+        return row
+    table = _aggregate(s.to_frame(), span, [kind], incomplete)
+    values = table.total[:, 0].copy()
+    idx = pd.DatetimeIndex(table.end)
+    flagged = (np.zeros(len(idx), dtype=bool) if mask is None
+               else _flag_windows(mask, pd.DatetimeIndex(s.index), span)[:, 0])
     pos = int(idx.searchsorted(date))
     if pos >= len(idx) or idx[pos] != date:
+        row["reason"] = f"no {_label(span)} window ends on {_day(date)} in the data"
         return row
-    values = agg["value"].to_numpy()
+    row["complete"] = bool(table.complete[pos, 0])
+    row["flagged"] = bool(flagged[pos])
+    row["value"] = values[pos]
+    if np.isnan(values[pos]):
+        if span is None:
+            row["reason"] = f"the value on {_day(date)} is missing"
+        else:
+            n_rep, n_days = int(table.n_reported[pos, 0]), int(table.n_days[pos])
+            what = (f"{n_rep} of {n_days} days reported" if kind != "level"
+                    else "a level is missing at one of its ends")
+            row["reason"] = (f"the {_label(span)} window {_range(w_start, w_end)} is "
+                             f"incomplete ({what})")
+        return row
+    if flagged[pos] and flags == "exclude":
+        why = _reasons_between(reasons, w_start, w_end)
+        row["reason"] = (f"the {_label(span)} window {_range(w_start, w_end)} holds a flagged "
+                         f"day ({why}); pass flags='include' to use it")
+        row["flag_reasons"] = why
+        return row
+    if flags == "exclude":
+        values = np.where(flagged, np.nan, values)
     sign = 1.0 if direction == "max" else -1.0
     y = sign * values
     x = y[pos]
-    row["start"] = pd.Timestamp(agg["start"].iloc[pos])
-    row["complete"] = bool(agg["complete"].iloc[pos])
-    row["value"] = values[pos]
-    if np.isnan(x):
-        return row
-    earlier = np.arange(len(idx)) < pos
+    ar = np.arange(len(idx))
+    earlier = ar < pos
+    # the first window of the comparison set and the day it needs data from
+    need_end: pd.Timestamp | None
     if claim == "record":
-        if scope == "year":
-            earlier &= np.asarray(idx.year == date.year)
-        elif scope == "month":
-            earlier &= np.asarray((idx.year == date.year) & (idx.month == date.month))
+        if period is not None:
+            earlier &= np.asarray((idx >= period[0]) & (idx <= period[1]))
+            need_end = period[0]
+        else:
+            need_end = None
     elif claim == "highest since":
+        assert since_end is not None
         earlier &= np.asarray(idx > since_end)
-    else:  # largest in N days: the other windows ending in the N days up to the date
-        earlier &= np.asarray(idx > date - pd.Timedelta(days=int(days or 0)))
-    comp = np.flatnonzero(earlier & ~np.isnan(y))
+        need_end = since_end + pd.Timedelta(days=1)
+    else:  # largest in N days: the windows ending in the N days up to the date
+        lo = date - pd.Timedelta(days=int(days or 0))
+        earlier &= np.asarray(idx > lo)
+        need_end = lo + pd.Timedelta(days=1)
+    known = ~np.isnan(y)
+    comp = np.flatnonzero(earlier & known)
+    unknown = earlier & ~known
+    row["n_flagged"] = int(np.count_nonzero(unknown & flagged)) if flags == "exclude" else 0
+    row["n_unknown"] = int(np.count_nonzero(unknown)) - row["n_flagged"]
+    if row["n_flagged"]:
+        fl = np.flatnonzero(unknown & flagged)
+        row["flag_reasons"] = _reasons_between(
+            reasons, _bounds(span, idx[fl[0]])[0], idx[fl[-1]])
     row["n_compared"] = len(comp)
     if len(comp):
         best = comp[np.argmax(y[comp])]  # first date that reached the best value
@@ -166,10 +234,38 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
     else:
         row["rank"] = 1
         beaten = True
-    at_least = np.flatnonzero(y[:pos] >= x)
+    at_least = np.flatnonzero(known[:pos] & (y[:pos] >= x))
     row["since"] = idx[at_least[-1]] if len(at_least) else pd.NaT
+    if beaten and need_end is not None:
+        need = _first_start(span, need_end) - level_base
+        if need < first:
+            row["reason"] = (f"the claim reaches back to {_day(need)} but the data begin on "
+                             f"{_day(first)}; earlier values could be larger"
+                             if direction == "max" else
+                             f"the claim reaches back to {_day(need)} but the data begin on "
+                             f"{_day(first)}; earlier values could be smaller")
+            return row
     row["holds"] = bool(beaten)
+    row["status"] = "holds" if beaten else "fails"
     return row
+
+
+def _reasons_between(reasons: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> str:
+    part = reasons.loc[first:last].dropna()
+    if part.empty:
+        return ""
+    return "; ".join(f"{r} on {_day(d)}" if n == 1 else f"{r}, {n} days from {_day(d)}"
+                     for r, (d, n) in _runs(part).items())
+
+
+def _runs(part: pd.Series) -> dict[str, tuple[pd.Timestamp, int]]:
+    out: dict[str, tuple[pd.Timestamp, int]] = {}
+    for d, r in part.items():
+        if r in out:
+            out[r] = (out[r][0], out[r][1] + 1)
+        else:
+            out[r] = (pd.Timestamp(d), 1)  # type: ignore[arg-type]
+    return out
 
 
 def _fmt(x: float) -> str:
@@ -184,16 +280,33 @@ def _day(ts: Any) -> str:
     return "never" if pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
 
 
+def _range(a: Any, b: Any) -> str:
+    return _day(a) if pd.Timestamp(a) == pd.Timestamp(b) else f"{_day(a)} to {_day(b)}"
+
+
 def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdict: str,
-              unit: str, claim: str, direction: str, scope_label: str) -> str:
+              unit: str, claim: str, direction: str, scope_label: str,
+              coverage: tuple[pd.Timestamp, pd.Timestamp], notes: list[str]) -> str:
     u = f" {unit}" if unit else ""
     word = "highest" if direction == "max" else "lowest"
+    cover = ("the series has no values" if pd.isna(coverage[0])
+             else f"the data run from {_day(coverage[0])} to {_day(coverage[1])}")
+    extra = "".join(f"; {n}" for n in notes)
+    if verdict == "undetermined":
+        head = f"The claim '{claim_text}' for {_day(main['date'])} cannot be decided from these data"
+        value = ""
+        if not np.isnan(main["value"]):
+            value = f" (the value was {_fmt(main['value'])}{u}"
+            if main["n_compared"]:
+                value += (f"; the {word} of the {main['n_compared']} values compared was "
+                          f"{_fmt(main['previous_value'])}{u} on "
+                          f"{_day(main['previous_date'])}")
+            value += ")"
+        cover = "" if main["reason"] == cover else f"; {cover}"
+        return f"{head}: {main['reason']}{value}{cover}{extra}."
     said = {"true": "true", "false": "false",
             "depends": "true or false depending on the window definition"}[verdict]
     head = f"The claim '{claim_text}' for {_day(main['date'])} is {said}"
-    if np.isnan(main["value"]):
-        return (f"{head}: the {main['definition']} value is missing or incomplete, "
-                "so it cannot be checked under that definition.")
     what = f"the value ({main['definition']}) was {_fmt(main['value'])}{u}"
     if not main["complete"]:
         what += " (incomplete window)"
@@ -207,14 +320,20 @@ def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdic
         prev = (f"against {among} of {_fmt(main['previous_value'])}{u} on "
                 f"{_day(main['previous_date'])}, rank {main['rank']} of "
                 f"{main['n_compared'] + 1}")
-    since = ("the " + word + " on record" if pd.isna(main["since"])
+    since = (f"the {word} since the data begin" if pd.isna(main["since"])
              else f"the {word} since {_day(main['since'])}")
-    n_ok = int(table["holds"].sum())
-    alts = f"it holds under {n_ok} of {len(table)} window definitions"
-    failing = table.loc[~table["holds"], "definition"].tolist()
-    if 0 < n_ok < len(table):
+    decided = table.loc[table["status"] != "undetermined"]
+    n_ok = int((decided["status"] == "holds").sum())
+    alts = f"it holds under {n_ok} of {len(decided)} window definitions"
+    failing = decided.loc[decided["status"] == "fails", "definition"].tolist()
+    if 0 < n_ok < len(decided):
         alts += f" (not under: {'; '.join(failing)})"
-    return f"{head}: {what}, {prev}; {since}; {alts}."
+    undecided = table.loc[table["status"] == "undetermined"]
+    if len(undecided):
+        alts += ("; undetermined under: "
+                 + "; ".join(f"{d} ({r})" for d, r in zip(undecided["definition"],
+                                                          undecided["reason"], strict=True)))
+    return f"{head}: {what}, {prev}; {since}; {alts}; {cover}{extra}."
 
 
 def check_claim(
@@ -231,6 +350,8 @@ def check_claim(
     ties: str = "strict",
     kind: str | None = None,
     incomplete: str = "exclude",
+    flags: str = "exclude",
+    as_of: Any = None,
 ) -> ClaimCheck:
     """Check a claim about a record at a date, under several window definitions.
 
@@ -254,8 +375,9 @@ def check_claim(
         are), ``freq="W-SUN"`` (Monday-Sunday weeks), ``freq="ME"``, or a
         rolling ``window=7``, ``window="30D"``...
     scope : {"all", "year", "month"}, optional
-        For a record claim: all history (default) or the calendar year/month
-        of the date ("a record for 2024").
+        For a record claim: all history (default) or a calendar year/month
+        ("a record for 2024"). The year is the one the phrase names, else the
+        year (month) of the claimed window's last day.
     since : date-like or str
         For "highest since": the date claimed; ``"2022"`` and ``"2022-07"``
         mean the end of that year or month.
@@ -271,32 +393,70 @@ def check_claim(
         change over the period.
     incomplete : {"exclude", "include"}
         As in :func:`conflictstats.records`.
+    flags : {"exclude", "include"}
+        As in :func:`conflictstats.records`: by default a day flagged as an
+        artefact (``attrs["flags"]``, see :func:`conflictstats.flag_reasons`),
+        and any window holding one, is left out of the comparison and is never
+        the "since"; a claim about such a window is undetermined.
+        ``"include"`` uses them.
+    as_of : date-like, optional
+        Check the claim as it could be known on that day (for example the
+        statement date, the ``reported`` column of the observations): values
+        after it are not used.
 
     Returns
     -------
     ClaimCheck
-        ``verdict`` (``"true"``, ``"false"``, ``"depends"``), ``holds`` (under
-        the definition asked for), ``value``, ``previous_value``,
+        ``verdict`` (``"true"``, ``"false"``, ``"depends"`` or
+        ``"undetermined"``), ``reason`` (why it is undetermined; empty
+        otherwise), ``holds`` (under the definition asked for; None when that
+        cannot be decided), ``value``, ``previous_value``,
         ``previous_date``, ``margin``, ``rank``, ``n_compared``,
-        ``since``, ``scope``, ``window``, ``sentence`` and ``alternatives``
+        ``since``, ``scope``, ``window``, ``data_start`` and ``data_end``
+        (the first and last day with a value), ``n_flagged`` (windows left out
+        because they hold a flagged day), ``sentence`` and ``alternatives``
         (one row per window definition tried: ``definition``, ``window``,
         ``ties``, ``date``, ``start``, ``value``, ``previous_value``,
-        ``previous_date``, ``rank``, ``n_compared``, ``since``,
-        ``complete``, ``holds``).
+        ``previous_date``, ``rank``, ``n_compared``, ``n_unknown`` (windows
+        of the comparison set that are missing or incomplete), ``n_flagged``,
+        ``since``, ``complete``, ``flagged``, ``holds`` (True, False or NA),
+        ``status`` (``"holds"``, ``"fails"``, ``"undetermined"``),
+        ``reason`` and ``flag_reasons``).
 
     Notes
     -----
     The claim holds when the value beats every value of the comparison set:
     for "record", the earlier values of the scope; for "highest since S", the
     values after the end of S; for "largest in N days", the values of the
-    windows ending in the N - 1 days before.  The definitions tried are: a
-    calendar week, the rolling 7 days ending on its last day and the rolling
-    7 days ending the day before; for a rolling 7-day window, the same
-    window ending the day before and the last complete Monday-Sunday week
-    (ending on or before the date, never after it); for months, likewise
-    with the calendar month and the last 30 days; for daily values, strict
-    and weak ties.  The verdict is ``"true"`` when the claim holds
-    under all of them, ``"false"`` under none, ``"depends"`` otherwise.
+    windows ending in the N - 1 days before.  A window belongs to the year
+    (month) of its last day, as in :func:`conflictstats.records`; a claim "for
+    2024" about a window that straddles New Year is compared with the windows
+    of 2024 and the sentence says that it straddles the boundary.
+
+    The definitions tried are: a calendar week, the rolling 7 days ending on
+    its last day and the rolling 7 days ending the day before; for a rolling
+    7-day window, the same window ending the day before and the last complete
+    Monday-Sunday week (ending on or before the date, never after it); for
+    months, likewise with the calendar month and the last 30 days; for daily
+    values, strict and weak ties.
+
+    A definition is **undetermined** when the data cannot decide it: the
+    series has no values; its window reaches outside the data; its value is
+    missing or its window incomplete (with ``incomplete="exclude"``); its
+    window holds a flagged day (with ``flags="exclude"``); or the claim holds
+    on the data but its comparison set reaches back before the data begin
+    ("since 2020" on data from 2024, "in 1000 days" on 60 days, "a record for
+    2024" on data from March 2024).  A claim that fails is false whatever
+    came before.  A missing or incomplete window inside the comparison set
+    does not make the claim undetermined: it is counted in ``n_unknown`` and
+    named in the sentence.  "Ever" means since the data begin, which the
+    sentence states.
+
+    The verdict: ``"undetermined"`` when the definition asked for is
+    undetermined; otherwise, over the definitions that can be decided,
+    ``"true"`` when the claim holds under all of them, ``"false"`` under
+    none, ``"depends"`` otherwise.  Undetermined alternatives are listed
+    as such, never counted as failures.
 
     References
     ----------
@@ -312,8 +472,14 @@ def check_claim(
     ('true', 145.0, '2024-11-24')
     >>> print(check.sentence)  # doctest: +NORMALIZE_WHITESPACE
     The claim 'largest ever' for 2024-11-26 is true: the value (daily ending 2024-11-26) was
-    188, against the previous record of 145 on 2024-11-24, rank 1 of 4; the highest on
-    record; it holds under 2 of 2 window definitions.
+    188, against the previous record of 145 on 2024-11-24, rank 1 of 4; the highest since
+    the data begin; it holds under 2 of 2 window definitions; the data run from 2024-11-23
+    to 2024-11-26.
+
+    A claim reaching before the data cannot be decided:
+
+    >>> check_claim(drones, "highest in 30 days", date="2024-11-26").verdict
+    'undetermined'
     """
     parsed = _parse_claim(claim) if claim not in CLAIMS else {
         "claim": "highest since" if claim.endswith("since") else
@@ -333,14 +499,31 @@ def check_claim(
     check_choice("direction", direction, ("max", "min"))
     check_choice("ties", ties, ("strict", "weak"))
     check_choice("incomplete", incomplete, ("exclude", "include"))
+    check_choice("flags", flags, ("exclude", "include"))
     s = as_series(series, name="series")
     _finite(s.to_numpy(), pd.DatetimeIndex(s.index), name="series")
     when = as_timestamp(date, name="date").normalize()
-    if "year" in parsed and parsed["year"] != when.year:
+    main_start, main_end = _bounds(span, span.end_of(when) if span is not None else when)
+    year = parsed.get("year")
+    if year is not None and not (main_start.year <= year <= main_end.year):
         raise InputError(
-            f"claim names the year {parsed['year']} but date is {when.date()} "
-            f"(in {when.year})"
+            f"claim names the year {year} but date is {when.date()} (its "
+            f"{_label(span)} window {_range(main_start, main_end)} is not in {year})"
         )
+    notes: list[str] = []
+    period = None
+    if kind_claim == "record" and scope != "all":
+        y = year if year is not None else main_end.year
+        m = main_end.month if (year is None or main_end.year == year) else 12
+        period = _scope_range(scope, y, m)
+        if main_start.year != main_end.year or (scope == "month"
+                                                and main_start.month != main_end.month):
+            owner = f"{main_end:%Y}" if scope == "year" else f"{main_end:%Y-%m}"
+            claimed = f"{y}" if scope == "year" else f"{y}-{m:02d}"
+            notes.append(
+                f"the window {_range(main_start, main_end)} straddles the "
+                f"{'year' if scope == 'year' else 'month'} boundary (by its last day it "
+                f"belongs to {owner}); it is compared with the windows of {claimed}, as claimed")
     since_end: pd.Timestamp | None = None
     if kind_claim == "highest since":
         if since is None:
@@ -356,33 +539,63 @@ def check_claim(
         days = check_int("days", days, minimum=1)
     k = (resolve_kind(series, kind, what="a claim about weekly or rolling totals")
          if span is not None else "flow")
+    if as_of is not None:
+        cut = as_timestamp(as_of, name="as_of").normalize()
+        notes.append(f"as known on {_day(cut)}: later values are not used")
+        s = s.loc[:cut]
+    valid = s.index[~np.isnan(s.to_numpy())] if len(s) else s.index
+    coverage = ((pd.Timestamp(valid[0]), pd.Timestamp(valid[-1])) if len(valid)
+                else (pd.NaT, pd.NaT))
+    if len(valid):
+        s = s.loc[coverage[0]:coverage[1]]
+    mask = _flag_mask(series, s.to_frame()) if len(valid) else None
+    from .daily import flag_reasons
+
+    reasons = (flag_reasons(series).reindex(s.index) if "flags" in series.attrs
+               else pd.Series(np.nan, index=s.index, dtype=object))
     defs = _definitions(span, when, ties)
     rows = [
         _evaluate(s, kind=k, incomplete=incomplete, definition=d, claim=kind_claim,
-                  direction=direction, scope=scope, since_end=since_end, days=days)
+                  direction=direction, scope=scope, since_end=since_end, days=days,
+                  period=period, coverage=coverage, mask=mask, flags=flags, reasons=reasons)
         for d in defs
     ]
     table = pd.DataFrame(rows)
-    table["rank"] = table["rank"].astype(np.int64)
-    table["n_compared"] = table["n_compared"].astype(np.int64)
-    n_ok = int(table["holds"].sum())
-    verdict = "true" if n_ok == len(table) else ("false" if n_ok == 0 else "depends")
+    for c in ("rank", "n_compared", "n_unknown", "n_flagged"):
+        table[c] = table[c].astype(np.int64)
+    table["holds"] = table["holds"].astype("boolean")
     main = rows[0]
-    scope_label = ("all" if kind_claim != "record" or scope == "all"
-                   else (f"{main['date']:%Y}" if scope == "year" else f"{main['date']:%Y-%m}"))
+    decided = table.loc[table["status"] != "undetermined", "status"]
+    if main["status"] == "undetermined":
+        verdict = "undetermined"
+    else:
+        n_ok = int((decided == "holds").sum())
+        verdict = "true" if n_ok == len(decided) else ("false" if n_ok == 0 else "depends")
+    things = "days" if span is None else "windows"
+    if main["n_flagged"]:
+        notes.append(f"{main['n_flagged']} flagged {things} left out of the comparison "
+                     f"({main['flag_reasons']}; flags='include' uses them)")
+    if main["n_unknown"] and main["status"] != "undetermined":
+        notes.append(f"{main['n_unknown']} {things} of the comparison set are missing or "
+                     "incomplete and were not compared")
+    if period is not None:
+        scope_label = f"{period[0]:%Y}" if scope == "year" else f"{period[0]:%Y-%m}"
+    else:
+        scope_label = "all"
     margin = main["value"] - main["previous_value"]
     if direction == "min":
         margin = -margin
     unit = str(series.attrs.get("unit") or "") if isinstance(series, pd.Series) else ""
+    unit = "" if unit == "count" else unit
     claim_text = claim if isinstance(claim, str) else str(claim)
     sentence = _sentence(claim_text, main, table, verdict, unit, kind_claim, direction,
-                         scope_label)
+                         scope_label, coverage, notes)
     return ClaimCheck(
         claim=kind_claim if direction == "max" else kind_claim.replace(
             "highest", "lowest").replace("largest", "smallest"),
         date=pd.Timestamp(main["date"]),
         verdict=verdict,
-        holds=bool(main["holds"]),
+        holds=None if main["status"] == "undetermined" else bool(main["holds"]),
         value=float(main["value"]),
         previous_value=float(main["previous_value"]),
         previous_date=pd.Timestamp(main["previous_date"]),
@@ -394,4 +607,8 @@ def check_claim(
         window=_label(span),
         sentence=sentence,
         alternatives=table,
+        reason=str(main["reason"]),
+        data_start=pd.Timestamp(coverage[0]),
+        data_end=pd.Timestamp(coverage[1]),
+        n_flagged=int(main["n_flagged"]),
     )

@@ -323,10 +323,12 @@ class ClaimCheck(Result):
     date : pandas.Timestamp
         The date (or the last day of the window) the claim is about.
     verdict : str
-        ``"true"`` if the claim holds under every window definition tried,
-        ``"false"`` if under none, ``"depends"`` otherwise.
-    holds : bool
-        Whether it holds under the definition asked for.
+        ``"undetermined"`` if the data cannot decide the definition asked for
+        (see ``reason``); otherwise, over the definitions that can be decided,
+        ``"true"`` if the claim holds under all, ``"false"`` if under none,
+        ``"depends"`` otherwise.
+    holds : bool or None
+        Whether it holds under the definition asked for (None: undetermined).
     value : float
         The value on that date under that definition.
     previous_value, previous_date : float, pandas.Timestamp
@@ -348,15 +350,27 @@ class ClaimCheck(Result):
         The evidence as one plain-English sentence.
     alternatives : pandas.DataFrame
         One row per window definition tried: ``definition``, ``window``,
-        ``date``, ``start``, ``value``, ``previous_value``,
-        ``previous_date``, ``rank``, ``n_compared``, ``since``,
-        ``complete``, ``holds``.
+        ``ties``, ``date``, ``start``, ``value``, ``previous_value``,
+        ``previous_date``, ``rank``, ``n_compared``, ``n_unknown``,
+        ``n_flagged``, ``since``, ``complete``, ``flagged``, ``holds``
+        (nullable boolean), ``status`` (``"holds"``, ``"fails"``,
+        ``"undetermined"``), ``reason`` and ``flag_reasons``.
+    reason : str
+        Why the claim cannot be decided ("the value on 2024-11-20 is
+        missing", "the claim reaches back to 2021-01-01 but the data begin on
+        2024-01-01" ...); empty when it can.
+    data_start, data_end : pandas.Timestamp
+        First and last day with a value (NaT for an empty series): the
+        coverage the verdict rests on.
+    n_flagged : int
+        Windows of the comparison set left out because they hold a day
+        flagged as an artefact.
     """
 
     claim: str
     date: pd.Timestamp
     verdict: str
-    holds: bool
+    holds: bool | None
     value: float
     previous_value: float
     previous_date: pd.Timestamp
@@ -368,6 +382,10 @@ class ClaimCheck(Result):
     window: str
     sentence: str
     alternatives: pd.DataFrame
+    reason: str = ""
+    data_start: pd.Timestamp = pd.NaT
+    data_end: pd.Timestamp = pd.NaT
+    n_flagged: int = 0
 
     def __str__(self) -> str:
         return self.sentence
