@@ -145,7 +145,10 @@ def anomalies(
           the values not flagged (esd).
         - ``p_value``: ``P(X >= x)`` under the baseline law (count); NaN
           otherwise.
-        - ``is_anomaly``: bool; always False on a missing day.
+        - ``is_anomaly``: bool; always False on a missing day.  A day flagged
+          as an artefact (``attrs["flags"]`` from :func:`~conflictstats.to_daily`)
+          is treated as missing: NaN ``value``, never in a baseline, never an
+          anomaly.
 
         A missing day gives NaN ``value``, ``score`` and ``p_value``; the
         baseline fields (``expected``, ``lower``, ``upper``) are still given
@@ -224,6 +227,11 @@ def anomalies(
     """
     check_choice("method", method, _METHODS)
     frame, was_series = as_frame(series, name="series", by=by, value=value)
+    from .records import _flag_mask  # days flagged as artefacts: neither baseline nor anomaly
+
+    flagged = _flag_mask(series, frame, by)
+    if flagged is not None:
+        frame = frame.mask(flagged)
     if not isinstance(causal, (bool, np.bool_)):
         raise InputTypeError(f"causal must be True or False; got {causal!r}")
     if method in ("seasonal", "esd") and causal:
