@@ -50,8 +50,10 @@ def load_seed_article() -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The observation table (see :func:`conflictstats.read_observations`) with two
-        extra columns: ``text``, the phrase as printed, and ``note``.
+        The observation table (see :func:`conflictstats.read_observations`) with
+        ``reported`` (2024-11-27, the article's date: conversions stated in it are
+        checked at that date) and two extra columns: ``text``, the phrase as
+        printed, and ``note``.
 
     Examples
     --------

@@ -151,23 +151,62 @@ class Quantity(Result):
             return float(convert_currency(self.value, self.unit, unit, date=date))
         return float(convert_units(self.value, self.unit, unit))
 
-    def check_alternative(self, *, date: Any = None) -> pd.DataFrame:
+    def check_alternative(self, *, date: Any = None, reported: Any = None) -> pd.DataFrame:
         """Compare the bracketed conversion with our own.
 
-        Returns a one-row DataFrame with ``value``, ``unit``, ``stated`` (the bracket's
-        number), ``stated_unit``, ``converted`` (our conversion of ``value``),
-        ``relative_difference`` (stated / converted - 1) and ``implied_rate``
-        (stated / value). A currency conversion needs ``date``.
+        A conversion stated in an article ("30 billion kronor ($2.7bn)") was made
+        when the article was written, so a currency conversion is checked at the
+        statement date: ``reported`` (the observation table's ``reported``
+        column). Without it, ``date`` is used (for example the period's end), and
+        the result says so.
+
+        Parameters
+        ----------
+        date : date-like, optional
+            The date to convert at when no statement date is known.
+        reported : date-like, optional
+            The date the figure was stated or published; wins over ``date``.
+
+        Returns
+        -------
+        DataFrame
+            One row: ``value``, ``unit``, ``stated`` (the bracket's number),
+            ``stated_unit``, ``converted`` (our conversion of ``value``),
+            ``relative_difference`` (stated / converted - 1), ``implied_rate``
+            (stated / value), ``date`` (the date converted at; NaT for units)
+            and ``date_basis`` (``"statement date"``, ``"date given"`` or
+            ``"not needed"``).
+
+        Examples
+        --------
+        >>> q = parse_quantity("almost 235sq kilometres (91sq miles)")
+        >>> chk = q.check_alternative()
+        >>> round(float(chk["relative_difference"].iloc[0]), 3), chk["date_basis"].iloc[0]
+        (0.003, 'not needed')
         """
         alt = self.alternative
         if alt is None:
             raise InputError(f"{self.text!r} gives no conversion in brackets to check")
-        converted = self.to(alt.unit, date=date)
+        money = self.unit in CURRENCY_CODES or alt.unit in CURRENCY_CODES
+        at: Any = None
+        basis = "not needed"
+        if money:
+            if reported is not None and not pd.isna(reported):
+                at, basis = pd.Timestamp(reported), "statement date"
+            elif date is not None and not pd.isna(date):
+                at, basis = pd.Timestamp(date), "date given"
+            else:
+                raise InputError(
+                    f"checking {self.text!r} converts {self.unit} to {alt.unit}: pass "
+                    "reported= (the date of the statement) or date=")
+        converted = self.to(alt.unit, date=at)
         return pd.DataFrame([{
             "value": self.value, "unit": self.unit, "stated": alt.value,
             "stated_unit": alt.unit, "converted": converted,
             "relative_difference": alt.value / converted - 1.0 if converted else math.nan,
             "implied_rate": alt.value / self.value if self.value else math.nan,
+            "date": pd.Timestamp(at) if at is not None else pd.NaT,
+            "date_basis": basis,
         }])
 
 

@@ -562,13 +562,17 @@ def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
         if isinstance(text, str) and "(" in text:
             try:
                 q = parse_quantity(text, currency=unit if unit in CURRENCY_CODES else None)
-                chk = q.check_alternative(date=f["end"] if q.unit in CURRENCY_CODES else None)
+                chk = q.check_alternative(date=f["end"], reported=f.get("reported"))
             except ValueError:
                 continue
             c = chk.iloc[0]
+            at = ("" if c["date_basis"] == "not needed" else
+                  f" at the rate of {_day(c['date'])} ("
+                  + ("the statement date" if c["date_basis"] == "statement date"
+                     else "no statement date known: the period's end") + ")")
             lines.append(
                 f"  {tag}Check of “{text}”: our conversion gives "
-                f"{_num(c['converted'], c['stated_unit'])}; the bracket says "
+                f"{_num(c['converted'], c['stated_unit'])}{at}; the bracket says "
                 f"{_num(c['stated'], c['stated_unit'])} ({100 * c['relative_difference']:+.1f}%)."
             )
     # outcome shares of a launched figure reported together with its parts
