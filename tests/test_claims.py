@@ -112,11 +112,12 @@ def test_levels_are_checked_through_their_change_over_the_window():
     assert_allclose(c.previous_value, 14.0)
 
 
-def test_missing_values_cannot_make_a_claim_true():
-    s = _days([1, 2, np.nan])
+def test_missing_values_cannot_make_a_claim_true_or_false():
+    s = _days([1, 2, np.nan, 0])
     c = cs.check_claim(s, "record", date="2024-01-03")
-    assert c.verdict == "false" and np.isnan(c.value)
-    assert "missing" in c.sentence
+    assert c.verdict == "undetermined" and c.holds is None and np.isnan(c.value)
+    assert c.reason == "the value on 2024-01-03 is missing"
+    assert "cannot be decided" in c.sentence and "2024-01-01 to 2024-01-04" in c.sentence
 
 
 def test_bad_claims_and_parameters_raise_with_the_value_received():
@@ -139,6 +140,214 @@ def test_the_result_is_frozen_and_has_a_one_row_frame():
         c.verdict = "false"  # type: ignore[misc]
     row = c.to_frame()
     assert len(row) == 1 and "alternatives" not in row.columns
+
+
+# ---------------------------------------------------------------------------
+# issue 10: undetermined verdicts, coverage, scope, flags
+# ---------------------------------------------------------------------------
+
+
+def _flagged(values, flags, start="2024-01-01", kind="flow"):
+    """A daily series built through to_daily from observations with a flag column."""
+    idx = pd.date_range(start, periods=len(values))
+    keep = ~np.isnan(np.asarray(values, dtype=float))
+    obs = cs.read_observations(pd.DataFrame({
+        "metric": "x", "value": np.asarray(values, dtype=float)[keep],
+        "unit": "count" if kind == "flow" else "km2", "kind": kind,
+        "end": idx[keep], "flag": np.asarray(flags, dtype=object)[keep]}))
+    return cs.to_daily(obs, metric="x")
+
+
+def test_the_audit_example_with_a_missing_day_is_undetermined_not_false():
+    # issue 10: this gave 'false' while the sentence said it could not be checked
+    s = pd.Series([10.0, 20, np.nan, 15], index=pd.date_range("2024-11-18", periods=4))
+    s.attrs = {"kind": "flow"}
+    c = cs.check_claim(s, "largest ever", date="2024-11-20")
+    assert c.verdict == "undetermined"
+    assert list(c.alternatives["status"]) == ["undetermined", "undetermined"]
+    assert c.alternatives["holds"].isna().all()
+
+
+def test_claims_reaching_before_the_data_begin_are_undetermined_with_the_coverage():
+    s = _days(np.arange(60.0))  # 2024-01-01 .. 2024-02-29, rising: each day a new high
+    for claim in ("highest since 2020", "largest in 1000 days"):
+        c = cs.check_claim(s, claim, date="2024-02-29")
+        assert c.verdict == "undetermined", claim
+        assert "the data begin on 2024-01-01" in c.reason
+        assert c.data_start == pd.Timestamp("2024-01-01")
+        assert c.data_end == pd.Timestamp("2024-02-29")
+    # the same claims within the data are decided
+    assert cs.check_claim(s, "largest in 30 days", date="2024-02-29").verdict == "true"
+    assert cs.check_claim(s, "highest since 2024-01-15", date="2024-02-29").verdict == "true"
+    # "ever" means since the data begin, and the sentence says where they begin
+    ever = cs.check_claim(s, "largest ever", date="2024-02-29")
+    assert ever.verdict == "true" and "the data run from 2024-01-01" in ever.sentence
+    # a claim that fails is false whatever came before the data
+    dip = _days([5.0, 9.0, 3.0])
+    assert cs.check_claim(dip, "highest since 2020", date="2024-01-03").verdict == "false"
+
+
+def test_empty_all_missing_and_out_of_range_dates_are_undetermined():
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
+    assert cs.check_claim(empty, "record", date="2024-01-02").reason == "the series has no values"
+    nan = _days([np.nan, np.nan, np.nan])
+    assert cs.check_claim(nan, "record", date="2024-01-02").verdict == "undetermined"
+    s = _days([1.0, 2.0, 3.0])
+    after = cs.check_claim(s, "record", date="2024-01-09")
+    assert after.verdict == "undetermined"
+    assert after.reason == "the date 2024-01-09 is outside the data (2024-01-01 to 2024-01-03)"
+    before = cs.check_claim(s, "record", date="2023-12-25")
+    assert before.verdict == "undetermined"
+    # a week that runs past the end of the data
+    weekly = _days(np.ones(10), kind="flow")  # Mon 1 Jan .. Wed 10 Jan
+    c = cs.check_claim(weekly, "weekly record", date="2024-01-10")
+    assert c.verdict == "undetermined" and "reaches outside the data" in c.reason
+
+
+def test_an_incomplete_alternative_is_undetermined_not_a_failure():
+    # Mon 1 .. Sun 21 Jan; Sunday 14 is missing. Week 15-21: 7 x 20 = 140 against the
+    # complete week 1-7 (70); the rolling 7 days to Saturday 20 (14 .. 20) lack the 14th
+    values = [10.0] * 13 + [np.nan] + [20.0] * 7
+    s = _days(values, kind="flow")
+    c = cs.check_claim(s, "weekly record", date="2024-01-21")
+    assert list(c.alternatives["status"]) == ["holds", "holds", "undetermined"]
+    assert c.verdict == "true" and c.holds is True
+    assert c.alternatives["n_unknown"].iloc[0] == 1  # the week 8-14 could not be compared
+    assert "undetermined under: rolling 7 days ending 2024-01-20" in c.sentence
+    assert "6 of 7 days reported" in c.sentence
+    # had the main definition been the incomplete one, the verdict is undetermined
+    c2 = cs.check_claim(s, "record", window=7, date="2024-01-20")
+    assert c2.verdict == "undetermined" and "incomplete" in c2.reason
+
+
+def test_a_new_year_week_is_compared_with_the_weeks_of_the_year_claimed():
+    # issue 10: the week Mon 30 Dec 2024 - Sun 5 Jan 2025 (70) was judged a trivial first
+    # record of 2025 for a claim "for 2024", although a 2024 week (140) was larger
+    idx = pd.date_range("2024-01-01", "2025-01-31")
+    s = pd.Series(1.0, index=idx, name="x")
+    s["2024-06-03":"2024-06-09"] = 20.0
+    s["2024-12-30":"2025-01-05"] = 10.0
+    s.attrs = {"kind": "flow"}
+    c = cs.check_claim(s, "weekly record for 2024", date="2024-12-31")
+    assert c.verdict == "false" and c.scope == "2024"
+    assert c.previous_value == 140.0 and c.previous_date == pd.Timestamp("2024-06-09")
+    assert "straddles the year boundary" in c.sentence and "belongs to 2025" in c.sentence
+    # for 2025 it is the first week of the year under the end-date rule, as in records()
+    c25 = cs.check_claim(s, "weekly record for 2025", date="2025-01-02")
+    assert c25.n_compared == 0 and c25.alternatives["status"].iloc[0] == "holds"
+    rec = cs.records(s, freq="W-SUN", scope="year")
+    row = rec.loc[rec["date"] == pd.Timestamp("2025-01-05")].iloc[0]
+    assert row["scope"] == "2025" and row["n_compared"] == 0
+    with pytest.raises(ValueError, match="names the year 2023"):
+        cs.check_claim(s, "weekly record for 2023", date="2024-12-31")
+
+
+def test_a_record_for_a_year_is_undetermined_when_the_data_begin_inside_the_year():
+    s = _days([5.0, 6.0, 9.0], start="2024-03-01")
+    up = cs.check_claim(s, "record for 2024", date="2024-03-03")
+    assert up.verdict == "undetermined"
+    assert "reaches back to 2024-01-01 but the data begin on 2024-03-01" in up.reason
+    down = cs.check_claim(_days([9.0, 6.0, 5.0], start="2024-03-01"), "record for 2024",
+                          date="2024-03-03")
+    assert down.verdict == "false"
+
+
+def test_flagged_days_neither_set_nor_break_a_record_nor_are_the_since():
+    # 500 on 5 Jan is an artefact (flagged); 60 on 8 Jan is the real record
+    values = [10.0, 50, 20, 30, 500, 40, 20, 60]
+    flags = [None, None, None, None, "double count", None, None, None]
+    s = _flagged(values, flags)
+    c = cs.check_claim(s, "largest ever", date="2024-01-08")
+    assert c.verdict == "true" and c.previous_value == 50.0 and c.n_flagged == 1
+    assert "flagged days left out" in c.sentence and "double count on 2024-01-05" in c.sentence
+    inc = cs.check_claim(s, "largest ever", date="2024-01-08", flags="include")
+    assert inc.verdict == "false" and inc.since == pd.Timestamp("2024-01-05")
+    # the flagged day is never the "since"
+    c6 = cs.check_claim(s, "record", date="2024-01-06")
+    assert c6.since == pd.Timestamp("2024-01-02") and c6.verdict == "false"
+    # a claim about the flagged day itself cannot be decided
+    bad = cs.check_claim(s, "largest ever", date="2024-01-05")
+    assert bad.verdict == "undetermined" and "flagged day (double count" in bad.reason
+    # a weekly window holding a flagged day is flagged
+    wk = cs.check_claim(_flagged([1.0] * 7 + [2.0] * 7, [None] * 3 + ["redraw"] + [None] * 10),
+                        "weekly record", date="2024-01-14")
+    assert wk.alternatives["status"].iloc[0] == "holds" and wk.n_compared == 0
+    assert wk.n_flagged == 1
+
+
+def test_as_of_uses_only_what_was_known_on_the_day():
+    s = _days([5.0, 9.0, 7.0, 12.0])
+    c = cs.check_claim(s, "largest ever", date="2024-01-03", as_of="2024-01-03")
+    assert c.data_end == pd.Timestamp("2024-01-03") and "as known on 2024-01-03" in c.sentence
+    late = cs.check_claim(s, "largest ever", date="2024-01-04", as_of="2024-01-03")
+    assert late.verdict == "undetermined"
+
+
+# one row per hand series: values from Mon 2024-01-01 unless noted, the claim, the
+# keyword arguments, the expected verdict and "since" (None for NaT); each worked by hand
+_CASES = [
+    # ties: 5 equals the 5 of 2 Jan -> false strictly, true as a joint record
+    ("tie strict/weak", [3, 5, 4, 5], "record", {"date": "2024-01-04"}, "depends",
+     "2024-01-02"),
+    ("tie weak asked", [3, 5, 4, 5], "record", {"date": "2024-01-04", "ties": "weak"},
+     "depends", "2024-01-02"),
+    # gaps: the day claimed is missing
+    ("gap on the day", [3, 5, np.nan, 4], "record", {"date": "2024-01-03"}, "undetermined",
+     None),
+    # gaps in the comparison set do not stop a decision
+    ("gap before", [3, np.nan, 4, 6], "record", {"date": "2024-01-04"}, "true", None),
+    # edges: last day of the data, first day, beyond
+    ("last day", [3, 5, 4, 6], "record", {"date": "2024-01-04"}, "true", None),
+    ("first day", [3, 5, 4, 6], "record", {"date": "2024-01-01"}, "true", None),
+    ("past the end", [3, 5, 4, 6], "record", {"date": "2024-01-05"}, "undetermined", None),
+    ("lowest since", [5, 1, 6, 7, 3, 8, 2], "fewest since 2024-01-02",
+     {"date": "2024-01-07"}, "true", "2024-01-02"),
+    ("in N days within", [5, 9, 6, 7, 8], "largest in 3 days", {"date": "2024-01-05"},
+     "true", "2024-01-02"),
+    # 9 beats 5, but 10 days reach back before the data: could have been beaten earlier
+    ("in N days before data", [5, 9, 6, 7, 8], "largest in 10 days", {"date": "2024-01-02"},
+     "undetermined", None),
+    # 8 is below the 9 of 2 Jan: false whatever came before the data
+    ("in N days fails", [5, 9, 6, 7, 8], "largest in 10 days", {"date": "2024-01-05"},
+     "false", "2024-01-02"),
+]
+
+
+@pytest.mark.parametrize(("label", "values", "claim", "kw", "verdict", "since"), _CASES,
+                         ids=[c[0] for c in _CASES])
+def test_verdicts_on_hand_series(label, values, claim, kw, verdict, since):
+    c = cs.check_claim(_days(values), claim, **kw)
+    assert c.verdict == verdict, c.sentence
+    if since is None:
+        assert pd.isna(c.since)
+    else:
+        assert c.since == pd.Timestamp(since)
+
+
+def test_verdicts_on_hand_weekly_series_with_new_year_and_flags():
+    # Mon 2024-12-16 .. Sun 2025-01-12: weeks ending 22 Dec (7), 29 Dec (14), 5 Jan (21),
+    # 12 Jan (7); 1 Jan flagged in the last case
+    vals = [1.0] * 7 + [2.0] * 7 + [3.0] * 7 + [1.0] * 7
+    s = _days(vals, start="2024-12-16", kind="flow")
+    s.attrs["kind"] = "flow"
+    # the week to 5 Jan (21) beats the 2024 weeks in the data (7, 14), but the data begin
+    # on 16 Dec: the weeks of Jan-Nov 2024 are unknown, so "for 2024" cannot be decided
+    c = cs.check_claim(s, "weekly record for 2024", date="2024-12-31")
+    assert c.verdict == "undetermined" and "data begin on 2024-12-16" in c.reason
+    # over all the data it holds under the three definitions (rolling 7 days to Saturday
+    # 4 Jan: 2 + 6 x 3 = 20 against at most 1 + 6 x 2 = 13 before)
+    assert cs.check_claim(s, "weekly record", date="2025-01-05").verdict == "true"
+    flags = [None] * 16 + ["holiday backlog"] + [None] * 11  # 1 Jan 2025
+    f = _flagged(vals, flags, start="2024-12-16")
+    fc = cs.check_claim(f, "weekly record", date="2025-01-05")
+    assert fc.verdict == "undetermined" and "holiday backlog on 2025-01-01" in fc.reason
+    nxt = cs.check_claim(f, "weekly record", date="2025-01-12")
+    assert nxt.verdict == "false" and nxt.since == pd.Timestamp("2024-12-29")
+
+
+# ---------------------------------------------------------------------------
+# real data (../shared/data), with the flags the readers set
+# ---------------------------------------------------------------------------
 
 
 @pytest.mark.realdata
@@ -164,3 +373,92 @@ def test_deepstate_weekly_record_for_2024_holds_for_the_week_to_sunday_not_satur
     assert list(alt["holds"]) == [True, True, False]  # not for the 7 days to Saturday
     assert_allclose(alt["value"].iloc[2], area["2024-11-23"] - area["2024-11-16"])
     assert c.verdict == "depends"
+
+
+def _deepstate_by_hand(path):
+    """Daily levels and the flagged days, with plain pandas from the file and DEEPSTATE_FLAGS."""
+    from conflictstats.sources import DEEPSTATE_FLAGS
+
+    area = pd.read_csv(path, parse_dates=["date"]).set_index("date")["occupied_km2"]
+    area = area.asfreq("D")
+    flagged = pd.Series(False, index=area.index)
+    for first, last, _ in DEEPSTATE_FLAGS:
+        flagged[first:last] = True
+    return area, flagged
+
+
+@pytest.mark.realdata
+def test_deepstate_claims_of_24_november_2024_leave_the_crimea_redraw_out(shared_data):
+    from conflictstats.sources import read_deepstate_area
+
+    path = shared_data("deepstate_area", "deepstate_occupied_area_daily.csv")
+    area = cs.to_daily(read_deepstate_area(path), metric="occupied_area")
+    assert cs.flag_reasons(area)["2022-09-18"] == "crimea_redraw"
+    lv, flagged = _deepstate_by_hand(path)
+
+    # weekly (Monday-Sunday) changes by hand: L(Sunday) - L(Sunday before), both known;
+    # a week holding a flagged day is left out. The weeks at or above 235.0 km2 before
+    # 24 Nov 2024: ... 2022-07-03 (349.1), 2022-07-10 (319.0), 2022-09-18 (296.4, the
+    # week of the Crimea redraw, flagged). So the last genuine one ended 10 Jul 2022.
+    sun = lv[lv.index.day_of_week == 6]
+    weekly = sun - lv.reindex(sun.index - pd.Timedelta(days=7)).to_numpy()
+    wk_flag = flagged.rolling(7).max().reindex(sun.index).astype(bool)
+    value = weekly["2024-11-24"]
+    earlier = weekly[:"2024-11-17"]
+    genuine = earlier[~wk_flag[:"2024-11-17"]]
+    assert genuine[genuine >= value].index[-1] == pd.Timestamp("2022-07-10")
+    assert earlier[earlier >= value].index[-1] == pd.Timestamp("2022-09-18")
+
+    c = cs.check_claim(area, "weekly record for 2024", date="2024-11-24")
+    assert_allclose(c.value, value)
+    assert c.since == pd.Timestamp("2022-07-10")
+    assert c.verdict == "depends"  # true for Mon-Sun and the 7 days to Sunday, not to Saturday
+    included = cs.check_claim(area, "weekly record for 2024", date="2024-11-24", flags="include")
+    assert included.since == pd.Timestamp("2022-09-18")
+    rec = cs.records(area, freq="W-SUN", scope="year")
+    assert rec.loc[rec["date"] == pd.Timestamp("2024-11-24"), "since"].iloc[0] == pd.Timestamp(
+        "2022-07-10")
+    # highest_since on the genuine weekly changes (plain series, no flags) agrees
+    plain = genuine.reindex(weekly.index)
+    plain["2024-11-24"] = value
+    assert cs.highest_since(plain)["2024-11-24"] == pd.Timestamp("2022-07-10")
+
+    # 30-day change by hand: L(d) - L(d - 30), both known, no flagged day in d-29 .. d
+    d30 = lv - lv.shift(30)
+    f30 = flagged.rolling(30, min_periods=1).max().astype(bool)
+    v30 = d30["2024-11-24"]
+    e30 = d30[:"2024-11-23"][~f30[:"2024-11-23"]].dropna()
+    since30 = e30[e30 >= v30].index[-1]
+    m30 = cs.check_claim(area, "record", window=30, date="2024-11-24")
+    assert_allclose(m30.value, v30)
+    assert m30.since == since30 == pd.Timestamp("2022-07-21")
+    assert m30.verdict == "false"  # the summer 2022 windows were larger
+    assert_allclose(m30.previous_value, e30.max())
+    fastest = cs.check_claim(area, "highest since 2022-07", window=30, date="2024-11-24")
+    assert fastest.verdict == "true" and fastest.n_flagged > 0
+    assert "crimea_redraw on 2022-09-18" in fastest.sentence
+
+
+@pytest.mark.realdata
+def test_the_shahed_record_of_26_november_2024_holds_188_after_145(shared_data):
+    from conflictstats.sources import read_missile_attacks
+
+    path = shared_data("massive_missile_attacks", "missile_attacks_daily.csv")
+    obs = read_missile_attacks(path)
+    sel = obs[(obs["metric"] == "launched") & (obs["model"] == "Shahed-136/131")
+              & (obs["scope"] == "national")]
+    drones = cs.to_daily(sel, metric="launched", conflict="sum")
+    c = cs.check_claim(drones, "largest ever", date="2024-11-26")
+    # by hand from the file: national Shahed rows summed by the date of time_end (the
+    # morning of an overnight window); the largest before 26 Nov 2024 is 145, first on
+    # 10 Nov 2024 (again on 25 Nov)
+    raw = pd.read_csv(path)
+    raw = raw[(raw["model"] == "Shahed-136/131") & (raw["target"] == "Ukraine")]
+    by_day = raw.groupby(pd.to_datetime(raw["time_end"], format="mixed").dt.normalize())[
+        "launched"].sum()
+    before = by_day[:"2024-11-25"]
+    assert by_day["2024-11-26"] == 188 and before.max() == 145
+    assert c.verdict == "true" and c.value == 188.0 and c.previous_value == 145.0
+    assert c.previous_date == before.idxmax() == pd.Timestamp("2024-11-10")
+    assert pd.isna(c.since)  # nothing as high before, within the data
+    assert c.data_start == by_day.index.min()

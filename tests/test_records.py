@@ -487,3 +487,63 @@ def test_record_test_picks_the_permutation_null_for_tied_values_and_is_reproduci
     assert 0 < a.p_value <= 1
     with pytest.raises(ValueError, match="n_resamples"):
         cs.record_test(s, n_resamples=0)
+
+
+# ---------------------------------------------------------------------------
+# flags (issue 10): artefacts set by readers are left out by default
+# ---------------------------------------------------------------------------
+
+
+def _flagged_daily(values, flags, start="2024-01-01", kind="flow"):
+    idx = pd.date_range(start, periods=len(values))
+    obs = cs.read_observations(pd.DataFrame({
+        "metric": "x", "value": np.asarray(values, dtype=float), "unit": "count",
+        "kind": kind, "end": idx, "flag": flags}))
+    return cs.to_daily(obs, metric="x")
+
+
+def test_a_flagged_day_neither_sets_nor_breaks_a_record_nor_is_the_since():
+    # by hand: without 500 (flagged) the records are 10, 50, 60; with it 10, 50, 500
+    s = _flagged_daily([10, 50, 20, 500, 40, 60], [None, None, None, "double count", None, None])
+    rec = cs.records(s)
+    assert rec["value"].tolist() == [10.0, 50.0, 60.0]
+    assert rec["previous_value"].iloc[2] == 50.0 and not rec["flagged"].any()
+    assert rec.attrs["n_flagged_left_out"] == {"x": 1}
+    inc = cs.records(s, flags="include")
+    assert inc["value"].tolist() == [10.0, 50.0, 500.0] and inc["flagged"].tolist() == [
+        False, False, True]
+    since = cs.highest_since(s)
+    assert pd.isna(since["2024-01-04"])  # the flagged day is treated as missing
+    assert since["2024-01-05"] == pd.Timestamp("2024-01-02")  # 40: not "since the 500"
+    assert cs.highest_since(s, flags="include")["2024-01-05"] == pd.Timestamp("2024-01-04")
+    low = _flagged_daily([5, 1, 6, 7, 3], [None, "backlog", None, None, None])
+    assert pd.isna(cs.lowest_since(low)["2024-01-05"])  # 3: nothing genuine as low before
+    assert cs.lowest_since(low, flags="include")["2024-01-05"] == pd.Timestamp("2024-01-02")
+    with pytest.raises(ValueError, match="flags must be one of"):
+        cs.records(s, flags="drop")
+
+
+def test_a_window_holding_a_flagged_day_is_flagged():
+    # Mon 1 .. Sun 21 Jan; a flagged day on Wed 10 Jan in the week 8-14 (the largest)
+    values = [1.0] * 7 + [9.0] * 7 + [2.0] * 7
+    flags = [None] * 9 + ["redraw"] + [None] * 11
+    s = _flagged_daily(values, flags)
+    weekly = cs.records(s, freq="W-SUN")
+    assert weekly["date"].tolist() == [pd.Timestamp("2024-01-07"), pd.Timestamp("2024-01-21")]
+    rolling = cs.records(s, window=7)
+    # every rolling window ending 10 .. 16 Jan holds the 10th: none can be a record
+    ends = rolling["date"]
+    assert not ((ends >= "2024-01-10") & (ends <= "2024-01-16")).any()
+    assert cs.records(s, freq="W-SUN", flags="include")["value"].max() == 63.0
+
+
+def test_anomalies_leave_flagged_days_out_of_the_baseline_and_the_alarms():
+    values = [40.0, 42, 38, 41, 39, 40, 500, 41, 39, 40, 42, 38]
+    flags = [None] * 6 + ["double count"] + [None] * 5
+    s = _flagged_daily(values, flags)
+    out = cs.anomalies(s, window=6, causal=True, min_periods=4)
+    assert not out["is_anomaly"].any()
+    assert np.isnan(out.loc["2024-01-07", "value"])
+    plain = s.copy()
+    plain.attrs = {"kind": "flow"}
+    assert cs.anomalies(plain, window=6, causal=True, min_periods=4)["is_anomaly"].any()

@@ -293,7 +293,8 @@ def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdic
              else f"the data run from {_day(coverage[0])} to {_day(coverage[1])}")
     extra = "".join(f"; {n}" for n in notes)
     if verdict == "undetermined":
-        head = f"The claim '{claim_text}' for {_day(main['date'])} cannot be decided from these data"
+        head = (f"The claim '{claim_text}' for {_day(main['date'])} cannot be decided "
+                "from these data")
         value = ""
         if not np.isnan(main["value"]):
             value = f" (the value was {_fmt(main['value'])}{u}"
@@ -513,7 +514,7 @@ def check_claim(
     notes: list[str] = []
     period = None
     if kind_claim == "record" and scope != "all":
-        y = year if year is not None else main_end.year
+        y = int(year) if year is not None else main_end.year
         m = main_end.month if (year is None or main_end.year == year) else 12
         period = _scope_range(scope, y, m)
         if main_start.year != main_end.year or (scope == "month"

@@ -355,11 +355,11 @@ def _since(data: pd.Series | pd.DataFrame, sign: float, name: str,
     nat = np.array("NaT", dtype=stamps.dtype)
     mask = _flag_mask(data, frame, by) if flags == "exclude" else None
     cols = {}
-    for j, col in enumerate(frame.columns):
+    for k, col in enumerate(frame.columns):
         v = frame[col].to_numpy()
         _finite(v, idx, name=name)
         if mask is not None:
-            v = np.where(mask[:, j], np.nan, v)
+            v = np.where(mask[:, k], np.nan, v)
         j = _prev_ge(v if sign > 0 else -v)
         out = stamps[np.maximum(j, 0)] if len(j) else stamps[:0]
         out[j < 0] = nat
@@ -979,8 +979,8 @@ def record_test(
             x = x[::-1]
         counts = _permutation_counts(x, ties=ties, n_resamples=n_resamples,
                                      rng=np.random.default_rng(seed))
-        upper = (1.0 + np.count_nonzero(counts >= m)) / (n_resamples + 1.0)
-        lower = (1.0 + np.count_nonzero(counts <= m)) / (n_resamples + 1.0)
+        upper = float((1.0 + np.count_nonzero(counts >= m)) / (n_resamples + 1.0))
+        lower = float((1.0 + np.count_nonzero(counts <= m)) / (n_resamples + 1.0))
         expected = float(counts.mean())
         variance = float(counts.var(ddof=1)) if n_resamples > 1 else math.nan
         statistic = float(m)

@@ -159,8 +159,11 @@ def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
       its ``end`` is ``file_date - 1 day``, as in the daily file.
     - **Map redraws** are flagged, not removed: the coarse, redrawn map of
       April-May 2022 (day-to-day jumps of +-2,000 km2) and the Crimea redraw of
-      2022-09-18 (+740 km2 that is not an advance). Exclude flagged dates before
-      looking for records: ``obs[obs.flag.isna()]``.
+      2022-09-18 (+740 km2 that is not an advance), from :data:`DEEPSTATE_FLAGS`
+      into the ``flag`` column. :func:`conflictstats.to_daily` keeps them
+      (``attrs["flags"]``), and ``records``, ``highest_since``, ``check_claim``
+      and ``anomalies`` leave flagged days, and the weeks or windows holding
+      them, out by default (``flags="include"`` uses them).
     - Missing sub-areas in the cyterat period are set aside with the reason
       (:func:`screen_deepstate_area`).
 
