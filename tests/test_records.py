@@ -547,3 +547,17 @@ def test_anomalies_leave_flagged_days_out_of_the_baseline_and_the_alarms():
     plain = s.copy()
     plain.attrs = {"kind": "flow"}
     assert cs.anomalies(plain, window=6, causal=True, min_periods=4)["is_anomaly"].any()
+
+
+def test_period_flags_carry_flags_to_weekly_totals_for_highest_since():
+    # Mon 1 .. Sun 28 Jan: weeks 7, 63 (holds a flagged day), 14, 21
+    values = [1.0] * 7 + [9.0] * 7 + [2.0] * 7 + [3.0] * 7
+    flags = [None] * 9 + ["redraw"] + [None] * 18
+    s = _flagged_daily(values, flags)
+    pf = cs.period_flags(s, freq="W-SUN")
+    assert pf.to_dict() == {pd.Timestamp("2024-01-14"): "redraw"}
+    weekly = cs.period_totals(s, freq="W-SUN")["total"]
+    assert cs.highest_since(weekly)["2024-01-28"] == pd.Timestamp("2024-01-14")
+    weekly.attrs["flags"] = pf
+    assert pd.isna(cs.highest_since(weekly)["2024-01-28"])  # 21: above 7 and 14
+    assert len(cs.period_flags(s, window=7)) == 7  # the windows ending 10 .. 16 Jan

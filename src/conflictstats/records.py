@@ -41,6 +41,7 @@ __all__ = [
     "RECORD_COLUMNS",
     "highest_since",
     "lowest_since",
+    "period_flags",
     "record_counts",
     "record_indicators",
     "record_test",
@@ -291,6 +292,56 @@ def _apply_flags(table: _periods.PeriodTable, flagged: np.ndarray | None,
     if flagged is None or flags == "include" or not flagged.any():
         return table
     return dataclasses.replace(table, total=np.where(flagged, np.nan, table.total))
+
+
+def period_flags(series: pd.Series, *, freq: Any = None, window: Any = None) -> pd.Series:
+    """The flags of a daily series carried to its periods or rolling windows.
+
+    A period (or window) holding a flagged day is flagged, with the reasons of
+    its flagged days joined by ``"; "``. Set the result as ``attrs["flags"]``
+    of a table of period totals so that :func:`highest_since` and
+    :func:`records` on the totals leave those periods out (the weekly report
+    does this).
+
+    Parameters
+    ----------
+    series : Series
+        A daily series with ``attrs["flags"]`` (see
+        :func:`conflictstats.flag_reasons`).
+    freq, window : optional
+        The calendar period or rolling window, as in :func:`records`.
+
+    Returns
+    -------
+    Series
+        Reasons indexed by the last day of each flagged period (empty when
+        nothing is flagged).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import conflictstats as cs
+    >>> obs = cs.read_observations(pd.DataFrame({
+    ...     "metric": "x", "value": [1.0] * 14, "unit": "count", "kind": "flow",
+    ...     "end": pd.date_range("2024-01-01", periods=14),
+    ...     "flag": [None] * 9 + ["redraw"] + [None] * 4}))
+    >>> period_flags(cs.to_daily(obs, metric="x"), freq="W-SUN").to_dict()
+    {Timestamp('2024-01-14 00:00:00'): 'redraw'}
+    """
+    span = _periods.parse_span(freq, window, required=True)
+    assert span is not None
+    s = as_series(series, name="series")
+    empty = pd.Series(dtype=object, index=pd.DatetimeIndex([], name="date"), name="flag")
+    mask = _flag_mask(series, s.to_frame())
+    if mask is None or not len(s):
+        return empty
+    from .daily import flag_reasons
+
+    reasons = flag_reasons(series).reindex(s.index)
+    table = _periods.totals(pd.DataFrame(mask.astype("float64"), index=s.index), span, ["flow"])
+    ends = pd.DatetimeIndex(table.end)[np.nan_to_num(table.total[:, 0]) > 0]
+    out = [("; ".join(dict.fromkeys(reasons.loc[span.bounds(e)[0]:e].dropna()))) for e in ends]
+    return pd.Series(out, index=pd.DatetimeIndex(ends, name="date"), name="flag", dtype=object)
 
 
 def _scope_bounds(index: pd.DatetimeIndex, scope: str) -> np.ndarray:

@@ -314,7 +314,7 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
              anchor: str) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """Numbers, sentences and chart extras of one metric for the week."""
     from .anomalies import anomalies
-    from .records import highest_since, records
+    from .records import highest_since, period_flags, records
 
     s, kind, unit = item.daily, item.kind, item.unit
     tag = "[synthetic] " if item.synthetic else ""
@@ -378,6 +378,7 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
                 if scope == "all":
                     break
         weekly = _weekly_values(hist, anchor, kind)
+        weekly.attrs["flags"] = period_flags(hist, freq=anchor)  # flagged weeks left out
         if end in weekly.index and not np.isnan(weekly.loc[end]):
             since = highest_since(weekly.dropna()).get(end, pd.NaT)
             row["highest_since"] = since
