@@ -131,3 +131,25 @@ def test_bad_currency_codes_and_missing_dates_are_named():
         cs.convert_currency(1.0, "NOK", "USD")
     with pytest.raises(ValueError, match="outside the ECB rates"):
         cs.convert_currency(1.0, "NOK", "USD", date="1990-01-01")
+
+
+def test_a_stated_conversion_is_checked_at_the_statement_date_of_the_seed_article():
+    # issue 10: "30 billion kronor ($2.7bn)" was checked at 31 Dec 2025 (the end of the
+    # budget year): 9.3% off. At the article's date (Al Jazeera, 27 Nov 2024) it agrees.
+    from conflictstats.datasets import load_seed_article
+
+    obs = load_seed_article()
+    assert (obs["reported"] == pd.Timestamp("2024-11-27")).all()
+    row = obs.loc[obs["text"] == "30 billion kronor ($2.7bn)"].iloc[0]
+    q = cs.parse_quantity(row["text"], currency="NOK")
+    at_statement = q.check_alternative(date=row["end"], reported=row["reported"]).iloc[0]
+    assert at_statement["date"] == pd.Timestamp("2024-11-27")
+    assert at_statement["date_basis"] == "statement date"
+    # reference: the bundled ECB rates of 27 Nov 2024 give NOK->USD 0.090086, so 30bn NOK
+    # = 2.7026bn USD and the stated 2.7bn is 0.095% below it
+    assert abs(at_statement["relative_difference"]) < 0.002
+    at_end = q.check_alternative(date=row["end"]).iloc[0]
+    assert at_end["date_basis"] == "date given" and at_end["date"] == pd.Timestamp("2025-12-31")
+    assert_allclose(at_end["relative_difference"], -0.093, atol=0.002)
+    with pytest.raises(ValueError, match="pass reported="):
+        q.check_alternative()

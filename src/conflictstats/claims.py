@@ -289,12 +289,12 @@ def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdic
               coverage: tuple[pd.Timestamp, pd.Timestamp], notes: list[str]) -> str:
     u = f" {unit}" if unit else ""
     word = "highest" if direction == "max" else "lowest"
+    about = _range(main["start"], main["date"])
     cover = ("the series has no values" if pd.isna(coverage[0])
              else f"the data run from {_day(coverage[0])} to {_day(coverage[1])}")
     extra = "".join(f"; {n}" for n in notes)
     if verdict == "undetermined":
-        head = (f"The claim '{claim_text}' for {_day(main['date'])} cannot be decided "
-                "from these data")
+        head = f"The claim '{claim_text}' for {about} cannot be decided from these data"
         value = ""
         if not np.isnan(main["value"]):
             value = f" (the value was {_fmt(main['value'])}{u}"
@@ -307,7 +307,7 @@ def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdic
         return f"{head}: {main['reason']}{value}{cover}{extra}."
     said = {"true": "true", "false": "false",
             "depends": "true or false depending on the window definition"}[verdict]
-    head = f"The claim '{claim_text}' for {_day(main['date'])} is {said}"
+    head = f"The claim '{claim_text}' for {about} is {said}"
     what = f"the value ({main['definition']}) was {_fmt(main['value'])}{u}"
     if not main["complete"]:
         what += " (incomplete window)"
@@ -572,13 +572,16 @@ def check_claim(
     else:
         n_ok = int((decided == "holds").sum())
         verdict = "true" if n_ok == len(decided) else ("false" if n_ok == 0 else "depends")
-    things = "days" if span is None else "windows"
+    def things(n: int) -> str:
+        word = "day" if span is None else "window"
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
     if main["n_flagged"]:
-        notes.append(f"{main['n_flagged']} flagged {things} left out of the comparison "
-                     f"({main['flag_reasons']}; flags='include' uses them)")
+        notes.append(f"{things(main['n_flagged'])} flagged as artefacts left out of the "
+                     f"comparison ({main['flag_reasons']}; flags='include' uses them)")
     if main["n_unknown"] and main["status"] != "undetermined":
-        notes.append(f"{main['n_unknown']} {things} of the comparison set are missing or "
-                     "incomplete and were not compared")
+        notes.append(f"{things(main['n_unknown'])} of the comparison set missing or "
+                     "incomplete, not compared")
     if period is not None:
         scope_label = f"{period[0]:%Y}" if scope == "year" else f"{period[0]:%Y-%m}"
     else:
