@@ -647,14 +647,19 @@ def _attach_flags(out: pd.Series | pd.DataFrame, obs: pd.DataFrame, keys: list[s
     group = keys[1:] if isinstance(metric, str) and len(keys) > 1 else keys
     labels = f[group].to_numpy(dtype=object)
     label = [tuple(r) if len(group) > 1 else r[0] for r in labels[rows]]
-    long = pd.DataFrame({"label": label, "date": days,
+    long = pd.DataFrame({"label": pd.Series(label, dtype=object), "date": days,
                          "reason": text.loc[f.index].to_numpy(dtype=object)[rows]})
-    joined = long.groupby(["label", "date"], sort=True)["reason"].agg(
-        lambda r: "; ".join(dict.fromkeys(r)))
+    long = long.drop_duplicates().sort_values(["date"], kind="stable")
+    several = long.duplicated(["label", "date"], keep=False).to_numpy()
+    if several.any():  # several reasons on one day: joined (rare, so a small groupby)
+        joined = (long.loc[several].groupby(["label", "date"], sort=False)["reason"]
+                  .agg("; ".join).reset_index())
+        long = pd.concat([long.loc[~several], joined]).sort_values("date", kind="stable")
     per: dict[Any, pd.Series] = {}
-    for lab, part in joined.groupby(level=0, sort=False):
-        idx = pd.DatetimeIndex(part.index.get_level_values(1), name="date")
-        per[lab] = pd.Series(part.to_numpy(dtype=object), index=idx, name="flag")
+    for lab, ix in long.groupby("label", sort=False).indices.items():
+        part = long.iloc[ix]
+        per[lab] = pd.Series(part["reason"].to_numpy(dtype=object),
+                             index=pd.DatetimeIndex(part["date"], name="date"), name="flag")
     if isinstance(out, pd.Series):
         out.attrs["flags"] = next(iter(per.values())) if per else pd.Series(
             dtype=object, index=pd.DatetimeIndex([], name="date"))
@@ -714,8 +719,14 @@ def flag_reasons(data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         raise InputTypeError(f"data must be a Series or DataFrame; got {type(data).__name__}")
     per = flags if isinstance(flags, dict) else {}
-    return pd.DataFrame({i: aligned(per.get(c), data.index)
-                         for i, c in enumerate(data.columns)}).set_axis(data.columns, axis=1)
+    out = np.full(data.shape, np.nan, dtype=object)
+    for j, c in enumerate(data.columns):  # only the flagged columns are visited
+        found = per.get(c) if per else None
+        if isinstance(found, pd.Series) and len(found):
+            pos = data.index.get_indexer(found.index)
+            ok = pos >= 0
+            out[pos[ok], j] = found.to_numpy(dtype=object)[ok]
+    return pd.DataFrame(out, index=data.index, columns=data.columns)
 
 
 def _corrections_frame(records: list[dict[str, Any]], labels: list[Any],

@@ -261,19 +261,26 @@ def _flag_mask(data: pd.Series | pd.DataFrame, frame: pd.DataFrame,
 
     None when nothing is flagged (long ``by=`` frames carry no flags).
     """
-    if by is not None or "flags" not in getattr(data, "attrs", {}):
+    flags = getattr(data, "attrs", {}).get("flags")
+    if by is not None or flags is None:
         return None
-    from .daily import flag_reasons  # daily sits below records; imported when needed
-
-    reasons = flag_reasons(data)
-    mask = reasons.notna().to_numpy()
-    mask = mask.reshape(len(reasons), -1)
-    if not mask.any():
-        return None
-    if not pd.DatetimeIndex(reasons.index).equals(pd.DatetimeIndex(frame.index)):
-        mask = (pd.DataFrame(mask, index=reasons.index).reindex(frame.index)
-                .fillna(False).to_numpy(bool))
-    return mask
+    if isinstance(data, pd.Series):
+        found = flags.get(data.name) if isinstance(flags, dict) else flags
+        per = {0: found}
+    else:
+        per = {}
+        if isinstance(flags, dict):
+            cols = list(flags)
+            where = pd.Index(frame.columns).get_indexer(pd.Index(cols, tupleize_cols=False)
+                                                        if cols else pd.Index([]))
+            per = {int(j): flags[c] for j, c in zip(where, cols, strict=True) if j >= 0}
+    mask = np.zeros(frame.shape, dtype=bool)
+    index = pd.DatetimeIndex(frame.index)
+    for j, found in per.items():  # only the flagged columns are visited
+        if isinstance(found, pd.Series) and len(found):
+            pos = index.get_indexer(pd.DatetimeIndex(found.index))
+            mask[pos[pos >= 0], j] = True
+    return mask if mask.any() else None
 
 
 def _flag_windows(mask: np.ndarray, index: pd.DatetimeIndex, span: _periods.Span | None,
@@ -715,7 +722,7 @@ def records(
         pos = f["pos"]
         dates = pd.DatetimeIndex(idx[pos])
         parts.append(pd.DataFrame({
-            "series": np.full(len(pos), col, dtype=object),
+            "series": pd.Series([col] * len(pos), dtype=object).to_numpy(),
             "scope": _scope_label(dates, scope),
             "date": dates,
             "start": pd.DatetimeIndex(table.start[pos]),
