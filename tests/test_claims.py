@@ -463,3 +463,14 @@ def test_the_shahed_record_of_26_november_2024_holds_188_after_145(shared_data):
     assert c.previous_date == before.idxmax() == pd.Timestamp("2024-11-10")
     assert pd.isna(c.since)  # nothing as high before, within the data
     assert c.data_start == by_day.index.min()
+
+
+def test_a_week_running_past_the_data_is_undetermined_unless_incomplete_weeks_are_included():
+    # Mon 1 .. Wed 10 Jan: week 1 = 70; the week of 8-14 Jan has 3 days so far (90)
+    s = _days([10.0] * 7 + [30.0] * 3, kind="flow")
+    c = cs.check_claim(s, "weekly record", date="2024-01-10")
+    assert c.verdict == "undetermined"
+    assert c.reason == ("the window 2024-01-08 to 2024-01-14 (Monday–Sunday weeks) reaches "
+                        "outside the data (2024-01-01 to 2024-01-10)")
+    inc = cs.check_claim(s, "weekly record", date="2024-01-10", incomplete="include")
+    assert inc.verdict == "true" and inc.value == 90.0 and "(incomplete window)" in inc.sentence

@@ -159,9 +159,11 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
     if pd.isna(first):
         row["reason"] = "the series has no values"
         return row
-    if w_end > last or w_start - level_base < first:
+    outside = (w_end > last or w_start - level_base < first) if incomplete == "exclude" else (
+        w_end < first or w_start > last)  # "include": a window overlapping the data is used
+    if outside:
         what = (f"the date {_day(date)} is" if span is None else
-                f"the {_label(span)} window {_range(w_start, w_end)} reaches")
+                f"the window {_range(w_start, w_end)} ({_label(span)}) reaches")
         row["reason"] = f"{what} outside the data ({_range(first, last)})"
         return row
     table = _aggregate(s.to_frame(), span, [kind], incomplete)
@@ -171,7 +173,7 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
                else _flag_windows(mask, pd.DatetimeIndex(s.index), span)[:, 0])
     pos = int(idx.searchsorted(date))
     if pos >= len(idx) or idx[pos] != date:
-        row["reason"] = f"no {_label(span)} window ends on {_day(date)} in the data"
+        row["reason"] = f"no window ({_label(span)}) ends on {_day(date)} in the data"
         return row
     row["complete"] = bool(table.complete[pos, 0])
     row["flagged"] = bool(flagged[pos])
@@ -183,13 +185,13 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
             n_rep, n_days = int(table.n_reported[pos, 0]), int(table.n_days[pos])
             what = (f"{n_rep} of {n_days} days reported" if kind != "level"
                     else "a level is missing at one of its ends")
-            row["reason"] = (f"the {_label(span)} window {_range(w_start, w_end)} is "
+            row["reason"] = (f"the window {_range(w_start, w_end)} ({_label(span)}) is "
                              f"incomplete ({what})")
         return row
     if flagged[pos] and flags == "exclude":
         why = _reasons_between(reasons, w_start, w_end)
-        row["reason"] = (f"the {_label(span)} window {_range(w_start, w_end)} holds a flagged "
-                         f"day ({why}); pass flags='include' to use it")
+        row["reason"] = (f"the window {_range(w_start, w_end)} ({_label(span)}) holds a "
+                         f"flagged day ({why}); pass flags='include' to use it")
         row["flag_reasons"] = why
         return row
     if flags == "exclude":
@@ -509,7 +511,7 @@ def check_claim(
     if year is not None and not (main_start.year <= year <= main_end.year):
         raise InputError(
             f"claim names the year {year} but date is {when.date()} (its "
-            f"{_label(span)} window {_range(main_start, main_end)} is not in {year})"
+            f"window {_range(main_start, main_end)} is not in {year})"
         )
     notes: list[str] = []
     period = None
