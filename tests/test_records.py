@@ -558,6 +558,6 @@ def test_period_flags_carry_flags_to_weekly_totals_for_highest_since():
     assert pf.to_dict() == {pd.Timestamp("2024-01-14"): "redraw"}
     weekly = cs.period_totals(s, freq="W-SUN")["total"]
     assert cs.highest_since(weekly)["2024-01-28"] == pd.Timestamp("2024-01-14")
-    weekly.attrs["flags"] = pf
+    weekly.attrs["flags"] = pf.to_dict()
     assert pd.isna(cs.highest_since(weekly)["2024-01-28"])  # 21: above 7 and 14
     assert len(cs.period_flags(s, window=7)) == 7  # the windows ending 10 .. 16 Jan

@@ -623,16 +623,15 @@ def _attach_flags(out: pd.Series | pd.DataFrame, obs: pd.DataFrame, keys: list[s
 
     A flagged flow flags every day it is spread over; a flagged level, share or
     cumulative report flags its ``end`` date. Several reasons on one day are
-    joined with ``"; "``. A Series gets a Series (date -> reason), a DataFrame a
-    dict (column -> such a Series) holding only the columns with flagged days.
+    joined with ``"; "``. A Series gets a dict (date -> reason), a DataFrame a
+    dict (column -> such a dict) holding only the columns with flagged days.
     """
     if "flag" not in obs.columns:
         return
     text = obs["flag"].astype("string").str.strip()
     f = obs.loc[(text.notna() & (text != "")).to_numpy(bool)]
     if f.empty:
-        out.attrs["flags"] = (pd.Series(dtype=object, index=pd.DatetimeIndex([], name="date"))
-                              if isinstance(out, pd.Series) else {})
+        out.attrs["flags"] = {}
         return
     flow = (f["kind"] == "flow").to_numpy(bool)
     first, last = _periods(f["start"], f["end"], overnight)
@@ -655,24 +654,69 @@ def _attach_flags(out: pd.Series | pd.DataFrame, obs: pd.DataFrame, keys: list[s
         joined = (long.loc[several].groupby(["label", "date"], sort=False)["reason"]
                   .agg("; ".join).reset_index())
         long = pd.concat([long.loc[~several], joined]).sort_values("date", kind="stable")
-    per: dict[Any, pd.Series] = {}
+    per: dict[Any, dict[pd.Timestamp, str]] = {}
     for lab, ix in long.groupby("label", sort=False).indices.items():
         part = long.iloc[ix]
-        per[lab] = pd.Series(part["reason"].to_numpy(dtype=object),
-                             index=pd.DatetimeIndex(part["date"], name="date"), name="flag")
+        per[lab] = dict(zip(pd.DatetimeIndex(part["date"]), part["reason"], strict=True))
     if isinstance(out, pd.Series):
-        out.attrs["flags"] = next(iter(per.values())) if per else pd.Series(
-            dtype=object, index=pd.DatetimeIndex([], name="date"))
+        out.attrs["flags"] = next(iter(per.values())) if per else {}
     else:
         out.attrs["flags"] = {c: per[c] for c in out.columns if c in per}
+
+
+def _flag_dates(data: Any) -> dict[int, pd.Series]:
+    """The flags in ``data.attrs["flags"]`` by column position: reasons indexed by date.
+
+    ``attrs["flags"]`` is a plain dict (pandas compares ``attrs`` when it
+    concatenates, so it holds no Series): for a Series ``{date: reason}``, for
+    a DataFrame ``{column: {date: reason}}``. A Series taken from such a frame
+    finds its own flags by its name. A pandas Series in place of a dict is
+    accepted too.
+    """
+    flags = getattr(data, "attrs", {}).get("flags")
+    if flags is None or len(flags) == 0:
+        return {}
+
+    def as_series(found: Any) -> pd.Series | None:
+        if isinstance(found, pd.Series):
+            found = found.to_dict()
+        if not isinstance(found, dict) or not found:
+            return None
+        return pd.Series(list(found.values()), dtype=object,
+                         index=pd.DatetimeIndex(list(found.keys()), name="date"))
+
+    def nested(value: Any) -> bool:
+        return isinstance(value, (dict, pd.Series)) and not isinstance(value, str)
+
+    if isinstance(data, pd.Series):
+        own = flags
+        if isinstance(flags, dict):
+            first = next(iter(flags.values()))
+            if nested(first):  # the flags of a frame this column came from
+                own = flags.get(data.name)
+        found = as_series(own)
+        return {0: found} if found is not None else {}
+    out: dict[int, pd.Series] = {}
+    if isinstance(flags, dict):
+        cols = pd.Index(data.columns)
+        for c, found in flags.items():
+            try:
+                j = cols.get_loc(c)
+            except KeyError:
+                continue
+            ser = as_series(found)
+            if isinstance(j, int) and ser is not None:
+                out[j] = ser
+    return out
 
 
 def flag_reasons(data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     """The flag (artefact reason) of each day of a daily series, aligned with it.
 
     :func:`to_daily` keeps the ``flag`` column of the observations in
-    ``attrs["flags"]``: for a Series, a Series of reasons indexed by the flagged
-    dates; for a DataFrame, a dict from column to such a Series. This reads it
+    ``attrs["flags"]``: for a Series, a dict ``{date: reason}`` of the flagged
+    dates; for a DataFrame, a dict ``{column: {date: reason}}`` (plain dicts:
+    pandas compares ``attrs`` when it concatenates). This reads it
     back on the data's own index: the reason where a day is flagged, missing
     elsewhere (and everywhere when nothing is flagged). ``records``,
     ``highest_since``, ``check_claim`` and ``anomalies`` call it to leave
@@ -702,30 +746,16 @@ def flag_reasons(data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     >>> cs.flag_reasons(area).tolist()
     [nan, 'crimea_redraw', nan]
     """
-    flags = getattr(data, "attrs", {}).get("flags")
-
-    def aligned(found: Any, index: pd.Index) -> pd.Series:
-        out = pd.Series(np.nan, index=index, dtype=object)
-        if isinstance(found, pd.Series) and len(found):
-            hit = found.reindex(index)
-            out = hit.where(hit.notna(), np.nan).astype(object)
-        return out
-
-    if isinstance(data, pd.Series):
-        found = flags.get(data.name) if isinstance(flags, dict) else flags
-        s = aligned(found, data.index)
-        s.name = data.name
-        return s
-    if not isinstance(data, pd.DataFrame):
+    if not isinstance(data, (pd.Series, pd.DataFrame)):
         raise InputTypeError(f"data must be a Series or DataFrame; got {type(data).__name__}")
-    per = flags if isinstance(flags, dict) else {}
-    out = np.full(data.shape, np.nan, dtype=object)
-    for j, c in enumerate(data.columns):  # only the flagged columns are visited
-        found = per.get(c) if per else None
-        if isinstance(found, pd.Series) and len(found):
-            pos = data.index.get_indexer(found.index)
-            ok = pos >= 0
-            out[pos[ok], j] = found.to_numpy(dtype=object)[ok]
+    out = np.full((len(data), 1 if data.ndim == 1 else data.shape[1]), np.nan, dtype=object)
+    index = pd.DatetimeIndex(data.index)
+    for j, found in _flag_dates(data).items():  # only the flagged columns are visited
+        pos = index.get_indexer(found.index)
+        ok = pos >= 0
+        out[pos[ok], j] = found.to_numpy(dtype=object)[ok]
+    if isinstance(data, pd.Series):
+        return pd.Series(out[:, 0], index=data.index, name=data.name, dtype=object)
     return pd.DataFrame(out, index=data.index, columns=data.columns)
 
 
@@ -792,9 +822,10 @@ def to_daily(
         ``attrs`` record ``kind`` and ``unit`` (a Series) or ``kinds`` and ``units``
         (dicts by metric, a DataFrame), and, when the observations have a
         ``flag`` column, ``flags``: the flagged days with their reasons (a
-        Series date -> reason, or a dict column -> Series; read them aligned
-        with :func:`flag_reasons`). A flagged flow flags every day it covers; a
-        flagged level, share or cumulative report the day it is placed on.
+        dict ``{date: reason}``, or ``{column: {date: reason}}`` for a
+        DataFrame; read them aligned with :func:`flag_reasons`). A flagged
+        flow flags every day it covers; a flagged level, share or cumulative
+        report the day it is placed on.
 
     Raises
     ------

@@ -261,25 +261,15 @@ def _flag_mask(data: pd.Series | pd.DataFrame, frame: pd.DataFrame,
 
     None when nothing is flagged (long ``by=`` frames carry no flags).
     """
-    flags = getattr(data, "attrs", {}).get("flags")
-    if by is not None or flags is None:
+    if by is not None or getattr(data, "attrs", {}).get("flags") is None:
         return None
-    if isinstance(data, pd.Series):
-        found = flags.get(data.name) if isinstance(flags, dict) else flags
-        per = {0: found}
-    else:
-        per = {}
-        if isinstance(flags, dict):
-            cols = list(flags)
-            where = pd.Index(frame.columns).get_indexer(pd.Index(cols, tupleize_cols=False)
-                                                        if cols else pd.Index([]))
-            per = {int(j): flags[c] for j, c in zip(where, cols, strict=True) if j >= 0}
+    from .daily import _flag_dates  # daily sits below records; imported when needed
+
     mask = np.zeros(frame.shape, dtype=bool)
     index = pd.DatetimeIndex(frame.index)
-    for j, found in per.items():  # only the flagged columns are visited
-        if isinstance(found, pd.Series) and len(found):
-            pos = index.get_indexer(pd.DatetimeIndex(found.index))
-            mask[pos[pos >= 0], j] = True
+    for j, found in _flag_dates(data).items():  # only the flagged columns are visited
+        pos = index.get_indexer(found.index)
+        mask[pos[pos >= 0], j] = True
     return mask if mask.any() else None
 
 
@@ -305,10 +295,10 @@ def period_flags(series: pd.Series, *, freq: Any = None, window: Any = None) -> 
     """The flags of a daily series carried to its periods or rolling windows.
 
     A period (or window) holding a flagged day is flagged, with the reasons of
-    its flagged days joined by ``"; "``. Set the result as ``attrs["flags"]``
-    of a table of period totals so that :func:`highest_since` and
-    :func:`records` on the totals leave those periods out (the weekly report
-    does this).
+    its flagged days joined by ``"; "``. Set ``result.to_dict()`` as
+    ``attrs["flags"]`` of a series of period totals so that
+    :func:`highest_since` and :func:`records` on the totals leave those
+    periods out (the weekly report does this).
 
     Parameters
     ----------

@@ -378,7 +378,7 @@ def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
                 if scope == "all":
                     break
         weekly = _weekly_values(hist, anchor, kind)
-        weekly.attrs["flags"] = period_flags(hist, freq=anchor)  # flagged weeks left out
+        weekly.attrs["flags"] = period_flags(hist, freq=anchor).to_dict()  # left out
         if end in weekly.index and not np.isnan(weekly.loc[end]):
             since = highest_since(weekly.dropna()).get(end, pd.NaT)
             row["highest_since"] = since

@@ -282,7 +282,8 @@ class RecordTestResult(Result):
     Attributes
     ----------
     statistic : float
-        The number of records (exact method) or the z score (normal method).
+        The number of records (exact and permutation methods) or the z score
+        (normal method).
     p_value : float
         P-value for ``alternative``.
     n_records : int
@@ -291,8 +292,11 @@ class RecordTestResult(Result):
         Observed values (missing ones skipped).
     expected, variance : float
         Mean ``H_n`` and variance ``H_n - H_n^(2)`` of the count under i.i.d.
+        continuous values, or their estimates over the random orderings
+        (permutation method).
     method, alternative, direction, order, ties : str
-        How the test was run.
+        How the test was run (``method`` is ``"exact"``, ``"permutation"`` or
+        ``"normal"``: ``"auto"`` resolved).
     """
 
     statistic: float
