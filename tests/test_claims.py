@@ -269,6 +269,8 @@ def test_flagged_days_neither_set_nor_break_a_record_nor_are_the_since():
     # a claim about the flagged day itself cannot be decided
     bad = cs.check_claim(s, "largest ever", date="2024-01-05")
     assert bad.verdict == "undetermined" and "flagged day (double count" in bad.reason
+    used = cs.check_claim(s, "largest ever", date="2024-01-05", flags="include")
+    assert used.verdict == "true" and "used as flags='include' asks" in used.sentence
     # a weekly window holding a flagged day is flagged
     wk = cs.check_claim(_flagged([1.0] * 7 + [2.0] * 7, [None] * 3 + ["redraw"] + [None] * 10),
                         "weekly record", date="2024-01-14")

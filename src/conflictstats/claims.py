@@ -578,6 +578,11 @@ def check_claim(
         word = "day" if span is None else "window"
         return f"{n} {word}" + ("" if n == 1 else "s")
 
+    if flags == "include" and main["flagged"]:
+        span_main = defs[0]["span"]
+        w0, w1 = _bounds(span_main, pd.Timestamp(main["date"]))
+        notes.append(f"the window holds a day flagged as an artefact "
+                     f"({_reasons_between(reasons, w0, w1)}), used as flags='include' asks")
     if main["n_flagged"]:
         notes.append(f"{things(main['n_flagged'])} flagged as artefacts left out of the "
                      f"comparison ({main['flag_reasons']}; flags='include' uses them)")
