@@ -397,7 +397,7 @@ def screen_observations(src: str | os.PathLike[str] | pd.DataFrame) -> Observati
     ObservationTable
         ``observations`` (the valid rows, standard columns) and ``set_aside``
         (indexed by input row label; columns ``column``, ``value``, ``reason``; a row
-        with several problems appears once, with the reasons joined by ``; ``).
+        with several problems appears once, with the reasons joined by ``"; "``).
 
     Examples
     --------
