@@ -19,7 +19,7 @@ print("nights without a report:", int(launched.isna().sum()), "of", len(launched
 
 with style():  # the house style, for this block only
     fig, ax = plt.subplots(figsize=(8, 3.2), layout="constrained")
-    plot_series(launched, rolling="7D", ax=ax)
+    plot_series(launched, window="7D", ax=ax)
     ax.set_title("Drones launched per night")
     ax.legend(loc="upper left")
     add_source(ax, "conflictstats demo campaign", synthetic=True)

@@ -27,7 +27,7 @@ print(found)
 
 with style():
     fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
-    plot_series(nightly, rolling=None, ax=ax)
+    plot_series(nightly, window=None, ax=ax)
     shade_segments(found, ax=ax, span=(days[0], days[-1]))
     ax.set_title("Drones launched per night, with the regimes found")
     add_source(ax, "seeded random numbers (true changes on 1 Aug and 1 Oct)", synthetic=True)
