@@ -132,7 +132,20 @@ nb_execution_timeout = 300
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
-myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
+myst_enable_extensions = ["dollarmath", "colon_fence", "deflist", "substitution"]
+
+
+def _citation() -> str:
+    """A one-line citation made from CITATION.cff, so the page cannot drift from it."""
+    import yaml  # a dependency of myst-parser
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = ", ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}"
+                        for a in cff["authors"])
+    return f"{authors}. *{cff['title']}*. Version {cff['version']}. {cff['license']} licence."
+
+
+myst_substitutions = {"citation": _citation()}
 myst_heading_anchors = 3
 
 # -- HTML ------------------------------------------------------------------------
@@ -151,6 +164,8 @@ html_theme_options = {
 }
 html_context = {"default_mode": "light"}
 html_show_sourcelink = False
+# single pages have no section navigation: no empty left sidebar
+html_sidebars = {page: [] for page in ("index", "install", "changelog", "citing")}
 
 
 # -- checks that fail the build (-W) ---------------------------------------------------
