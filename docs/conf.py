@@ -60,6 +60,7 @@ default_role = "py:obj"
 # -- the API reference: generated from __all__ at every build -----------------------
 
 api_pages.write_api_index(DOCS)
+api_pages.remove_stale_stubs(DOCS)
 autosummary_generate = True
 autosummary_imported_members = True
 autodoc_typehints = "none"  # numpydoc's Parameters sections carry the types
@@ -202,6 +203,26 @@ def _document_data(app, what, name, obj, options, lines):
         lines += ["", f"A ``{type(obj).__name__}`` of {len(obj)} entries (see the source)."]
 
 
+def _resolve_by_public_name(app, env, node, contnode):
+    """Let ``conflictstats.trends.period_totals`` find the page of ``conflictstats.period_totals``.
+
+    Docstrings may name a function by the module that defines it; its page is under
+    the name users import (the package, or a public submodule).
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("conflictstats."):
+        return None
+    name = target.rpartition(".")[2]
+    py = env.get_domain("py")
+    for candidate in (f"conflictstats.{name}",
+                      *(f"{m}.{name}" for m, *_ in api_pages.SUBMODULES)):
+        if candidate != target and candidate in py.objects:
+            return py.resolve_xref(env, node["refdoc"], app.builder, node["reftype"],
+                                   candidate, node, contnode)
+    return None
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _document_data)
+    app.connect("missing-reference", _resolve_by_public_name)
     app.connect("build-finished", _check_api_pages)

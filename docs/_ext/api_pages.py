@@ -55,6 +55,7 @@ class Section:
     module: str  # the module the names are documented under
     names: tuple[str, ...]
     intro: str = ""
+    defines: tuple[str, ...] = ()  # modules whose :mod: references land on this section
 
 
 def _defining_module(package: object, name: str) -> str:
@@ -70,17 +71,24 @@ def api_sections() -> list[Section]:
     """The sections of the API reference, from the ``__all__`` lists at import time."""
     package = importlib.import_module("conflictstats")
     groups: dict[str, list[str]] = {}
+    modules: dict[str, list[str]] = {}
     for name in package.__all__:
-        title = TOP_LEVEL_SECTIONS.get(_defining_module(package, name))
-        if title is None:
-            title = _defining_module(package, name).replace("_", " ").capitalize()
+        defining = _defining_module(package, name)
+        title = TOP_LEVEL_SECTIONS.get(defining) or defining.replace("_", " ").capitalize()
         groups.setdefault(title, []).append(name)
+        # a module named like a public function (anomalies, records) gets no target:
+        # the function's page owns the name
+        if not defining.startswith("_") and defining not in package.__all__:
+            modules.setdefault(title, [])
+            if f"conflictstats.{defining}" not in modules[title]:
+                modules[title].append(f"conflictstats.{defining}")
     known = list(dict.fromkeys(TOP_LEVEL_SECTIONS.values()))
     order = known + [t for t in groups if t not in known]
-    sections = [Section(t, "conflictstats", tuple(groups[t])) for t in order if t in groups]
+    sections = [Section(t, "conflictstats", tuple(groups[t]), "", tuple(modules.get(t, ())))
+                for t in order if t in groups]
     for module_name, title, intro in SUBMODULES:
         module = importlib.import_module(module_name)
-        sections.append(Section(title, module_name, tuple(module.__all__), intro))
+        sections.append(Section(title, module_name, tuple(module.__all__), intro, (module_name,)))
     return sections
 
 
@@ -125,12 +133,17 @@ def api_index_rst() -> str:
         "bundled data sets and the readers of public data sets are submodules",
         "(``from conflictstats.plotting import weekly_chart``).",
         "",
+        ".. py:module:: conflictstats",
+        "",
     ]
     for section in api_sections():
         lines += [section.title, "-" * len(section.title), ""]
         if section.intro:
             lines += [section.intro, ""]
+        # targets for :mod:`conflictstats.rates` and the like, then back to the names' module
+        lines += [f".. py:module:: {module}" for module in section.defines]
         lines += [
+            "",
             f".. currentmodule:: {section.module}",
             "",
             ".. autosummary::",
@@ -151,6 +164,15 @@ def write_api_index(docs_dir: Path) -> Path:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def remove_stale_stubs(docs_dir: Path) -> list[Path]:
+    """Delete generated API stubs of names no longer public (a rename would orphan them)."""
+    wanted = {Path(page_name(s, n)).name for s in api_sections() for n in s.names}
+    stale = [p for p in (docs_dir / "api" / "generated").glob("*.rst") if p.stem not in wanted]
+    for path in stale:
+        path.unlink()
+    return stale
 
 
 def missing_pages(outdir: Path, suffix: str = ".html") -> list[str]:
