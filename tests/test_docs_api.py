@@ -84,3 +84,12 @@ def test_a_built_site_missing_one_page_is_caught(api_pages, tmp_path):
     first = sections[0]
     (tmp_path / "api" / (api_pages.page_name(first, first.names[0]) + ".html")).unlink()
     assert api_pages.missing_pages(tmp_path) == [f"conflictstats.{first.names[0]}"]
+
+
+def test_every_public_plotting_name_is_used_in_a_gallery_example():
+    from conflictstats import plotting
+
+    examples = "\n".join(p.read_text(encoding="utf-8")
+                         for p in sorted((DOCS / "examples").glob("plot_*.py")))
+    unused = [name for name in plotting.__all__ if not re.search(rf"\b{name}\b", examples)]
+    assert unused == []

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from conflictstats.plotting import PALETTE, style
+from conflictstats.plotting import PALETTE, add_source, style
 
 rng = np.random.default_rng(7)
 days = pd.date_range("2024-09-01", periods=90, freq="D")
@@ -31,3 +31,4 @@ with style():
         lines.plot(days, np.cumsum(rng.normal(0.3, 1, len(days))) + 8 * k, label=f"series {k + 1}")
     lines.set_title("The colour cycle")
     lines.legend(ncols=5, loc="upper left", fontsize=7)
+    add_source(lines, "seeded random walks", synthetic=True)
