@@ -3,11 +3,12 @@
 Nothing here is a hand-written list of functions: the sections come from
 ``conflictstats.__all__`` (grouped by the module that defines each name) and from
 the ``__all__`` of the public submodules (plotting, datasets, sources).  A name
-added to ``__all__`` gets its page at the next build, and a name that lost its page
-fails the build (:func:`check_pages`, connected in ``conf.py``) and the test
-``tests/test_docs_api.py``.
+added to ``__all__`` gets its page at the next build; a built site missing a page
+fails the build (``conf.py`` checks :func:`missing_pages` when the build finishes),
+and ``tests/test_docs_api.py`` checks the generated index against ``__all__``.
 
-This module imports no Sphinx, so the test runs without the ``docs`` extra.
+Only :func:`attribute_doc` imports Sphinx (inside the function), so the test runs
+without the ``docs`` extra.
 """
 
 from __future__ import annotations
