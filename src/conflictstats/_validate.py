@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from ._dates import LOCAL_TZ, one_date
 from .errors import (  # noqa: F401  (re-exported for the modules that import them from here)
     ConflictStatsError,
     DataWarning,
@@ -106,17 +107,16 @@ def check_window(window: Any, *, name: str = "window") -> int | pd.Timedelta:
     )
 
 
-def as_timestamp(value: Any, *, name: str) -> pd.Timestamp:
-    """Convert a date-like parameter to a :class:`pandas.Timestamp`."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        raise InputError(f"{name} must be a date; got {value!r}")
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a date such as '2024-11-27'; got {value!r}") from None
-    if ts is pd.NaT:
-        raise InputError(f"{name} must be a date; got {value!r}")
-    return ts
+def as_timestamp(value: Any, *, name: str, dayfirst: bool | None = None,
+                 format: str | None = None, tz: str | None = LOCAL_TZ) -> pd.Timestamp:
+    """Convert a date-like parameter to a naive :class:`pandas.Timestamp` by the date rule.
+
+    ISO 8601 text is read as it is; a slash date is refused unless ``dayfirst=`` or
+    ``format=`` says how to read it; a number is refused; an aware timestamp is
+    converted to ``tz`` (Europe/Kyiv by default) and made naive. See
+    :mod:`conflictstats._dates`.
+    """
+    return one_date(value, name=name, dayfirst=dayfirst, format=format, tz=tz)
 
 
 # ---------------------------------------------------------------------------

@@ -27,6 +27,50 @@ __all__ = ["INVASION_START", "report_dates", "war_date", "war_day"]
 #: Start of the full-scale invasion (Kyiv date).
 INVASION_START = pd.Timestamp("2022-02-24")
 
+#: Day zero of the integer day numbers used by the day arithmetic below.
+EPOCH = np.datetime64("1970-01-01", "D")
+
+
+# ---------------------------------------------------------------------------
+# day arithmetic (used by conflictstats.daily)
+# ---------------------------------------------------------------------------
+
+
+def day_numbers(ts: pd.Series) -> np.ndarray:
+    """Calendar day numbers (days since 1970-01-01) of the wall-clock dates."""
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def is_midnight(ts: pd.Series) -> np.ndarray:
+    """Whether each timestamp is at midnight (a whole date, no clock time)."""
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    a = ts.to_numpy()
+    return np.asarray(a == a.astype("datetime64[D]"), dtype=bool)
+
+
+def report_days(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day number (inclusive) that each reported period counts on.
+
+    Whole-day periods (both ends at midnight) cover every date from ``start`` to
+    ``end`` inclusive. A period with clock times is a window: under ``overnight=
+    "end"`` each night counts on its morning date (the start date is dropped when
+    the window runs past midnight); under ``"start"`` on its evening date.
+    """
+    s = day_numbers(start)
+    e = day_numbers(end)
+    clock = ~(is_midnight(start) & is_midnight(end))
+    crosses = clock & (e > s)
+    first = s.copy()
+    last = e.copy()
+    if overnight == "end":
+        first[crosses] += 1
+    else:
+        last[crosses] -= 1
+    return first, last
+
 
 def _dates(date: Any) -> tuple[pd.DatetimeIndex, str]:
     if isinstance(date, pd.Series):
@@ -155,11 +199,9 @@ def report_dates(
     >>> [str(d.date()) for d in first], [str(d.date()) for d in last]
     (['2024-11-26', '2024-11-18'], ['2024-11-26', '2024-11-24'])
     """
-    from .daily import _EPOCH, _periods
-
     check_choice("overnight", overnight, ("end", "start"))
     s = pd.Series(pd.to_datetime(pd.Index(np.atleast_1d(start)), format="mixed"))
     e = pd.Series(pd.to_datetime(pd.Index(np.atleast_1d(end)), format="mixed"))
-    first, last = _periods(s, e, overnight)
-    to_index = lambda d: pd.DatetimeIndex((_EPOCH + d).astype("datetime64[ns]"))  # noqa: E731
+    first, last = report_days(s, e, overnight)
+    to_index = lambda d: pd.DatetimeIndex((EPOCH + d).astype("datetime64[ns]"))  # noqa: E731
     return to_index(first), to_index(last)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._validate import as_timestamp, check_choice
 from .errors import InputError, InputTypeError
-from .observations import CURRENCY_CODES
+from .units import ACCEPTED, CURRENCY_CODES, dimension, normalise_unit, pint_unit, registry
 from .results import Result
 
 __all__ = ["Quantity", "convert_currency", "convert_units", "parse_quantity"]
@@ -346,28 +346,6 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
 # -- physical units ------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _registry() -> Any:
-    import pint
-
-    reg: Any = pint.UnitRegistry()
-    reg.define("km2 = kilometer ** 2")
-    reg.define("m3 = meter ** 3")
-    return reg
-
-
-@lru_cache(maxsize=256)
-def _pint_unit(unit: str) -> Any:
-    """The pint unit for ``unit``, or None when pint does not know it."""
-    import pint
-
-    try:
-        return _registry().Unit(unit)
-    except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError,
-            AssertionError):
-        return None
-
-
 def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
     """Convert a physical quantity between units (through pint).
 
@@ -400,14 +378,18 @@ def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
 
     units = []
     for name, u in (("from_unit", from_unit), ("to_unit", to_unit)):
-        pu = _pint_unit(u) if isinstance(u, str) else None
-        if pu is None:
-            raise InputError(f"{name}: unknown unit {u!r} (try km2, sq_mi, ha, km, mi)")
-        units.append(pu)
-    reg: Any = _registry()
+        canon = normalise_unit(u)
+        if canon is None or canon in CURRENCY_CODES:
+            hint = " (money: use convert_currency)" if canon in CURRENCY_CODES else ""
+            raise InputError(f"{name}: unknown unit {u!r}{hint}; {ACCEPTED}")
+        units.append(canon)
+    if dimension(units[0]) != dimension(units[1]):
+        raise InputError(f"cannot convert {from_unit} to {to_unit}: different dimensions "
+                         f"({dimension(units[0])} and {dimension(units[1])})")
+    reg: Any = registry()
     try:
-        factor = float(reg.Quantity(1.0, units[0]).to(units[1]).magnitude)
-    except pint.errors.DimensionalityError:
+        factor = float(reg.Quantity(1.0, pint_unit(units[0])).to(pint_unit(units[1])).magnitude)
+    except pint.errors.DimensionalityError:  # pragma: no cover - dimensions checked above
         raise InputError(f"cannot convert {from_unit} to {to_unit}: different dimensions") from None
     if isinstance(value, pd.Series):
         out = value.astype("float64") * factor
