@@ -43,7 +43,7 @@ RULE = ("dates are read as ISO 8601 (YYYY-MM-DD, optionally with HH:MM[:SS] and 
         "offset)")
 
 _ISO = (r"\d{4}-\d{2}-\d{2}"
-        r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?")
+        r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?")
 _OFFSET = r"(?:Z|z|[+-]\d{2}(?::?\d{2})?|\s?UTC)"
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _SLASH = (r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})"
@@ -144,7 +144,8 @@ def parse_dates(
         out[is_ts] = stamps.to_numpy("datetime64[ns]")
     if not has_text.any():
         return ParsedDates(out, reason)
-    t = text.fillna("")
+    # a one-digit hour ("2023-05-16 3:30", as some sources write it) gets its zero
+    t = text.fillna("").str.replace(r"^(\d{4}-\d{2}-\d{2}[T ])(\d:)", r"\g<1>0\2", regex=True)
     if format is not None:
         parsed = pd.to_datetime(t.where(has_text), format=format, errors="coerce")
         ok = parsed.notna().to_numpy() & has_text

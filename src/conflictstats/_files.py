@@ -10,8 +10,8 @@ Every CSV and JSON file the package reads goes through :func:`read_csv_checked` 
   ``116994.89`` as ``11699``);
 * JSON that does not parse to its end.
 
-In lenient mode (the ``screen_*`` readers) the bad lines are set aside instead,
-with the reason ``"line is incomplete"`` for a cut last line. The field counts are
+In lenient mode (the ``screen_*`` readers) a cut last line is set aside instead,
+with the reason ``"line is incomplete"``; other field-count errors always raise. The field counts are
 found in one vectorised pass over the raw bytes (quote-aware), not by a loop over
 lines, so the check costs a few milliseconds per megabyte.
 
@@ -45,20 +45,33 @@ INCOMPLETE = "line is incomplete"
 # None: nobody asked (strict); True: a read_* reader; False: a screen_* reader
 _STRICT: contextvars.ContextVar[bool | None] = contextvars.ContextVar("conflictstats_strict",
                                                                        default=None)
+# the lines set aside while a screen_* reader runs
+_ASIDE: contextvars.ContextVar[list[pd.DataFrame] | None] = contextvars.ContextVar(
+    "conflictstats_aside", default=None)
+
+
+def _note(aside: pd.DataFrame) -> None:
+    found = _ASIDE.get()
+    if found is not None:
+        found.append(aside)
 
 
 @contextlib.contextmanager
-def lenient() -> Iterator[None]:
-    """Within this block, bad lines are set aside instead of raising (``screen_*``).
+def lenient() -> Iterator[list[pd.DataFrame]]:
+    """Within this block, a cut last line is set aside instead of raising (``screen_*``).
 
-    A ``read_*`` reader that calls its ``screen_*`` twin inside :func:`strict` stays
-    strict: the outer choice wins.
+    Yields the list the set-aside lines are noted in (one frame per file, see
+    :class:`CsvInfo`). A ``read_*`` reader that calls its ``screen_*`` twin inside
+    :func:`strict` stays strict: the outer choice wins.
     """
     current = _STRICT.get()
     token = _STRICT.set(False if current is None else current)
+    found: list[pd.DataFrame] = []
+    token_aside = _ASIDE.set(found)
     try:
-        yield
+        yield found
     finally:
+        _ASIDE.reset(token_aside)
         _STRICT.reset(token)
 
 
@@ -89,8 +102,9 @@ class CsvInfo:
         Physical line number (1 = the header) of each data record, by record number
         (0 = first data line); the parsed frame is indexed by record number.
     set_aside : DataFrame
-        Records left out (lenient mode only): index = record number, columns
-        ``line``, ``text`` (the line as found, shortened) and ``reason``.
+        The cut last line, when it was left out (lenient mode only): index =
+        record number, columns ``line``, ``text`` (the line as found, shortened)
+        and ``reason``.
     """
 
     name: str
@@ -208,68 +222,50 @@ def read_csv_checked(src: Any, *, name: str | None = None,
         )
     n_head = int(fields[header])
     rec_fields = fields[records]
-    rec_term = terminated[records]
-    bad = (rec_fields != n_head) | ~rec_term
-    reasons = np.where(~rec_term, INCOMPLETE, "")
     lines = phys[records]
-    if bad.any():
-        pos = np.flatnonzero(bad)
+    cut = not terminated[records[-1]]
+    wrong = np.flatnonzero(rec_fields != n_head)
+    wrong = wrong[wrong != len(records) - 1] if cut else wrong
+    if len(wrong):
+        i = int(wrong[0])
+        s = records[i]
+        raise InputError(
+            f"{label}: line {lines[i]} has {rec_fields[i]} fields; the header (line "
+            f"{phys[header]}) has {n_head}; got {_shown(data[starts[s]:stops[s]])!r}"
+            + (f" ({len(wrong) - 1} more such lines)" if len(wrong) > 1 else "")
+        )
+    aside = pd.DataFrame({"line": pd.Series(dtype="int64"), "text": pd.Series(dtype=object),
+                          "reason": pd.Series(dtype=object)},
+                         index=pd.Index([], dtype="int64", name="row"))
+    n_kept = len(records)
+    body = data
+    if cut:
+        last = records[-1]
+        text = _shown(data[starts[last]:])
         if is_strict():
-            i = int(pos[0])
-            s = records[i]
-            text = _shown(data[starts[s]:stops[s]])
-            if not rec_term[i]:
-                raise InputError(
-                    f"{label}: line {lines[i]} is incomplete: the file ends inside it, "
-                    f"without a line end (cut short? got {text!r}); {len(pos)} bad line(s); "
-                    "use the screen_* reader to set incomplete lines aside"
-                )
             raise InputError(
-                f"{label}: line {lines[i]} has {rec_fields[i]} fields; the header (line "
-                f"{phys[header]}) has {n_head}; got {text!r}"
-                + (f" ({len(pos) - 1} more bad lines)" if len(pos) > 1 else "")
+                f"{label}: line {lines[-1]} is incomplete: the file ends inside it, without a "
+                f"line end (cut short?); got {text!r}. Use the screen_* reader to set it aside"
             )
-        texts = [_shown(data[starts[records[i]]:stops[records[i]]]) for i in pos]  # bad only
-        why = [reasons[i] or f"line has {rec_fields[i]} fields; the header has {n_head}"
-               for i in pos]
-        aside = pd.DataFrame({"line": lines[pos], "text": texts, "reason": why},
-                             index=pd.Index(pos, name="row"))
-        kept = np.flatnonzero(~bad)
-        pieces = [data[starts[header]:stops[header] + 1]]
-        pieces += [data[starts[records[a]]:stops[records[b]] + 1] for a, b in _runs(kept)]
-        body = b"".join(pieces)
-    else:
-        aside = pd.DataFrame({"line": pd.Series(dtype="int64"), "text": pd.Series(dtype=object),
-                              "reason": pd.Series(dtype=object)},
-                             index=pd.Index([], dtype="int64", name="row"))
-        kept = np.arange(len(records))
-        body = data
+        aside = pd.DataFrame({"line": [int(lines[-1])], "text": [text], "reason": [INCOMPLETE]},
+                             index=pd.Index([len(records) - 1], name="row"))
+        n_kept -= 1
+        body = data[:starts[last]]
+        _note(aside)
     info = CsvInfo(name=label, lines=lines, set_aside=aside)
-    if len(kept) == 0:
-        raise InputError(f"{label}: no complete data line (every line was set aside: "
-                         f"{aside['reason'].iloc[0]} at line {aside['line'].iloc[0]})")
+    if n_kept == 0:
+        raise InputError(f"{label}: no complete data line (line {lines[-1]} is incomplete: "
+                         "the file ends inside it)")
     try:
         frame = pd.read_csv(io.BytesIO(body), **kwargs)
     except (ValueError, pd.errors.ParserError) as err:
         raise InputError(f"{label}: the file could not be parsed as CSV: {err}") from None
-    if len(frame) != len(kept):
+    if len(frame) != n_kept:
         raise InputError(
-            f"{label}: found {len(kept)} data lines but the CSV parser read {len(frame)} rows "
+            f"{label}: found {n_kept} data lines but the CSV parser read {len(frame)} rows "
             "(a stray quote character?); the file cannot be read with certainty"
         )
-    if len(kept) != len(records):  # keep each row's label: its record number
-        frame.index = pd.Index(kept)
     return frame, info
-
-
-def _runs(kept: np.ndarray) -> list[Any]:
-    """Slices of consecutive record numbers, so kept lines are joined in few pieces."""
-    if len(kept) == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(kept) != 1)
-    firsts = np.concatenate(([kept[0]], kept[breaks + 1]))
-    lasts = np.concatenate((kept[breaks], [kept[-1]]))
-    return list(zip(firsts.tolist(), lasts.tolist(), strict=True))
 
 
 def read_json_checked(src: Any, *, name: str | None = None) -> Any:

@@ -21,8 +21,8 @@ import pandas as pd
 
 from ._validate import as_timestamp, check_choice
 from .errors import InputError, InputTypeError
-from .units import ACCEPTED, CURRENCY_CODES, dimension, normalise_unit, pint_unit, registry
 from .results import Result
+from .units import ACCEPTED, CURRENCY_CODES, dimension, normalise_unit, pint_unit, registry
 
 __all__ = ["Quantity", "convert_currency", "convert_units", "parse_quantity"]
 

@@ -9,16 +9,21 @@ setting aside every missing cell with a reason, so that for each reader
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from .._dates import LOCAL_TZ, parse_dates
+from .._files import CsvInfo, lenient, strict
 from ..errors import InputError, InputTypeError
 from ..observations import ObservationTable, read_observations
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["SourceLayoutError"]
 
@@ -85,33 +90,105 @@ def check_columns(
         )
 
 
-def numeric_column(df: pd.DataFrame, column: str, *, name: str) -> pd.Series:
-    """Column ``column`` as float64; raise naming the first row that is not a number."""
+def _at(df: pd.DataFrame, label: Any, column: str, info: CsvInfo | None) -> str:
+    if info is not None and isinstance(label, (int, np.integer)):
+        return f"line {info.line(label)} (row {label}), column {column!r}"
+    return f"row {label}, column {column!r}"
+
+
+def numeric_column(df: pd.DataFrame, column: str, *, name: str,
+                   info: CsvInfo | None = None) -> pd.Series:
+    """Column ``column`` as float64; raise naming the line of the first cell that is not a
+    finite number."""
     raw = df[column]
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        return raw.astype("float64")
-    num = pd.to_numeric(raw, errors="coerce").astype("float64")
-    bad = num.isna() & raw.notna()
+        num = raw.astype("float64")
+        bad = np.isinf(num.to_numpy())
+    else:
+        text = raw.astype("string").str.strip()
+        num = pd.to_numeric(text, errors="coerce").astype("float64")
+        bad = (num.isna() & raw.notna() & (text != "").fillna(False)).to_numpy(bool)
+        bad |= np.isinf(num.to_numpy())
     if bad.any():
-        label = df.index[np.flatnonzero(bad.to_numpy())[0]]
+        label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
-            f"{name}: row {label}, column {column!r}: expected a number; got {raw.loc[label]!r}"
+            f"{name}: {_at(df, label, column, info)}: expected a finite number; got "
+            f"{raw.loc[label]!r}"
         )
     return num
 
 
-def parse_times(df: pd.DataFrame, column: str, *, name: str) -> pd.Series:
-    """Parse a timestamp column given in mixed formats; raise naming a bad row."""
-    raw = df[column]
-    ts = pd.to_datetime(raw, errors="coerce", format="mixed")
-    bad = ts.isna()
+def whole_column(df: pd.DataFrame, column: str, *, name: str,
+                 info: CsvInfo | None = None) -> pd.Series:
+    """Column ``column`` as int64; raise naming the line of a cell that is not a whole number."""
+    num = numeric_column(df, column, name=name, info=info)
+    v = num.to_numpy()
+    bad = np.isnan(v) | (v != np.round(v))
     if bad.any():
-        label = df.index[np.flatnonzero(bad.to_numpy())[0]]
+        label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
-            f"{name}: row {label}, column {column!r}: expected a date or timestamp; "
+            f"{name}: {_at(df, label, column, info)}: expected a whole number; got "
+            f"{df[column].loc[label]!r}"
+        )
+    return num.astype("int64")
+
+
+def parse_times(df: pd.DataFrame, column: str, *, name: str, info: CsvInfo | None = None,
+                tz: str | None = LOCAL_TZ, allow_missing: bool = False) -> pd.Series:
+    """Parse a date column by the package's date rule; raise naming the line of a bad one.
+
+    ISO 8601 only (a source's dates are never guessed); timestamps with a UTC offset
+    are converted to ``tz`` (Europe/Kyiv) and made naive; a missing date is an error
+    unless ``allow_missing``.
+    """
+    raw = df[column]
+    parsed = parse_dates(raw, tz=tz, labels=list(df.index))
+    bad = parsed.bad if allow_missing else parsed.bad | np.isnat(parsed.stamps)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        label = df.index[i]
+        why = parsed.reason[i] or "the date is missing"
+        raise SourceLayoutError(
+            f"{name}: {_at(df, label, column, info)}: expected a date or timestamp ({why}); "
             f"got {raw.loc[label]!r}"
         )
-    return ts
+    return pd.Series(parsed.stamps, index=df.index, name=column)
+
+
+def screening(func: F) -> F:
+    """Decorator of the ``screen_*`` readers: a cut last line is set aside, not raised.
+
+    The line goes into ``set_aside`` with the reason ``"line is incomplete"``, no
+    column or metric, and the line's text as ``value``.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> ObservationTable:
+        with lenient() as found:
+            table = func(*args, **kwargs)
+        if not found:
+            return table
+        lines = pd.concat(found)
+        extra = pd.DataFrame({"column": None, "metric": None,
+                              "value": lines["text"].to_numpy(dtype=object),
+                              "reason": lines["reason"].to_numpy(dtype=object)},
+                             index=pd.Index(lines.index, name="row"))
+        aside = table.set_aside
+        aside = pd.concat([aside.astype({"value": object}), extra]) if len(aside) else extra
+        return ObservationTable(observations=table.observations, set_aside=aside)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def reading(func: F) -> F:
+    """Decorator of the ``read_*`` readers: every problem raises, even a cut last line."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with strict():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def melt_wide(

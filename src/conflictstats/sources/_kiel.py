@@ -9,7 +9,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validate import check_choice
+from .._files import read_csv_checked, strict
+from .._validate import as_timestamp, check_choice
 from ..errors import InputError
 from ..observations import ObservationTable
 from ._common import (
@@ -20,6 +21,8 @@ from ._common import (
     file_name,
     melt_wide,
     numeric_column,
+    reading,
+    screening,
 )
 
 __all__ = [
@@ -81,7 +84,8 @@ def _release(path: Any) -> dict[str, Any] | None:
     if not info.exists():
         return None
     name = f"kiel release ({info.name})"
-    raw = pd.read_csv(info, dtype=str)
+    with strict():  # a side file: never partly read
+        raw, _ = read_csv_checked(info, name=name, dtype=str)
     check_columns(raw.columns, _RELEASE, name=name)
     if len(raw) != 1:
         raise SourceLayoutError(f"{name}: expected one row; found {len(raw)}")
@@ -151,6 +155,7 @@ def _fill(raw: pd.DataFrame, values: pd.DataFrame, fill: str) -> tuple[pd.DataFr
     return all_keys, all_vals
 
 
+@screening
 def screen_kiel_tracker(
     path: str | os.PathLike[str],
     *,
@@ -172,11 +177,11 @@ def screen_kiel_tracker(
     check_choice("fill", fill, ("active", "all", "none"))
     p = as_path(path, name="read_kiel_tracker")
     name = f"read_kiel_tracker({file_name(p)})"
-    raw = pd.read_csv(p)
+    raw, info = read_csv_checked(p, name=name)
     cols = [str(c) for c in raw.columns]
     if set(cols) == set(_DONORS):
         metrics = _DONOR_METRICS
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                               index=raw.index)
         keys, values = _fill(raw, values, fill)
         entity = keys["country"].astype(object)
@@ -186,7 +191,7 @@ def screen_kiel_tracker(
         row = keys["row"]
     elif set(cols) == set(_MODES):
         metrics = {c: c for c in KIEL_MODES}
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                               index=raw.index)
         month = _periods(year=raw["year"].to_numpy(), month=raw["month"].to_numpy(), freq="M")
         entity = pd.Series("all donors", index=raw.index, dtype=object)
@@ -195,7 +200,7 @@ def screen_kiel_tracker(
         row = pd.Series(raw.index, dtype="Int64")
     elif set(cols) == set(_TOTALS):
         metrics = _TOTAL_METRICS
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                               index=raw.index)
         month = _periods(year=raw["year"].to_numpy(),
                                            month=raw["month"].to_numpy(), freq="M")
@@ -234,6 +239,7 @@ def screen_kiel_tracker(
     return ObservationTable(observations=obs, set_aside=aside)
 
 
+@reading
 def read_kiel_tracker(
     path: str | os.PathLike[str],
     *,
@@ -337,6 +343,7 @@ _SHARE_METRICS = {"bilateral_pct_gdp": "bilateral_aid_pct_gdp",
                   "total_pct_gdp": "aid_pct_gdp"}
 
 
+@screening
 def screen_kiel_snapshot(
     path: str | os.PathLike[str],
     *,
@@ -357,8 +364,9 @@ def screen_kiel_snapshot(
     """
     p = as_path(path, name="read_kiel_snapshot")
     name = f"read_kiel_snapshot({file_name(p)})"
-    raw = pd.read_csv(p, dtype={"donor": str, "category": str, "weapons_list": str,
-                                "country": str, "iso": str})
+    raw, info = read_csv_checked(p, name=name, dtype={"donor": str, "category": str,
+                                                      "weapons_list": str, "country": str,
+                                                      "iso": str})
     cols = [str(c) for c in raw.columns]
     if set(cols) != set(_WEAPONS) and set(cols) != set(_SHARES):
         raise SourceLayoutError(
@@ -367,7 +375,7 @@ def screen_kiel_snapshot(
         )
     release = _release(p)
     if as_of is not None:
-        when = pd.Timestamp(as_of)
+        when = as_timestamp(as_of, name="as_of")
     elif release is not None:
         when = release["period_end"]
     else:
@@ -384,8 +392,8 @@ def screen_kiel_snapshot(
             r = key.loc[dup].iloc[0]
             raise SourceLayoutError(
                 f"{name}: donor {r['donor']!r} has more than one row for {r['category']!r}")
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in _WEAPON_METRICS},
-                              index=raw.index)
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
+                               for c in _WEAPON_METRICS}, index=raw.index)
         entity = raw["donor"].astype(object)
         return melt_wide(
             values, _WEAPON_METRICS,
@@ -394,7 +402,7 @@ def screen_kiel_snapshot(
             extra={"donor": entity, "category": raw["category"].astype(object),
                    "weapons_list": raw["weapons_list"].astype(object)},
         )
-    values = pd.DataFrame({c: numeric_column(raw, c, name=name)
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
                            for c in (*_SHARE_METRICS, "eu_share_bn")}, index=raw.index)
     entity = raw["country"].astype(object)
     extra = {"donor": entity, "iso": raw["iso"].astype(object)}
@@ -408,6 +416,7 @@ def screen_kiel_snapshot(
     return ObservationTable(observations=obs, set_aside=table.set_aside)
 
 
+@reading
 def read_kiel_snapshot(
     path: str | os.PathLike[str],
     *,

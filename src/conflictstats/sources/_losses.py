@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -11,8 +10,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._files import CsvInfo, read_csv_checked, read_json_checked, strict
 from ..observations import ObservationTable
-from ._common import SourceLayoutError, as_path, check_columns, file_name, melt_wide, parse_times
+from ._common import (
+    SourceLayoutError,
+    as_path,
+    check_columns,
+    file_name,
+    melt_wide,
+    numeric_column,
+    parse_times,
+    reading,
+    screening,
+    whole_column,
+)
 
 __all__ = ["LOSSES_MERGED", "read_general_staff_losses", "screen_general_staff_losses"]
 
@@ -39,24 +50,26 @@ def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _read(p: Any, name: str) -> pd.DataFrame:
+def _read(p: Any, name: str) -> tuple[pd.DataFrame, CsvInfo | None]:
     if file_name(p).lower().endswith(".json"):
-        data = json.loads(p.read_text(encoding="utf-8")) if isinstance(p, Path) else json.load(p)
-        if not isinstance(data, list):
+        data = read_json_checked(p, name=name)
+        if not isinstance(data, list) or not data:
+            found = "an empty list" if isinstance(data, list) else type(data).__name__
             raise SourceLayoutError(f"{name}: expected a JSON list of daily records; found "
-                                    f"{type(data).__name__}")
-        return pd.DataFrame(data)
-    return pd.read_csv(p)
+                                    f"{found}")
+        return pd.DataFrame(data), None
+    return read_csv_checked(p, name=name)
 
 
 def _corrections(path: Any, name: str) -> pd.DataFrame:
     """Long table (date, metric, delta) of the source's own corrections."""
     p = as_path(path, name=name)
-    raw = _read(p, name)
+    with strict():  # a side file: never partly read
+        raw, info = _read(p, name)
     if "date" not in raw.columns:
         raise SourceLayoutError(f"{name}: corrections file without a 'date' column; found "
                                 f"{list(raw.columns)}")
-    raw["date"] = pd.to_datetime(raw["date"])
+    raw["date"] = parse_times(raw, "date", name=name, info=info)
     long = raw.drop(columns=[c for c in ("day",) if c in raw]).melt(
         id_vars="date", var_name="column", value_name="delta")
     long = long[long["delta"].fillna(0) != 0]
@@ -64,6 +77,7 @@ def _corrections(path: Any, name: str) -> pd.DataFrame:
     return long[["date", "metric", "delta"]]
 
 
+@screening
 def screen_general_staff_losses(
     path: str | os.PathLike[str],
     *,
@@ -84,7 +98,7 @@ def screen_general_staff_losses(
     """
     p = as_path(path, name="read_general_staff_losses")
     name = f"read_general_staff_losses({file_name(p)})"
-    raw = _read(p, name)
+    raw, info = _read(p, name)
     cols = [str(c) for c in raw.columns]
     if "personnel" in cols:
         check_columns(cols, _PERSONNEL, name=name)
@@ -98,7 +112,7 @@ def screen_general_staff_losses(
             )
         metrics = {"personnel": "personnel", "POW": "pow"}
         qualifier: dict[str, Any] = {"personnel": word.map(_QUALIFIERS).astype(object)}
-        extra: dict[str, Any] = {"day": raw["day"].astype("int64")}
+        extra: dict[str, Any] = {"day": whole_column(raw, "day", name=name, info=info)}
         reasons = {"POW": "POW not reported after 2022-04-28 (NaN)"}
     else:
         check_columns(cols, _EQUIPMENT, name=name)
@@ -106,13 +120,13 @@ def screen_general_staff_losses(
                    if c not in ("date", "day", "greatest losses direction")}
         qualifier = {}
         direction = raw["greatest losses direction"].astype("string").str.strip()
-        extra = {"day": raw["day"].astype("int64"),
+        extra = {"day": whole_column(raw, "day", name=name, info=info),
                  "greatest_losses_direction": direction.astype(object)}
         reasons = {c: f"{c} not reported on this date (the column starts later or was "
                       "merged into another)" for c in metrics}
-    end = parse_times(raw, "date", name=name)
-    values = pd.DataFrame({c: pd.to_numeric(raw[c], errors="raise").astype("float64")
-                           for c in metrics}, index=raw.index)
+    end = parse_times(raw, "date", name=name, info=info)
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
+                          index=raw.index)
     table = melt_wide(
         values, metrics, unit="count", kind="cumulative", start=end, end=end,
         entity="Russia", source="general_staff_ua", qualifier=qualifier, extra=extra,
@@ -133,6 +147,7 @@ def screen_general_staff_losses(
     return ObservationTable(observations=obs, set_aside=table.set_aside)
 
 
+@reading
 def read_general_staff_losses(
     path: str | os.PathLike[str],
     *,
