@@ -72,6 +72,7 @@ QUALIFIERS: tuple[str, ...] = (
     "at_most",
     "less_than",
     "up_to",
+    "between",
 )
 
 _METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
