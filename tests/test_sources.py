@@ -226,7 +226,8 @@ def test_border_crossing_dict_with_nan_is_parsed_safely():
 def test_bad_border_crossing_text_names_the_row():
     f = _tiny_missile_file("2024-01-01,2024-01-01,Shahed-136/131,,Ukraine,,1,1,,,oops"
                            + "," * 11 + "x")
-    with pytest.raises(SourceLayoutError, match=r"line 2 \(row 0\), column 'border_crossing'.*'oops'"):
+    with pytest.raises(SourceLayoutError,
+                       match=r"line 2 \(row 0\), column 'border_crossing'.*'oops'"):
         read_missile_attacks(f)
 
 

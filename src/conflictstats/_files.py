@@ -11,9 +11,10 @@ Every CSV and JSON file the package reads goes through :func:`read_csv_checked` 
 * JSON that does not parse to its end.
 
 In lenient mode (the ``screen_*`` readers) a cut last line is set aside instead,
-with the reason ``"line is incomplete"``; other field-count errors always raise. The field counts are
-found in one vectorised pass over the raw bytes (quote-aware), not by a loop over
-lines, so the check costs a few milliseconds per megabyte.
+with the reason ``"line is incomplete"``; other field-count errors always raise.
+The field counts are found in one vectorised pass over the raw bytes
+(quote-aware), not by a loop over lines, so the check costs a few milliseconds
+per megabyte.
 
 This module imports only :mod:`conflictstats.errors` from the package.
 """

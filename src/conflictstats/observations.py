@@ -147,11 +147,11 @@ class _Problems:
         if len(pos) == 0:
             return
         got = values.to_numpy(dtype=object)
-        why = reason if isinstance(reason, np.ndarray) else None
         for i in pos:  # bad rows only
             v = got[i]
             v = v.item() if isinstance(v, np.generic) else v
-            self.items.append((int(i), column, v, str(why[i]) if why is not None else reason))
+            why = str(reason[i]) if isinstance(reason, np.ndarray) else reason
+            self.items.append((int(i), column, v, why))
 
     def sorted(self) -> list[tuple[int, str, Any, str]]:
         """In row order and, within a row, in the order the checks ran."""

@@ -169,7 +169,7 @@ def _words(s: str, pos: int) -> tuple[float, int, int | None] | None:
     tokens = [(m.group(0).lower(), m.start(), m.end())
               for m in _WORD_RE.finditer(s, pos)]
     # only tokens joined by blanks or hyphens, starting at pos
-    seq = []
+    seq: list[tuple[str, int]] = []
     at = pos
     for w, a, b in tokens:
         if s[at:a].strip(" -") != "" or (seq and s[at:a] == ""):
@@ -242,14 +242,14 @@ def _number(s: str, pos: int) -> tuple[float, int, int | None] | None:
     w = _words(s, pos)
     if w is None:
         return None
-    value, end, den = w
-    if den is None:
+    value, end, wden = w
+    if wden is None:
         m = re.match(r"\s+in\s+", s[end:], re.IGNORECASE)
         if m:  # one in five
             w2 = _words(s, end + m.end())
             if w2 is not None and w2[2] is None:
                 return value, w2[1], int(w2[0])
-    return value, end, den
+    return value, end, wden
 
 
 def _unit_word(s: str, pos: int) -> tuple[str, int] | None:
