@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._dates import parse_dates
 from ._validate import as_timestamp, check_choice
-from .errors import InputTypeError
+from .errors import InputError, InputTypeError
 
 __all__ = ["INVASION_START", "report_dates", "war_date", "war_day"]
 
@@ -72,11 +73,23 @@ def report_days(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.nd
     return first, last
 
 
+def _many(values: Any, *, name: str) -> pd.DatetimeIndex:
+    """Several dates by the package's date rule (ISO 8601; see conflictstats._dates)."""
+    parsed = parse_dates(values)
+    bad = parsed.bad | np.isnat(parsed.stamps)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        got = list(values)[i] if not isinstance(values, pd.Series) else values.iloc[i]
+        why = parsed.reason[i] or "the date is missing"
+        raise InputError(f"{name}: position {i}: {why}; got {got!r}")
+    return pd.DatetimeIndex(parsed.stamps)
+
+
 def _dates(date: Any) -> tuple[pd.DatetimeIndex, str]:
     if isinstance(date, pd.Series):
-        return pd.DatetimeIndex(pd.to_datetime(date)), "series"
+        return _many(date, name="date"), "series"
     if isinstance(date, (pd.Index, np.ndarray, list, tuple)):
-        return pd.DatetimeIndex(pd.to_datetime(date)), "index"
+        return _many(date, name="date"), "index"
     return pd.DatetimeIndex([as_timestamp(date, name="date")]), "scalar"
 
 
@@ -200,8 +213,8 @@ def report_dates(
     (['2024-11-26', '2024-11-18'], ['2024-11-26', '2024-11-24'])
     """
     check_choice("overnight", overnight, ("end", "start"))
-    s = pd.Series(pd.to_datetime(pd.Index(np.atleast_1d(start)), format="mixed"))
-    e = pd.Series(pd.to_datetime(pd.Index(np.atleast_1d(end)), format="mixed"))
+    s = pd.Series(_many(list(np.atleast_1d(start)), name="start"))
+    e = pd.Series(_many(list(np.atleast_1d(end)), name="end"))
     first, last = report_days(s, e, overnight)
     to_index = lambda d: pd.DatetimeIndex((EPOCH + d).astype("datetime64[ns]"))  # noqa: E731
     return to_index(first), to_index(last)

@@ -855,13 +855,23 @@ def convert_currency(
             raise InputError("date= is required to convert a single amount")
         dates = pd.DatetimeIndex([as_timestamp(date, name="date")])
         values = np.asarray([amount], dtype=float)
+    if dates.hasnans:
+        pos = int(np.flatnonzero(dates.isna())[0])
+        raise InputError(f"amount: the date at position {pos} is missing (NaT); every amount "
+                         "needs the date whose rate applies")
     if from_currency == to_currency:
         factor = np.ones(len(dates))
     elif rates is not None:
         factor = _own_rates(rates, dates)
     else:
         factor = _ecb_rates(from_currency, to_currency, dates, fallback)
-    out = values * factor
+    with np.errstate(over="ignore"):
+        out = values * factor
+    over = np.isinf(out) & np.isfinite(values)
+    if over.any():
+        pos = int(np.flatnonzero(over)[0])
+        raise InputError(f"amount: {values[pos]!r} {from_currency} overflows to infinity in "
+                         f"{to_currency}")
     if isinstance(amount, pd.Series):
         res = pd.Series(out, index=amount.index, name=amount.name)
         res.attrs = {**amount.attrs, "unit": to_currency}
@@ -871,8 +881,22 @@ def convert_currency(
 
 def _own_rates(rates: Any, dates: pd.DatetimeIndex) -> np.ndarray:
     if isinstance(rates, pd.Series):
-        if not isinstance(rates.index, pd.DatetimeIndex) or not rates.index.is_monotonic_increasing:
-            raise InputError("rates must be a Series with a sorted DatetimeIndex")
+        if not isinstance(rates.index, pd.DatetimeIndex):
+            raise InputError("rates must be a Series with a sorted DatetimeIndex; got an index "
+                             f"of {type(rates.index).__name__}")
+        if rates.index.hasnans:
+            pos = int(np.flatnonzero(rates.index.isna())[0])
+            raise InputError(f"rates: the date at position {pos} of its index is missing (NaT); "
+                             "every rate needs its date")
+        if not rates.index.is_monotonic_increasing:
+            raise InputError("rates must be a Series with a sorted DatetimeIndex (call "
+                             ".sort_index() first)")
+        vals = rates.to_numpy(dtype=float)
+        bad = ~np.isfinite(vals) | (vals <= 0)
+        if bad.any():
+            pos = int(np.flatnonzero(bad)[0])
+            raise InputError(f"rates must be finite and positive; on "
+                             f"{rates.index[pos].date()} it is {vals[pos]!r}")
         pos = rates.index.searchsorted(dates.normalize(), side="right") - 1
         if (pos < 0).any():
             first = dates[int(np.flatnonzero(pos < 0)[0])]
