@@ -163,7 +163,7 @@ def decode(data: bytes, *, name: str) -> str:
             pass
         raise InputError(
             f"{name}: line {line}, column {col}: byte 0x{data[err.start]:02x} is not valid "
-            f"text in any encoding tried ({', '.join(ENCODINGS_TRIED)}){hint}"
+            f"text in any of the encodings tried ({', '.join(ENCODINGS_TRIED)}){hint}"
         ) from None
 
 
@@ -283,7 +283,8 @@ def read_json_checked(src: Any, *, name: str | None = None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        end = " (the file ends early: cut short?)" if err.pos >= len(text.rstrip()) else ""
+        cut = err.pos >= len(text.rstrip()) - 1 or err.msg.startswith("Unterminated")
+        end = " (the file ends early: cut short?)" if cut else ""
         raise InputError(
             f"{label}: line {err.lineno}, column {err.colno}: not valid JSON: {err.msg}{end}"
         ) from None

@@ -11,6 +11,7 @@ non-numeric values raise with the first offending position.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -197,7 +198,7 @@ def as_frame(
         Refuse an empty input, and a series whose values are all missing.
     daily : bool
         Refuse an index that is not daily (dates at midnight, steps of whole days,
-        the smallest step one day), naming the frequency found.
+        not a regular weekly or monthly calendar), naming the frequency found.
 
     Returns
     -------
@@ -230,13 +231,20 @@ def as_frame(
     return out, was_series
 
 
+def _nanoseconds(index: pd.DatetimeIndex) -> np.ndarray:
+    """The timestamps as int64 nanoseconds, whatever the index's unit."""
+    return index.to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
 def _found_frequency(index: pd.DatetimeIndex) -> str:
     """How the dates of ``index`` are spaced, in words, for messages."""
     if len(index) >= 3:
-        freq = pd.infer_freq(index)
+        with warnings.catch_warnings():  # pandas 3 warns that a BaseOffset will come back
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(index)
         if freq is not None:
-            return f"frequency {freq!r}"
-    steps = np.diff(index.asi8)
+            return f"frequency {getattr(freq, 'freqstr', freq)!r}"
+    steps = np.diff(_nanoseconds(index))
     if len(steps) == 0:
         return "a single timestamp with a clock time"
     step = pd.Timedelta(int(np.min(steps)), unit="ns")
@@ -250,8 +258,8 @@ def check_values(frame: pd.DataFrame, *, name: str = "data", finite: bool = Fals
 
     ``finite``: no +-inf (``"data: infinite value on 2024-01-02 (inf)"``);
     ``nonempty``: at least one date and, in every column, one value that is not
-    missing; ``daily``: dates at midnight one or more whole days apart, the smallest
-    step one day.
+    missing; ``daily``: dates at midnight, whole days apart, and not a regular
+    calendar of weeks or months (a daily series with gaps passes).
     """
     if finite:
         vals = frame.to_numpy(dtype="float64")
@@ -278,14 +286,17 @@ def check_values(frame: pd.DataFrame, *, name: str = "data", finite: bool = Fals
     if daily and len(frame):
         index = pd.DatetimeIndex(frame.index)  # a DatetimeIndex: checked by _check_index
         midnight = bool((index == index.normalize()).all())
-        steps = np.diff(index.asi8)
-        day = 86_400 * 10**9 // {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[
-            getattr(index, "unit", "ns")]
-        ok = midnight and (len(steps) == 0 or (bool((steps % day == 0).all())
-                                               and int(steps.min()) == day))
+        steps = np.diff(_nanoseconds(index))
+        day = 86_400 * 10**9
+        ok = midnight and bool((steps % day == 0).all())
+        if ok and len(index) >= 3:  # a regular calendar of weeks or months is not daily
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                freq = pd.infer_freq(index)
+            ok = freq is None or getattr(freq, "freqstr", freq) == "D"
         if not ok:
             raise InputError(
-                f"{name} must be a daily series (dates at midnight, one day apart, gaps "
+                f"{name} must be a daily series (dates at midnight, whole days apart, gaps "
                 f"allowed); found {_found_frequency(index)} (make one with to_daily, or "
                 "resample to days first)"
             )

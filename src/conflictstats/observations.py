@@ -247,8 +247,9 @@ def _check_value_rules(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
     nonneg = unit.isin(list(NONNEGATIVE_UNITS)).fillna(False).to_numpy(bool)
     counts = (unit == "count").fillna(False).to_numpy(bool)
     found.add(counts & (v < 0), "value", raw, "a count cannot be negative")
-    found.add(nonneg & ~counts & (v < 0), "value", raw,
-              "an area (of territory) cannot be negative")
+    level = (kind == "level").fillna(False).to_numpy(bool)
+    found.add(nonneg & ~counts & level & (v < 0), "value", raw,
+              "an area (a level of territory) cannot be negative; a change of area is a flow")
     cum_neg = (kind == "cumulative").fillna(False).to_numpy(bool) & (v < 0) & ~nonneg
     found.add(cum_neg, "value", raw, "a cumulative total cannot be negative")
     share = (kind == "share").fillna(False).to_numpy(bool)
@@ -386,7 +387,7 @@ def read_observations(
         At the first bad row, naming the row (and the file's line), the column, the
         rule and the value: a missing or non-snake_case metric, a value that is not
         a finite number or is larger than :data:`MAX_ABS_VALUE`, a negative count
-        or area, a unit outside the closed list of :mod:`conflictstats.units`, an
+        or a negative area held (a level; a flow of area may be a loss), a unit outside the closed list of :mod:`conflictstats.units`, an
         unknown kind or qualifier, a start or end that breaks the date rule, an end
         before its start, a share outside its range. Use
         :func:`screen_observations` to set bad rows aside instead.

@@ -400,6 +400,8 @@ def _finish(s: str, text: str, pos: int, currency: str | None, p: _Parsed,
                                   "followed directly by text that is not a unit)")
     if p.unit == "count" or p.unit == "fraction":
         m = re.match(r"\s+(?:of\s+)?(?P<noun>[^\W\d_][\w\-]*)", s[pos:], re.IGNORECASE)
+        if m and m.group("noun").lower() in _SCALES:
+            raise _Unreadable(f"scale word {m.group('noun')!r} where a noun or unit is expected")
         if m and m.group("noun").lower() not in ("of", "and", "or", "to", "in"):
             p.noun = m.group("noun") if p.unit == "count" else None
             pos += m.end()
@@ -896,7 +898,7 @@ def _own_rates(rates: Any, dates: pd.DatetimeIndex) -> np.ndarray:
         if bad.any():
             pos = int(np.flatnonzero(bad)[0])
             raise InputError(f"rates must be finite and positive; on "
-                             f"{rates.index[pos].date()} it is {vals[pos]!r}")
+                             f"{rates.index[pos].date()} it is {float(vals[pos])!r}")
         pos = rates.index.searchsorted(dates.normalize(), side="right") - 1
         if (pos < 0).any():
             first = dates[int(np.flatnonzero(pos < 0)[0])]

@@ -11,7 +11,8 @@ A unit is checked in three steps, always in this order:
    else is a unit: pint is never asked to invent one (it would read ``"k"`` as the
    Boltzmann constant and ``"units"`` as micro-nits);
 3. **check the value** where the unit says it cannot be negative
-   (:data:`NONNEGATIVE_UNITS`: counts and areas of territory).
+   (:data:`NONNEGATIVE_UNITS`: counts, and areas of territory held, i.e. levels; a
+   flow of area is a gain or a loss and may be negative).
 
 This module imports nothing from the package except :mod:`conflictstats.errors`,
 so every other module may import it (``observations`` and ``quantities`` both do).
@@ -72,7 +73,7 @@ UNIT_DIMENSIONS: dict[str, str] = {
 #: The canonical units (currency codes come on top, see :data:`CURRENCY_CODES`).
 UNITS: tuple[str, ...] = tuple(UNIT_DIMENSIONS)
 
-#: Units whose values cannot be negative: counts and areas (of territory).
+#: Units whose values cannot be negative: counts, and areas held (levels of territory).
 NONNEGATIVE_UNITS: frozenset[str] = frozenset(
     u for u, d in UNIT_DIMENSIONS.items() if d in ("count", "area")
 )

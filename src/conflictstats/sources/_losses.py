@@ -64,6 +64,7 @@ def _read(p: Any, name: str) -> tuple[pd.DataFrame, CsvInfo | None]:
 def _corrections(path: Any, name: str) -> pd.DataFrame:
     """Long table (date, metric, delta) of the source's own corrections."""
     p = as_path(path, name=name)
+    name = f"{name}, corrections file {file_name(p)}"
     with strict():  # a side file: never partly read
         raw, info = _read(p, name)
     if "date" not in raw.columns:
