@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,6 @@ from conflictstats import sources
 from conflictstats._validate import as_series
 from conflictstats.datasets import data_path
 from conflictstats.errors import InputError, ObservationError
-from conftest import SHARED_DATA
 
 # ---------------------------------------------------------------------------
 # truncated files

@@ -386,10 +386,11 @@ def read_observations(
     ObservationError
         At the first bad row, naming the row (and the file's line), the column, the
         rule and the value: a missing or non-snake_case metric, a value that is not
-        a finite number or is larger than :data:`MAX_ABS_VALUE`, a negative count
-        or a negative area held (a level; a flow of area may be a loss), a unit outside the closed list of :mod:`conflictstats.units`, an
-        unknown kind or qualifier, a start or end that breaks the date rule, an end
-        before its start, a share outside its range. Use
+        a finite number or is larger than :data:`MAX_ABS_VALUE`, a negative count,
+        a negative area held (a level; a flow of area may be a loss), a unit outside
+        the closed list of :mod:`conflictstats.units`, an unknown kind or
+        qualifier, a start or end that breaks the date rule, an end before its
+        start, a share outside its range. Use
         :func:`screen_observations` to set bad rows aside instead.
     {reader.raises_whole_file}
 

@@ -290,6 +290,13 @@ def _currency_after(s: str, pos: int, currency: str | None,
     return None
 
 
+def _is_unit_like(word: str) -> bool:
+    """Whether a word after a count is a scale, unit or currency rather than a noun."""
+    w = word.lower()
+    return (w in _SCALES or normalise_unit(word) is not None or w in _CURRENCY_WORDS
+            or w in _AMBIGUOUS or w in _SYMBOLS)
+
+
 @dataclasses.dataclass
 class _Parsed:
     value: float
@@ -400,8 +407,9 @@ def _finish(s: str, text: str, pos: int, currency: str | None, p: _Parsed,
                                   "followed directly by text that is not a unit)")
     if p.unit == "count" or p.unit == "fraction":
         m = re.match(r"\s+(?:of\s+)?(?P<noun>[^\W\d_][\w\-]*)", s[pos:], re.IGNORECASE)
-        if m and m.group("noun").lower() in _SCALES:
-            raise _Unreadable(f"scale word {m.group('noun')!r} where a noun or unit is expected")
+        if m and _is_unit_like(m.group("noun")):
+            raise _Unreadable(f"{m.group('noun')!r} (a scale, unit or currency) where the noun "
+                              "counted is expected")
         if m and m.group("noun").lower() not in ("of", "and", "or", "to", "in"):
             p.noun = m.group("noun") if p.unit == "count" else None
             pos += m.end()
@@ -461,7 +469,9 @@ class Quantity(Result):
         'more than 2200 drones'
         """
         def num(v: float) -> str:
-            return str(np.format_float_positional(v, trim="-"))
+            out = str(np.format_float_positional(v, trim="-"))
+            # "1.001" would be refused as ambiguous (1.001 or 1,001?): "1.0010" is not
+            return out + "0" if _AMBIGUOUS_POINT.fullmatch(out) else out
 
         if self.qualifier == "between":
             head = f"between {num(self.lower)} and {num(self.upper)}"
