@@ -125,25 +125,54 @@ def parse_dates(
         _numbers(num, ~missing, origin, out, reason)
         return ParsedDates(out, reason)
 
-    # text (or a mix of objects): classify each value
-    obj = s.astype(object)
-    if pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty"):
-        is_ts = np.zeros(n, dtype=bool)
-    else:  # a column of mixed objects: find the timestamps among them
-        is_ts = obj.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64))
-                        or hasattr(v, "year")).to_numpy(bool) & ~missing
-    text = obj.where(~is_ts).astype("string").str.strip()
-    has_text = text.notna().to_numpy() & ~is_ts & ~missing
-    empty = has_text & (text == "").fillna(False).to_numpy(bool)
-    missing = missing | empty
-    has_text &= ~empty
+    # text (or a mix of objects): each distinct value is read once, then spread to rows
+    codes, uniques = pd.factorize(s.astype(object))
+    u_out, u_reason, u_naive, u_aware = _distinct(
+        pd.Series(uniques, dtype=object), dayfirst=dayfirst, format=format, origin=origin, tz=tz)
+    have = codes >= 0
+    take = np.where(have, codes, 0)
+    if len(uniques):
+        out[have] = u_out[take][have]
+        reason[have] = u_reason[take][have]
+        naive = u_naive[take] & have
+        aware = u_aware[take] & have
+    else:
+        naive = aware = np.zeros(n, dtype=bool)
+    if naive.any() and aware.any():
+        aware_minority = aware.sum() <= naive.sum()
+        why_aware = (f"timestamp carries a UTC offset while rows {_labels(labels, naive)} "
+                     "have none; give every timestamp an offset, or none")
+        why_naive = (f"timestamp has no UTC offset while rows {_labels(labels, aware)} "
+                     "have one; give every timestamp an offset, or none")
+        if not lenient or aware_minority:
+            reason[aware] = why_aware
+            out[aware] = np.datetime64("NaT")
+        if not lenient or not aware_minority:
+            reason[naive] = why_naive
+            out[naive] = np.datetime64("NaT")
+    return ParsedDates(out, reason)
+
+
+def _distinct(u: pd.Series, *, dayfirst: bool | None, format: str | None, origin: str | None,
+              tz: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Read distinct values: (stamps, reasons, naive, aware), one entry per value."""
+    n = len(u)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    reason = np.full(n, "", dtype=object)
+    none = np.zeros(n, dtype=bool)
+    if n == 0:
+        return out, reason, none, none.copy()
+    is_ts = u.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64))
+                  or hasattr(v, "year")).to_numpy(bool)  # distinct values only
+    text = u.where(~is_ts).astype("string").str.strip()
+    has_text = text.notna().to_numpy() & ~is_ts & (text != "").fillna(False).to_numpy(bool)
     if is_ts.any():
-        stamps = pd.DatetimeIndex(pd.to_datetime(obj[is_ts].tolist(), utc=False))
+        stamps = pd.DatetimeIndex(pd.to_datetime(u[is_ts].tolist(), utc=False))
         if stamps.tz is not None:
             stamps = stamps.tz_convert(tz or "UTC").tz_localize(None)
         out[is_ts] = stamps.to_numpy("datetime64[ns]")
     if not has_text.any():
-        return ParsedDates(out, reason)
+        return out, reason, is_ts, none
     # a one-digit hour ("2023-05-16 3:30", as some sources write it) gets its zero
     t = text.fillna("").str.replace(r"^(\d{4}-\d{2}-\d{2}[T ])(\d:)", r"\g<1>0\2", regex=True)
     if format is not None:
@@ -153,7 +182,7 @@ def parse_dates(
             parsed = parsed.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
         out[ok] = parsed.to_numpy("datetime64[ns]")[ok]
         reason[has_text & ~ok] = f"not a date in the format {format!r}"
-        return ParsedDates(out, reason)
+        return out, reason, ok | is_ts, none
 
     iso = t.str.fullmatch(_ISO).to_numpy(bool) & has_text
     iso_tz = t.str.fullmatch(_ISO + r"\s?" + _OFFSET).to_numpy(bool) & has_text
@@ -186,19 +215,7 @@ def parse_dates(
     reason[other] = f"not a date: {RULE}"
     naive = (iso | slash | number | is_ts) & (reason == "")
     aware = iso_tz & (reason == "")
-    if naive.any() and aware.any():
-        aware_minority = aware.sum() <= naive.sum()
-        why_aware = (f"timestamp carries a UTC offset while rows {_labels(labels, naive)} "
-                     "have none; give every timestamp an offset, or none")
-        why_naive = (f"timestamp has no UTC offset while rows {_labels(labels, aware)} "
-                     "have one; give every timestamp an offset, or none")
-        if not lenient or aware_minority:
-            reason[aware] = why_aware
-            out[aware] = np.datetime64("NaT")
-        if not lenient or not aware_minority:
-            reason[naive] = why_naive
-            out[naive] = np.datetime64("NaT")
-    return ParsedDates(out, reason)
+    return out, reason, naive, aware
 
 
 def _numbers(num: np.ndarray, sel: np.ndarray, origin: str | None, out: np.ndarray,

@@ -159,12 +159,29 @@ class _Problems:
         return [self.items[k] for k in order]
 
 
+def _distinct(values: pd.Series, func: Any) -> pd.Series:
+    """``func`` applied to the distinct values of ``values`` only, spread back to the rows.
+
+    Text columns repeat a few values thousands of times; string methods run in Python
+    per value, so this keeps the checks fast. Missing values stay missing.
+    """
+    codes, uniques = pd.factorize(values.astype(object))
+    done = pd.Series(func(pd.Series(uniques, dtype=object)))
+    arr = done.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    have = codes >= 0
+    out[have] = arr[codes[have]]
+    return pd.Series(out, index=values.index)
+
+
 def _check_metric(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     metric = df["metric"]
     text = metric.astype("string")
-    missing = text.isna().to_numpy() | (text.str.strip() == "").fillna(True).to_numpy()
+    strip = _distinct(metric, lambda u: u.astype("string").str.strip())
+    missing = text.isna().to_numpy() | (strip.fillna("") == "").to_numpy(bool)
     found.add(missing, "metric", metric, "metric is missing")
-    bad = ~missing & ~text.fillna("").str.fullmatch(_METRIC_RE).fillna(False).to_numpy(bool)
+    snake = _distinct(metric, lambda u: u.astype("string").str.fullmatch(_METRIC_RE))
+    bad = ~missing & ~snake.fillna(False).to_numpy(bool)
     found.add(bad, "metric", metric, "metric must be snake_case (lowercase letters, digits, _)")
     out["metric"] = text.astype(object)
 
@@ -173,14 +190,16 @@ def _check_value(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     raw = df["value"]
     textual = raw.dtype == object or pd.api.types.is_string_dtype(raw)
     if textual:
-        num = pd.to_numeric(raw.astype("string").str.strip(), errors="coerce")
+        num = _distinct(raw, lambda u: pd.to_numeric(u.astype("string").str.strip(),
+                                                     errors="coerce").astype("float64"))
     else:
         num = raw.astype("float64")
     num = pd.Series(np.asarray(num, dtype="float64"), index=df.index)
     v = num.to_numpy()
     absent = raw.isna().to_numpy()
     if textual:
-        absent = absent | (raw.astype("string").str.strip() == "").fillna(False).to_numpy(bool)
+        blank = _distinct(raw, lambda u: u.astype("string").str.strip() == "")
+        absent = absent | blank.fillna(False).to_numpy(bool)
     nonnum = np.isnan(v) & ~absent
     found.add(nonnum, "value", raw, "value is not a number (parse text with parse_quantity "
                                     "first)")
@@ -220,7 +239,8 @@ def _check_times(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
 
 
 def _check_kind(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> pd.Series:
-    kind = df["kind"].astype("string").str.strip().str.lower()
+    kind = _distinct(df["kind"], lambda u: u.astype("string").str.strip().str.lower()).astype(
+        "string")
     bad = ~kind.isin(KINDS).fillna(False).to_numpy(bool)
     found.add(bad, "kind", df["kind"], f"unknown kind (expected one of {', '.join(KINDS)})")
     out["kind"] = kind.astype(object)
@@ -230,7 +250,8 @@ def _check_kind(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> pd.Ser
 def _check_qualifier(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     if "qualifier" in df:
         raw = df["qualifier"].astype("string")
-        qual = raw.str.strip().str.lower().replace("", pd.NA).fillna("exact")
+        qual = _distinct(raw, lambda u: u.astype("string").str.strip().str.lower()).astype(
+            "string").replace("", pd.NA).fillna("exact")
     else:
         raw = qual = pd.Series("exact", index=df.index, dtype="string")
     bad = ~qual.isin(QUALIFIERS).to_numpy(bool)
