@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._dates import LOCAL_TZ, parse_dates
+from .._docstrings import fill
 from .._files import CsvInfo, lenient, strict
 from ..errors import InputError, InputTypeError
 from ..observations import ObservationTable, read_observations
@@ -158,9 +159,14 @@ def parse_times(df: pd.DataFrame, column: str, *, name: str, info: CsvInfo | Non
 def screening(func: F) -> F:
     """Decorator of the ``screen_*`` readers: a cut last line is set aside, not raised.
 
+    Also fills the docstring's shared pieces (:mod:`conflictstats._docstrings`).
+
     The line goes into ``set_aside`` with the reason ``"line is incomplete"``, no
     column or metric, and the line's text as ``value``.
     """
+
+    if func.__doc__:
+        func.__doc__ = fill(func.__doc__)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> ObservationTable:
@@ -181,7 +187,13 @@ def screening(func: F) -> F:
 
 
 def reading(func: F) -> F:
-    """Decorator of the ``read_*`` readers: every problem raises, even a cut last line."""
+    """Decorator of the ``read_*`` readers: every problem raises, even a cut last line.
+
+    Also fills the docstring's shared pieces (:mod:`conflictstats._docstrings`).
+    """
+
+    if func.__doc__:
+        func.__doc__ = fill(func.__doc__)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

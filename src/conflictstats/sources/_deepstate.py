@@ -57,6 +57,8 @@ def _flags(dates: pd.Series) -> pd.Series:
 def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
     """Read a DeepState area file, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path : str or path
@@ -64,9 +66,7 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_deepstate_area` returns them, and the
-        missing cells in ``set_aside`` with the reason.
+    {screen.returns}
     """
     p = as_path(path, name="read_deepstate_area")
     name = f"read_deepstate_area({file_name(p)})"
@@ -153,6 +153,7 @@ def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns match none of the three layouts.
 

@@ -163,6 +163,8 @@ def screen_kiel_tracker(
 ) -> ObservationTable:
     """Read a Kiel tracker file, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path, fill
@@ -170,9 +172,7 @@ def screen_kiel_tracker(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_kiel_tracker` returns them; missing cells
-        in ``set_aside``.
+    {screen.returns}
     """
     check_choice("fill", fill, ("active", "all", "none"))
     p = as_path(path, name="read_kiel_tracker")
@@ -284,6 +284,7 @@ def read_kiel_tracker(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns match neither layout, a value is not a number, or a
         donor has two rows for one month.
@@ -351,6 +352,8 @@ def screen_kiel_snapshot(
 ) -> ObservationTable:
     """Read a static Kiel table, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path, as_of
@@ -358,9 +361,7 @@ def screen_kiel_snapshot(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_kiel_snapshot` returns them; missing
-        cells in ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_kiel_snapshot")
     name = f"read_kiel_snapshot({file_name(p)})"
@@ -460,6 +461,7 @@ def read_kiel_snapshot(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns match neither layout, a value is not a number, or a
         donor has two rows for one weapon category.

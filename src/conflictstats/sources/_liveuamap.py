@@ -36,6 +36,8 @@ def _is_json(p: Any) -> bool:
 def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable:
     """Read a Liveuamap (or NZZ) area file, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path : str or path
@@ -43,9 +45,7 @@ def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_liveuamap_territory` returns them; missing
-        areas in ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_liveuamap_territory")
     name = f"read_liveuamap_territory({file_name(p)})"
@@ -108,6 +108,7 @@ def read_liveuamap_territory(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the CSV columns are not ``date, area`` or the JSON is not an object.
 

@@ -86,6 +86,8 @@ def screen_general_staff_losses(
 ) -> ObservationTable:
     """Read a General Staff losses file, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path, corrections
@@ -93,9 +95,7 @@ def screen_general_staff_losses(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_general_staff_losses` returns them; the
-        empty cells (a column not yet or no longer reported) in ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_general_staff_losses")
     name = f"read_general_staff_losses({file_name(p)})"
@@ -190,6 +190,7 @@ def read_general_staff_losses(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown (the message lists both), or the
         ``personnel*`` word is not ``about``/``more``.

@@ -88,6 +88,7 @@ def _norm_text(s: pd.Series) -> pd.Series:
     return out.map(lambda x: unicodedata.normalize("NFC", x) if isinstance(x, str) else x)
 
 
+@reading
 def read_missile_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the weapon-model catalogue ``missiles_and_uavs.csv``.
 
@@ -104,6 +105,7 @@ def read_missile_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown, or a model appears twice.
 
@@ -365,6 +367,8 @@ def screen_missile_attacks(
 ) -> ObservationTable:
     """Read the missile-attack file, returning the observations and the set-aside cells.
 
+    {screen.intro}
+
     The same as :func:`read_missile_attacks`, but the cells that are not
     observations (a missing figure, an outcome that cannot be derived) are kept
     in ``set_aside`` with the reason, so every input row is accounted for:
@@ -377,10 +381,7 @@ def screen_missile_attacks(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` (as :func:`read_missile_attacks` returns) and
-        ``set_aside`` (indexed by input row, 0 = the first data line; columns
-        ``column``, ``metric``, ``value``, ``reason``).
+    {screen.returns}
 
     Examples
     --------
@@ -444,6 +445,7 @@ def read_missile_attacks(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the file's columns differ from the 22 expected ones (naming the
         missing and unknown columns), a timestamp or dict cell cannot be parsed,

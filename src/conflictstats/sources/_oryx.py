@@ -70,6 +70,8 @@ def _category(label: pd.Series) -> pd.Series:
 def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
     """Read ``daily_count.csv``, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path : str or path
@@ -77,9 +79,7 @@ def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_oryx_daily` returns them; missing cells in
-        ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_oryx_daily")
     name = f"read_oryx_daily({file_name(p)})"
@@ -135,6 +135,7 @@ def read_oryx_daily(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown, or a count is not a number.
 
@@ -211,6 +212,8 @@ def screen_oryx_totals(
 ) -> ObservationTable:
     """Read ``totals_by_type.csv``, returning observations and set-aside cells.
 
+    {screen.intro}
+
     Parameters
     ----------
     path, as_of
@@ -218,9 +221,7 @@ def screen_oryx_totals(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_oryx_totals` returns them; missing cells in
-        ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_oryx_totals")
     name = f"read_oryx_totals({file_name(p)})"
@@ -287,6 +288,7 @@ def read_oryx_totals(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown, or a count is not a number.
     ValueError
@@ -386,6 +388,8 @@ def _objects(s: pd.Series) -> np.ndarray:
 def screen_oryx_events(path_or_folder: str | os.PathLike[str]) -> ObservationTable:
     """Read Oryx's event files, returning the daily counts and the rows set aside.
 
+    {screen.intro}
+
     Parameters
     ----------
     path_or_folder : str or path
@@ -474,6 +478,7 @@ def read_oryx_events(path_or_folder: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns differ from the ten expected ones, a status is not one
         of :data:`ORYX_STATUSES`, or a date cannot be parsed.
