@@ -693,3 +693,17 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+@pytest.mark.realdata
+def test_the_weekly_command_on_a_cut_missile_file_fails_naming_the_line(tmp_path, capsys):
+    from conflictstats.cli import main
+
+    data = _source("massive_missile_attacks", "missile_attacks_daily.csv")
+    cut = tmp_path / "missile_attacks_daily.csv"
+    cut.write_bytes(data[: len(data) // 2])  # cut somewhere inside a line
+    status = main(["weekly", "--data", str(cut), "--reader", "missile_attacks",
+                   "--out", str(tmp_path / "out")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert re.search(r"missile_attacks_daily\.csv: line \d+ is incomplete", err)
