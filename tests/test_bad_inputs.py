@@ -706,4 +706,4 @@ def test_the_weekly_command_on_a_cut_missile_file_fails_naming_the_line(tmp_path
                    "--out", str(tmp_path / "out")])
     assert status == 2
     err = capsys.readouterr().err
-    assert re.search(r"missile_attacks_daily\.csv: line \d+ is incomplete", err)
+    assert re.search(r"missile_attacks_daily\.csv\): line \d+ is incomplete", err)
