@@ -21,7 +21,7 @@ import pandas as pd
 from .._dates import LOCAL_TZ, parse_dates
 from .._docstrings import fill
 from .._files import CsvInfo, lenient, strict
-from ..errors import InputError, InputTypeError
+from ..errors import InputError, InputTypeError, ObservationError
 from ..observations import ObservationTable, read_observations
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,6 +91,15 @@ def check_columns(
         )
 
 
+def shown(value: Any) -> str:
+    """A cell's value for a message: ``'12O7'``, ``13``, or ``an empty cell``."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "an empty cell"
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
 def _at(df: pd.DataFrame, label: Any, column: str, info: CsvInfo | None) -> str:
     if info is not None and isinstance(label, (int, np.integer)):
         return f"line {info.line(label)} (row {label}), column {column!r}"
@@ -114,7 +123,7 @@ def numeric_column(df: pd.DataFrame, column: str, *, name: str,
         label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
             f"{name}: {_at(df, label, column, info)}: expected a finite number; got "
-            f"{raw.loc[label]!r}"
+            f"{shown(raw.loc[label])}"
         )
     return num
 
@@ -129,7 +138,7 @@ def whole_column(df: pd.DataFrame, column: str, *, name: str,
         label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
             f"{name}: {_at(df, label, column, info)}: expected a whole number; got "
-            f"{df[column].loc[label]!r}"
+            f"{shown(df[column].loc[label])}"
         )
     return num.astype("int64")
 
@@ -151,7 +160,7 @@ def parse_times(df: pd.DataFrame, column: str, *, name: str, info: CsvInfo | Non
         why = parsed.reason[i] or "the date is missing"
         raise SourceLayoutError(
             f"{name}: {_at(df, label, column, info)}: expected a date or timestamp ({why}); "
-            f"got {raw.loc[label]!r}"
+            f"got {shown(raw.loc[label])}"
         )
     return pd.Series(parsed.stamps, index=df.index, name=column)
 
@@ -217,6 +226,8 @@ def melt_wide(
     extra: Mapping[str, pd.Series | Any] | None = None,
     reasons: Mapping[str, str] | None = None,
     metric_extra: Mapping[str, Mapping[str, pd.Series]] | None = None,
+    name: str | None = None,
+    info: CsvInfo | None = None,
 ) -> ObservationTable:
     """Melt the value columns of ``df`` into observations; set missing cells aside.
 
@@ -242,6 +253,9 @@ def melt_wide(
         Source column -> reason to give when its cell is missing.
     metric_extra : mapping, optional
         Extra column name -> {metric: per-row Series}; other metrics get NA.
+    name, info : optional
+        The reader and file (and the lines of a CSV), so that a value the observation
+        table refuses (a negative count ...) is named by its file, line and column.
 
     Returns
     -------
@@ -303,7 +317,11 @@ def melt_wide(
         out[col] = arr
     frame = pd.DataFrame(out)
     obs = frame.loc[keep].reset_index(drop=True)
-    obs = read_observations(obs) if len(obs) else obs
+    if len(obs):
+        try:
+            obs = read_observations(obs)
+        except ObservationError as err:
+            raise _in_source_terms(err, obs, metrics, name, info) from None
     src_cols = np.array(cols, dtype=object)
     why = np.array(
         [reasons.get(c, f"{c} is missing (NaN): not reported") for c in cols], dtype=object
@@ -319,6 +337,25 @@ def melt_wide(
         index=pd.Index(df.index.to_numpy()[rows[drop]], name="row"),
     )
     return ObservationTable(observations=obs, set_aside=set_aside)
+
+
+def _in_source_terms(err: ObservationError, obs: pd.DataFrame, metrics: Mapping[str, str],
+                     name: str | None, info: CsvInfo | None) -> SourceLayoutError:
+    """The observation table's error, told in the file's terms: line and source column."""
+    label = err.row
+    if label is None or label not in obs.index:
+        return SourceLayoutError(f"{name or 'reader'}: {err}")
+    row = obs.loc[label, "row"]
+    metric = obs.loc[label, "metric"]
+    column = next((c for c, m in metrics.items() if m == metric), metric) if (
+        err.column == "value") else err.column
+    text = str(err)
+    head = f"column {err.column!r}: "
+    reason = text.split(head, 1)[1].rsplit("; got ", 1)[0] if head in text else text
+    where = (f"line {info.line(row)} (row {row})" if info is not None
+             and isinstance(row, (int, np.integer)) else f"row {row}")
+    return SourceLayoutError(
+        f"{name or 'reader'}: {where}, column {column!r}: {reason}; got {shown(err.value)}")
 
 
 def combine(tables: Sequence[ObservationTable]) -> ObservationTable:

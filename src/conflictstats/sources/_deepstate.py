@@ -119,6 +119,8 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
         source=source,
         extra=extra,
         reasons={c: reason for c in metrics},
+        name=name,
+        info=info,
     )
 
 

@@ -23,6 +23,8 @@ from ._common import (
     numeric_column,
     reading,
     screening,
+    shown,
+    whole_column,
 )
 
 __all__ = [
@@ -108,6 +110,19 @@ def _release(path: Any) -> dict[str, Any] | None:
     }
 
 
+def _check_year_month(raw: pd.DataFrame, *, name: str, info: Any) -> None:
+    """Year and month as whole numbers, month 1 to 12; raise naming the line."""
+    for col, lo, hi in (("year", 1900, 2100), ("month", 1, 12)):
+        v = whole_column(raw, col, name=name, info=info)
+        bad = ((v < lo) | (v > hi)).to_numpy()
+        if bad.any():
+            label = raw.index[int(np.flatnonzero(bad)[0])]
+            raise SourceLayoutError(
+                f"{name}: line {info.line(label)} (row {label}), column {col!r}: expected a "
+                f"whole number from {lo} to {hi}; got {shown(raw.loc[label, col])}")
+        raw[col] = v
+
+
 def _periods(*, year: Any, month: Any, freq: str) -> pd.PeriodIndex:
     """Monthly periods from year and month arrays."""
     return pd.PeriodIndex.from_fields(year=year, month=month, freq=freq)  # type: ignore[attr-defined]
@@ -179,6 +194,8 @@ def screen_kiel_tracker(
     name = f"read_kiel_tracker({file_name(p)})"
     raw, info = read_csv_checked(p, name=name)
     cols = [str(c) for c in raw.columns]
+    if {"year", "month"} <= set(cols):
+        _check_year_month(raw, name=name, info=info)
     if set(cols) == set(_DONORS):
         metrics = _DONOR_METRICS
         values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
@@ -228,6 +245,7 @@ def screen_kiel_tracker(
         entity=entity,
         source=_SOURCE if release is None else release["source"],
         extra=extra,
+        name=name,
     )
     obs = table.observations
     aside = table.set_aside
@@ -402,16 +420,18 @@ def screen_kiel_snapshot(
             kind="level", start=stamp, end=stamp, entity=entity, source=source,
             extra={"donor": entity, "category": raw["category"].astype(object),
                    "weapons_list": raw["weapons_list"].astype(object)},
+            name=name, info=info,
         )
     values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
                            for c in (*_SHARE_METRICS, "eu_share_bn")}, index=raw.index)
     entity = raw["country"].astype(object)
     extra = {"donor": entity, "iso": raw["iso"].astype(object)}
     shares = melt_wide(values, _SHARE_METRICS, unit="percent", kind="share", start=stamp,
-                       end=stamp, entity=entity, source=source, extra=extra)
+                       end=stamp, entity=entity, source=source, extra=extra, name=name,
+                       info=info)
     money = melt_wide(values[["eu_share_bn"]] * KIEL_SCALE, {"eu_share_bn": "eu_aid_share"},
                       unit="EUR", kind="level", start=stamp, end=stamp, entity=entity,
-                      source=source, extra=extra)
+                      source=source, extra=extra, name=name, info=info)
     table = combine([shares, money])
     obs = table.observations.sort_values("row", kind="stable").reset_index(drop=True)
     return ObservationTable(observations=obs, set_aside=table.set_aside)

@@ -79,6 +79,8 @@ def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable
         source=source,
         extra={"flag": flag},
         reasons={"area": "area is missing (NaN) in the file"},
+        name=name,
+        info=info,
     )
 
 

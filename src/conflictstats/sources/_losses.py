@@ -131,7 +131,7 @@ def screen_general_staff_losses(
     table = melt_wide(
         values, metrics, unit="count", kind="cumulative", start=end, end=end,
         entity="Russia", source="general_staff_ua", qualifier=qualifier, extra=extra,
-        reasons=reasons,
+        reasons=reasons, name=name, info=info,
     )
     obs = table.observations
     obs["merged_into"] = obs["metric"].map(LOSSES_MERGED).astype(object)

@@ -343,6 +343,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
             "border_crossing": "border_crossing is missing (NaN) in the file",
             "unaccounted": "unaccounted cannot be derived: launched or destroyed is missing",
         },
+        name=name,
+        info=info,
     )
     # a negative remainder means the outcomes exceed launched: not a count, set aside
     over = (rest < 0).to_numpy()

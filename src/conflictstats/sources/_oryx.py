@@ -105,6 +105,8 @@ def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
             "equipment_type": raw["equipment_type"].astype(object),
             "flag": pd.Series(np.asarray(flag, dtype=object), index=raw.index),
         },
+        name=name,
+        info=info,
     )
 
 
@@ -254,6 +256,8 @@ def screen_oryx_totals(
             "equipment_type": raw["equipment_type"].astype(object),
             "flag": None,
         },
+        name=name,
+        info=info,
     )
 
 
