@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Modules that analyse (statistics); they must not import plotting or the report.
 STATS = ("rates", "trends", "anomalies", "records", "claims", "daily", "_kendall", "_periods",
-         "_validate", "observations", "quantities", "calendar", "units")
+         "_kinds", "_validate", "observations", "quantities", "calendar", "units")
 DRAWING = ("plotting", "report", "cli")
 
 
