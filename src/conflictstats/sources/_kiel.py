@@ -94,7 +94,7 @@ def _release(path: Any) -> dict[str, Any] | None:
     row = raw.iloc[0]
     try:
         period = pd.Period(pd.to_datetime(str(row["period"]), format="%m/%Y"), freq="M")
-        date = pd.Timestamp(str(row["date"]))
+        date = as_timestamp(str(row["date"]), name=f"{name}: date")
     except ValueError:
         raise SourceLayoutError(
             f"{name}: expected period as MM/YYYY and date as YYYY-MM-DD; got "

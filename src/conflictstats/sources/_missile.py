@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._files import CsvInfo, read_csv_checked, strict
+from .._validate import as_timestamp
 from ..errors import InputError, MissingKeyError
 from ..observations import ObservationTable
 from ._common import (
@@ -312,7 +313,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
     scope = np.where(target.isna().to_numpy(bool), "unspecified",
                      np.where((target == _NATIONAL).fillna(False).to_numpy(bool), "national",
                               "regional"))
-    brk = EW_DEFINITION_BREAK if definition_break is None else pd.Timestamp(definition_break)
+    brk = EW_DEFINITION_BREAK if definition_break is None else as_timestamp(
+        definition_break, name="definition_break")
     definition = np.where(end.dt.normalize() >= brk, _INCLUDES, _EXCLUDES)
 
     table = melt_wide(
