@@ -492,6 +492,13 @@ PHRASES = [
     ("almost 235sq kilometres", 235, "km2", "almost", 0, 235),
     ("5k drones", 5000, "count", "exact", 5000, 5000),
     ("100 MWh", 100, "MWh", "exact", 100, 100),
+    ("€1,2 Mrd", 1.2e9, "EUR", "exact", 1.2e9, 1.2e9),
+    ("5 millions", 5e6, "count", "exact", 5e6, 5e6),
+    ("5 hundred drones", 500, "count", "exact", 500, 500),
+    ("a quarter of a million", 2.5e5, "count", "exact", 2.5e5, 2.5e5),
+    ("one and a half million", 1.5e6, "count", "exact", 1.5e6, 1.5e6),
+    ("NOK 30bn", 3e10, "NOK", "exact", 3e10, 3e10),
+    ("Rs 5 crore", 5e7, "INR", "exact", 5e7, 5e7),
 ]
 
 
@@ -517,6 +524,9 @@ REFUSED_PHRASES = [
     ("1,000+ to 2,000", r"a second number in 'to 2,000'"),
     ("about 1,000+", r"'\+' after a number cannot be combined"),
     ("15-10 drones", r"the range runs backwards"),
+    ("2 and a half", r"a second number in 'and a half'"),
+    ("5 thousand to 10 thousand", r"a second number in 'to 10 thousand'"),
+    ("TOP 5", r"no quantity found"),
 ]
 
 

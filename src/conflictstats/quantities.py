@@ -50,7 +50,10 @@ _SCALES: dict[str, float] = {
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
     "trillion": 1e12, "tn": 1e12, "trn": 1e12,
     "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
-    "dozen": 12.0,
+    "dozen": 12.0, "hundred": 100.0, "milliard": 1e9, "mrd": 1e9,
+    # plural forms after a number ("5 millions") scale it too
+    "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
+    "milliards": 1e9, "hundreds": 100.0, "dozens": 12.0,
 }
 _SCALE_RE = re.compile(
     r"\s*(?P<s>" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?![^\W\d_])",
@@ -60,7 +63,7 @@ _SCALE_RE = re.compile(
 # symbols, matched case-insensitively ("us$", "Zł")
 _SYMBOLS: dict[str, str] = {"us$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₴": "UAH",
                             "₽": "RUB", "¥": "JPY", "zł": "PLN", "₹": "INR", "c$": "CAD",
-                            "a$": "AUD", "₪": "ILS", "₺": "TRY"}
+                            "a$": "AUD", "₪": "ILS", "₺": "TRY", "rs.": "INR", "rs": "INR"}
 _SYM_RE = re.compile(
     r"\s*(?P<sym>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
     + r")", re.IGNORECASE,
@@ -92,6 +95,8 @@ _AMBIGUOUS: dict[str, tuple[str, ...]] = {
 _MONEY_WORDS = sorted([*_CURRENCY_WORDS, *_AMBIGUOUS], key=len, reverse=True)
 _MONEY_RE = re.compile(r"\s*(?P<w>" + "|".join(re.escape(w) for w in _MONEY_WORDS)
                        + r")(?![^\W\d_])", re.IGNORECASE)
+# codes that are also English words in capitals ("TOP 5"): never read as money before a number
+_WORDLIKE_CODES = frozenset({"ALL", "TOP", "CUP", "TRY", "PEN", "MAD", "SOS", "BOB", "BAM"})
 _CODE_RE = re.compile(r"\s*(?P<c>[A-Z]{3})(?![^\W\d_])")
 
 # number words
@@ -114,6 +119,9 @@ _VAGUE_RE = re.compile(
     r"(?P<v>dozens|scores|tens|hundreds|thousands|millions|billions)"
     r"(?:\s+of\s+(?P<of>thousands|millions|billions))?(?![^\W\d_])", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+# words that hold a number: after the quantity they mean the text says more than we read
+_NUMBER_TOKENS = frozenset({*_ONES, *_TENS, *_BIG, *_DENOMINATORS, *_VAGUE, "hundred", "dozen",
+                            "twice", "milliard", "mrd"} - {"second"})
 _SPACES = "\u00a0\u2007\u2009\u202f\u205f\u3000"
 
 # digit forms, tried in order; each gives (value, how it was read)
@@ -212,6 +220,11 @@ def _words(s: str, pos: int) -> tuple[float, int, int | None] | None:
             current = (current or 1.0) * 12
         elif w == "and" and seen and nxt in (*_ONES, *_TENS):
             pass
+        elif w == "and" and seen and nxt == "a" and i + 2 < len(seq) and seq[i + 2][0] == "half":
+            current += 0.5  # "one and a half (million)"
+            i += 3
+            end = seq[i - 1][1]
+            continue
         elif w in _DENOMINATORS and seen:
             return total + current, b, _DENOMINATORS[w]
         else:
@@ -323,9 +336,13 @@ def _parse_main(s: str, text: str, currency: str | None) -> _Parsed:
             pos = m.end()
     unit: str | None = None
     m = _SYM_RE.match(s, pos)
+    code = re.match(r"(?P<c>[A-Z]{3})\s*(?=[\d.])", s[pos:])
     if m:
         unit, pos = _SYMBOLS[m.group("sym").lower()], m.end()
         pos += len(s[pos:]) - len(s[pos:].lstrip())
+    elif code and code.group("c") in CURRENCY_CODES and code.group("c") not in _WORDLIKE_CODES:
+        # "NOK 30bn", "USD 2.7m"
+        unit, pos = code.group("c"), pos + code.end()
     vague = _VAGUE_RE.match(s, pos)
     if vague and qualifier == "exact" and not between:
         low = _VAGUE[vague.group("v").lower()]
@@ -343,6 +360,14 @@ def _parse_main(s: str, text: str, currency: str | None) -> _Parsed:
         if den <= 0:
             raise _Unreadable("a fraction needs a positive denominator")
         frac = value / den
+        of = re.match(r"\s+of\s+an?\s+(?P<s>thousand|million|billion|trillion)(?![^\W\d_])",
+                      s[pos:], re.IGNORECASE)
+        if of:  # "a quarter of a million": a number, not a share
+            amount = frac * _SCALES[of.group("s").lower()]
+            return _finish(s, text, pos + of.end(), currency, _Parsed(
+                value=amount, unit=unit or "count", qualifier=qualifier), symbol=unit is not None)
+        if unit is not None:
+            raise _Unreadable("a fraction cannot be an amount of money")
         return _finish(s, text, pos, currency, _Parsed(value=frac, unit="fraction",
                                                        qualifier=qualifier))
     upper_value: float | None = None
@@ -414,7 +439,7 @@ def _finish(s: str, text: str, pos: int, currency: str | None, p: _Parsed,
             p.noun = m.group("noun") if p.unit == "count" else None
             pos += m.end()
     rest = s[pos:]
-    if re.search(r"\d", rest):
+    if re.search(r"\d", rest) or any(w.lower() in _NUMBER_TOKENS for w in _WORD_RE.findall(rest)):
         raise _Unreadable(f"a second number in {rest.strip()!r}")
     if not math.isfinite(p.value):
         raise _Unreadable("the number is too large to be finite")
