@@ -100,7 +100,7 @@ def shown(value: Any) -> str:
     return repr(value)
 
 
-def _at(df: pd.DataFrame, label: Any, column: str, info: CsvInfo | None) -> str:
+def cell_at(df: pd.DataFrame, label: Any, column: str, info: CsvInfo | None) -> str:
     if info is not None and isinstance(label, (int, np.integer)):
         return f"line {info.line(label)} (row {label}), column {column!r}"
     return f"row {label}, column {column!r}"
@@ -122,7 +122,7 @@ def numeric_column(df: pd.DataFrame, column: str, *, name: str,
     if bad.any():
         label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
-            f"{name}: {_at(df, label, column, info)}: expected a finite number; got "
+            f"{name}: {cell_at(df, label, column, info)}: expected a finite number; got "
             f"{shown(raw.loc[label])}"
         )
     return num
@@ -137,7 +137,7 @@ def whole_column(df: pd.DataFrame, column: str, *, name: str,
     if bad.any():
         label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
-            f"{name}: {_at(df, label, column, info)}: expected a whole number; got "
+            f"{name}: {cell_at(df, label, column, info)}: expected a whole number; got "
             f"{shown(df[column].loc[label])}"
         )
     return num.astype("int64")
@@ -159,7 +159,7 @@ def parse_times(df: pd.DataFrame, column: str, *, name: str, info: CsvInfo | Non
         label = df.index[i]
         why = parsed.reason[i] or "the date is missing"
         raise SourceLayoutError(
-            f"{name}: {_at(df, label, column, info)}: expected a date or timestamp ({why}); "
+            f"{name}: {cell_at(df, label, column, info)}: expected a date or timestamp ({why}); "
             f"got {shown(raw.loc[label])}"
         )
     return pd.Series(parsed.stamps, index=df.index, name=column)

@@ -15,6 +15,7 @@ from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
     as_path,
+    cell_at,
     check_columns,
     file_name,
     melt_wide,
@@ -108,7 +109,7 @@ def screen_general_staff_losses(
         if bad.any():
             label = raw.index[np.flatnonzero(bad.to_numpy())[0]]
             raise SourceLayoutError(
-                f"{name}: row {label}, column 'personnel*': expected 'about' or 'more'; "
+                f"{name}: {cell_at(raw, label, 'personnel*', info)}: expected 'about' or 'more'; "
                 f"got {raw.loc[label, 'personnel*']!r}"
             )
         metrics = {"personnel": "personnel", "POW": "pow"}

@@ -18,6 +18,7 @@ from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
     as_path,
+    cell_at,
     check_columns,
     file_name,
     melt_wide,
@@ -283,7 +284,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
     if before.any():
         label = raw.index[np.flatnonzero(before.to_numpy())[0]]
         raise SourceLayoutError(
-            f"{name}: row {label}: time_end ({raw.loc[label, 'time_end']}) is before "
+            f"{name}: {cell_at(raw, label, 'time_end', info)}: time_end "
+            f"({raw.loc[label, 'time_end']}) is before "
             f"time_start ({raw.loc[label, 'time_start']})"
         )
     date_only = (raw["time_start"].str.strip().str.len() <= 10) | (
