@@ -296,6 +296,22 @@ def test_each_bad_file_is_refused_naming_file_line_and_column(tmp_path, reader, 
         getattr(sources, reader)(path)
 
 
+def test_a_quote_inside_a_field_is_a_character_and_a_cut_is_still_found(tmp_path):
+    # pandas (and the csv module) keep a quote inside an unquoted field as a character
+    text = ("metric,value,unit,end,kind,note\n"
+            "guns_delivered,5,count,2024-11-20,flow,5\" guns\n"
+            "guns_delivered,7,count,2024-11-21,flow,\"quoted, with \"\"escapes\"\"\"\n"
+            "guns_delivered,9,count,2024-11-22,flow,plain\n")
+    path = tmp_path / "obs.csv"
+    path.write_text(text)
+    obs = cs.read_observations(path)
+    assert obs["value"].tolist() == [5.0, 7.0, 9.0]
+    assert obs["note"].tolist() == ['5" guns', 'quoted, with "escapes"', "plain"]
+    path.write_text(text[:-3])
+    with pytest.raises(InputError, match=r"obs\.csv: line 4 is incomplete"):
+        cs.read_observations(path)
+
+
 def test_a_utf8_file_with_a_byte_order_mark_is_read():
     text = "\ufeffdate,area\n2022-02-24,47106.5\n".encode()
     obs = sources.read_liveuamap_territory(io.BytesIO(text))

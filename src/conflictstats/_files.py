@@ -172,22 +172,25 @@ def _shown(text: bytes, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
-def read_csv_checked(src: Any, *, name: str | None = None,
-                     **kwargs: Any) -> tuple[pd.DataFrame, CsvInfo]:
-    """Read a comma-separated file after proving it whole; see the module notes.
+def _stray_quote(arr: np.ndarray, quote: np.ndarray) -> bool:
+    """Whether a quote opens a quoted field anywhere but at a field's start (``5" gun``).
 
-    ``kwargs`` go to :func:`pandas.read_csv`. The frame is indexed by data record
-    number (0 = the first line after the header), which stays the input row's
-    label even when a line was set aside before it.
+    Quote parity then no longer tells inside from outside, so the slow scan is used.
     """
-    label = name or _display(src)
-    data = read_bytes(src, name=label)
-    if not data.strip():
-        raise InputError(f"{label}: the file is empty (0 data lines; expected a header line "
-                         "and at least one data line)")
-    decode(data, name=label)
-    arr = np.frombuffer(data, dtype=np.uint8)
-    quote = arr == 34
+    pos = np.flatnonzero(quote)
+    opening = pos[(np.arange(len(pos)) % 2) == 0]  # parity even before: an opening quote
+    prev = arr[np.maximum(opening - 1, 0)]
+    # at a field's start, or the second quote of an escaped pair ("a""b")
+    at_start = (opening == 0) | (prev == 44) | (prev == 10) | (prev == 13) | (prev == 34)
+    return not bool(at_start.all())
+
+
+def _segments(arr: np.ndarray, quote: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Records of a CSV (quote-aware) in one vectorised pass over the bytes.
+
+    Returns per record: start and stop byte offsets (the line end excluded), whether it
+    ends with a line end, its field count, and whether it is blank.
+    """
     if quote.any():
         outside = (np.cumsum(quote, dtype=np.uint8) & 1) == 0
         nl = np.flatnonzero((arr == 10) & outside)
@@ -205,10 +208,57 @@ def read_csv_checked(src: Any, *, name: str | None = None,
     cr[nonempty] = arr[stops[nonempty] - 1] == 13
     blank = (length == 0) | ((length == 1) & cr)
     fields = np.searchsorted(commas, stops) - np.searchsorted(commas, starts) + 1
+    return starts, stops, terminated, fields, blank
+
+
+def _segments_slow(text: str, data: bytes, all_nl: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The same as :func:`_segments` through :mod:`csv` (a quote inside a field is kept
+    as a character, as pandas does); used only for files with such quotes."""
+    import csv
+
+    line_start = np.concatenate(([0], all_nl + 1))
+    rows: list[tuple[int, int, int]] = []  # first line, last line, fields (lines 0-based)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    done = 0
+    for row in reader:  # a Python loop, but only for files with stray quotes
+        rows.append((done, reader.line_num - 1, len(row)))
+        done = reader.line_num
+    first = np.array([r[0] for r in rows], dtype=np.int64)
+    last = np.array([r[1] for r in rows], dtype=np.int64)
+    fields = np.array([r[2] for r in rows], dtype=np.int64)
+    starts = line_start[np.minimum(first, len(line_start) - 1)]
+    terminated = last < len(all_nl)
+    stops = np.where(terminated, all_nl[np.minimum(last, len(all_nl) - 1)] if len(all_nl) else 0,
+                     len(data))
+    blank = fields == 0
+    fields = np.maximum(fields, 1)
+    return starts, stops, terminated, fields, blank
+
+
+def read_csv_checked(src: Any, *, name: str | None = None,
+                     **kwargs: Any) -> tuple[pd.DataFrame, CsvInfo]:
+    """Read a comma-separated file after proving it whole; see the module notes.
+
+    ``kwargs`` go to :func:`pandas.read_csv`. The frame is indexed by data record
+    number (0 = the first line after the header), which stays the input row's
+    label even when a line was set aside before it.
+    """
+    label = name or _display(src)
+    data = read_bytes(src, name=label)
+    if not data.strip():
+        raise InputError(f"{label}: the file is empty (0 data lines; expected a header line "
+                         "and at least one data line)")
+    text = decode(data, name=label)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    all_nl = np.flatnonzero(arr == 10)
+    quote = arr == 34
+    if quote.any() and _stray_quote(arr, quote):
+        starts, stops, terminated, fields, blank = _segments_slow(text, data, all_nl)
+    else:
+        starts, stops, terminated, fields, blank = _segments(arr, quote)
     keep_seg = ~blank
     seg = np.flatnonzero(keep_seg)
     header = seg[0]
-    all_nl = np.flatnonzero(arr == 10)
     phys = np.searchsorted(all_nl, starts) + 1  # physical line of each segment start
     if not terminated[header]:
         raise InputError(
