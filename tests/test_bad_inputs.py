@@ -682,27 +682,51 @@ def test_parse_quantity_is_finite_shows_its_number_and_reads_its_own_rendering(t
 
 _CYTERAT = b"file_date,occupied_km2,n_polygons\n" + b"".join(
     f"2024-07-{d:02d},{109360.869 + 7.25 * d:.3f},{d}\n".encode() for d in range(8, 20))
+# quoted header and a quoted text field, as the Kiel files are written
+_KIEL = (b'"year","month","stockpile","procurement","unspecified","nato_purl"\n' + b"".join(
+    f'2024,{m},{0.1 * m:.4f},{0.25 + m / 7:.6f},"{m / 3:.5f}",0\n'.encode() for m in range(1, 13)))
+_CUT_FILES = [
+    (_CYTERAT, sources.screen_deepstate_area, sources.read_deepstate_area, {}),
+    (_KIEL, sources.screen_kiel_tracker, sources.read_kiel_tracker, {"fill": "none"}),
+]
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _by_line(table: cs.ObservationTable) -> pd.Series:
+    obs = table.observations
+    key = pd.MultiIndex.from_arrays([obs["row"].astype("int64"), obs["metric"],
+                                     obs.get("mode", obs["metric"])])
+    return pd.Series(obs["value"].to_numpy(), index=key)
 
 
 @settings(max_examples=150, deadline=None)
-@given(cut=st.integers(min_value=0, max_value=len(_CYTERAT)))
-def test_a_reader_cut_at_any_byte_raises_or_sets_lines_aside_but_never_changes_a_number(cut):
-    whole = sources.screen_deepstate_area(io.BytesIO(_CYTERAT)).observations
+@given(which=st.sampled_from(range(len(_CUT_FILES))), frac=st.floats(0, 1))
+def test_a_reader_cut_at_any_byte_raises_or_sets_lines_aside_but_never_changes_a_number(which,
+                                                                                        frac):
+    data, screen, read, kwargs = _CUT_FILES[which]
+    cut = round(frac * len(data))
+    whole = _by_line(screen(io.BytesIO(data), **kwargs))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            table = sources.screen_deepstate_area(io.BytesIO(_CYTERAT[:cut]))
+            table = screen(io.BytesIO(data[:cut]), **kwargs)
     except InputError:
         return
-    kept = table.observations.set_index("row")["value"]
-    np.testing.assert_array_equal(kept.to_numpy(),
-                                  whole.set_index("row")["value"].loc[kept.index].to_numpy())
-    complete = _CYTERAT[:cut].count(b"\n") - 1  # data lines that end with a line end
-    assert len(kept) == complete
-    cut_line = cut > 0 and _CYTERAT[:cut][-1:] != b"\n"
+    kept = _by_line(table)
+    np.testing.assert_array_equal(kept.to_numpy(), whole.loc[kept.index].to_numpy())
+    complete = data[:cut].count(b"\n") - 1  # data lines that end with a line end
+    assert kept.index.get_level_values(0).nunique() == complete
+    cut_line = data[:cut][-1:] != b"\n"
     assert (table.set_aside["reason"] == "line is incomplete").sum() == int(cut_line)
     with pytest.raises(InputError) if cut_line else _nothing():
-        sources.read_deepstate_area(io.BytesIO(_CYTERAT[:cut]))
+        read(io.BytesIO(data[:cut]), **kwargs)
 
 
 _OBS_CSV = ("metric,value,unit,start,end,kind\n" + "".join(
@@ -726,14 +750,6 @@ def test_an_observation_csv_cut_at_any_byte_never_gives_a_different_number(tmp_p
     kept = table.observations
     pd.testing.assert_series_equal(kept["value"], whole["value"].loc[kept.index])
     pd.testing.assert_series_equal(kept["end"], whole["end"].loc[kept.index])
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @pytest.mark.realdata
