@@ -11,10 +11,12 @@ The truncated public files are made at test time in ``tmp_path`` from
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import re
 import warnings
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -382,6 +384,24 @@ def test_dates_follow_one_rule(frame, kwargs, expected):
     else:
         obs = cs.read_observations(frame, **kwargs)
         assert obs["start"].tolist() == [pd.Timestamp(d) for d in expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(when=st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2090, 12, 31)),
+       form=st.sampled_from(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]),
+       offset=st.sampled_from([None, "Z", "+02:00", "+03:00", "-05:00"]))
+def test_every_iso_timestamp_is_read_as_written_and_offsets_land_in_kyiv(when, form, offset):
+    text = when.strftime(form)
+    when = dt.datetime.strptime(text, form)  # what the text says, to the minute or second
+    if offset is not None and form != "%Y-%m-%d":
+        text += offset
+        zone = dt.UTC if offset == "Z" else dt.timezone(
+            dt.timedelta(hours=int(offset[:3])))
+        # the reference conversion is Python's zoneinfo, not pandas
+        when = when.replace(tzinfo=zone).astimezone(ZoneInfo("Europe/Kyiv")).replace(tzinfo=None)
+    frame = pd.DataFrame({"metric": ["m"], "value": [1], "unit": "count", "kind": "flow",
+                          "end": [text]})
+    assert cs.read_observations(frame)["end"].iloc[0] == pd.Timestamp(when)
 
 
 def test_screening_sets_the_minority_of_aware_rows_aside_instead_of_failing_the_batch():
