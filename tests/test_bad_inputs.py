@@ -271,6 +271,14 @@ READER_CASES = [
     ("cut last line", "read_deepstate_area", "area.csv",
      (DEEPSTATE_HEAD + "2024-07-08,109360.869,7\n2024-07-09,1093").encode(),
      r"area\.csv\): line 3 is incomplete: the file ends inside it.*'2024-07-09,1093'"),
+    ("JSON garbage number", "read_liveuamap_territory", "nzz.json",
+     b'{\n  "2022-02-24": 42981.0,\n  "2022-02-25": "4x"\n}\n',
+     r"nzz\.json\): line 3 \(row 1\), column 'area': expected a finite number; got '4x'"),
+    ("JSON garbage number, losses", "read_general_staff_losses", "p.json",
+     b'[\n {"date": "2022-02-25", "day": 2, "personnel": 2800, "personnel*": "about", '
+     b'"POW": 0},\n {"date": "2022-02-26", "day": 3, "personnel": "43OO", '
+     b'"personnel*": "more", "POW": null}\n]\n',
+     r"p\.json\): line 3 \(row 1\), column 'personnel': expected a finite number"),
     ("JSON cut", "read_liveuamap_territory", "nzz.json", b'{"2022-02-24": 42981.0, "2022-0',
      r"nzz\.json\): line 1, column \d+: not valid JSON.*cut short"),
     ("JSON not an object", "read_liveuamap_territory", "nzz.json", b"[1, 2]\n",

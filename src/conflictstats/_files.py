@@ -29,7 +29,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -120,6 +120,55 @@ class CsvInfo:
         """``"line 57, column 'launched'"`` for messages."""
         col = f", column {column!r}" if column is not None else ""
         return f"line {self.line(row)}{col}"
+
+
+class LineInfo(Protocol):
+    """Anything that tells the line of a row of a file (:class:`CsvInfo`, :class:`JsonInfo`)."""
+
+    def line(self, row: Any) -> int: ...
+
+
+@dataclasses.dataclass
+class JsonInfo:
+    """Where the elements of a JSON file's top-level list or object start.
+
+    Found only when asked (an error is being reported), by decoding element after
+    element; reading a good file costs nothing.
+    """
+
+    name: str
+    text: str
+    _starts: list[int] | None = None
+
+    def _offsets(self) -> list[int]:
+        if self._starts is None:
+            dec = json.JSONDecoder()
+            text = self.text
+            ws = " \t\r\n"
+            i = len(text) - len(text.lstrip(ws))
+            starts: list[int] = []
+            if i < len(text) and text[i] in "[{":
+                obj = text[i] == "{"
+                i += 1
+                while True:
+                    while i < len(text) and text[i] in ws + ",":
+                        i += 1
+                    if i >= len(text) or text[i] in "]}":
+                        break
+                    starts.append(i)
+                    if obj:  # skip the key and its colon
+                        _, i = dec.raw_decode(text, i)
+                        while text[i] in ws + ":":
+                            i += 1
+                    _, i = dec.raw_decode(text, i)
+            self._starts = starts
+        return self._starts
+
+    def line(self, row: Any) -> int:
+        """The line on which element ``row`` (0 = the first) of the top level starts."""
+        starts = self._offsets()
+        pos = starts[int(row)] if 0 <= int(row) < len(starts) else 0
+        return self.text.count("\n", 0, pos) + 1
 
 
 def _display(src: Any) -> str:
@@ -325,13 +374,18 @@ def read_json_checked(src: Any, *, name: str | None = None) -> Any:
     A file cut short never parses (JSON needs its closing bracket), so this proves the
     whole file was read.
     """
+    return read_json_with_lines(src, name=name)[0]
+
+
+def read_json_with_lines(src: Any, *, name: str | None = None) -> tuple[Any, JsonInfo]:
+    """:func:`read_json_checked`, with a :class:`JsonInfo` to name the line of an element."""
     label = name or _display(src)
     data = read_bytes(src, name=label)
     if not data.strip():
         raise InputError(f"{label}: the file is empty (expected JSON)")
     text = decode(data, name=label)
     try:
-        return json.loads(text)
+        return json.loads(text), JsonInfo(name=label, text=text)
     except json.JSONDecodeError as err:
         cut = err.pos >= len(text.rstrip()) - 1 or err.msg.startswith("Unterminated")
         end = " (the file ends early: cut short?)" if cut else ""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._dates import LOCAL_TZ, parse_dates
 from .._docstrings import fill
-from .._files import CsvInfo, lenient, strict
+from .._files import LineInfo, lenient, strict
 from ..errors import InputError, InputTypeError, ObservationError
 from ..observations import ObservationTable, read_observations
 
@@ -100,14 +100,14 @@ def shown(value: Any) -> str:
     return repr(value)
 
 
-def cell_at(df: pd.DataFrame, label: Any, column: str, info: CsvInfo | None) -> str:
+def cell_at(df: pd.DataFrame, label: Any, column: str, info: LineInfo | None) -> str:
     if info is not None and isinstance(label, (int, np.integer)):
         return f"line {info.line(label)} (row {label}), column {column!r}"
     return f"row {label}, column {column!r}"
 
 
 def numeric_column(df: pd.DataFrame, column: str, *, name: str,
-                   info: CsvInfo | None = None) -> pd.Series:
+                   info: LineInfo | None = None) -> pd.Series:
     """Column ``column`` as float64; raise naming the line of the first cell that is not a
     finite number."""
     raw = df[column]
@@ -129,7 +129,7 @@ def numeric_column(df: pd.DataFrame, column: str, *, name: str,
 
 
 def whole_column(df: pd.DataFrame, column: str, *, name: str,
-                 info: CsvInfo | None = None) -> pd.Series:
+                 info: LineInfo | None = None) -> pd.Series:
     """Column ``column`` as int64; raise naming the line of a cell that is not a whole number."""
     num = numeric_column(df, column, name=name, info=info)
     v = num.to_numpy()
@@ -143,7 +143,7 @@ def whole_column(df: pd.DataFrame, column: str, *, name: str,
     return num.astype("int64")
 
 
-def parse_times(df: pd.DataFrame, column: str, *, name: str, info: CsvInfo | None = None,
+def parse_times(df: pd.DataFrame, column: str, *, name: str, info: LineInfo | None = None,
                 tz: str | None = LOCAL_TZ, allow_missing: bool = False) -> pd.Series:
     """Parse a date column by the package's date rule; raise naming the line of a bad one.
 
@@ -227,7 +227,7 @@ def melt_wide(
     reasons: Mapping[str, str] | None = None,
     metric_extra: Mapping[str, Mapping[str, pd.Series]] | None = None,
     name: str | None = None,
-    info: CsvInfo | None = None,
+    info: LineInfo | None = None,
 ) -> ObservationTable:
     """Melt the value columns of ``df`` into observations; set missing cells aside.
 
@@ -340,7 +340,7 @@ def melt_wide(
 
 
 def _in_source_terms(err: ObservationError, obs: pd.DataFrame, metrics: Mapping[str, str],
-                     name: str | None, info: CsvInfo | None) -> SourceLayoutError:
+                     name: str | None, info: LineInfo | None) -> SourceLayoutError:
     """The observation table's error, told in the file's terms: line and source column."""
     label = err.row
     if label is None or label not in obs.index:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._files import CsvInfo, read_csv_checked, read_json_checked
+from .._files import LineInfo, read_csv_checked, read_json_with_lines
 from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
@@ -50,8 +50,8 @@ def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable
     p = as_path(path, name="read_liveuamap_territory")
     name = f"read_liveuamap_territory({file_name(p)})"
     if _is_json(p):
-        data = read_json_checked(p, name=name)
-        info: CsvInfo | None = None
+        data, info_json = read_json_with_lines(p, name=name)
+        info: LineInfo = info_json
         if not isinstance(data, dict):
             raise SourceLayoutError(
                 f"{name}: expected a JSON object mapping dates to km2; found "

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._files import CsvInfo, read_csv_checked, read_json_checked, strict
+from .._files import LineInfo, read_csv_checked, read_json_with_lines, strict
 from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
@@ -51,14 +51,14 @@ def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _read(p: Any, name: str) -> tuple[pd.DataFrame, CsvInfo | None]:
+def _read(p: Any, name: str) -> tuple[pd.DataFrame, LineInfo]:
     if file_name(p).lower().endswith(".json"):
-        data = read_json_checked(p, name=name)
+        data, info = read_json_with_lines(p, name=name)
         if not isinstance(data, list) or not data:
             found = "an empty list" if isinstance(data, list) else type(data).__name__
             raise SourceLayoutError(f"{name}: expected a JSON list of daily records; found "
                                     f"{found}")
-        return pd.DataFrame(data), None
+        return pd.DataFrame(data), info
     return read_csv_checked(p, name=name)
 
 

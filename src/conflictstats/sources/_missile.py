@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._files import CsvInfo, read_csv_checked, strict
+from .._files import LineInfo, read_csv_checked, strict
 from .._validate import as_timestamp
 from ..errors import InputError, MissingKeyError
 from ..observations import ObservationTable
@@ -190,7 +190,7 @@ def _parse_dict(text: Any, *, label: Any, column: str, name: str = "read_missile
 
 
 def _border(raw: pd.Series, *, name: str = "read_missile_attacks",
-            info: CsvInfo | None = None) -> tuple[pd.Series, pd.Series]:
+            info: LineInfo | None = None) -> tuple[pd.Series, pd.Series]:
     """Total border crossings and a ``country:n`` text per row (parsed once per value)."""
     total: dict[Any, float] = {}
     text: dict[Any, Any] = {}
