@@ -481,6 +481,7 @@ def test_units_come_from_a_closed_list_after_normalisation(unit, value, kind, ex
     ((1.0, "k", "count"), r"from_unit: unknown unit 'k'"),
     ((1.0, "km2", "km"), r"cannot convert km2 to km: different dimensions \(area and length\)"),
     ((1.0, "NOK", "EUR"), r"money: use convert_currency"),
+    ((1e308, "km2", "m2"), r"value: 1e\+308 km2 overflows to infinity in m2"),
 ])
 def test_convert_units_refuses_what_the_closed_list_does_not_hold(args, words):
     with pytest.raises(InputError, match=words):

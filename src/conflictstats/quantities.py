@@ -767,13 +767,22 @@ def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
         factor = float(reg.Quantity(1.0, pint_unit(units[0])).to(pint_unit(units[1])).magnitude)
     except pint.errors.DimensionalityError:  # pragma: no cover - dimensions checked above
         raise InputError(f"cannot convert {from_unit} to {to_unit}: different dimensions") from None
+    raw = value.to_numpy(dtype="float64") if isinstance(value, pd.Series) else np.asarray(
+        value, dtype=float)
+    with np.errstate(over="ignore"):
+        scaled = raw * factor
+    over = np.isinf(scaled) & np.isfinite(raw)
+    if over.any():
+        got = np.ravel(raw)[int(np.flatnonzero(np.ravel(over))[0])]
+        raise InputError(f"value: {float(got)!r} {from_unit} overflows to infinity in {to_unit}")
     if isinstance(value, pd.Series):
-        out = value.astype("float64") * factor
-        out.attrs = {**value.attrs, "unit": to_unit} if "unit" in value.attrs else out.attrs
+        out = pd.Series(scaled, index=value.index, name=value.name)
+        out.attrs = {**value.attrs, "unit": to_unit} if "unit" in value.attrs else dict(
+            value.attrs)
         return out
     if np.ndim(value):
-        return np.asarray(value, dtype=float) * factor
-    return float(value) * factor
+        return scaled
+    return float(scaled)
 
 
 # -- money -----------------------------------------------------------------------
