@@ -635,6 +635,14 @@ def test_a_bad_row_labelled_nan_is_set_aside_like_any_other():
         cs.read_observations(frame)
 
 
+@pytest.mark.parametrize("value", [[True, False], ["True", "5"], [5, True], [1, True]])
+def test_a_boolean_is_not_a_number(value):
+    frame = pd.DataFrame({"metric": ["m", "m"], "value": value, "unit": "count", "kind": "flow",
+                          "end": "2024-11-26"})
+    with pytest.raises(ObservationError, match=r"value is not a number.*got (True|'True')"):
+        cs.read_observations(frame)
+
+
 def test_a_value_that_could_overflow_when_summed_is_refused():
     frame = pd.DataFrame({"metric": ["m", "m"], "value": [1e308, 1e308], "unit": "count",
                           "kind": "flow", "end": "2024-11-26"})

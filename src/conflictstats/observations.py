@@ -165,7 +165,8 @@ def _distinct(values: pd.Series, func: Any) -> pd.Series:
     Text columns repeat a few values thousands of times; string methods run in Python
     per value, so this keeps the checks fast. Missing values stay missing.
     """
-    codes, uniques = pd.factorize(values.astype(object))
+    # as text, so that 1, 1.0 and True (equal in Python) stay apart
+    codes, uniques = pd.factorize(values.astype("string"))
     done = pd.Series(func(pd.Series(uniques, dtype=object)))
     arr = done.to_numpy(dtype=object)
     out = np.full(len(values), None, dtype=object)
@@ -189,6 +190,9 @@ def _check_metric(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None
 def _check_value(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     raw = df["value"]
     textual = raw.dtype == object or pd.api.types.is_string_dtype(raw)
+    if pd.api.types.is_bool_dtype(raw):  # True is not the number 1
+        raw = raw.astype(object).astype("string")
+        textual = True
     if textual:
         num = _distinct(raw, lambda u: pd.to_numeric(u.astype("string").str.strip(),
                                                      errors="coerce").astype("float64"))
