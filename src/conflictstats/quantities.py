@@ -427,6 +427,13 @@ def _finish(s: str, text: str, pos: int, currency: str | None, p: _Parsed,
             u = _unit_word(s, pos)
             if u is not None and p.unit != "fraction":
                 p.unit, pos = u
+                if s[pos:pos + 1] and not s[pos].isspace() and s[pos] not in ",.;:!?)":
+                    raise _Unreadable(f"{s[max(0, pos - 12):pos + 12].strip()!r} (a unit "
+                                      "followed directly by more, such as km/h)")
+                if p.unit == "percent" and re.match(r"\s*(?:points?|pts?)\b", s[pos:],
+                                                    re.IGNORECASE):
+                    raise _Unreadable("percentage points are a difference of two percentages, "
+                                      "not a percent")
             elif s[pos:pos + 1] and not s[pos].isspace() and s[pos] not in ",.;:!?)":
                 raise _Unreadable(f"{s[max(0, pos - 12):pos + 12].strip()!r} (a number "
                                   "followed directly by text that is not a unit)")
