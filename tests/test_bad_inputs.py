@@ -573,7 +573,7 @@ REFUSED_PHRASES = [
     ("5 thousand to 10 thousand", r"a second number in 'to 10 thousand'"),
     ("TOP 5", r"no quantity found"),
     ("50km/h", r"followed directly by"),
-    ("50 km/h", r"followed directly by"),
+    ("50 km/h", r"'km' \(a scale, unit or currency\) where the noun"),
     ("3 percentage points", r"percentage points are a difference"),
     ("5,000-strong", r"followed directly by text that is not a unit"),
 ]
