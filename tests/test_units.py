@@ -19,13 +19,15 @@ from conflictstats.units import (
     (" Count ", "count"), ("COUNT", "count"), ("counts", "count"),
     ("km²", "km2"), ("sq  km", "km2"), ("Square Kilometres", "km2"), ("KM2", "km2"),
     ("hectares", "ha"), ("sq mi", "sq_mi"), ("%", "percent"), ("per cent", "percent"),
-    ("nok", "NOK"), (" usd", "USD"), ("mwh", "MWh"), ("tonnes", "tonne"), ("l", "litre"),
+    ("nok", "NOK"), (" usd", "USD"), ("ALL", "ALL"), ("m", "m"), ("L", "litre"),
+    ("mwh", "MWh"), ("tonnes", "tonne"), ("l", "litre"),
 ])
 def test_spellings_normalise_to_one_canonical_unit(given, canonical):
     assert normalise_unit(given) == canonical
 
 
-@pytest.mark.parametrize("given", ["k", "units", "parsec", "", "  ", None, 5, "kilo", "drones"])
+@pytest.mark.parametrize("given", ["k", "units", "parsec", "", "  ", None, 5, "kilo", "drones",
+                                   "M", "T", "all", "top"])
 def test_what_is_not_on_the_list_is_not_a_unit_even_if_pint_knows_it(given):
     assert normalise_unit(given) is None
     assert not is_known_unit(given)

@@ -22,7 +22,15 @@ import pandas as pd
 from ._validate import as_timestamp, check_choice
 from .errors import InputError, InputTypeError
 from .results import Result
-from .units import ACCEPTED, CURRENCY_CODES, dimension, normalise_unit, pint_unit, registry
+from .units import (
+    ACCEPTED,
+    CURRENCY_CODES,
+    WORDLIKE_CODES,
+    dimension,
+    normalise_unit,
+    pint_unit,
+    registry,
+)
 
 __all__ = ["Quantity", "convert_currency", "convert_units", "parse_quantity"]
 
@@ -96,7 +104,7 @@ _MONEY_WORDS = sorted([*_CURRENCY_WORDS, *_AMBIGUOUS], key=len, reverse=True)
 _MONEY_RE = re.compile(r"\s*(?P<w>" + "|".join(re.escape(w) for w in _MONEY_WORDS)
                        + r")(?![^\W\d_])", re.IGNORECASE)
 # codes that are also English words in capitals ("TOP 5"): never read as money before a number
-_WORDLIKE_CODES = frozenset({"ALL", "TOP", "CUP", "TRY", "PEN", "MAD", "SOS", "BOB", "BAM"})
+_WORDLIKE_CODES = WORDLIKE_CODES
 _CODE_RE = re.compile(r"\s*(?P<c>[A-Z]{3})(?![^\W\d_])")
 
 # number words

@@ -92,6 +92,11 @@ CURRENCY_CODES: frozenset[str] = frozenset(
     """.split()
 )
 
+#: ISO codes that are also English words: read as currencies only in capitals.
+WORDLIKE_CODES: frozenset[str] = frozenset(
+    {"ALL", "TOP", "CUP", "TRY", "PEN", "MAD", "SOS", "BOB", "BAM", "GEL"})
+_SINGLE_LETTERS = frozenset({"m", "t", "l", "L", "%"})
+
 # other spellings (keys already normalised: lower case, single blanks) -> canonical
 _ALIASES: dict[str, str] = {
     "counts": "count", "number": "count",
@@ -153,7 +158,11 @@ def normalise_unit(unit: Any) -> str | None:
     if not key:
         return None
     if key.upper() in CURRENCY_CODES and len(key) == 3:
+        if key != key.upper() and key.upper() in WORDLIKE_CODES:
+            return None  # "all", "top": words, not the lek or the pa'anga
         return key.upper()
+    if len(key) == 1 and key not in _SINGLE_LETTERS:
+        return None  # "M" could be million, "T" tera: only m, t, l and % are units
     low = key.lower()
     if low in _CANONICAL_LOWER:
         return _CANONICAL_LOWER[low]
