@@ -95,9 +95,15 @@ def test_non_unique_row_labels_are_refused():
         cs.read_observations(df)
 
 
-def test_a_pint_unit_outside_the_short_list_is_accepted():
-    obs = cs.read_observations(_frame(unit="hectare"))
-    assert obs["unit"].tolist() == ["hectare", "hectare"]
+def test_units_are_normalised_to_the_closed_list():
+    obs = cs.read_observations(_frame(unit=" Hectare "))
+    assert obs["unit"].tolist() == ["ha", "ha"]
+
+
+@pytest.mark.parametrize("unit", ["k", "units", "parsec"])
+def test_a_unit_pint_knows_but_the_closed_list_does_not_is_refused(unit):
+    with pytest.raises(cs.ObservationError, match="unknown unit; accepted units are"):
+        cs.read_observations(_frame(unit=unit))
 
 
 def test_screening_sets_bad_rows_aside_with_every_reason_and_loses_none():

@@ -194,7 +194,7 @@ def test_a_cumulative_series_with_a_correction_is_still_reported():
     ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "occupied area"),
 ])
 def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
-    from conflictstats.report import load_dataset
+    from conflictstats.datasets import load_dataset
 
     data = load_dataset(shared_data(*parts), reader=reader)
     with warnings.catch_warnings():

@@ -208,7 +208,7 @@ def test_missile_layout_change_names_expected_and_found(missile_raw, tmp_path):
 
 
 def _tiny_missile_file(*rows: str) -> io.StringIO:
-    return io.StringIO("\n".join([",".join(MISSILE_COLUMNS), *rows]))
+    return io.StringIO("\n".join([",".join(MISSILE_COLUMNS), *rows]) + "\n")
 
 
 def test_border_crossing_dict_with_nan_is_parsed_safely():
@@ -226,7 +226,8 @@ def test_border_crossing_dict_with_nan_is_parsed_safely():
 def test_bad_border_crossing_text_names_the_row():
     f = _tiny_missile_file("2024-01-01,2024-01-01,Shahed-136/131,,Ukraine,,1,1,,,oops"
                            + "," * 11 + "x")
-    with pytest.raises(SourceLayoutError, match=r"row 0, column 'border_crossing'.*'oops'"):
+    with pytest.raises(SourceLayoutError,
+                       match=r"line 2 \(row 0\), column 'border_crossing'.*'oops'"):
         read_missile_attacks(f)
 
 
@@ -273,7 +274,7 @@ def test_missile_categories_come_from_the_catalogue(missile_table, shared_data):
 
 def test_missile_catalogue_rejects_a_model_listed_twice():
     row = "Kalibr,cruise missile" + "," * 10
-    text = io.StringIO("\n".join([",".join(CATALOGUE_COLUMNS), row, row]))
+    text = io.StringIO("\n".join([",".join(CATALOGUE_COLUMNS), row, row]) + "\n")
     with pytest.raises(SourceLayoutError, match="model 'Kalibr' appears more than once"):
         read_missile_catalogue(text)
 

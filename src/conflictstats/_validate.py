@@ -11,12 +11,14 @@ non-numeric values raise with the first offending position.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from ._dates import LOCAL_TZ, one_date
 from .errors import (  # noqa: F401  (re-exported for the modules that import them from here)
     ConflictStatsError,
     DataWarning,
@@ -106,17 +108,16 @@ def check_window(window: Any, *, name: str = "window") -> int | pd.Timedelta:
     )
 
 
-def as_timestamp(value: Any, *, name: str) -> pd.Timestamp:
-    """Convert a date-like parameter to a :class:`pandas.Timestamp`."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        raise InputError(f"{name} must be a date; got {value!r}")
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a date such as '2024-11-27'; got {value!r}") from None
-    if ts is pd.NaT:
-        raise InputError(f"{name} must be a date; got {value!r}")
-    return ts
+def as_timestamp(value: Any, *, name: str, dayfirst: bool | None = None,
+                 format: str | None = None, tz: str | None = LOCAL_TZ) -> pd.Timestamp:
+    """Convert a date-like parameter to a naive :class:`pandas.Timestamp` by the date rule.
+
+    ISO 8601 text is read as it is; a slash date is refused unless ``dayfirst=`` or
+    ``format=`` says how to read it; a number is refused; an aware timestamp is
+    converted to ``tz`` (Europe/Kyiv by default) and made naive. See
+    :mod:`conflictstats._dates`.
+    """
+    return one_date(value, name=name, dayfirst=dayfirst, format=format, tz=tz)
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +175,9 @@ def as_frame(
     name: str = "data",
     by: str | Sequence[str] | None = None,
     value: str | None = None,
+    finite: bool = False,
+    nonempty: bool = False,
+    daily: bool = False,
 ) -> tuple[pd.DataFrame, bool]:
     """Convert time-series input to a float DataFrame with one column per series.
 
@@ -188,6 +192,13 @@ def as_frame(
         How to call the input in error messages.
     by, value : optional
         Grouping column(s) and value column of a long frame.
+    finite : bool
+        Refuse +-inf, naming the date and column (see :func:`check_values`).
+    nonempty : bool
+        Refuse an empty input, and a series whose values are all missing.
+    daily : bool
+        Refuse an index that is not daily (dates at midnight, steps of whole days,
+        not a regular weekly or monthly calendar), naming the frequency found.
 
     Returns
     -------
@@ -216,11 +227,87 @@ def as_frame(
     if frame.shape[1] == 0:
         raise InputError(f"{name} has no columns")
     out = frame.astype("float64")
+    check_values(out, name=name, finite=finite, nonempty=nonempty, daily=daily)
     return out, was_series
 
 
-def as_series(data: pd.Series, *, name: str = "series") -> pd.Series:
-    """Check a single series (sorted unique DatetimeIndex, numeric) and return float64."""
+def _nanoseconds(index: pd.DatetimeIndex) -> np.ndarray:
+    """The timestamps as int64 nanoseconds, whatever the index's unit."""
+    return index.to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
+def _found_frequency(index: pd.DatetimeIndex) -> str:
+    """How the dates of ``index`` are spaced, in words, for messages."""
+    if len(index) >= 3:
+        with warnings.catch_warnings():  # pandas 3 warns that a BaseOffset will come back
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(index)
+        if freq is not None:
+            return f"frequency {getattr(freq, 'freqstr', freq)!r}"
+    steps = np.diff(_nanoseconds(index))
+    if len(steps) == 0:
+        return "a single timestamp with a clock time"
+    step = pd.Timedelta(int(np.min(steps)), unit="ns")
+    clock = bool((index != index.normalize()).any())
+    return f"smallest step {step}" + (" and clock times" if clock else "")
+
+
+def check_values(frame: pd.DataFrame, *, name: str = "data", finite: bool = False,
+                 nonempty: bool = False, daily: bool = False) -> None:
+    """The value checks :func:`as_frame` applies on request; raise naming the date.
+
+    ``finite``: no +-inf (``"data: infinite value on 2024-01-02 (inf)"``);
+    ``nonempty``: at least one date and, in every column, one value that is not
+    missing; ``daily``: dates at midnight, whole days apart, and not a regular
+    calendar of weeks or months (a daily series with gaps passes).
+    """
+    if finite:
+        vals = frame.to_numpy(dtype="float64")
+        inf = np.isinf(vals)
+        if inf.any():
+            r, c = (int(x) for x in np.argwhere(inf)[0])
+            at = frame.index[r]
+            day = at.date() if at == at.normalize() else at
+            col = f", column {frame.columns[c]!r}" if frame.shape[1] > 1 else ""
+            raise InputError(
+                f"{name}: infinite value on {day}{col} ({vals[r, c]}); infinities are refused "
+                f"({int(inf.sum())} in all): replace them with NaN to treat them as missing"
+            )
+    if nonempty:
+        if len(frame) == 0:
+            raise InputError(f"{name} is empty: it has no dates (nothing to analyse)")
+        allnan = frame.isna().all().to_numpy()
+        if allnan.any():
+            col = frame.columns[int(np.flatnonzero(allnan)[0])]
+            where = f"column {col!r} of {name}" if frame.shape[1] > 1 else name
+            raise InputError(
+                f"{where} has no values: all {len(frame)} are missing (NaN)"
+            )
+    if daily and len(frame):
+        index = pd.DatetimeIndex(frame.index)  # a DatetimeIndex: checked by _check_index
+        midnight = bool((index == index.normalize()).all())
+        steps = np.diff(_nanoseconds(index))
+        day = 86_400 * 10**9
+        ok = midnight and bool((steps % day == 0).all())
+        if ok and len(index) >= 3:  # a regular calendar of weeks or months is not daily
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                freq = pd.infer_freq(index)
+            ok = freq is None or getattr(freq, "freqstr", freq) == "D"
+        if not ok:
+            raise InputError(
+                f"{name} must be a daily series (dates at midnight, whole days apart, gaps "
+                f"allowed); found {_found_frequency(index)} (make one with to_daily, or "
+                "resample to days first)"
+            )
+
+
+def as_series(data: pd.Series, *, name: str = "series", finite: bool = False,
+              nonempty: bool = False, daily: bool = False) -> pd.Series:
+    """Check a single series (sorted unique DatetimeIndex, numeric) and return float64.
+
+    ``finite``, ``nonempty`` and ``daily`` are the checks of :func:`as_frame`.
+    """
     if isinstance(data, pd.DataFrame):
         if data.shape[1] != 1:
             raise InputTypeError(
@@ -231,7 +318,7 @@ def as_series(data: pd.Series, *, name: str = "series") -> pd.Series:
         raise InputTypeError(
             f"{name} must be a pandas Series with a DatetimeIndex; got {type(data).__name__}"
         )
-    frame, _ = as_frame(data, name=name)
+    frame, _ = as_frame(data, name=name, finite=finite, nonempty=nonempty, daily=daily)
     out = frame.iloc[:, 0]
     out.name = data.name
     out.attrs = dict(data.attrs)

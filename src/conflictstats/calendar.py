@@ -19,20 +19,77 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._dates import parse_dates
 from ._validate import as_timestamp, check_choice
-from .errors import InputTypeError
+from .errors import InputError, InputTypeError
 
 __all__ = ["INVASION_START", "report_dates", "war_date", "war_day"]
 
 #: Start of the full-scale invasion (Kyiv date).
 INVASION_START = pd.Timestamp("2022-02-24")
 
+#: Day zero of the integer day numbers used by the day arithmetic below.
+EPOCH = np.datetime64("1970-01-01", "D")
+
+
+# ---------------------------------------------------------------------------
+# day arithmetic (used by conflictstats.daily)
+# ---------------------------------------------------------------------------
+
+
+def day_numbers(ts: pd.Series) -> np.ndarray:
+    """Calendar day numbers (days since 1970-01-01) of the wall-clock dates."""
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def is_midnight(ts: pd.Series) -> np.ndarray:
+    """Whether each timestamp is at midnight (a whole date, no clock time)."""
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    a = ts.to_numpy()
+    return np.asarray(a == a.astype("datetime64[D]"), dtype=bool)
+
+
+def report_days(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day number (inclusive) that each reported period counts on.
+
+    Whole-day periods (both ends at midnight) cover every date from ``start`` to
+    ``end`` inclusive. A period with clock times is a window: under ``overnight=
+    "end"`` each night counts on its morning date (the start date is dropped when
+    the window runs past midnight); under ``"start"`` on its evening date.
+    """
+    s = day_numbers(start)
+    e = day_numbers(end)
+    clock = ~(is_midnight(start) & is_midnight(end))
+    crosses = clock & (e > s)
+    first = s.copy()
+    last = e.copy()
+    if overnight == "end":
+        first[crosses] += 1
+    else:
+        last[crosses] -= 1
+    return first, last
+
+
+def _many(values: Any, *, name: str) -> pd.DatetimeIndex:
+    """Several dates by the package's date rule (ISO 8601; see conflictstats._dates)."""
+    parsed = parse_dates(values)
+    bad = parsed.bad | np.isnat(parsed.stamps)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        got = list(values)[i] if not isinstance(values, pd.Series) else values.iloc[i]
+        why = parsed.reason[i] or "the date is missing"
+        raise InputError(f"{name}: position {i}: {why}; got {got!r}")
+    return pd.DatetimeIndex(parsed.stamps)
+
 
 def _dates(date: Any) -> tuple[pd.DatetimeIndex, str]:
     if isinstance(date, pd.Series):
-        return pd.DatetimeIndex(pd.to_datetime(date)), "series"
+        return _many(date, name="date"), "series"
     if isinstance(date, (pd.Index, np.ndarray, list, tuple)):
-        return pd.DatetimeIndex(pd.to_datetime(date)), "index"
+        return _many(date, name="date"), "index"
     return pd.DatetimeIndex([as_timestamp(date, name="date")]), "scalar"
 
 
@@ -155,11 +212,9 @@ def report_dates(
     >>> [str(d.date()) for d in first], [str(d.date()) for d in last]
     (['2024-11-26', '2024-11-18'], ['2024-11-26', '2024-11-24'])
     """
-    from .daily import _EPOCH, _periods
-
     check_choice("overnight", overnight, ("end", "start"))
-    s = pd.Series(pd.to_datetime(pd.Index(np.atleast_1d(start)), format="mixed"))
-    e = pd.Series(pd.to_datetime(pd.Index(np.atleast_1d(end)), format="mixed"))
-    first, last = _periods(s, e, overnight)
-    to_index = lambda d: pd.DatetimeIndex((_EPOCH + d).astype("datetime64[ns]"))  # noqa: E731
+    s = pd.Series(_many(list(np.atleast_1d(start)), name="start"))
+    e = pd.Series(_many(list(np.atleast_1d(end)), name="end"))
+    first, last = report_days(s, e, overnight)
+    to_index = lambda d: pd.DatetimeIndex((EPOCH + d).astype("datetime64[ns]"))  # noqa: E731
     return to_index(first), to_index(last)

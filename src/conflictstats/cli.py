@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _weekly(args: argparse.Namespace) -> int:
-    from .report import load_dataset, weekly_report
+    from .datasets import load_dataset
+    from .report import weekly_report
 
     t0 = time.perf_counter()
 
@@ -84,8 +85,8 @@ def _summary(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .daily import to_daily
+    from .datasets import bundled_datasets, load_dataset
     from .observations import screen_observations
-    from .report import bundled_datasets, load_dataset
 
     if args.data:
         datasets = {args.data: load_dataset(args.data, reader=args.reader)}

@@ -25,6 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ._validate import DataWarning, ObservationError, as_frame, check_choice, wrap_like
+from .calendar import EPOCH as _EPOCH
+from .calendar import day_numbers as _day_numbers
+from .calendar import report_days as _periods
 from .errors import InputError, InputTypeError, MissingKeyError
 from .observations import KINDS, OBSERVATION_COLUMNS, read_observations
 from .results import Result
@@ -36,7 +39,6 @@ Conflict = Literal["error", "sum", "mean", "first", "last", "max", "min"]
 Spread = Literal["auto", "integer", "even"]
 
 _CONFLICTS: tuple[str, ...] = ("error", "sum", "mean", "first", "last", "max", "min")
-_EPOCH = np.datetime64("1970-01-01", "D")
 # above this a value times a period length could overflow int64 arithmetic
 _INT_LIMIT = 2.0**52
 
@@ -84,41 +86,6 @@ class DailyTrace(Result):
 # ---------------------------------------------------------------------------
 # kernels
 # ---------------------------------------------------------------------------
-
-
-def _day_numbers(ts: pd.Series) -> np.ndarray:
-    """Calendar day numbers (days since 1970-01-01) of the wall-clock dates."""
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_localize(None)
-    return ts.to_numpy().astype("datetime64[D]").astype(np.int64)
-
-
-def _is_midnight(ts: pd.Series) -> np.ndarray:
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_localize(None)
-    a = ts.to_numpy()
-    return np.asarray(a == a.astype("datetime64[D]"), dtype=bool)
-
-
-def _periods(start: pd.Series, end: pd.Series, overnight: str) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (inclusive) that each flow row is spread over.
-
-    Whole-day periods (both ends at midnight) cover every date from ``start`` to
-    ``end`` inclusive. A period with clock times is a window: under ``overnight=
-    "end"`` each night counts on its morning date (the start date is dropped when
-    the window runs past midnight); under ``"start"`` on its evening date.
-    """
-    s = _day_numbers(start)
-    e = _day_numbers(end)
-    clock = ~(_is_midnight(start) & _is_midnight(end))
-    crosses = clock & (e > s)
-    first = s.copy()
-    last = e.copy()
-    if overnight == "end":
-        first[crosses] += 1
-    else:
-        last[crosses] -= 1
-    return first, last
 
 
 def _plain(label: Any) -> Any:

@@ -16,13 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import DataWarning, ObservationError
-from .errors import InputTypeError
+from ._dates import LOCAL_TZ, parse_dates
+from ._docstrings import docstring
+from ._files import INCOMPLETE, CsvInfo, lenient, read_csv_checked
+from .errors import DataWarning, InputTypeError, ObservationError
 from .results import Result
+from .units import ACCEPTED, CURRENCY_CODES, NONNEGATIVE_UNITS, UNITS, normalise_unit
 
 __all__ = [
     "CURRENCY_CODES",
+    "INCOMPLETE",
     "KINDS",
+    "MAX_ABS_VALUE",
     "OBSERVATION_COLUMNS",
     "OPTIONAL_COLUMNS",
     "QUALIFIERS",
@@ -67,44 +72,12 @@ QUALIFIERS: tuple[str, ...] = (
     "at_most",
     "less_than",
     "up_to",
+    "between",
 )
 
-#: Units that need no conversion machinery (besides the currency codes).
-UNITS: tuple[str, ...] = (
-    "count",
-    "km2",
-    "km",
-    "ha",
-    "sq_mi",
-    "mi",
-    "m",
-    "percent",
-    "fraction",
-    "year",
-    "day",
-    "hour",
-    "tonne",
-    "barrel",
-    "m3",
-)
-
-#: ISO 4217 codes of currencies in circulation (plus XDR), accepted as units.
-CURRENCY_CODES: frozenset[str] = frozenset(
-    """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL
-    BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP
-    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
-    IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
-    LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
-    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
-    SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD
-    UYU UZS VES VND VUV WST XAF XCD XDR XOF XPF YER ZAR ZMW ZWL
-    """.split()
-)
-
-_UNITS_SET = frozenset(UNITS)
 _METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_NONNEGATIVE_UNITS = frozenset({"count"})
+#: Largest magnitude a value may have: any sum of fewer than 1e278 such values is finite.
+MAX_ABS_VALUE = 1e30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,149 +109,238 @@ class ObservationTable(Result):
         )
 
 
-def _load(src: Any) -> tuple[pd.DataFrame, str | None]:
+def _load(src: Any) -> tuple[pd.DataFrame, str | None, CsvInfo | None]:
     if isinstance(src, pd.DataFrame):
-        return src.copy(), None
+        return src.copy(), None, None
     if isinstance(src, (str, os.PathLike)):
         path = os.fspath(src)
         if not os.path.exists(path):
             raise FileNotFoundError(f"observation file not found: {path}")
-        df = pd.read_csv(path, dtype={"metric": "string", "unit": "string", "kind": "string",
-                                      "qualifier": "string", "entity": "string",
-                                      "source": "string"},
-                         keep_default_na=False, na_values=[""])
-        return df, path
+        df, info = read_csv_checked(
+            path, name=os.path.basename(path),
+            dtype={"metric": "string", "unit": "string", "kind": "string",
+                   "qualifier": "string", "entity": "string", "source": "string",
+                   "start": "string", "end": "string", "date": "string",
+                   "reported": "string", "flag": "string"},
+            keep_default_na=False, na_values=[""])
+        return df, path, info
     raise InputTypeError(f"src must be a CSV path or a DataFrame; got {type(src).__name__}")
 
 
-def _where(label: Hashable, path: str | None, position: int) -> str:
-    if path is not None:
-        return f"row {label} (line {position + 2} of {os.path.basename(path)})"
+def _where(label: Hashable, path: str | None, info: CsvInfo | None) -> str:
+    if path is not None and info is not None:
+        return f"row {label} (line {info.line(label)} of {os.path.basename(path)})"
     return f"row {label}"
 
 
-def _is_known_unit(unit: str) -> bool:
-    if unit in _UNITS_SET or unit in CURRENCY_CODES:
-        return True
-    from .quantities import _pint_unit  # lazy: pint is slow to import
+class _Problems:
+    """Collects (position, column, value, reason) problems; positions, not labels,
+    so a row labelled NaN is checked like any other."""
 
-    return _pint_unit(unit) is not None
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.n = len(df)
+        self.items: list[tuple[int, str, Any, str]] = []
+
+    def add(self, mask: np.ndarray, column: str, values: pd.Series,
+            reason: str | np.ndarray) -> None:
+        pos = np.flatnonzero(mask)
+        if len(pos) == 0:
+            return
+        got = values.to_numpy(dtype=object)
+        for i in pos:  # bad rows only
+            v = got[i]
+            v = v.item() if isinstance(v, np.generic) else v
+            why = str(reason[i]) if isinstance(reason, np.ndarray) else reason
+            self.items.append((int(i), column, v, why))
+
+    def sorted(self) -> list[tuple[int, str, Any, str]]:
+        """In row order and, within a row, in the order the checks ran."""
+        order = sorted(range(len(self.items)), key=lambda k: (self.items[k][0], k))
+        return [self.items[k] for k in order]
 
 
-def _problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[Hashable, str, Any, str]]]:
-    """Normalise columns and list every (row, column, value, reason) problem found.
+def _distinct(values: pd.Series, func: Any) -> pd.Series:
+    """``func`` applied to the distinct values of ``values`` only, spread back to the rows.
 
-    Returns the normalised frame (bad cells become NA) and the problems, in row order
-    and, within a row, in column order.
+    Text columns repeat a few values thousands of times; string methods run in Python
+    per value, so this keeps the checks fast. Missing values stay missing.
     """
-    out = pd.DataFrame(index=df.index)
-    problems: list[tuple[Hashable, str, Any, str]] = []
+    # as text, so that 1, 1.0 and True (equal in Python) stay apart
+    codes, uniques = pd.factorize(values.astype("string"))
+    done = pd.Series(func(pd.Series(uniques, dtype=object)))
+    arr = done.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    have = codes >= 0
+    out[have] = arr[codes[have]]
+    return pd.Series(out, index=values.index)
 
-    def add(mask: np.ndarray, column: str, values: pd.Series, reason: str) -> None:
-        for label in df.index[mask]:
-            got = values.loc[label]
-            problems.append((label, column, got.item() if hasattr(got, "item") else got, reason))
 
-    # metric
+def _check_metric(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     metric = df["metric"]
     text = metric.astype("string")
-    missing = text.isna().to_numpy() | (text.str.strip() == "").fillna(True).to_numpy()
-    add(missing, "metric", metric, "metric is missing")
-    bad = ~missing & ~text.fillna("").str.fullmatch(_METRIC_RE).fillna(False).to_numpy(bool)
-    add(bad, "metric", metric, "metric must be snake_case (lowercase letters, digits, _)")
+    strip = _distinct(metric, lambda u: u.astype("string").str.strip())
+    missing = text.isna().to_numpy() | (strip.fillna("") == "").to_numpy(bool)
+    found.add(missing, "metric", metric, "metric is missing")
+    snake = _distinct(metric, lambda u: u.astype("string").str.fullmatch(_METRIC_RE))
+    bad = ~missing & ~snake.fillna(False).to_numpy(bool)
+    found.add(bad, "metric", metric, "metric must be snake_case (lowercase letters, digits, _)")
     out["metric"] = text.astype(object)
 
-    # value
+
+def _check_value(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     raw = df["value"]
     textual = raw.dtype == object or pd.api.types.is_string_dtype(raw)
-    num = pd.to_numeric(raw, errors="coerce") if textual else raw.astype("float64")
+    if pd.api.types.is_bool_dtype(raw):  # True is not the number 1
+        raw = raw.astype(object).astype("string")
+        textual = True
+    if textual:
+        num = _distinct(raw, lambda u: pd.to_numeric(u.astype("string").str.strip(),
+                                                     errors="coerce").astype("float64"))
+    else:
+        num = raw.astype("float64")
     num = pd.Series(np.asarray(num, dtype="float64"), index=df.index)
-    nonnum = (num.isna() & raw.notna()).to_numpy()
-    add(nonnum, "value", raw, "value is not a number (parse text with parse_quantity first)")
+    v = num.to_numpy()
     absent = raw.isna().to_numpy()
-    add(absent, "value", raw, "value is missing")
-    inf = np.isinf(num.to_numpy())
-    add(inf, "value", raw, "value must be finite")
+    if textual:
+        blank = _distinct(raw, lambda u: u.astype("string").str.strip() == "")
+        absent = absent | blank.fillna(False).to_numpy(bool)
+    nonnum = np.isnan(v) & ~absent
+    found.add(nonnum, "value", raw, "value is not a number (parse text with parse_quantity "
+                                    "first)")
+    found.add(absent, "value", raw, "value is missing")
+    found.add(np.isinf(v), "value", raw, "value must be finite")
+    huge = np.isfinite(v) & (np.abs(v) > MAX_ABS_VALUE)
+    found.add(huge, "value", raw, f"value is too large (more than {MAX_ABS_VALUE:g} in "
+                                  "magnitude: sums of it could overflow to infinity)")
     out["value"] = num
 
-    # unit
-    unit = df["unit"].astype("string")
-    known = {u: _is_known_unit(u) for u in unit.dropna().unique()}
-    umissing = unit.isna().to_numpy()
-    add(umissing, "unit", df["unit"], "unit is missing")
-    ubad = ~umissing & ~unit.map(lambda u: known.get(u, False)).fillna(False).to_numpy(bool)
-    add(ubad, "unit", df["unit"],
-        "unknown unit (use count, km2, percent, a currency code such as NOK, or a pint unit)")
+
+def _check_unit(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> pd.Series:
+    """Normalise units (blanks, case, aliases) and refuse those outside the closed list."""
+    raw = df["unit"]
+    text = raw.astype("string")
+    canon = {u: normalise_unit(u) for u in text.dropna().unique()}  # once per distinct unit
+    unit = text.map(canon, na_action="ignore").astype("string")
+    missing = text.isna().to_numpy() | (text.str.strip() == "").fillna(False).to_numpy(bool)
+    found.add(missing, "unit", raw, "unit is missing")
+    found.add(~missing & unit.isna().to_numpy(), "unit", raw, f"unknown unit; {ACCEPTED}")
     out["unit"] = unit.astype(object)
+    return unit
 
-    # start, end
+
+def _check_times(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
+                 dates: dict[str, Any], lenient: bool) -> None:
     for col in ("start", "end"):
-        rawt = df[col]
-        if pd.api.types.is_datetime64_any_dtype(rawt):
-            t = rawt
-        else:
-            t = pd.to_datetime(rawt, errors="coerce", format="mixed")
-        tbad = (t.isna() & rawt.notna()).to_numpy()
-        add(tbad, col, rawt, f"{col} is not a date or timestamp")
-        add(rawt.isna().to_numpy(), col, rawt, f"{col} is missing")
-        out[col] = t
+        raw = df[col]
+        parsed = parse_dates(raw, labels=list(df.index), lenient=lenient, **dates)
+        found.add(parsed.bad, col, raw, np.array([f"{col}: {r}" for r in parsed.reason],
+                                                 dtype=object))
+        absent = np.isnat(parsed.stamps) & ~parsed.bad
+        found.add(absent, col, raw, f"{col} is missing")
+        out[col] = pd.Series(parsed.stamps, index=df.index)
     order = (out["end"] < out["start"]).to_numpy()
-    add(order, "end", df["end"], "end is before start")
+    found.add(order, "end", df["end"], "end is before start")
 
-    # kind
-    kind = df["kind"].astype("string")
-    kbad = ~kind.isin(KINDS).fillna(False).to_numpy(bool)
-    add(kbad, "kind", df["kind"], f"unknown kind (expected one of {', '.join(KINDS)})")
+
+def _check_kind(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> pd.Series:
+    kind = _distinct(df["kind"], lambda u: u.astype("string").str.strip().str.lower()).astype(
+        "string")
+    bad = ~kind.isin(KINDS).fillna(False).to_numpy(bool)
+    found.add(bad, "kind", df["kind"], f"unknown kind (expected one of {', '.join(KINDS)})")
     out["kind"] = kind.astype(object)
+    return kind
 
-    # qualifier
-    qual = df["qualifier"].astype("string").fillna("exact") if "qualifier" in df else pd.Series(
-        "exact", index=df.index, dtype="string"
-    )
-    qbad = ~qual.isin(QUALIFIERS).to_numpy(bool)
-    add(qbad, "qualifier", qual, f"unknown qualifier (expected one of {', '.join(QUALIFIERS)})")
+
+def _check_qualifier(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
+    if "qualifier" in df:
+        raw = df["qualifier"].astype("string")
+        qual = _distinct(raw, lambda u: u.astype("string").str.strip().str.lower()).astype(
+            "string").replace("", pd.NA).fillna("exact")
+    else:
+        raw = qual = pd.Series("exact", index=df.index, dtype="string")
+    bad = ~qual.isin(QUALIFIERS).to_numpy(bool)
+    found.add(bad, "qualifier", raw,
+              f"unknown qualifier (expected one of {', '.join(QUALIFIERS)})")
     out["qualifier"] = qual.astype(object)
 
-    # value rules that depend on unit and kind
+
+def _check_value_rules(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
+                       unit: pd.Series, kind: pd.Series) -> None:
+    """Rules that depend on the (normalised) unit and kind."""
+    raw = df["value"]
     v = out["value"].to_numpy()
-    counts = unit.isin(list(_NONNEGATIVE_UNITS)).fillna(False).to_numpy(bool)
-    neg = counts & (v < 0)
-    add(neg, "value", raw, "a count cannot be negative")
-    cum_neg = (kind == "cumulative").fillna(False).to_numpy(bool) & (v < 0) & ~counts
-    add(cum_neg, "value", raw, "a cumulative total cannot be negative")
+    nonneg = unit.isin(list(NONNEGATIVE_UNITS)).fillna(False).to_numpy(bool)
+    counts = (unit == "count").fillna(False).to_numpy(bool)
+    found.add(counts & (v < 0), "value", raw, "a count cannot be negative")
+    level = (kind == "level").fillna(False).to_numpy(bool)
+    found.add(nonneg & ~counts & level & (v < 0), "value", raw,
+              "an area (a level of territory) cannot be negative; a change of area is a flow")
+    cum_neg = (kind == "cumulative").fillna(False).to_numpy(bool) & (v < 0) & ~nonneg
+    found.add(cum_neg, "value", raw, "a cumulative total cannot be negative")
     share = (kind == "share").fillna(False).to_numpy(bool)
     pct = share & (unit == "percent").fillna(False).to_numpy(bool) & ((v < 0) | (v > 100))
-    add(pct, "value", raw, "a share in percent must lie in [0, 100]")
+    found.add(pct, "value", raw, "a share in percent must lie in [0, 100]")
     frac = share & (unit == "fraction").fillna(False).to_numpy(bool) & ((v < 0) | (v > 1))
-    add(frac, "value", raw, "a share as a fraction must lie in [0, 1]")
+    found.add(frac, "value", raw, "a share as a fraction must lie in [0, 1]")
     share_unit = share & ~unit.isin(["percent", "fraction"]).fillna(False).to_numpy(bool)
-    add(share_unit, "unit", df["unit"], "a share must be in percent or fraction")
+    found.add(share_unit, "unit", df["unit"], "a share must be in percent or fraction")
 
+
+def _check_optional(df: pd.DataFrame, found: _Problems, dates: dict[str, Any],
+                    lenient: bool) -> dict[str, pd.Series]:
+    """The optional columns: ``flag`` (text reason, empty = not flagged), ``reported`` (a
+    date by the date rule, may be missing)."""
+    optional: dict[str, pd.Series] = {}
+    if "flag" in df:
+        ftext = df["flag"].astype("string").str.strip()
+        optional["flag"] = ftext.where(ftext != "").astype(object)
+    if "reported" in df:
+        raw = df["reported"]
+        parsed = parse_dates(raw, labels=list(df.index), lenient=lenient, **dates)
+        found.add(parsed.bad, "reported", raw, np.array(
+            [f"reported is not a date (the date the figure was stated or published): {r}"
+             for r in parsed.reason], dtype=object))
+        optional["reported"] = pd.Series(parsed.stamps, index=df.index)
+    return optional
+
+
+def _carry_other_columns(df: pd.DataFrame, out: pd.DataFrame,
+                         optional: dict[str, pd.Series]) -> pd.DataFrame:
     for col in ("entity", "source"):
         out[col] = df[col].astype("string").astype(object) if col in df else pd.Series(
             pd.NA, index=df.index, dtype=object
         )
-
-    # optional: flag (text reason, empty = not flagged), reported (a date)
-    if "flag" in df:
-        ftext = df["flag"].astype("string").str.strip()
-        out["flag"] = ftext.where(ftext != "").astype(object)
-    if "reported" in df:
-        rawr = df["reported"]
-        r = rawr if pd.api.types.is_datetime64_any_dtype(rawr) else pd.to_datetime(
-            rawr, errors="coerce", format="mixed")
-        add((r.isna() & rawr.notna()).to_numpy(), "reported", rawr,
-            "reported is not a date (the date the figure was stated or published)")
-        out["reported"] = r
+    for col, values in optional.items():
+        out[col] = values
     for col in df.columns:
         if col not in out.columns:
             out[col] = df[col]
-    out = out.astype({"metric": object, "unit": object, "kind": object, "qualifier": object})
-    return out, problems
+    return out.astype({"metric": object, "unit": object, "kind": object, "qualifier": object})
 
 
-def _prepare(src: Any) -> tuple[pd.DataFrame, str | None]:
-    df, path = _load(src)
+def _problems(df: pd.DataFrame, *, dates: dict[str, Any] | None = None,
+              lenient: bool = False) -> tuple[pd.DataFrame, list[tuple[int, str, Any, str]]]:
+    """Normalise columns and list every (position, column, value, reason) problem found.
+
+    Returns the normalised frame (bad cells become NA) and the problems, in row order
+    and, within a row, in the order of the checks: metric, value, unit, start and end,
+    kind, qualifier, the rules joining value, unit and kind, then the optional columns.
+    """
+    out = pd.DataFrame(index=df.index)
+    found = _Problems(df)
+    _check_metric(df, out, found)
+    _check_value(df, out, found)
+    unit = _check_unit(df, out, found)
+    _check_times(df, out, found, dates or {}, lenient)
+    kind = _check_kind(df, out, found)
+    _check_qualifier(df, out, found)
+    _check_value_rules(df, out, found, unit, kind)
+    optional = _check_optional(df, found, dates or {}, lenient)
+    return _carry_other_columns(df, out, optional), found.sorted()
+
+
+def _prepare(src: Any) -> tuple[pd.DataFrame, str | None, CsvInfo | None]:
+    df, path, info = _load(src)
     if "date" in df.columns:
         for col in ("start", "end"):
             if col not in df.columns:
@@ -301,10 +363,22 @@ def _prepare(src: Any) -> tuple[pd.DataFrame, str | None]:
             f"observations: row labels must be unique; {dup!r} appears more than once",
             row=dup,
         )
-    return df, path
+    return df, path, info
+
+def _dates_kw(dayfirst: bool | None, format: str | None, origin: str | None,
+              tz: str | None) -> dict[str, Any]:
+    return {"dayfirst": dayfirst, "format": format, "origin": origin, "tz": tz}
 
 
-def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+@docstring()
+def read_observations(
+    src: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    dayfirst: bool | None = None,
+    format: str | None = None,
+    origin: str | None = None,
+    tz: str | None = LOCAL_TZ,
+) -> pd.DataFrame:
     """Read reported figures into the validated observation table.
 
     Parameters
@@ -317,29 +391,42 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
         :data:`OPTIONAL_COLUMNS` are checked when present: ``flag`` (text; blank
         means not flagged) and ``reported`` (a date, may be missing). Other
         columns are kept.
+    {dates.params}
+    origin : {None, "excel"}
+        ``"excel"`` reads numbers in ``start``/``end`` as spreadsheet serial days
+        (45622 is 2024-11-27); otherwise a number is never a date.
 
     Returns
     -------
     DataFrame
         The input's rows and index, with columns ``metric`` (str), ``value``
-        (float), ``unit`` (str), ``start`` and ``end`` (datetime64), ``kind``
-        (``flow``, ``level``, ``cumulative`` or ``share``), ``qualifier``,
-        ``entity``, ``source``, then ``flag`` (str or missing) and ``reported``
-        (datetime64) when given, then any extra columns.
+        (float), ``unit`` (str, normalised: ``" Count "`` becomes ``count``,
+        ``"nok"`` becomes ``NOK``), ``start`` and ``end`` (datetime64, naive local
+        time), ``kind`` (``flow``, ``level``, ``cumulative`` or ``share``),
+        ``qualifier``, ``entity``, ``source``, then ``flag`` (str or missing) and
+        ``reported`` (datetime64) when given, then any extra columns.
 
     Raises
     ------
     ObservationError
-        At the first bad row, naming the row, the column, the rule and the value:
-        a missing or non-snake_case metric, a value that is not a finite number, a
-        negative count, an unknown unit, kind or qualifier, a start or end that is
-        not a date, an end before its start, a share outside its range. Use
+        At the first bad row, naming the row (and the file's line), the column, the
+        rule and the value: a missing or non-snake_case metric, a value that is not
+        a finite number or is larger than :data:`MAX_ABS_VALUE`, a negative count,
+        a negative area held (a level; a flow of area may be a loss), a unit outside
+        the closed list of :mod:`conflictstats.units`, an unknown kind or
+        qualifier, a start or end that breaks the date rule, an end before its
+        start, a share outside its range. Use
         :func:`screen_observations` to set bad rows aside instead.
+    {reader.raises_whole_file}
 
     See Also
     --------
     screen_observations : the lenient reader, returning the bad rows with reasons.
     conflictstats.to_daily : observations to daily series.
+
+    Notes
+    -----
+    {dates.rule}
 
     Examples
     --------
@@ -362,16 +449,16 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
     ...
     conflictstats.errors.ObservationError: row 0, column 'value': a count cannot be ...; got -3
     """
-    df, path = _prepare(src)
-    out, problems = _problems(df)
+    df, path, info = _prepare(src)
+    out, problems = _problems(df, dates=_dates_kw(dayfirst, format, origin, tz))
     if problems:
-        label, column, value, reason = problems[0]
-        pos = int(df.index.get_loc(label))  # type: ignore[arg-type]
+        pos, column, value, reason = problems[0]
+        label = df.index[pos]
         more = f" ({len(problems) - 1} more problems; screen_observations lists them all)" if len(
             problems
         ) > 1 else ""
         raise ObservationError(
-            f"{_where(label, path, pos)}, column {column!r}: {reason}; got {value!r}{more}",
+            f"{_where(label, path, info)}, column {column!r}: {reason}; got {value!r}{more}",
             row=label,
             column=column,
             value=value,
@@ -379,17 +466,24 @@ def read_observations(src: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFram
     return out
 
 
-def screen_observations(src: str | os.PathLike[str] | pd.DataFrame) -> ObservationTable:
+@docstring()
+def screen_observations(
+    src: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    dayfirst: bool | None = None,
+    format: str | None = None,
+    origin: str | None = None,
+    tz: str | None = LOCAL_TZ,
+) -> ObservationTable:
     """Read reported figures, setting bad rows aside with their reasons.
 
-    The lenient twin of :func:`read_observations`: nothing raises for a bad row and
-    nothing vanishes; every input row ends up either in ``observations`` or in
-    ``set_aside``. A :class:`~conflictstats.DataWarning` says how many rows were set
-    aside.
+    {screen.intro} A :class:`~conflictstats.DataWarning` says how many rows were
+    set aside. Where timestamps with and without a UTC offset are mixed, the rows of
+    the less common kind are set aside.
 
     Parameters
     ----------
-    src : str, path or DataFrame
+    src, dayfirst, format, origin, tz
         As for :func:`read_observations`.
 
     Returns
@@ -397,7 +491,9 @@ def screen_observations(src: str | os.PathLike[str] | pd.DataFrame) -> Observati
     ObservationTable
         ``observations`` (the valid rows, standard columns) and ``set_aside``
         (indexed by input row label; columns ``column``, ``value``, ``reason``; a row
-        with several problems appears once, with the reasons joined by ``"; "``).
+        with several problems appears once, with the reasons joined by ``"; "``; a
+        CSV line cut short has the reason ``"line is incomplete"`` and its text as
+        ``value``).
 
     Examples
     --------
@@ -415,21 +511,34 @@ def screen_observations(src: str | os.PathLike[str] | pd.DataFrame) -> Observati
     """
     import warnings
 
-    df, _ = _prepare(src)
-    out, problems = _problems(df)
-    if not problems:
+    with lenient():
+        df, _, info = _prepare(src)
+    out, problems = _problems(df, dates=_dates_kw(dayfirst, format, origin, tz), lenient=True)
+    lines = info.set_aside if info is not None else None
+    n_lines = 0 if lines is None else len(lines)
+    if not problems and not n_lines:
         empty = pd.DataFrame({"column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
                               "reason": pd.Series(dtype=object)})
         return ObservationTable(observations=out, set_aside=empty)
-    rec = pd.DataFrame(problems, columns=["row", "column", "value", "reason"])
-    grouped = rec.groupby("row", sort=False).agg(
-        column=("column", "first"), value=("value", "first"), reason=("reason", "; ".join)
-    )
-    grouped.index.name = None
-    bad = df.index.isin(grouped.index)
-    set_aside = grouped.reindex(df.index[bad])
+    bad = np.zeros(len(df), dtype=bool)
+    parts = []
+    if problems:
+        rec = pd.DataFrame(problems, columns=["pos", "column", "value", "reason"])
+        grouped = rec.groupby("pos", sort=True).agg(
+            column=("column", "first"), value=("value", "first"), reason=("reason", "; ".join)
+        )
+        bad[grouped.index.to_numpy()] = True
+        grouped.index = df.index[grouped.index.to_numpy()]
+        parts.append(grouped)
+    if n_lines and lines is not None:
+        parts.append(pd.DataFrame({"column": None, "value": lines["text"].to_numpy(),
+                                   "reason": lines["reason"].to_numpy()},
+                                  index=lines.index.rename(None)))
+    set_aside = pd.concat(parts) if len(parts) > 1 else parts[0]
+    set_aside.index.name = None
     warnings.warn(
-        f"{len(set_aside)} of {len(df)} observation rows set aside; see .set_aside for reasons",
+        f"{len(set_aside)} of {len(df) + n_lines} observation rows set aside; see .set_aside "
+        "for reasons",
         DataWarning,
         stacklevel=2,
     )

@@ -21,13 +21,22 @@ import pandas as pd
 
 from ._validate import as_timestamp, check_choice
 from .errors import InputError, InputTypeError
-from .observations import CURRENCY_CODES
 from .results import Result
+from .units import (
+    ACCEPTED,
+    CURRENCY_CODES,
+    WORDLIKE_CODES,
+    dimension,
+    normalise_unit,
+    pint_unit,
+    registry,
+)
 
 __all__ = ["Quantity", "convert_currency", "convert_units", "parse_quantity"]
 
 # -- vocabulary ----------------------------------------------------------------
 
+# qualifier phrases (matched case-insensitively, longest first) -> qualifier
 _QUALIFIERS: list[tuple[str, str]] = [
     (r"just\s+under|almost|nearly|close\s+to|approaching", "almost"),
     (r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding", "more_than"),
@@ -38,73 +47,420 @@ _QUALIFIERS: list[tuple[str, str]] = [
     (r"about|around|approximately|approx\.?|roughly|some|an\s+estimated|estimated|circa|c\.|~",
      "about"),
 ]
+_QUAL_RE = re.compile(
+    r"(?P<q>" + "|".join(f"(?:{p})" for p, _ in _QUALIFIERS) + r")(?:\s+|(?<=~))",
+    re.IGNORECASE,
+)
 
 _SCALES: dict[str, float] = {
     "thousand": 1e3, "k": 1e3,
     "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
     "trillion": 1e12, "tn": 1e12, "trn": 1e12,
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
+    "dozen": 12.0, "hundred": 100.0, "milliard": 1e9, "mrd": 1e9,
+    # plural forms after a number ("5 millions") scale it too
+    "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
+    "milliards": 1e9, "hundreds": 100.0, "dozens": 12.0,
 }
+_SCALE_RE = re.compile(
+    r"\s*(?P<s>" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
-_SYMBOLS: dict[str, str] = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₴": "UAH",
-                            "₽": "RUB", "¥": "JPY", "zł": "PLN"}
+# symbols, matched case-insensitively ("us$", "Zł")
+_SYMBOLS: dict[str, str] = {"us$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₴": "UAH",
+                            "₽": "RUB", "¥": "JPY", "zł": "PLN", "₹": "INR", "c$": "CAD",
+                            "a$": "AUD", "₪": "ILS", "₺": "TRY", "rs.": "INR", "rs": "INR"}
+_SYM_RE = re.compile(
+    r"\s*(?P<sym>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
+    + r")", re.IGNORECASE,
+)
 
 _CURRENCY_WORDS: dict[str, str] = {
-    "us dollars": "USD", "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
+    "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
+    "euros": "EUR", "euro": "EUR",
     "pounds sterling": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
     "hryvnias": "UAH", "hryvnia": "UAH", "hryvnas": "UAH", "hryvna": "UAH",
     "roubles": "RUB", "rubles": "RUB", "rouble": "RUB", "ruble": "RUB",
     "norwegian kroner": "NOK", "norwegian kronor": "NOK", "norwegian krone": "NOK",
-    "swedish kronor": "SEK", "swedish krona": "SEK", "swedish kroner": "SEK",
-    "danish kroner": "DKK", "danish krone": "DKK",
-    "czech korunas": "CZK", "czech koruna": "CZK", "korunas": "CZK", "koruna": "CZK",
-    "swiss francs": "CHF", "francs": "CHF", "zlotys": "PLN", "zloty": "PLN", "yen": "JPY",
-    "yuan": "CNY", "renminbi": "CNY", "canadian dollars": "CAD", "australian dollars": "AUD",
+    "norwegian crowns": "NOK", "swedish kronor": "SEK", "swedish krona": "SEK",
+    "swedish kroner": "SEK", "swedish crowns": "SEK", "swedish crown": "SEK",
+    "danish kroner": "DKK", "danish krone": "DKK", "danish crowns": "DKK",
+    "czech korunas": "CZK", "czech koruna": "CZK", "czech crowns": "CZK", "korunas": "CZK",
+    "koruna": "CZK", "swiss francs": "CHF", "swiss franc": "CHF", "francs": "CHF",
+    "zlotys": "PLN", "zloty": "PLN", "złoty": "PLN", "yen": "JPY", "yuan": "CNY",
+    "renminbi": "CNY", "canadian dollars": "CAD", "australian dollars": "AUD",
+    "rupees": "INR", "rupee": "INR", "lari": "GEL", "lei": "RON", "forints": "HUF",
+    "forint": "HUF",
 }
 # words that name several currencies: never guessed
 _AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "kronor": ("SEK", "NOK", "DKK", "ISK"), "kroner": ("NOK", "DKK", "SEK"),
     "krone": ("NOK", "DKK"), "krona": ("SEK", "ISK"), "crowns": ("SEK", "NOK", "DKK", "CZK"),
+    "kr": ("SEK", "NOK", "DKK", "ISK"),
 }
+_MONEY_WORDS = sorted([*_CURRENCY_WORDS, *_AMBIGUOUS], key=len, reverse=True)
+_MONEY_RE = re.compile(r"\s*(?P<w>" + "|".join(re.escape(w) for w in _MONEY_WORDS)
+                       + r")(?![^\W\d_])", re.IGNORECASE)
+# codes that are also English words in capitals ("TOP 5"): never read as money before a number
+_WORDLIKE_CODES = WORDLIKE_CODES
+_CODE_RE = re.compile(r"\s*(?P<c>[A-Z]{3})(?![^\W\d_])")
 
-_UNIT_WORDS: list[tuple[str, str]] = [
-    (r"sq\.?\s*(?:kilometres|kilometers|km)|square\s+(?:kilometres|kilometers|km)|km2|km²|sqkm",
-     "km2"),
-    (r"sq\.?\s*(?:miles|mi)|square\s+miles|mi2|mi²", "sq_mi"),
-    (r"hectares|hectare|ha", "ha"),
-    (r"kilometres|kilometers|kilometre|kilometer|km", "km"),
-    (r"miles|mile", "mi"),
-    (r"percent|per\s+cent|%|pct", "percent"),
-    (r"tonnes|tonne|metric\s+tons", "tonne"),
-    (r"barrels|barrel|bbl", "barrel"),
-    (r"years|year", "year"),
-    (r"days|day", "day"),
-    (r"hours|hour", "hour"),
+# number words
+_ONES: dict[str, int] = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS: dict[str, int] = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_BIG: dict[str, float] = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+                          "lakh": 1e5, "crore": 1e7}
+_DENOMINATORS: dict[str, int] = {"half": 2, "halves": 2, "third": 3, "thirds": 3,
+                                 "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+                                 "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
+                                 "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8,
+                                 "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+# "tens of thousands" and kin: a lower bound only
+_VAGUE: dict[str, float] = {"dozens": 12.0, "scores": 20.0, "tens": 10.0, "hundreds": 100.0,
+                            "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_VAGUE_RE = re.compile(
+    r"(?P<v>dozens|scores|tens|hundreds|thousands|millions|billions)"
+    r"(?:\s+of\s+(?P<of>thousands|millions|billions))?(?![^\W\d_])", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+# words that hold a number: after the quantity they mean the text says more than we read
+_NUMBER_TOKENS = frozenset({*_ONES, *_TENS, *_BIG, *_DENOMINATORS, *_VAGUE, "hundred", "dozen",
+                            "twice", "milliard", "mrd"} - {"second"})
+_SPACES = "\u00a0\u2007\u2009\u202f\u205f\u3000"
+
+# digit forms, tried in order; each gives (value, how it was read)
+_N = r"(?<![\d.,])"
+_DIGIT_FORMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(_N + r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])"), "lakh"),
+    (re.compile(_N + r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"), "comma"),
+    (re.compile(_N + r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?(?![\d])"), "space"),
+    (re.compile(_N + r"\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])"), "continental"),
+    (re.compile(_N + r"\d{1,3}(?:\.\d{3}){2,}(?![\d.,])"), "continental"),
+    (re.compile(_N + r"\d+,(?:\d{1,2}|\d{4,})(?![\d,])"), "decimal_comma"),
+    (re.compile(_N + r"\d+(?:\.\d+)?(?![\d.,])|\.\d+(?![\d.,])"), "plain"),
 ]
+_AMBIGUOUS_POINT = re.compile(r"[1-9]\d{0,2}\.\d{3}(?![\d.,])")
 
-_NUMBER_WORDS: dict[str, float] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozens": math.nan,
-    "a hundred": 100, "twice": 2, "a pair of": 2, "a thousand": 1000, "half a million": 5e5,
-    "a million": 1e6,
-}
 
-_Q_RE = "|".join(f"(?:{p})" for p, _ in _QUALIFIERS)
-_SYM_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
-_SCALE_RE = "|".join(sorted(_SCALES, key=len, reverse=True))
-_NUM_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_WORDNUM_RE = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS if w != "dozens"),
-                              key=len, reverse=True))
+class _Unreadable(Exception):
+    """Raised inside the parser; parse_quantity turns it into an InputError."""
 
-_MAIN = re.compile(
-    rf"""^\s*
-    (?P<qual>(?:{_Q_RE})\s+|~\s*)?
-    (?P<sym>{_SYM_RE})?\s*
-    (?P<num>{_NUM_RE}|{_WORDNUM_RE})
-    (?:\s*(?P<scale>{_SCALE_RE})\b)?
-    \s*(?P<rest>.*)$""",
-    re.IGNORECASE | re.VERBOSE | re.DOTALL,
-)
+
+def _digits(s: str, pos: int) -> tuple[float, int] | None:
+    """A number written in digits at ``pos``: (value, end) or None."""
+    for pattern, how in _DIGIT_FORMS:
+        m = pattern.match(s, pos)
+        if not m:
+            continue
+        raw = m.group(0)
+        if how == "plain" and _AMBIGUOUS_POINT.fullmatch(raw):
+            raise _Unreadable(
+                f"{raw!r} is ambiguous: a decimal point ({raw.replace('.', '')[:0]}"
+                f"{float(raw):g}) or a thousands point ({raw.replace('.', '')}); write it "
+                "without the doubt (e.g. 1.2 or 1,200)")
+        if how in ("lakh", "comma"):
+            num = raw.replace(",", "")
+        elif how == "space":
+            num = raw.replace(" ", "").replace(",", ".")
+        elif how == "continental":
+            num = raw.replace(".", "").replace(",", ".")
+        elif how == "decimal_comma":
+            num = raw.replace(",", ".")
+        else:
+            num = raw
+        return float(num), m.end()
+    return None
+
+
+def _words(s: str, pos: int) -> tuple[float, int, int | None] | None:
+    """A number in words at ``pos``: (value, end, denominator or None) or None.
+
+    Reads "three hundred", "twenty-five", "a dozen", "half a million", "two-thirds",
+    "three quarters", "a third"; stops at the first word that is not part of it.
+    """
+    tokens = [(m.group(0).lower(), m.start(), m.end())
+              for m in _WORD_RE.finditer(s, pos)]
+    # only tokens joined by blanks or hyphens, starting at pos
+    seq: list[tuple[str, int]] = []
+    at = pos
+    for w, a, b in tokens:
+        if s[at:a].strip(" -") != "" or (seq and s[at:a] == ""):
+            break
+        seq.append((w, b))
+        at = b
+    if not seq or (seq[0][0] not in _ONES and seq[0][0] not in _TENS
+                   and seq[0][0] not in ("a", "an", "half", "twice")):
+        return None
+    if seq[0][0] == "twice":
+        return 2.0, seq[0][1], None
+    total, current, end, seen = 0.0, 0.0, pos, False
+    i = 0
+    while i < len(seq):
+        w, b = seq[i]
+        nxt = seq[i + 1][0] if i + 1 < len(seq) else None
+        if w in _ONES:
+            current += _ONES[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w in ("a", "an") and not seen and nxt in (*_BIG, "hundred", "dozen", *_DENOMINATORS,
+                                                       "pair"):
+            current = 1.0
+            if nxt == "pair":  # "a pair of"
+                if i + 2 < len(seq) and seq[i + 2][0] == "of":
+                    return 2.0, seq[i + 2][1], None
+                return None
+        elif w == "half" and not seen:
+            if nxt == "a" and i + 2 < len(seq) and seq[i + 2][0] in _BIG:
+                return 0.5 * _BIG[seq[i + 2][0]], seq[i + 2][1], None
+            if nxt is None or nxt == "of":
+                return 1.0, b, 2  # "half", "half of the drones"
+            return None  # "half a century": not a number we can read
+        elif w == "hundred" and seen:
+            current = (current or 1.0) * 100
+        elif w in _BIG and seen:
+            total += (current or 1.0) * _BIG[w]
+            current = 0.0
+        elif w == "dozen" and seen:
+            current = (current or 1.0) * 12
+        elif w == "and" and seen and nxt in (*_ONES, *_TENS):
+            pass
+        elif w == "and" and seen and nxt == "a" and i + 2 < len(seq) and seq[i + 2][0] == "half":
+            current += 0.5  # "one and a half (million)"
+            i += 3
+            end = seq[i - 1][1]
+            continue
+        elif w in _DENOMINATORS and seen:
+            return total + current, b, _DENOMINATORS[w]
+        else:
+            break
+        seen = True
+        end = b
+        i += 1
+    if not seen:
+        return None
+    return total + current, end, None
+
+
+def _number(s: str, pos: int) -> tuple[float, int, int | None] | None:
+    """A number at ``pos`` in digits or words: (value, end, denominator or None)."""
+    d = _digits(s, pos)
+    if d is not None:
+        value, end = d
+        m = re.match(r"\s*/\s*(\d+)(?![\d.,])", s[end:])
+        if m:  # 1/3
+            den = int(m.group(1))
+            if den == 0:
+                raise _Unreadable(f"{s[pos:end + m.end()]!r} divides by zero")
+            return value, end + m.end(), den
+        m = re.match(r"\s+in\s+(\d+)(?![\d.,])", s[end:], re.IGNORECASE)
+        if m:  # 1 in 5
+            return value, end + m.end(), int(m.group(1))
+        return value, end, None
+    w = _words(s, pos)
+    if w is None:
+        return None
+    value, end, wden = w
+    if wden is None:
+        m = re.match(r"\s+in\s+", s[end:], re.IGNORECASE)
+        if m:  # one in five
+            w2 = _words(s, end + m.end())
+            if w2 is not None and w2[2] is None:
+                return value, w2[1], int(w2[0])
+    return value, end, wden
+
+
+def _unit_word(s: str, pos: int) -> tuple[str, int] | None:
+    """A unit of the closed list at ``pos``: the longest run of 1 to 3 words that
+    :func:`conflictstats.units.normalise_unit` knows ("235sq kilometres", "12,5%")."""
+    start = pos + len(s[pos:]) - len(s[pos:].lstrip())
+    ends = [start + mm.end() for mm in re.finditer(r"[^\s(),;:!?]+", s[start:])][:3]
+    for end in reversed(ends):
+        piece = s[start:end]
+        for cand in (piece, piece.rstrip(".")):
+            unit = normalise_unit(cand)
+            if unit is not None and unit not in CURRENCY_CODES:
+                return unit, start + len(cand)
+    return None
+
+
+def _currency_after(s: str, pos: int, currency: str | None,
+                    text: str) -> tuple[str, int] | None:
+    m = _SYM_RE.match(s, pos)
+    if m:
+        return _SYMBOLS[m.group("sym").lower()], m.end()
+    m = _MONEY_RE.match(s, pos)
+    if m:
+        word = m.group("w").lower()
+        word_n = re.sub(r"\s+", " ", word)
+        if word_n in _CURRENCY_WORDS:
+            return _CURRENCY_WORDS[word_n], m.end()
+        codes = _AMBIGUOUS[word_n]
+        if currency is None:
+            raise InputError(
+                f"{text!r}: {word_n!r} could mean {', '.join(codes)}; pass currency= with the "
+                "ISO code (for example currency='NOK' for Norway's kroner)"
+            )
+        return currency, m.end()
+    m = _CODE_RE.match(s, pos)
+    if m and m.group("c") in CURRENCY_CODES:
+        return m.group("c"), m.end()
+    return None
+
+
+def _is_unit_like(word: str) -> bool:
+    """Whether a word after a count is a scale, unit or currency rather than a noun."""
+    w = word.lower()
+    return (w in _SCALES or normalise_unit(word) is not None or w in _CURRENCY_WORDS
+            or w in _AMBIGUOUS or w in _SYMBOLS)
+
+
+@dataclasses.dataclass
+class _Parsed:
+    value: float
+    unit: str = "count"
+    qualifier: str = "exact"
+    lower: float = math.nan
+    upper: float = math.nan
+    noun: str | None = None
+
+
+def _parse_main(s: str, text: str, currency: str | None) -> _Parsed:
+    """Parse ``[qualifier] [symbol] number [range] [+] [scale] [symbol|unit|noun] [rest]``."""
+    pos = len(s) - len(s.lstrip())
+    qualifier = "exact"
+    between = False
+    m = re.match(r"between\s+", s[pos:], re.IGNORECASE)
+    if m:
+        between, pos = True, pos + m.end()
+    else:
+        m = _QUAL_RE.match(s, pos)
+        if m and (_number(s, m.end()) is not None or _SYM_RE.match(s, m.end())
+                  or _VAGUE_RE.match(s, m.end())):
+            qualifier = _qualifier(m.group("q"))
+            pos = m.end()
+    unit: str | None = None
+    m = _SYM_RE.match(s, pos)
+    code = re.match(r"(?P<c>[A-Z]{3})\s*(?=[\d.])", s[pos:])
+    if m:
+        unit, pos = _SYMBOLS[m.group("sym").lower()], m.end()
+        pos += len(s[pos:]) - len(s[pos:].lstrip())
+    elif code and code.group("c") in CURRENCY_CODES and code.group("c") not in _WORDLIKE_CODES:
+        # "NOK 30bn", "USD 2.7m"
+        unit, pos = code.group("c"), pos + code.end()
+    vague = _VAGUE_RE.match(s, pos)
+    if vague and qualifier == "exact" and not between:
+        low = _VAGUE[vague.group("v").lower()]
+        if vague.group("of"):
+            low *= _VAGUE[vague.group("of").lower()]
+        return _finish(s, text, vague.end(), currency, _Parsed(
+            value=low, unit=unit or "count", qualifier="at_least", lower=low, upper=math.inf))
+    first = _number(s, pos)
+    if first is None:
+        raise _Unreadable("no number found")
+    value, pos, den = first
+    if re.match(r"(?:st|nd|rd|th)(?![^\W\d_])", s[pos:], re.IGNORECASE):
+        raise _Unreadable(f"{s[:pos + 2].strip()!r} is an ordinal, not a quantity")
+    if den is not None:
+        if den <= 0:
+            raise _Unreadable("a fraction needs a positive denominator")
+        frac = value / den
+        of = re.match(r"\s+of\s+an?\s+(?P<s>thousand|million|billion|trillion)(?![^\W\d_])",
+                      s[pos:], re.IGNORECASE)
+        if of:  # "a quarter of a million": a number, not a share
+            amount = frac * _SCALES[of.group("s").lower()]
+            return _finish(s, text, pos + of.end(), currency, _Parsed(
+                value=amount, unit=unit or "count", qualifier=qualifier), symbol=unit is not None)
+        if unit is not None:
+            raise _Unreadable("a fraction cannot be an amount of money")
+        return _finish(s, text, pos, currency, _Parsed(value=frac, unit="fraction",
+                                                       qualifier=qualifier))
+    upper_value: float | None = None
+    sep = re.compile(r"\s+and\s+", re.IGNORECASE) if between else re.compile(
+        r"\s*(?:-|–|—|to)\s*", re.IGNORECASE)
+    m = sep.match(s, pos)
+    if m:
+        second = _number(s, m.end())
+        if second is not None and second[2] is None:
+            upper_value, pos = second[0], second[1]
+        elif between:
+            raise _Unreadable("'between' needs 'and' and a second number")
+    elif between:
+        raise _Unreadable("'between' needs 'and' and a second number")
+    plus = False
+    if s[pos:pos + 1] == "+":
+        plus, pos = True, pos + 1
+    m = _SCALE_RE.match(s, pos)
+    if m:
+        word = m.group("s").lower()
+        money_next = unit is not None or _currency_after(s, m.end(), currency, text) is not None
+        if word == "m" and not money_next:
+            raise _Unreadable(f"{s[pos:m.end()].strip()!r} after a number could be million or "
+                              "metres; write 'million' or 'metres'")
+        if True:
+            scale = _SCALES[word]
+            value *= scale
+            if upper_value is not None:
+                upper_value *= scale
+            pos = m.end()
+            if s[pos:pos + 1] == "+":
+                plus, pos = True, pos + 1
+    if plus:
+        if qualifier != "exact" or upper_value is not None:
+            raise _Unreadable("'+' after a number cannot be combined with a qualifier or range")
+        qualifier = "at_least"
+    p = _Parsed(value=value, unit=unit or "count", qualifier=qualifier)
+    if upper_value is not None:
+        if qualifier != "exact":
+            raise _Unreadable("a range cannot also carry a qualifier")
+        lo, hi = value, upper_value
+        if hi < lo:
+            raise _Unreadable(f"the range runs backwards ({lo:g} to {hi:g})")
+        p = _Parsed(value=(lo + hi) / 2, unit=unit or "count", qualifier="between", lower=lo,
+                    upper=hi)
+    return _finish(s, text, pos, currency, p, symbol=unit is not None)
+
+
+def _finish(s: str, text: str, pos: int, currency: str | None, p: _Parsed,
+            symbol: bool = False) -> _Parsed:
+    """Unit, currency or noun after the number; refuse what cannot be read."""
+    if not symbol:
+        cur = _currency_after(s, pos, currency, text)
+        if cur is not None:
+            p.unit, pos = cur
+        else:
+            u = _unit_word(s, pos)
+            if u is not None and p.unit != "fraction":
+                p.unit, pos = u
+                if s[pos:pos + 1] and not s[pos].isspace() and s[pos] not in ",.;:!?)":
+                    raise _Unreadable(f"{s[max(0, pos - 12):pos + 12].strip()!r} (a unit "
+                                      "followed directly by more, such as km/h)")
+                if p.unit == "percent" and re.match(r"\s*(?:points?|pts?)\b", s[pos:],
+                                                    re.IGNORECASE):
+                    raise _Unreadable("percentage points are a difference of two percentages, "
+                                      "not a percent")
+            elif s[pos:pos + 1] and not s[pos].isspace() and s[pos] not in ",.;:!?)":
+                raise _Unreadable(f"{s[max(0, pos - 12):pos + 12].strip()!r} (a number "
+                                  "followed directly by text that is not a unit)")
+    if p.unit == "count" or p.unit == "fraction":
+        m = re.match(r"\s+(?:of\s+)?(?P<noun>[^\W\d_][\w\-]*)", s[pos:], re.IGNORECASE)
+        if m and _is_unit_like(m.group("noun")):
+            raise _Unreadable(f"{m.group('noun')!r} (a scale, unit or currency) where the noun "
+                              "counted is expected")
+        if m and m.group("noun").lower() not in ("of", "and", "or", "to", "in"):
+            p.noun = m.group("noun") if p.unit == "count" else None
+            pos += m.end()
+    rest = s[pos:]
+    if re.search(r"\d", rest) or any(w.lower() in _NUMBER_TOKENS for w in _WORD_RE.findall(rest)):
+        raise _Unreadable(f"a second number in {rest.strip()!r}")
+    if not math.isfinite(p.value):
+        raise _Unreadable("the number is too large to be finite")
+    if math.isnan(p.lower) and math.isnan(p.upper) and p.qualifier != "between":
+        p.lower, p.upper = _bounds(p.value, p.qualifier)
+    return p
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,12 +475,12 @@ class Quantity(Result):
         ``count``, ``km2``, ``sq_mi``, ``percent``, a currency code ...
     qualifier : str
         ``exact``, ``about``, ``almost``, ``more_than``, ``at_least``, ``less_than``,
-        ``at_most`` or ``up_to``.
+        ``at_most``, ``up_to`` or ``between`` (a range).
     lower, upper : float
         What the qualifier says about the true number: ``more than 2,200`` has
         ``lower=2200`` and ``upper=inf``; ``almost 235`` has ``upper=235``; an exact
         figure has both equal to ``value``; ``about`` leaves both NaN (no bound is
-        implied).
+        implied); a range ("10-15") has its ends, and ``value`` is the midpoint.
     noun : str or None
         What is counted ("drones"), when the text names it.
     text : str
@@ -142,6 +498,27 @@ class Quantity(Result):
     noun: str | None = None
     text: str = ""
     alternative: Quantity | None = None
+
+    def to_text(self) -> str:
+        """The quantity as text that :func:`parse_quantity` reads back to the same quantity.
+
+        Examples
+        --------
+        >>> from conflictstats import parse_quantity
+        >>> parse_quantity("more than 2,200 drones").to_text()
+        'more than 2200 drones'
+        """
+        def num(v: float) -> str:
+            out = str(np.format_float_positional(v, trim="-"))
+            # "1.001" would be refused as ambiguous (1.001 or 1,001?): "1.0010" is not
+            return out + "0" if _AMBIGUOUS_POINT.fullmatch(out) else out
+
+        if self.qualifier == "between":
+            head = f"between {num(self.lower)} and {num(self.upper)}"
+        else:
+            head = f"{_QUALIFIER_WORDS[self.qualifier]} {num(self.value)}".strip()
+        tail = (self.noun or "") if self.unit == "count" else _UNIT_WORDS.get(self.unit, self.unit)
+        return f"{head} {tail}".strip()
 
     def to(self, unit: str, *, date: Any = None) -> float:
         """The value in another unit (a currency needs ``date``)."""
@@ -210,6 +587,12 @@ class Quantity(Result):
         }])
 
 
+_QUALIFIER_WORDS = {"exact": "", "about": "about", "almost": "almost", "at_least": "at least",
+                    "more_than": "more than", "less_than": "less than", "at_most": "at most",
+                    "up_to": "up to"}
+_UNIT_WORDS = {"m": "metres"}
+
+
 def _bounds(value: float, qualifier: str) -> tuple[float, float]:
     if qualifier == "exact":
         return value, value
@@ -232,40 +615,22 @@ def _qualifier(word: str | None) -> str:
     raise InputError(f"unknown qualifier {word!r}")  # pragma: no cover - regex guarantees
 
 
-def _unit_from(rest: str, currency: str | None, text: str) -> tuple[str, str | None, str]:
-    """Unit (and noun) at the start of ``rest``; returns (unit, noun, remaining)."""
-    low = rest.lower()
-    for word in sorted(_CURRENCY_WORDS, key=len, reverse=True):
-        if re.match(rf"{re.escape(word)}\b", low):
-            return _CURRENCY_WORDS[word], None, rest[len(word):]
-    for word, codes in _AMBIGUOUS.items():
-        if re.match(rf"{word}\b", low):
-            if currency is None:
-                raise InputError(
-                    f"{text!r}: {word!r} could mean {', '.join(codes)}; pass currency= with the "
-                    "ISO code (for example currency='NOK' for Norway's kroner)"
-                )
-            return currency, None, rest[len(word):]
-    if re.match(r"[A-Z]{3}\b", rest) and rest[:3] in CURRENCY_CODES:
-        return rest[:3], None, rest[3:]
-    for pattern, unit in _UNIT_WORDS:
-        m = re.match(rf"(?:{pattern})(?![A-Za-z])", low)
-        if m:
-            return unit, None, rest[m.end():]
-    m = re.match(r"([A-Za-z][A-Za-z\-]*)", rest)
-    if m:
-        return "count", m.group(1), rest[m.end():]
-    return "count", None, rest
+def _check_text(text: Any, currency: str | None) -> None:
+    if not isinstance(text, str):
+        raise InputTypeError(f"text must be a string; got {type(text).__name__}")
+    if currency is not None and currency not in CURRENCY_CODES:
+        raise InputError(f"currency must be an ISO 4217 code such as 'NOK'; got {currency!r}")
 
 
 def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
-    """Read a quantity as the news phrases it.
+    """Read a quantity as the news phrases it, or refuse.
 
     Parameters
     ----------
     text : str
         A phrase such as "almost 235sq kilometres (91sq miles)", "more than 2,200",
-        "about 70 percent", "30 billion kronor ($2.7bn)", "$50bn" or "188 drones".
+        "about 70 percent", "30 billion kronor ($2.7bn)", "$50bn", "188 drones",
+        "10-15 drones", "1,000+", "two-thirds", "tens of thousands of troops".
     currency : str, optional
         ISO code for a currency word that names several currencies ("kronor" is
         Swedish, but the press also writes it for Norway's and Denmark's kroner).
@@ -279,15 +644,44 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
 
     Raises
     ------
-    ValueError
-        When the text holds no number, or names an ambiguous currency without
+    InputError
+        (a ValueError) When any part of the text cannot be read with certainty,
+        showing that part: no number, an ordinal ("15th"), a second number, an
+        ambiguous separator ("1.200": 1.2 or 1,200?), "5m" without a currency
+        (million or metres?), text glued to a number ("12O7"), a number too large
+        to be finite, or a currency word that names several currencies without
         ``currency=``.
 
     Notes
     -----
-    The grammar is ``[qualifier] [currency symbol] number [scale] [unit or noun]
-    [(conversion)]``. Scale words: thousand/k, million/mn/m, billion/bn/b,
-    trillion/tn. A number without a unit is a count.
+    The grammar is ``[qualifier] [currency symbol] number [to number] [+] [scale]
+    [currency | unit | noun] [(conversion)]``; nothing after it may hold a digit.
+
+    - **Numbers**: thousands separated by commas (``1,200``), by blanks, including
+      non-breaking and thin spaces (``1 200``), by points in continental style
+      when unambiguous (``1.200.000``, ``1.200,5``), the Indian lakh grouping
+      (``1,00,000``); a decimal comma when it cannot be a thousands comma
+      (``12,5``); number words (``three hundred``, ``twenty-five``, ``a dozen``,
+      ``half a million``, ``twice``).
+    - **Fractions** (unit ``fraction``): ``two-thirds``, ``three quarters``,
+      ``a third``, ``one in five``, ``1/3``, ``half``.
+    - **Ranges** (qualifier ``between``): ``10-15``, ``30 to 40``, ``between 30
+      and 40``: ``value`` is the midpoint, ``lower`` and ``upper`` the ends.
+    - **Lower bounds**: ``1,000+`` is ``at_least`` 1,000; ``tens of thousands``
+      (``dozens``, ``hundreds``, ``thousands``, ``hundreds of thousands``, ...)
+      is ``at_least`` the smallest number the phrase allows (10,000), with no
+      upper bound: the phrase says no more.
+    - **Scale words**: thousand/k, million/mn/mln, billion/bn/b, trillion/tn,
+      lakh, crore, dozen; ``m`` only with money (``$5m``), as it could be metres.
+    - **Money**: symbols and names in any case (``$``, ``US$``, ``€``, ``£``,
+      ``₴``, ``zł``, ``Swedish crowns``, ``euros``), upper-case ISO codes
+      (``NOK``).
+    - **Units**: the closed list of :mod:`conflictstats.units` (``km2``, ``sq
+      km``, ``hectares``, ``%`` ...). A number with no unit is a count; a word after
+      it is the noun counted.
+
+    :meth:`Quantity.to_text` renders a quantity in a form this function reads back
+    to the same quantity.
 
     Examples
     --------
@@ -304,68 +698,43 @@ def parse_quantity(text: str, *, currency: str | None = None) -> Quantity:
     (30000000000.0, 'NOK', 2700000000.0, 'USD')
     >>> parse_quantity("188 drones").noun
     'drones'
+    >>> q = parse_quantity("10-15 drones")
+    >>> q.value, q.qualifier, q.lower, q.upper
+    (12.5, 'between', 10.0, 15.0)
+    >>> q = parse_quantity("tens of thousands of troops")
+    >>> q.value, q.qualifier, q.upper
+    (10000.0, 'at_least', inf)
+    >>> parse_quantity("1.200 drones")
+    Traceback (most recent call last):
+    ...
+    conflictstats.errors.InputError: cannot read '1.200 drones' with certainty: '1.200' is ...
     """
-    if not isinstance(text, str):
-        raise InputTypeError(f"text must be a string; got {type(text).__name__}")
-    if currency is not None and currency not in CURRENCY_CODES:
-        raise InputError(f"currency must be an ISO 4217 code such as 'NOK'; got {currency!r}")
+    _check_text(text, currency)
     main, bracket = text, None
     b = re.search(r"\(([^()]*)\)", text)
     if b:
         main = (text[: b.start()] + " " + text[b.end():]).strip()
         bracket = b.group(1)
-    m = _MAIN.match(main.replace("\u00a0", " ").replace("\u2009", " "))
-    if not m:
-        raise InputError(
-            f"no quantity found in {text!r}: expected [qualifier] [currency] number [scale] "
-            "[unit], e.g. 'almost 235 sq km' or '$2.7bn'"
-        )
-    num = m.group("num")
-    if re.match(r"(?:st|nd|rd|th)\b", m.group("rest") or "", re.IGNORECASE):
-        raise InputError(f"{text!r} holds an ordinal ({num}{m.group('rest')[:2]}), not a quantity")
-    if num.lower() in _NUMBER_WORDS:
-        value = float(_NUMBER_WORDS[num.lower()])
-    else:
-        value = float(num.replace(",", ""))
-    scale = m.group("scale")
-    if scale:
-        value *= _SCALES[scale.lower()]
-    qualifier = _qualifier(m.group("qual"))
-    rest = m.group("rest") or ""
-    noun = None
-    if m.group("sym"):
-        unit = _SYMBOLS[m.group("sym")]
-    else:
-        unit, noun, _ = _unit_from(rest, currency, text)
-    lower, upper = _bounds(value, qualifier)
+    s = main
+    for ch in _SPACES:
+        s = s.replace(ch, " ")
+    try:
+        p = _parse_main(s, text, currency)
+    except _Unreadable as why:
+        if str(why) == "no number found":
+            raise InputError(
+                f"no quantity found in {text[:80]!r}: expected [qualifier] [currency] number "
+                "[scale] [unit], e.g. 'almost 235 sq km' or '$2.7bn'"
+            ) from None
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        raise InputError(f"cannot read {shown!r} with certainty: {why}") from None
     alternative = parse_quantity(bracket, currency=currency) if bracket else None
-    return Quantity(value=value, unit=unit, qualifier=qualifier, lower=lower, upper=upper,
-                    noun=noun, text=text, alternative=alternative)
+    return Quantity(value=float(p.value), unit=p.unit, qualifier=p.qualifier,
+                    lower=float(p.lower), upper=float(p.upper), noun=p.noun, text=text,
+                    alternative=alternative)
 
 
 # -- physical units ------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _registry() -> Any:
-    import pint
-
-    reg: Any = pint.UnitRegistry()
-    reg.define("km2 = kilometer ** 2")
-    reg.define("m3 = meter ** 3")
-    return reg
-
-
-@lru_cache(maxsize=256)
-def _pint_unit(unit: str) -> Any:
-    """The pint unit for ``unit``, or None when pint does not know it."""
-    import pint
-
-    try:
-        return _registry().Unit(unit)
-    except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError,
-            AssertionError):
-        return None
 
 
 def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
@@ -400,22 +769,35 @@ def convert_units(value: Any, from_unit: str, to_unit: str) -> Any:
 
     units = []
     for name, u in (("from_unit", from_unit), ("to_unit", to_unit)):
-        pu = _pint_unit(u) if isinstance(u, str) else None
-        if pu is None:
-            raise InputError(f"{name}: unknown unit {u!r} (try km2, sq_mi, ha, km, mi)")
-        units.append(pu)
-    reg: Any = _registry()
+        canon = normalise_unit(u)
+        if canon is None or canon in CURRENCY_CODES:
+            hint = " (money: use convert_currency)" if canon in CURRENCY_CODES else ""
+            raise InputError(f"{name}: unknown unit {u!r}{hint}; {ACCEPTED}")
+        units.append(canon)
+    if dimension(units[0]) != dimension(units[1]):
+        raise InputError(f"cannot convert {from_unit} to {to_unit}: different dimensions "
+                         f"({dimension(units[0])} and {dimension(units[1])})")
+    reg: Any = registry()
     try:
-        factor = float(reg.Quantity(1.0, units[0]).to(units[1]).magnitude)
-    except pint.errors.DimensionalityError:
+        factor = float(reg.Quantity(1.0, pint_unit(units[0])).to(pint_unit(units[1])).magnitude)
+    except pint.errors.DimensionalityError:  # pragma: no cover - dimensions checked above
         raise InputError(f"cannot convert {from_unit} to {to_unit}: different dimensions") from None
+    raw = value.to_numpy(dtype="float64") if isinstance(value, pd.Series) else np.asarray(
+        value, dtype=float)
+    with np.errstate(over="ignore"):
+        scaled = raw * factor
+    over = np.isinf(scaled) & np.isfinite(raw)
+    if over.any():
+        got = np.ravel(raw)[int(np.flatnonzero(np.ravel(over))[0])]
+        raise InputError(f"value: {float(got)!r} {from_unit} overflows to infinity in {to_unit}")
     if isinstance(value, pd.Series):
-        out = value.astype("float64") * factor
-        out.attrs = {**value.attrs, "unit": to_unit} if "unit" in value.attrs else out.attrs
+        out = pd.Series(scaled, index=value.index, name=value.name)
+        out.attrs = {**value.attrs, "unit": to_unit} if "unit" in value.attrs else dict(
+            value.attrs)
         return out
     if np.ndim(value):
-        return np.asarray(value, dtype=float) * factor
-    return float(value) * factor
+        return scaled
+    return float(scaled)
 
 
 # -- money -----------------------------------------------------------------------
@@ -534,13 +916,23 @@ def convert_currency(
             raise InputError("date= is required to convert a single amount")
         dates = pd.DatetimeIndex([as_timestamp(date, name="date")])
         values = np.asarray([amount], dtype=float)
+    if dates.hasnans:
+        pos = int(np.flatnonzero(dates.isna())[0])
+        raise InputError(f"amount: the date at position {pos} is missing (NaT); every amount "
+                         "needs the date whose rate applies")
     if from_currency == to_currency:
         factor = np.ones(len(dates))
     elif rates is not None:
         factor = _own_rates(rates, dates)
     else:
         factor = _ecb_rates(from_currency, to_currency, dates, fallback)
-    out = values * factor
+    with np.errstate(over="ignore"):
+        out = values * factor
+    over = np.isinf(out) & np.isfinite(values)
+    if over.any():
+        pos = int(np.flatnonzero(over)[0])
+        raise InputError(f"amount: {values[pos]!r} {from_currency} overflows to infinity in "
+                         f"{to_currency}")
     if isinstance(amount, pd.Series):
         res = pd.Series(out, index=amount.index, name=amount.name)
         res.attrs = {**amount.attrs, "unit": to_currency}
@@ -550,8 +942,22 @@ def convert_currency(
 
 def _own_rates(rates: Any, dates: pd.DatetimeIndex) -> np.ndarray:
     if isinstance(rates, pd.Series):
-        if not isinstance(rates.index, pd.DatetimeIndex) or not rates.index.is_monotonic_increasing:
-            raise InputError("rates must be a Series with a sorted DatetimeIndex")
+        if not isinstance(rates.index, pd.DatetimeIndex):
+            raise InputError("rates must be a Series with a sorted DatetimeIndex; got an index "
+                             f"of {type(rates.index).__name__}")
+        if rates.index.hasnans:
+            pos = int(np.flatnonzero(rates.index.isna())[0])
+            raise InputError(f"rates: the date at position {pos} of its index is missing (NaT); "
+                             "every rate needs its date")
+        if not rates.index.is_monotonic_increasing:
+            raise InputError("rates must be a Series with a sorted DatetimeIndex (call "
+                             ".sort_index() first)")
+        vals = rates.to_numpy(dtype=float)
+        bad = ~np.isfinite(vals) | (vals <= 0)
+        if bad.any():
+            pos = int(np.flatnonzero(bad)[0])
+            raise InputError(f"rates must be finite and positive; on "
+                             f"{rates.index[pos].date()} it is {float(vals[pos])!r}")
         pos = rates.index.searchsorted(dates.normalize(), side="right") - 1
         if (pos < 0).any():
             first = dates[int(np.flatnonzero(pos < 0)[0])]

@@ -29,11 +29,12 @@ import pandas as pd
 from ._validate import DataWarning
 from .calendar import war_day
 from .daily import to_daily
+from .datasets import bundled_datasets
 from .errors import InputError
 from .observations import CURRENCY_CODES, screen_observations
 from .results import Result
 
-__all__ = ["WeeklyReport", "bundled_datasets", "load_dataset", "weekly_report"]
+__all__ = ["WeeklyReport", "weekly_report"]
 
 #: Reported days a metric needs to be treated as a series rather than single figures.
 MIN_SERIES_DAYS = 14
@@ -84,71 +85,6 @@ class WeeklyReport(Result):
         return pd.DataFrame([{"week_start": self.week_start, "week_end": self.week_end,
                               "n_metrics": len(self.table), "n_problems": len(self.problems),
                               "n_files": len(self.files)}])
-
-
-# ---------------------------------------------------------------------------
-# data
-# ---------------------------------------------------------------------------
-
-
-def bundled_datasets() -> dict[str, pd.DataFrame]:
-    """The data the report runs on by default: the seed article and the synthetic demo."""
-    from .datasets import load_demo, load_seed_article
-
-    return {
-        "Seed article (Al Jazeera, 27 November 2024)": load_seed_article(),
-        "Synthetic demonstration campaign": load_demo(),
-    }
-
-
-def _readers() -> dict[str, Callable[..., pd.DataFrame]]:
-    from . import sources
-
-    return {
-        "missile_attacks": sources.read_missile_attacks,
-        "deepstate_area": sources.read_deepstate_area,
-        "liveuamap_territory": sources.read_liveuamap_territory,
-        "kiel_tracker": sources.read_kiel_tracker,
-        "general_staff_losses": sources.read_general_staff_losses,
-        "oryx_daily": sources.read_oryx_daily,
-        "oryx_events": sources.read_oryx_events,
-    }
-
-
-def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame:
-    """Observations from an observation CSV, or a public dataset file with its reader.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file.
-    reader : str, optional
-        The reader for a public dataset: ``missile_attacks``, ``deepstate_area``,
-        ``liveuamap_territory``, ``kiel_tracker``, ``general_staff_losses``,
-        ``oryx_daily`` or ``oryx_events``. Without it the file is read as an
-        observation CSV (bad rows are kept for the report to list).
-
-    Returns
-    -------
-    DataFrame
-        Observations (possibly with bad rows, which :func:`weekly_report` lists).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"data file not found: {path}")
-    if reader is None:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    readers = _readers()
-    if reader not in readers:
-        raise InputError(f"reader must be one of {', '.join(readers)}; got {reader!r}")
-    frame = readers[reader](path)
-    if reader == "missile_attacks" and "scope" in frame.columns:
-        # regional reports overlap the nationwide ones: the report uses the nationwide
-        frame = frame.loc[frame["scope"] == "national"]
-    if reader == "oryx_daily" and "category" in frame.columns:
-        # one row per equipment category: the report follows the all-types totals
-        frame = frame.loc[frame["category"] == "All Types"]
-    return frame
 
 
 # ---------------------------------------------------------------------------

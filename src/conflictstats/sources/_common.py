@@ -9,16 +9,22 @@ setting aside every missing cell with a reason, so that for each reader
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, InputTypeError
+from .._dates import LOCAL_TZ, parse_dates
+from .._docstrings import fill
+from .._files import LineInfo, lenient, strict
+from ..errors import InputError, InputTypeError, ObservationError
 from ..observations import ObservationTable, read_observations
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["SourceLayoutError"]
 
@@ -85,33 +91,125 @@ def check_columns(
         )
 
 
-def numeric_column(df: pd.DataFrame, column: str, *, name: str) -> pd.Series:
-    """Column ``column`` as float64; raise naming the first row that is not a number."""
+def shown(value: Any) -> str:
+    """A cell's value for a message: ``'12O7'``, ``13``, or ``an empty cell``."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "an empty cell"
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
+def cell_at(df: pd.DataFrame, label: Any, column: str, info: LineInfo | None) -> str:
+    if info is not None and isinstance(label, (int, np.integer)):
+        return f"line {info.line(label)} (row {label}), column {column!r}"
+    return f"row {label}, column {column!r}"
+
+
+def numeric_column(df: pd.DataFrame, column: str, *, name: str,
+                   info: LineInfo | None = None) -> pd.Series:
+    """Column ``column`` as float64; raise naming the line of the first cell that is not a
+    finite number."""
     raw = df[column]
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        return raw.astype("float64")
-    num = pd.to_numeric(raw, errors="coerce").astype("float64")
-    bad = num.isna() & raw.notna()
+        num = raw.astype("float64")
+        bad = np.isinf(num.to_numpy())
+    else:
+        text = raw.astype("string").str.strip()
+        num = pd.to_numeric(text, errors="coerce").astype("float64")
+        bad = (num.isna() & raw.notna() & (text != "").fillna(False)).to_numpy(bool)
+        bad |= np.isinf(num.to_numpy())
     if bad.any():
-        label = df.index[np.flatnonzero(bad.to_numpy())[0]]
+        label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
-            f"{name}: row {label}, column {column!r}: expected a number; got {raw.loc[label]!r}"
+            f"{name}: {cell_at(df, label, column, info)}: expected a finite number; got "
+            f"{shown(raw.loc[label])}"
         )
     return num
 
 
-def parse_times(df: pd.DataFrame, column: str, *, name: str) -> pd.Series:
-    """Parse a timestamp column given in mixed formats; raise naming a bad row."""
-    raw = df[column]
-    ts = pd.to_datetime(raw, errors="coerce", format="mixed")
-    bad = ts.isna()
+def whole_column(df: pd.DataFrame, column: str, *, name: str,
+                 info: LineInfo | None = None) -> pd.Series:
+    """Column ``column`` as int64; raise naming the line of a cell that is not a whole number."""
+    num = numeric_column(df, column, name=name, info=info)
+    v = num.to_numpy()
+    bad = np.isnan(v) | (v != np.round(v))
     if bad.any():
-        label = df.index[np.flatnonzero(bad.to_numpy())[0]]
+        label = df.index[np.flatnonzero(bad)[0]]
         raise SourceLayoutError(
-            f"{name}: row {label}, column {column!r}: expected a date or timestamp; "
-            f"got {raw.loc[label]!r}"
+            f"{name}: {cell_at(df, label, column, info)}: expected a whole number; got "
+            f"{shown(df[column].loc[label])}"
         )
-    return ts
+    return num.astype("int64")
+
+
+def parse_times(df: pd.DataFrame, column: str, *, name: str, info: LineInfo | None = None,
+                tz: str | None = LOCAL_TZ, allow_missing: bool = False) -> pd.Series:
+    """Parse a date column by the package's date rule; raise naming the line of a bad one.
+
+    ISO 8601 only (a source's dates are never guessed); timestamps with a UTC offset
+    are converted to ``tz`` (Europe/Kyiv) and made naive; a missing date is an error
+    unless ``allow_missing``.
+    """
+    raw = df[column]
+    parsed = parse_dates(raw, tz=tz, labels=list(df.index))
+    bad = parsed.bad if allow_missing else parsed.bad | np.isnat(parsed.stamps)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        label = df.index[i]
+        why = parsed.reason[i] or "the date is missing"
+        raise SourceLayoutError(
+            f"{name}: {cell_at(df, label, column, info)}: expected a date or timestamp ({why}); "
+            f"got {shown(raw.loc[label])}"
+        )
+    return pd.Series(parsed.stamps, index=df.index, name=column)
+
+
+def screening(func: F) -> F:
+    """Decorator of the ``screen_*`` readers: a cut last line is set aside, not raised.
+
+    Also fills the docstring's shared pieces (:mod:`conflictstats._docstrings`).
+
+    The line goes into ``set_aside`` with the reason ``"line is incomplete"``, no
+    column or metric, and the line's text as ``value``.
+    """
+
+    if func.__doc__:
+        func.__doc__ = fill(func.__doc__)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> ObservationTable:
+        with lenient() as found:
+            table = func(*args, **kwargs)
+        if not found:
+            return table
+        lines = pd.concat(found)
+        extra = pd.DataFrame({"column": None, "metric": None,
+                              "value": lines["text"].to_numpy(dtype=object),
+                              "reason": lines["reason"].to_numpy(dtype=object)},
+                             index=pd.Index(lines.index, name="row"))
+        aside = table.set_aside
+        aside = pd.concat([aside.astype({"value": object}), extra]) if len(aside) else extra
+        return ObservationTable(observations=table.observations, set_aside=aside)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def reading(func: F) -> F:
+    """Decorator of the ``read_*`` readers: every problem raises, even a cut last line.
+
+    Also fills the docstring's shared pieces (:mod:`conflictstats._docstrings`).
+    """
+
+    if func.__doc__:
+        func.__doc__ = fill(func.__doc__)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with strict():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def melt_wide(
@@ -128,6 +226,8 @@ def melt_wide(
     extra: Mapping[str, pd.Series | Any] | None = None,
     reasons: Mapping[str, str] | None = None,
     metric_extra: Mapping[str, Mapping[str, pd.Series]] | None = None,
+    name: str | None = None,
+    info: LineInfo | None = None,
 ) -> ObservationTable:
     """Melt the value columns of ``df`` into observations; set missing cells aside.
 
@@ -153,6 +253,9 @@ def melt_wide(
         Source column -> reason to give when its cell is missing.
     metric_extra : mapping, optional
         Extra column name -> {metric: per-row Series}; other metrics get NA.
+    name, info : optional
+        The reader and file (and the lines of a CSV), so that a value the observation
+        table refuses (a negative count ...) is named by its file, line and column.
 
     Returns
     -------
@@ -214,7 +317,11 @@ def melt_wide(
         out[col] = arr
     frame = pd.DataFrame(out)
     obs = frame.loc[keep].reset_index(drop=True)
-    obs = read_observations(obs) if len(obs) else obs
+    if len(obs):
+        try:
+            obs = read_observations(obs)
+        except ObservationError as err:
+            raise _in_source_terms(err, obs, metrics, name, info) from None
     src_cols = np.array(cols, dtype=object)
     why = np.array(
         [reasons.get(c, f"{c} is missing (NaN): not reported") for c in cols], dtype=object
@@ -230,6 +337,25 @@ def melt_wide(
         index=pd.Index(df.index.to_numpy()[rows[drop]], name="row"),
     )
     return ObservationTable(observations=obs, set_aside=set_aside)
+
+
+def _in_source_terms(err: ObservationError, obs: pd.DataFrame, metrics: Mapping[str, str],
+                     name: str | None, info: LineInfo | None) -> SourceLayoutError:
+    """The observation table's error, told in the file's terms: line and source column."""
+    label = err.row
+    if label is None or label not in obs.index:
+        return SourceLayoutError(f"{name or 'reader'}: {err}")
+    row = obs.loc[label, "row"]
+    metric = obs.loc[label, "metric"]
+    column = next((c for c, m in metrics.items() if m == metric), metric) if (
+        err.column == "value") else err.column
+    text = str(err)
+    head = f"column {err.column!r}: "
+    reason = text.split(head, 1)[1].rsplit("; got ", 1)[0] if head in text else text
+    where = (f"line {info.line(row)} (row {row})" if info is not None
+             and isinstance(row, (int, np.integer)) else f"row {row}")
+    return SourceLayoutError(
+        f"{name or 'reader'}: {where}, column {column!r}: {reason}; got {shown(err.value)}")
 
 
 def combine(tables: Sequence[ObservationTable]) -> ObservationTable:

@@ -7,8 +7,18 @@ from typing import Any
 
 import pandas as pd
 
+from .._files import read_csv_checked
 from ..observations import ObservationTable
-from ._common import SourceLayoutError, as_path, file_name, melt_wide, parse_times
+from ._common import (
+    SourceLayoutError,
+    as_path,
+    file_name,
+    melt_wide,
+    numeric_column,
+    parse_times,
+    reading,
+    screening,
+)
 
 __all__ = ["DEEPSTATE_FLAGS", "read_deepstate_area", "screen_deepstate_area"]
 
@@ -43,8 +53,11 @@ def _flags(dates: pd.Series) -> pd.Series:
     return flag
 
 
+@screening
 def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
     """Read a DeepState area file, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -53,33 +66,32 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_deepstate_area` returns them, and the
-        missing cells in ``set_aside`` with the reason.
+    {screen.returns}
     """
     p = as_path(path, name="read_deepstate_area")
     name = f"read_deepstate_area({file_name(p)})"
-    raw = pd.read_csv(p)
+    raw, info = read_csv_checked(p, name=name)
     cols = set(map(str, raw.columns))
     source: Any
     extra: dict[str, Any]
     if cols == set(_DAILY):
-        end = parse_times(raw, "date", name=name)
+        end = parse_times(raw, "date", name=name, info=info)
         origin = raw["source"].astype("string")
         source = ("deepstatemap/" + origin).astype(object)
-        extra = {"snapshot_utc": pd.to_datetime(raw["snapshot_utc"], format="mixed"),
+        extra = {"snapshot_utc": parse_times(raw, "snapshot_utc", name=name, info=info,
+                                                allow_missing=True),
                  "origin": origin.astype(object)}
         metrics = ["occupied_km2", "occupied_since2022_km2", "unknown_status_km2"]
         reason = ("not measured for this source: the cyterat files (after 2025-08-03) hold "
                   "only the total occupied area")
     elif cols == set(_SNAPSHOTS):
-        end = parse_times(raw, "snapshot_utc", name=name)
+        end = parse_times(raw, "snapshot_utc", name=name, info=info)
         source = "deepstatemap/archive"
         extra = {"snapshot_utc": end, "origin": "archive"}
         metrics = [c for c in _SNAPSHOTS if c in _METRICS]
         reason = "missing (NaN) in the file"
     elif cols == set(_CYTERAT):
-        end = parse_times(raw, "file_date", name=name) - pd.Timedelta(days=1)
+        end = parse_times(raw, "file_date", name=name, info=info) - pd.Timedelta(days=1)
         source = "deepstatemap/cyterat"
         extra = {"snapshot_utc": pd.Series(pd.NaT, index=raw.index, dtype=end.dtype),
                  "origin": "cyterat"}
@@ -93,7 +105,7 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
             f"deepstate_occupied_area_cyterat_daily_2024-2026.csv {list(_CYTERAT)}; "
             f"found {list(raw.columns)}"
         )
-    values = pd.DataFrame({c: pd.to_numeric(raw[c], errors="raise") for c in metrics},
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                           index=raw.index)
     extra["flag"] = _flags(end)
     return melt_wide(
@@ -107,9 +119,12 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
         source=source,
         extra=extra,
         reasons={c: reason for c in metrics},
+        name=name,
+        info=info,
     )
 
 
+@reading
 def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the DeepStateMap occupied-area series into the observation table.
 
@@ -140,6 +155,7 @@ def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns match none of the three layouts.
 

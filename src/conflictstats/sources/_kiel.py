@@ -9,7 +9,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validate import check_choice
+from .._files import read_csv_checked, strict
+from .._validate import as_timestamp, check_choice
 from ..errors import InputError
 from ..observations import ObservationTable
 from ._common import (
@@ -20,6 +21,10 @@ from ._common import (
     file_name,
     melt_wide,
     numeric_column,
+    reading,
+    screening,
+    shown,
+    whole_column,
 )
 
 __all__ = [
@@ -81,14 +86,15 @@ def _release(path: Any) -> dict[str, Any] | None:
     if not info.exists():
         return None
     name = f"kiel release ({info.name})"
-    raw = pd.read_csv(info, dtype=str)
+    with strict():  # a side file: never partly read
+        raw, _ = read_csv_checked(info, name=name, dtype=str)
     check_columns(raw.columns, _RELEASE, name=name)
     if len(raw) != 1:
         raise SourceLayoutError(f"{name}: expected one row; found {len(raw)}")
     row = raw.iloc[0]
     try:
         period = pd.Period(pd.to_datetime(str(row["period"]), format="%m/%Y"), freq="M")
-        date = pd.Timestamp(str(row["date"]))
+        date = as_timestamp(str(row["date"]), name=f"{name}: date")
     except ValueError:
         raise SourceLayoutError(
             f"{name}: expected period as MM/YYYY and date as YYYY-MM-DD; got "
@@ -102,6 +108,19 @@ def _release(path: Any) -> dict[str, Any] | None:
         "source": f"{_SOURCE} release {row['release']} (data to {row['period']}, published "
                   f"{date:%Y-%m-%d})",
     }
+
+
+def _check_year_month(raw: pd.DataFrame, *, name: str, info: Any) -> None:
+    """Year and month as whole numbers, month 1 to 12; raise naming the line."""
+    for col, lo, hi in (("year", 1900, 2100), ("month", 1, 12)):
+        v = whole_column(raw, col, name=name, info=info)
+        bad = ((v < lo) | (v > hi)).to_numpy()
+        if bad.any():
+            label = raw.index[int(np.flatnonzero(bad)[0])]
+            raise SourceLayoutError(
+                f"{name}: line {info.line(label)} (row {label}), column {col!r}: expected a "
+                f"whole number from {lo} to {hi}; got {shown(raw.loc[label, col])}")
+        raw[col] = v
 
 
 def _periods(*, year: Any, month: Any, freq: str) -> pd.PeriodIndex:
@@ -151,12 +170,15 @@ def _fill(raw: pd.DataFrame, values: pd.DataFrame, fill: str) -> tuple[pd.DataFr
     return all_keys, all_vals
 
 
+@screening
 def screen_kiel_tracker(
     path: str | os.PathLike[str],
     *,
     fill: Literal["active", "all", "none"] = "active",
 ) -> ObservationTable:
     """Read a Kiel tracker file, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -165,18 +187,18 @@ def screen_kiel_tracker(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_kiel_tracker` returns them; missing cells
-        in ``set_aside``.
+    {screen.returns}
     """
     check_choice("fill", fill, ("active", "all", "none"))
     p = as_path(path, name="read_kiel_tracker")
     name = f"read_kiel_tracker({file_name(p)})"
-    raw = pd.read_csv(p)
+    raw, info = read_csv_checked(p, name=name)
     cols = [str(c) for c in raw.columns]
+    if {"year", "month"} <= set(cols):
+        _check_year_month(raw, name=name, info=info)
     if set(cols) == set(_DONORS):
         metrics = _DONOR_METRICS
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                               index=raw.index)
         keys, values = _fill(raw, values, fill)
         entity = keys["country"].astype(object)
@@ -186,7 +208,7 @@ def screen_kiel_tracker(
         row = keys["row"]
     elif set(cols) == set(_MODES):
         metrics = {c: c for c in KIEL_MODES}
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                               index=raw.index)
         month = _periods(year=raw["year"].to_numpy(), month=raw["month"].to_numpy(), freq="M")
         entity = pd.Series("all donors", index=raw.index, dtype=object)
@@ -195,7 +217,7 @@ def screen_kiel_tracker(
         row = pd.Series(raw.index, dtype="Int64")
     elif set(cols) == set(_TOTALS):
         metrics = _TOTAL_METRICS
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in metrics},
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                               index=raw.index)
         month = _periods(year=raw["year"].to_numpy(),
                                            month=raw["month"].to_numpy(), freq="M")
@@ -223,6 +245,7 @@ def screen_kiel_tracker(
         entity=entity,
         source=_SOURCE if release is None else release["source"],
         extra=extra,
+        name=name,
     )
     obs = table.observations
     aside = table.set_aside
@@ -234,6 +257,7 @@ def screen_kiel_tracker(
     return ObservationTable(observations=obs, set_aside=aside)
 
 
+@reading
 def read_kiel_tracker(
     path: str | os.PathLike[str],
     *,
@@ -278,6 +302,7 @@ def read_kiel_tracker(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns match neither layout, a value is not a number, or a
         donor has two rows for one month.
@@ -337,12 +362,15 @@ _SHARE_METRICS = {"bilateral_pct_gdp": "bilateral_aid_pct_gdp",
                   "total_pct_gdp": "aid_pct_gdp"}
 
 
+@screening
 def screen_kiel_snapshot(
     path: str | os.PathLike[str],
     *,
     as_of: str | pd.Timestamp | None = None,
 ) -> ObservationTable:
     """Read a static Kiel table, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -351,14 +379,13 @@ def screen_kiel_snapshot(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_kiel_snapshot` returns them; missing
-        cells in ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_kiel_snapshot")
     name = f"read_kiel_snapshot({file_name(p)})"
-    raw = pd.read_csv(p, dtype={"donor": str, "category": str, "weapons_list": str,
-                                "country": str, "iso": str})
+    raw, info = read_csv_checked(p, name=name, dtype={"donor": str, "category": str,
+                                                      "weapons_list": str, "country": str,
+                                                      "iso": str})
     cols = [str(c) for c in raw.columns]
     if set(cols) != set(_WEAPONS) and set(cols) != set(_SHARES):
         raise SourceLayoutError(
@@ -367,7 +394,7 @@ def screen_kiel_snapshot(
         )
     release = _release(p)
     if as_of is not None:
-        when = pd.Timestamp(as_of)
+        when = as_timestamp(as_of, name="as_of")
     elif release is not None:
         when = release["period_end"]
     else:
@@ -384,8 +411,8 @@ def screen_kiel_snapshot(
             r = key.loc[dup].iloc[0]
             raise SourceLayoutError(
                 f"{name}: donor {r['donor']!r} has more than one row for {r['category']!r}")
-        values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in _WEAPON_METRICS},
-                              index=raw.index)
+        values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
+                               for c in _WEAPON_METRICS}, index=raw.index)
         entity = raw["donor"].astype(object)
         return melt_wide(
             values, _WEAPON_METRICS,
@@ -393,21 +420,24 @@ def screen_kiel_snapshot(
             kind="level", start=stamp, end=stamp, entity=entity, source=source,
             extra={"donor": entity, "category": raw["category"].astype(object),
                    "weapons_list": raw["weapons_list"].astype(object)},
+            name=name, info=info,
         )
-    values = pd.DataFrame({c: numeric_column(raw, c, name=name)
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
                            for c in (*_SHARE_METRICS, "eu_share_bn")}, index=raw.index)
     entity = raw["country"].astype(object)
     extra = {"donor": entity, "iso": raw["iso"].astype(object)}
     shares = melt_wide(values, _SHARE_METRICS, unit="percent", kind="share", start=stamp,
-                       end=stamp, entity=entity, source=source, extra=extra)
+                       end=stamp, entity=entity, source=source, extra=extra, name=name,
+                       info=info)
     money = melt_wide(values[["eu_share_bn"]] * KIEL_SCALE, {"eu_share_bn": "eu_aid_share"},
                       unit="EUR", kind="level", start=stamp, end=stamp, entity=entity,
-                      source=source, extra=extra)
+                      source=source, extra=extra, name=name, info=info)
     table = combine([shares, money])
     obs = table.observations.sort_values("row", kind="stable").reset_index(drop=True)
     return ObservationTable(observations=obs, set_aside=table.set_aside)
 
 
+@reading
 def read_kiel_snapshot(
     path: str | os.PathLike[str],
     *,
@@ -451,6 +481,7 @@ def read_kiel_snapshot(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns match neither layout, a value is not a number, or a
         donor has two rows for one weapon category.

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 import pandas as pd
 
+from .._files import LineInfo, read_csv_checked, read_json_with_lines
 from ..observations import ObservationTable
-from ._common import SourceLayoutError, as_path, check_columns, file_name, melt_wide, parse_times
+from ._common import (
+    SourceLayoutError,
+    as_path,
+    check_columns,
+    file_name,
+    melt_wide,
+    numeric_column,
+    parse_times,
+    reading,
+    screening,
+)
 
 __all__ = ["read_liveuamap_territory", "screen_liveuamap_territory"]
 
@@ -22,8 +32,11 @@ def _is_json(p: Any) -> bool:
     return name.endswith(".json")
 
 
+@screening
 def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable:
     """Read a Liveuamap (or NZZ) area file, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -32,15 +45,13 @@ def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_liveuamap_territory` returns them; missing
-        areas in ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_liveuamap_territory")
     name = f"read_liveuamap_territory({file_name(p)})"
     if _is_json(p):
-        data = (json.loads(p.read_text(encoding="utf-8")) if hasattr(p, "read_text")
-                else json.load(p))
+        data, info_json = read_json_with_lines(p, name=name)
+        info: LineInfo = info_json
         if not isinstance(data, dict):
             raise SourceLayoutError(
                 f"{name}: expected a JSON object mapping dates to km2; found "
@@ -49,11 +60,12 @@ def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable
         raw = pd.DataFrame({"date": list(data), "area": list(data.values())})
         source = "nzz"
     else:
-        raw = pd.read_csv(p)
+        raw, info = read_csv_checked(p, name=name)
         check_columns(raw.columns, ("date", "area"), name=name)
         source = "liveuamap"
-    end = parse_times(raw, "date", name=name)
-    values = pd.DataFrame({"area": pd.to_numeric(raw["area"], errors="raise")}, index=raw.index)
+    end = parse_times(raw, "date", name=name, info=info)
+    values = pd.DataFrame({"area": numeric_column(raw, "area", name=name, info=info)},
+                          index=raw.index)
     flag: pd.Series = pd.Series(None, index=raw.index, dtype=object)
     flag[(end < INVASION).to_numpy()] = "pre_invasion"
     return melt_wide(
@@ -67,9 +79,12 @@ def screen_liveuamap_territory(path: str | os.PathLike[str]) -> ObservationTable
         source=source,
         extra={"flag": flag},
         reasons={"area": "area is missing (NaN) in the file"},
+        name=name,
+        info=info,
     )
 
 
+@reading
 def read_liveuamap_territory(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the Liveuamap Russian-controlled area into the observation table.
 
@@ -95,6 +110,7 @@ def read_liveuamap_territory(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the CSV columns are not ``date, area`` or the JSON is not an object.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -11,8 +10,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._files import LineInfo, read_csv_checked, read_json_with_lines, strict
 from ..observations import ObservationTable
-from ._common import SourceLayoutError, as_path, check_columns, file_name, melt_wide, parse_times
+from ._common import (
+    SourceLayoutError,
+    as_path,
+    cell_at,
+    check_columns,
+    file_name,
+    melt_wide,
+    numeric_column,
+    parse_times,
+    reading,
+    screening,
+    whole_column,
+)
 
 __all__ = ["LOSSES_MERGED", "read_general_staff_losses", "screen_general_staff_losses"]
 
@@ -39,24 +51,27 @@ def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _read(p: Any, name: str) -> pd.DataFrame:
+def _read(p: Any, name: str) -> tuple[pd.DataFrame, LineInfo]:
     if file_name(p).lower().endswith(".json"):
-        data = json.loads(p.read_text(encoding="utf-8")) if isinstance(p, Path) else json.load(p)
-        if not isinstance(data, list):
+        data, info = read_json_with_lines(p, name=name)
+        if not isinstance(data, list) or not data:
+            found = "an empty list" if isinstance(data, list) else type(data).__name__
             raise SourceLayoutError(f"{name}: expected a JSON list of daily records; found "
-                                    f"{type(data).__name__}")
-        return pd.DataFrame(data)
-    return pd.read_csv(p)
+                                    f"{found}")
+        return pd.DataFrame(data), info
+    return read_csv_checked(p, name=name)
 
 
 def _corrections(path: Any, name: str) -> pd.DataFrame:
     """Long table (date, metric, delta) of the source's own corrections."""
     p = as_path(path, name=name)
-    raw = _read(p, name)
+    name = f"{name}, corrections file {file_name(p)}"
+    with strict():  # a side file: never partly read
+        raw, info = _read(p, name)
     if "date" not in raw.columns:
         raise SourceLayoutError(f"{name}: corrections file without a 'date' column; found "
                                 f"{list(raw.columns)}")
-    raw["date"] = pd.to_datetime(raw["date"])
+    raw["date"] = parse_times(raw, "date", name=name, info=info)
     long = raw.drop(columns=[c for c in ("day",) if c in raw]).melt(
         id_vars="date", var_name="column", value_name="delta")
     long = long[long["delta"].fillna(0) != 0]
@@ -64,12 +79,15 @@ def _corrections(path: Any, name: str) -> pd.DataFrame:
     return long[["date", "metric", "delta"]]
 
 
+@screening
 def screen_general_staff_losses(
     path: str | os.PathLike[str],
     *,
     corrections: str | os.PathLike[str] | None = None,
 ) -> ObservationTable:
     """Read a General Staff losses file, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -78,13 +96,11 @@ def screen_general_staff_losses(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_general_staff_losses` returns them; the
-        empty cells (a column not yet or no longer reported) in ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_general_staff_losses")
     name = f"read_general_staff_losses({file_name(p)})"
-    raw = _read(p, name)
+    raw, info = _read(p, name)
     cols = [str(c) for c in raw.columns]
     if "personnel" in cols:
         check_columns(cols, _PERSONNEL, name=name)
@@ -93,12 +109,12 @@ def screen_general_staff_losses(
         if bad.any():
             label = raw.index[np.flatnonzero(bad.to_numpy())[0]]
             raise SourceLayoutError(
-                f"{name}: row {label}, column 'personnel*': expected 'about' or 'more'; "
+                f"{name}: {cell_at(raw, label, 'personnel*', info)}: expected 'about' or 'more'; "
                 f"got {raw.loc[label, 'personnel*']!r}"
             )
         metrics = {"personnel": "personnel", "POW": "pow"}
         qualifier: dict[str, Any] = {"personnel": word.map(_QUALIFIERS).astype(object)}
-        extra: dict[str, Any] = {"day": raw["day"].astype("int64")}
+        extra: dict[str, Any] = {"day": whole_column(raw, "day", name=name, info=info)}
         reasons = {"POW": "POW not reported after 2022-04-28 (NaN)"}
     else:
         check_columns(cols, _EQUIPMENT, name=name)
@@ -106,17 +122,17 @@ def screen_general_staff_losses(
                    if c not in ("date", "day", "greatest losses direction")}
         qualifier = {}
         direction = raw["greatest losses direction"].astype("string").str.strip()
-        extra = {"day": raw["day"].astype("int64"),
+        extra = {"day": whole_column(raw, "day", name=name, info=info),
                  "greatest_losses_direction": direction.astype(object)}
         reasons = {c: f"{c} not reported on this date (the column starts later or was "
                       "merged into another)" for c in metrics}
-    end = parse_times(raw, "date", name=name)
-    values = pd.DataFrame({c: pd.to_numeric(raw[c], errors="raise").astype("float64")
-                           for c in metrics}, index=raw.index)
+    end = parse_times(raw, "date", name=name, info=info)
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
+                          index=raw.index)
     table = melt_wide(
         values, metrics, unit="count", kind="cumulative", start=end, end=end,
         entity="Russia", source="general_staff_ua", qualifier=qualifier, extra=extra,
-        reasons=reasons,
+        reasons=reasons, name=name, info=info,
     )
     obs = table.observations
     obs["merged_into"] = obs["metric"].map(LOSSES_MERGED).astype(object)
@@ -133,6 +149,7 @@ def screen_general_staff_losses(
     return ObservationTable(observations=obs, set_aside=table.set_aside)
 
 
+@reading
 def read_general_staff_losses(
     path: str | os.PathLike[str],
     *,
@@ -174,6 +191,7 @@ def read_general_staff_losses(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown (the message lists both), or the
         ``personnel*`` word is not ``about``/``more``.

@@ -11,15 +11,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._files import LineInfo, read_csv_checked, strict
+from .._validate import as_timestamp
 from ..errors import InputError, MissingKeyError
 from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
     as_path,
+    cell_at,
     check_columns,
     file_name,
     melt_wide,
+    numeric_column,
     parse_times,
+    reading,
+    screening,
     set_aside_rows,
 )
 
@@ -84,6 +90,7 @@ def _norm_text(s: pd.Series) -> pd.Series:
     return out.map(lambda x: unicodedata.normalize("NFC", x) if isinstance(x, str) else x)
 
 
+@reading
 def read_missile_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the weapon-model catalogue ``missiles_and_uavs.csv``.
 
@@ -100,6 +107,7 @@ def read_missile_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown, or a model appears twice.
 
@@ -111,7 +119,8 @@ def read_missile_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
     'drone'
     """
     p = as_path(path, name="read_missile_catalogue")
-    cat = pd.read_csv(p, dtype=str)
+    with strict():  # the catalogue is never partly read
+        cat, _ = read_csv_checked(p, name=f"read_missile_catalogue({file_name(p)})", dtype=str)
     check_columns(cat.columns, CATALOGUE_COLUMNS,
                   name=f"read_missile_catalogue({file_name(p)})")
     cat["model"] = _norm_text(cat["model"])
@@ -153,32 +162,44 @@ def _categories(models: pd.Series, catalogue: pd.DataFrame | None) -> pd.DataFra
     return pd.DataFrame(rows, columns=["model", "category", "combined"]).set_index("model")
 
 
-def _parse_dict(text: Any, *, label: Any, column: str) -> dict[str, float] | None:
+def _parse_dict(text: Any, *, label: Any, column: str, name: str = "read_missile_attacks",
+                where: str | None = None) -> dict[str, float] | None:
     """Parse a Python-dict string such as ``{'belarus': 5.0}``; NaN gives None."""
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return None
+    at = where or f"row {label}, column {column!r}"
     try:
         value = ast.literal_eval(str(text).replace("NaN", "None"))
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
         raise SourceLayoutError(
-            f"read_missile_attacks: row {label}, column {column!r}: expected a Python dict "
-            f"such as {{'belarus': 5.0}}; got {text!r}"
+            f"{name}: {at}: expected a Python dict such as {{'belarus': 5.0}}; got {text!r}"
         ) from None
     if not isinstance(value, dict):
-        raise SourceLayoutError(
-            f"read_missile_attacks: row {label}, column {column!r}: expected a dict; "
-            f"got {text!r}"
-        )
-    return {str(k): (np.nan if v is None else float(v)) for k, v in value.items()}
+        raise SourceLayoutError(f"{name}: {at}: expected a dict; got {text!r}")
+    out = {}
+    for k, v in value.items():
+        try:
+            num = np.nan if v is None else float(v)
+        except (TypeError, ValueError):
+            num = np.inf
+        if not (np.isnan(num) or (np.isfinite(num) and num >= 0)):
+            raise SourceLayoutError(
+                f"{name}: {at}: expected a non-negative count for {k!r}; got {text!r}")
+        out[str(k)] = num
+    return out
 
 
-def _border(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _border(raw: pd.Series, *, name: str = "read_missile_attacks",
+            info: LineInfo | None = None) -> tuple[pd.Series, pd.Series]:
     """Total border crossings and a ``country:n`` text per row (parsed once per value)."""
     total: dict[Any, float] = {}
     text: dict[Any, Any] = {}
-    for value in pd.unique(raw.dropna()):
-        label = raw.index[np.flatnonzero((raw == value).to_numpy())[0]]
-        d = _parse_dict(value, label=label, column="border_crossing") or {}
+    first = raw.dropna().drop_duplicates()  # the first row of each distinct value
+    for label, value in first.items():
+        where = (f"line {info.line(label)} (row {label}), column 'border_crossing'"
+                 if info is not None else None)
+        d = _parse_dict(value, label=label, column="border_crossing", name=name,
+                        where=where) or {}
         total[value] = float(np.nansum(list(d.values()))) if d else 0.0
         items = [f"{k}:{v:g}" for k, v in sorted(d.items()) if not np.isnan(v)]
         text[value] = ", ".join(items) if items else pd.NA
@@ -253,17 +274,18 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
           definition_break: Any) -> ObservationTable:
     p = as_path(path, name="read_missile_attacks")
     name = f"read_missile_attacks({file_name(p)})"
-    raw = pd.read_csv(p, dtype={"time_start": str, "time_end": str, "model": str,
-                                "target": str, "border_crossing": str, "source": str,
-                                "launch_place": str})
+    raw, info = read_csv_checked(p, name=name, dtype={
+        "time_start": str, "time_end": str, "model": str, "target": str,
+        "border_crossing": str, "source": str, "launch_place": str})
     check_columns(raw.columns, MISSILE_COLUMNS, name=name)
-    start = parse_times(raw, "time_start", name=name)
-    end = parse_times(raw, "time_end", name=name)
+    start = parse_times(raw, "time_start", name=name, info=info)
+    end = parse_times(raw, "time_end", name=name, info=info)
     before = end < start
     if before.any():
         label = raw.index[np.flatnonzero(before.to_numpy())[0]]
         raise SourceLayoutError(
-            f"{name}: row {label}: time_end ({raw.loc[label, 'time_end']}) is before "
+            f"{name}: {cell_at(raw, label, 'time_end', info)}: time_end "
+            f"({raw.loc[label, 'time_end']}) is before "
             f"time_start ({raw.loc[label, 'time_start']})"
         )
     date_only = (raw["time_start"].str.strip().str.len() <= 10) | (
@@ -282,8 +304,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
 
     values = pd.DataFrame(index=raw.index)
     for col in ("launched", "destroyed", "not_reach_goal", "still_attacking"):
-        values[col] = pd.to_numeric(raw[col], errors="raise").astype("float64")
-    border, crossed = _border(raw["border_crossing"])
+        values[col] = numeric_column(raw, col, name=name, info=info)
+    border, crossed = _border(raw["border_crossing"], name=name, info=info)
     values["border_crossing"] = border
     rest = (values["launched"] - values["destroyed"] - values["not_reach_goal"].fillna(0)
             - values["still_attacking"].fillna(0) - values["border_crossing"].fillna(0))
@@ -293,7 +315,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
     scope = np.where(target.isna().to_numpy(bool), "unspecified",
                      np.where((target == _NATIONAL).fillna(False).to_numpy(bool), "national",
                               "regional"))
-    brk = EW_DEFINITION_BREAK if definition_break is None else pd.Timestamp(definition_break)
+    brk = EW_DEFINITION_BREAK if definition_break is None else as_timestamp(
+        definition_break, name="definition_break")
     definition = np.where(end.dt.normalize() >= brk, _INCLUDES, _EXCLUDES)
 
     table = melt_wide(
@@ -324,6 +347,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
             "border_crossing": "border_crossing is missing (NaN) in the file",
             "unaccounted": "unaccounted cannot be derived: launched or destroyed is missing",
         },
+        name=name,
+        info=info,
     )
     # a negative remainder means the outcomes exceed launched: not a count, set aside
     over = (rest < 0).to_numpy()
@@ -339,6 +364,7 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
     return table
 
 
+@screening
 def screen_missile_attacks(
     path: str | os.PathLike[str],
     *,
@@ -346,6 +372,8 @@ def screen_missile_attacks(
     definition_break: str | pd.Timestamp | None = None,
 ) -> ObservationTable:
     """Read the missile-attack file, returning the observations and the set-aside cells.
+
+    {screen.intro}
 
     The same as :func:`read_missile_attacks`, but the cells that are not
     observations (a missing figure, an outcome that cannot be derived) are kept
@@ -359,10 +387,7 @@ def screen_missile_attacks(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` (as :func:`read_missile_attacks` returns) and
-        ``set_aside`` (indexed by input row, 0 = the first data line; columns
-        ``column``, ``metric``, ``value``, ``reason``).
+    {screen.returns}
 
     Examples
     --------
@@ -373,6 +398,7 @@ def screen_missile_attacks(
     return _load(path, catalogue, definition_break)
 
 
+@reading
 def read_missile_attacks(
     path: str | os.PathLike[str],
     *,
@@ -425,6 +451,7 @@ def read_missile_attacks(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the file's columns differ from the 22 expected ones (naming the
         missing and unknown columns), a timestamp or dict cell cannot be parsed,
@@ -487,7 +514,7 @@ def read_missile_attacks(
     ...         "\\"{'belarus': 5.0}\\"" + "," * 11 + "kpszsu/posts/1",
     ...         "2024-11-25 19:30,2024-11-26 09:00,Iskander-M,,Ukraine,,4,0,,,{}"
     ...         + "," * 11 + "kpszsu/posts/1"]
-    >>> text = io.StringIO("\\n".join([",".join(MISSILE_COLUMNS), *rows]))
+    >>> text = io.StringIO("\\n".join([",".join(MISSILE_COLUMNS), *rows, ""]))
     >>> obs = read_missile_attacks(text)
     >>> obs[obs.row == 0][["metric", "value", "crossed_into", "definition"]]
                 metric  value crossed_into             definition

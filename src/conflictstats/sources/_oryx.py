@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._files import read_csv_checked, strict
+from .._validate import as_timestamp
 from ..errors import InputError
 from ..observations import ObservationTable, read_observations
 from ._common import (
@@ -19,6 +21,8 @@ from ._common import (
     melt_wide,
     numeric_column,
     parse_times,
+    reading,
+    screening,
 )
 
 __all__ = [
@@ -62,8 +66,11 @@ def _category(label: pd.Series) -> pd.Series:
     return s
 
 
+@screening
 def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
     """Read ``daily_count.csv``, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -72,16 +79,14 @@ def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_oryx_daily` returns them; missing cells in
-        ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_oryx_daily")
     name = f"read_oryx_daily({file_name(p)})"
-    raw = pd.read_csv(p, dtype={"country": str, "equipment_type": str})
+    raw, info = read_csv_checked(p, name=name, dtype={"country": str, "equipment_type": str})
     check_columns(raw.columns, _DAILY, name=name)
-    end = parse_times(raw, "date_recorded", name=name)
-    values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in _METRICS},
+    end = parse_times(raw, "date_recorded", name=name, info=info)
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in _METRICS},
                           index=raw.index)
     day = end.dt.strftime("%Y-%m-%d")
     flag = day.map(ORYX_BACKFILL_DATES).astype(object)
@@ -100,9 +105,12 @@ def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
             "equipment_type": raw["equipment_type"].astype(object),
             "flag": pd.Series(np.asarray(flag, dtype=object), index=raw.index),
         },
+        name=name,
+        info=info,
     )
 
 
+@reading
 def read_oryx_daily(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read Oryx's cumulative counts of confirmed equipment losses into observations.
 
@@ -129,6 +137,7 @@ def read_oryx_daily(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown, or a count is not a number.
 
@@ -190,17 +199,22 @@ def _last_scrape_date(folder: Path) -> pd.Timestamp | None:
     daily = folder / "daily_count.csv"
     if not daily.exists():
         return None
-    dates = pd.read_csv(daily, usecols=["date_recorded"])
-    return pd.Timestamp(parse_times(dates, "date_recorded", name=f"read_oryx_totals({daily.name})")
+    name = f"read_oryx_totals({daily.name})"
+    with strict():  # a side file: never partly read
+        dates, info = read_csv_checked(daily, name=name, usecols=["date_recorded"])
+    return pd.Timestamp(parse_times(dates, "date_recorded", name=name, info=info)
                         .max()).normalize()
 
 
+@screening
 def screen_oryx_totals(
     path: str | os.PathLike[str],
     *,
     as_of: str | pd.Timestamp | None = None,
 ) -> ObservationTable:
     """Read ``totals_by_type.csv``, returning observations and set-aside cells.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -209,9 +223,7 @@ def screen_oryx_totals(
 
     Returns
     -------
-    ObservationTable
-        ``observations`` as :func:`read_oryx_totals` returns them; missing cells in
-        ``set_aside``.
+    {screen.returns}
     """
     p = as_path(path, name="read_oryx_totals")
     name = f"read_oryx_totals({file_name(p)})"
@@ -224,10 +236,10 @@ def screen_oryx_totals(
             )
         when = found
     else:
-        when = pd.Timestamp(as_of)
-    raw = pd.read_csv(p, dtype={"country": str, "equipment_type": str})
+        when = as_timestamp(as_of, name="as_of")
+    raw, info = read_csv_checked(p, name=name, dtype={"country": str, "equipment_type": str})
     check_columns(raw.columns, _TOTALS, name=name)
-    values = pd.DataFrame({c: numeric_column(raw, c, name=name) for c in _METRICS},
+    values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in _METRICS},
                           index=raw.index)
     stamp = pd.Series(when, index=raw.index)
     return melt_wide(
@@ -244,9 +256,12 @@ def screen_oryx_totals(
             "equipment_type": raw["equipment_type"].astype(object),
             "flag": None,
         },
+        name=name,
+        info=info,
     )
 
 
+@reading
 def read_oryx_totals(
     path: str | os.PathLike[str],
     *,
@@ -277,6 +292,7 @@ def read_oryx_totals(
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When columns are missing or unknown, or a count is not a number.
     ValueError
@@ -346,11 +362,15 @@ def _event_files(path: Any) -> list[Any]:
 
 def _read_events(p: Any) -> pd.DataFrame:
     name = f"read_oryx_events({file_name(p)})"
-    raw = pd.read_csv(p, dtype={c: str for c in ("country", "origin", "system", "status", "url",
-                                                 "date_recorded", "matID")})
+    raw, info = read_csv_checked(p, name=name, dtype={
+        c: str for c in ("country", "origin", "system", "status", "url", "date_recorded",
+                         "matID")})
     check_columns(raw.columns, _EVENT, name=name)
     label = file_name(p)
     raw.index = pd.Index([f"{label}:{i}" for i in range(len(raw))], name="row")
+    if len(info.set_aside):  # the row labels of a cut last line, as those of the others
+        info.set_aside.index = pd.Index([f"{label}:{i}" for i in info.set_aside.index],
+                                        name="row")
     status = raw["status"].astype("string").str.strip().str.lower()
     bad = ~status.isin(list(ORYX_STATUSES)).fillna(False)
     if bad.any():
@@ -368,8 +388,11 @@ def _objects(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype=object, na_value=None)
 
 
+@screening
 def screen_oryx_events(path_or_folder: str | os.PathLike[str]) -> ObservationTable:
     """Read Oryx's event files, returning the daily counts and the rows set aside.
+
+    {screen.intro}
 
     Parameters
     ----------
@@ -396,7 +419,7 @@ def screen_oryx_events(path_or_folder: str | os.PathLike[str]) -> ObservationTab
         index=pd.Index(raw.index[undated], name="row"),
     )
     dated = raw.loc[~undated]
-    day = parse_times(dated, "date_recorded", name=name).dt.normalize()
+    day = parse_times(dated, "date_recorded", name=name).dt.normalize()  # labels say file:row
     system = dated["system"].astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
     keys = pd.DataFrame({
         "entity": dated["country"].astype("string").str.strip(),
@@ -428,6 +451,7 @@ def screen_oryx_events(path_or_folder: str | os.PathLike[str]) -> ObservationTab
     return ObservationTable(observations=obs, set_aside=set_aside)
 
 
+@reading
 def read_oryx_events(path_or_folder: str | os.PathLike[str]) -> pd.DataFrame:
     """Count Oryx's photo-confirmed losses per day they were first recorded.
 
@@ -458,6 +482,7 @@ def read_oryx_events(path_or_folder: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises
     ------
+    {reader.raises_whole_file}
     SourceLayoutError
         When the columns differ from the ten expected ones, a status is not one
         of :data:`ORYX_STATUSES`, or a date cannot be parsed.
