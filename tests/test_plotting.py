@@ -352,20 +352,70 @@ def test_weekly_chart_single_metric_has_daily_weekly_and_rate_panels(daily):
     day_ax, week_ax, rate_ax = fig.axes
     assert fig.get_suptitle() == "T"
     assert day_ax.get_title(loc="left") == "Drones launched: daily"
-    assert len(day_ax.patches) == daily.notna().sum()
+    # 4 Sep 2024 is a Wednesday: the partial first week is not drawn, days from Monday 9
+    shown = daily.loc["2024-09-09":]
+    assert len(day_ax.patches) == shown.notna().sum()
     assert "record" in [t.get_text() for t in day_ax.texts]
-    # 4 Sep 2024 is a Wednesday and 12 Nov a Tuesday: partial weeks at both ends
-    weeks = daily.resample("W-SUN").sum()
+    weeks = shown.resample("W-SUN").sum()
     assert len(week_ax.patches) == len(weeks)
     by_date = sorted(week_ax.patches, key=lambda p: p.get_x())
-    assert_allclose([p.get_height() for p in by_date][1:-1], weeks.iloc[1:-1])
-    assert [p.get_hatch() == "//" for p in by_date][::len(by_date) - 1] == [True, True]
-    # incomplete: both ends, and the weeks of 9 Sep and 4-5 Oct (no report those nights)
-    assert sum(p.get_hatch() == "//" for p in week_ax.patches) == 4
+    assert_allclose([p.get_height() for p in by_date][:-1], weeks.iloc[:-1])
+    # incomplete: the last week (12 Nov is a Tuesday) and the weeks of 9 Sep and 4-5 Oct
+    assert [p.get_hatch() == "//" for p in by_date][-1]
+    assert sum(p.get_hatch() == "//" for p in week_ax.patches) == 3
     assert rate_ax.get_title(loc="left") == "share shot down"
     note = rate_ax.texts[-1].get_text()
     assert note.startswith("Synthetic data — S\n")
     assert "Monday–Sunday weeks" in note
+
+
+def test_weekly_chart_legends_sit_above_the_panels(daily):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = P.weekly_chart(daily, highlight=("2024-11-04", "2024-11-10"))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        assert legend is not None
+        # the legend's box starts at or above the top of the plotting area
+        assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 1
+
+
+def test_weekly_chart_highlights_the_week_and_hatches_spread_days(daily):
+    spread = pd.date_range("2024-10-14", "2024-10-16")
+    fig = P.weekly_chart(daily, freq="W-WED", highlight=("2024-10-31", "2024-11-06"),
+                         spread=spread)
+    day_ax, week_ax = fig.axes
+    hatched = [p for p in day_ax.patches if p.get_hatch() == "////"]
+    assert len(hatched) == 3
+    spans = [p for p in week_ax.patches if p.get_label() == "report week"] or [
+        p for p in day_ax.patches if p.get_label() == "report week"]
+    assert spans
+    # Thursday-Wednesday weeks: the weekly bars end on Wednesdays, and the footer says so
+    ends = {(mdates.num2date(p.get_x() + p.get_width()) - pd.Timedelta(hours=1)).weekday()
+            for p in week_ax.patches if p.get_label() != "report week"
+            and not isinstance(p, mpl.patches.Polygon)}
+    assert ends <= {2, 3}  # bars end near the Wednesday/Thursday boundary
+    note = week_ax.texts[-1].get_text()
+    assert "Thursday–Wednesday weeks" in note and "spread evenly" in note
+
+
+def test_weekly_chart_draws_a_level_and_its_weekly_change():
+    idx = pd.date_range("2024-09-02", "2024-10-27")
+    area = pd.Series(np.arange(len(idx), dtype=float) * 10 + 1000, index=idx,
+                     name="occupied_area")
+    area.iloc[[20, 40]] = np.nan  # no level on two days: those weeks are incomplete
+    area.attrs = {"kind": "level", "unit": "km2"}
+    fig = P.weekly_chart(area)
+    day_ax, week_ax = fig.axes
+    assert day_ax.get_title(loc="left") == "Occupied area (km²): reported level"
+    assert week_ax.get_title(loc="left") == "Weekly change (km²)"
+    bars = sorted(week_ax.patches, key=lambda p: p.get_x())
+    totals = cs.period_totals(area, freq="W-SUN", kind="level")
+    totals = totals.loc[totals["start"] >= pd.Timestamp("2024-09-09")]
+    assert_allclose([p.get_height() for p in bars], totals["total"])
+    assert [p.get_hatch() == "//" for p in bars] == (~totals["complete"]).tolist()
 
 
 def test_weekly_chart_panel_draws_each_metric_with_its_own_records(daily):
@@ -380,11 +430,11 @@ def test_weekly_chart_panel_draws_each_metric_with_its_own_records(daily):
     assert fig.axes[1].texts[0].get_text() == "record"
 
 
-def test_weekly_chart_rejects_levels_and_too_many_metrics(daily):
-    level = daily.cumsum()
-    level.attrs = {"kind": "level", "unit": "km2"}
-    with pytest.raises(ValueError, match=r"is a level .*level_changes"):
-        P.weekly_chart(level)
+def test_weekly_chart_rejects_shares_and_too_many_metrics(daily):
+    share = daily / 100
+    share.attrs = {"kind": "share", "unit": "percent"}
+    with pytest.raises(ValueError, match=r"is a share"):
+        P.weekly_chart(share)
     wide = pd.DataFrame({f"m{i}": daily for i in range(5)})
     with pytest.raises(ValueError, match="at most 4 metrics; got 5"):
         P.weekly_chart(wide)

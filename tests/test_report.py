@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 
 import conflictstats as cs
 from conflictstats.cli import main
 from conflictstats.datasets import load_demo
-from conflictstats.report import weekly_report
+from conflictstats.report import FACT_COLUMNS, weekly_report
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_weekly_totals_equal_the_daily_series_summed_over_the_week(bundled):
     row = rep.table.set_index("metric").loc["drones_launched"]
     assert row["week_total"] == expected
     assert row["previous_total"] == daily.loc["2024-11-11":"2024-11-17"].sum()
-    assert f"weekly total {expected:,.0f}" in rep.summary
+    assert f"**Drones launched**: {expected:,.0f} this week" in rep.summary
 
 
 def test_the_rate_sentence_pools_the_week(bundled):
@@ -70,7 +71,7 @@ def test_the_seed_figures_are_listed_with_their_checks(bundled):
 def test_charts_and_summary_are_written_as_png_svg_and_markdown(bundled):
     rep, out = bundled
     files = {Path(f).name for f in rep.files}
-    assert "summary.md" in files
+    assert {"summary.md", "facts.csv"} <= files
     pngs = sorted(f for f in files if f.endswith(".png"))
     assert len(pngs) == 3  # drones launched (with its rate panel), occupied area, aid
     assert all(f.replace(".png", ".svg") in files for f in pngs)
@@ -100,7 +101,7 @@ def test_bad_rows_are_reported_with_row_and_reason_and_the_rest_still_covered():
     p = rep.problems.iloc[0]
     assert p["row"] == len(bad) - 1 and "not a number" in p["reason"] and "'lots'" in p["reason"]
     assert "## Input problems" in rep.summary
-    assert "drones launched" in rep.summary and "weekly total" in rep.summary
+    assert "**Drones launched**" in rep.summary and "this week" in rep.summary
 
 
 def test_a_conflicting_metric_is_left_out_with_the_reason():
@@ -129,14 +130,15 @@ def test_a_chosen_week_is_reported(tmp_path):
     rep = weekly_report({"test": _obs()}, week="2024-11-20")
     assert (rep.week_start, rep.week_end) == (pd.Timestamp("2024-11-14"),
                                               pd.Timestamp("2024-11-20"))
-    assert rep.files == ()
+    assert rep.freq == "W-WED" and rep.files == ()
+    assert "Weeks run Thursday–Wednesday" in rep.summary
 
 
 def test_the_command_writes_the_report_and_prints_the_summary(tmp_path, capsys):
     assert main(["weekly", "--out", str(tmp_path), "--quiet"]) == 0
     out = capsys.readouterr()
     assert "# Weekly report: 18 Nov 2024 to 24 Nov 2024" in out.out
-    assert "3 charts (PNG and SVG)" in out.err
+    assert "3 charts (PNG and SVG)" in out.err and "(W-SUN weeks)" in out.err
     assert (tmp_path / "summary.md").exists()
 
 
@@ -146,7 +148,8 @@ def test_the_command_reads_an_observation_csv_and_names_bad_input(tmp_path, caps
     assert main(["weekly", "--data", str(path), "--out", str(tmp_path / "r"), "--quiet"]) == 0
     assert "obs.csv" in capsys.readouterr().out
     assert main(["weekly", "--data", str(tmp_path / "missing.csv")]) == 2
-    assert "data file not found" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "data file not found" in err and "Traceback" not in err
     assert main(["weekly", "--data", str(path), "--reader", "nope"]) == 2
     assert "reader must be one of" in capsys.readouterr().err
 
@@ -166,7 +169,7 @@ def test_the_command_reports_the_missile_attack_dataset(shared_data, tmp_path, c
     out = capsys.readouterr().out
     # the file's last window ends on Sunday 5 April 2026 08:00
     assert "# Weekly report: 30 Mar 2026 to 5 Apr 2026" in out
-    assert "**destroyed / launched**" in out
+    assert "**Drones destroyed / launched**" in out
 
 
 def test_a_cumulative_series_with_a_correction_is_still_reported():
@@ -185,13 +188,13 @@ def test_a_cumulative_series_with_a_correction_is_still_reported():
 
 @pytest.mark.realdata
 @pytest.mark.parametrize(("reader", "parts", "metric"), [
-    ("deepstate_area", ("deepstate_area", "deepstate_occupied_area_daily.csv"), "occupied area"),
+    ("deepstate_area", ("deepstate_area", "deepstate_occupied_area_daily.csv"), "Occupied area"),
     ("general_staff_losses", ("russia_losses_petroivaniuk", "russia_losses_equipment.json"),
-     "tank"),
-    ("kiel_tracker", ("kiel_support_tracker", "data_explorer.csv"), "aid allocated"),
-    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "destroyed (Russia)"),
-    ("oryx_events", ("oryx_scarnecchia",), "losses recorded (Ukraine)"),
-    ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "occupied area"),
+     "Russian tanks lost (claimed)"),
+    ("kiel_tracker", ("kiel_support_tracker", "data_explorer.csv"), "Aid allocated"),
+    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "Destroyed (Russia)"),
+    ("oryx_events", ("oryx_scarnecchia",), "Losses recorded (Ukraine)"),
+    ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "Occupied area"),
 ])
 def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
     from conflictstats.datasets import load_dataset
@@ -199,9 +202,11 @@ def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts
     data = load_dataset(shared_data(*parts), reader=reader)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cs.DataWarning)
-        rep = weekly_report({reader: data}, conflict="sum")
+        rep = weekly_report({reader: data}, conflict="sum", reader=reader)
     assert f"**{metric}**" in rep.summary
     assert rep.problems.empty, rep.problems.to_string()
+    # every sentence is a fact: the summary's lines are the facts' texts
+    assert all(text in rep.summary for text in rep.facts["text"])
 
 
 def test_a_few_entities_are_reported_apart_and_many_are_summed():
@@ -215,9 +220,187 @@ def test_a_few_entities_are_reported_apart_and_many_are_summed():
             for e in entities], ignore_index=True)
 
     two = weekly_report({"t": flows(["Russia", "Ukraine"])})
-    assert sorted(two.table["metric"]) == ["losses (Russia)", "losses (Ukraine)"]
+    assert sorted(two.table["series"]) == ["losses (Russia)", "losses (Ukraine)"]
     many = flows([f"donor {i}" for i in range(5)])
     summed = weekly_report({"t": many})
     week = many.loc[(many["end"] >= "2024-11-18") & (many["end"] <= "2024-11-24"), "value"]
-    assert summed.table["metric"].tolist() == ["losses"]
+    assert summed.table["series"].tolist() == ["losses"]
     assert summed.table.iloc[0]["week_total"] == week.sum()
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def test_the_summary_sentences_are_the_facts_and_facts_csv_holds_them(bundled):
+    rep, out = bundled
+    assert tuple(rep.facts.columns) == FACT_COLUMNS
+    demo = rep.facts.loc[rep.facts["dataset"] == "Synthetic demonstration campaign"]
+    assert len(demo) and all(f"[synthetic] {t}" in rep.summary for t in demo["text"])
+    written = pd.read_csv(out / "facts.csv")
+    assert written["text"].tolist() == rep.facts["text"].tolist()
+    assert (written["week"] == "2024-11-24").all()
+
+
+def test_an_incomplete_week_is_never_compared_as_a_full_week(bundled):
+    rep, _ = bundled
+    totals = rep.facts.loc[rep.facts["fact"] == "week_total"]
+    # the demo's lost-track series misses a day in the week before (6 of 7 reported)
+    lost = totals.loc[totals["series"] == "drones lost track"].iloc[0]
+    assert bool(lost["complete"]) and np.isnan(lost["change"])
+    assert "a reported day" in lost["comparison"] and "per reported day" in lost["comparison"]
+    d = cs.to_daily(load_demo(), metric="drones_lost_track")
+    assert d.loc["2024-11-11":"2024-11-17"].notna().sum() == 6  # the week before: 6 of 7
+    paces = (d.loc["2024-11-18":"2024-11-24"].mean(), d.loc["2024-11-11":"2024-11-17"].mean())
+    assert f"{paces[0]:,.1f} a reported day against {paces[1]:,.1f}" in lost["text"]
+    # no change is stated where a week is incomplete
+    incomplete = totals.loc[~totals["complete"].astype(bool)]
+    assert incomplete["change"].isna().all()
+
+
+def test_the_rate_line_states_the_sums_it_uses(bundled):
+    rep, _ = bundled
+    d = cs.to_daily(load_demo(), metric=["drones_lost_track", "drones_launched"])
+    prev = d.loc["2024-11-11":"2024-11-17"]
+    both = prev.dropna()
+    # a reader divides the printed figures: the line says on which days they were summed
+    line = rep.facts.loc[rep.facts["series"] == "drones lost track / launched", "text"].iloc[0]
+    x, n = both["drones_lost_track"].sum(), both["drones_launched"].sum()
+    assert n < prev["drones_launched"].sum()
+    assert f"({x:,.0f} of {n:,.0f} on the {len(both)} days with both counts)" in line
+
+
+def test_the_week_in_the_chart_is_the_week_of_the_summary(tmp_path):
+    rep = weekly_report({"test": _obs()}, week="2024-11-20", out=tmp_path)
+    assert "Weeks run Thursday–Wednesday" in rep.summary
+    svg = next(tmp_path.glob("*.svg")).read_text(encoding="utf-8")
+    assert "Thursday–Wednesday weeks" in svg and "Monday–Sunday" not in svg
+    assert (rep.facts["week"] == pd.Timestamp("2024-11-20")).all()
+
+
+def test_a_week_outside_the_data_or_not_iso_is_refused():
+    from conflictstats.report import WeekError
+
+    with pytest.raises(WeekError, match="outside the data"):
+        weekly_report({"test": _obs()}, week="2030-01-06")
+    with pytest.raises(WeekError, match="ISO date"):
+        weekly_report({"test": _obs()}, week="11/12/2024")
+
+
+def test_a_rerun_leaves_no_stale_file_and_a_failed_run_changes_nothing(tmp_path, monkeypatch):
+    from conflictstats import report as R
+
+    (tmp_path / "notes.txt").write_text("mine")
+    first = weekly_report({"a": _obs()}, out=tmp_path)
+    many = _obs().assign(metric="drones_shot_down")
+    second = weekly_report({"b": many}, out=tmp_path)
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {Path(f).name for f in second.files} | {"notes.txt"}
+    assert not ({Path(f).name for f in first.files} - {"summary.md", "facts.csv"}) & names
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    monkeypatch.setattr(R, "_draw", broken)
+    with pytest.raises(RuntimeError):
+        weekly_report({"a": _obs()}, out=tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*"))  # no temporary folder left
+
+
+def test_where_and_metric_choose_what_is_reported():
+    obs = pd.concat([_obs().assign(model="A"), _obs().assign(model="B", value=1)],
+                    ignore_index=True)
+    rep = weekly_report({"t": obs}, where=["model=A"], conflict="sum")
+    week = _obs().loc[lambda f: (f["end"] >= "2024-11-18") & (f["end"] <= "2024-11-24")]
+    assert rep.table.iloc[0]["week_total"] == week["value"].sum()
+    assert "model = A (chosen)" in rep.summary
+    with pytest.raises(cs.InputError, match="model = 'C' is not in t"):
+        weekly_report({"t": obs}, where={"model": "C"})
+    with pytest.raises(cs.InputError, match="metric 'nope' is not in t"):
+        weekly_report({"t": obs}, metric="nope")
+
+
+# --------------------------------------------------------------------------- public data
+
+
+@pytest.fixture(scope="module")
+def missile_week(tmp_path_factory):
+    from conftest import shared_file
+
+    path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
+    out = tmp_path_factory.mktemp("missile")
+    from conflictstats.datasets import load_dataset
+
+    data = load_dataset(path, reader="missile_attacks")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)
+        rep = weekly_report({"missiles": data}, reader="missile_attacks", conflict="sum",
+                            week="2024-11-17", out=out)
+    return rep, path
+
+
+@pytest.mark.realdata
+def test_drones_and_missiles_are_reported_apart_with_the_drone_only_record_low(missile_week):
+    rep, path = missile_week
+    # plain pandas on the raw files: nationwide rows, drones by the catalogue, counted on
+    # the morning (end) date, summed over Monday-Sunday weeks
+    raw = pd.read_csv(path)
+    cat = pd.read_csv(path.with_name("missiles_and_uavs.csv"))
+    rows = raw.merge(cat[["model", "category"]], on="model", how="left")
+    drones = rows[(rows["target"].str.strip() == "Ukraine") & (rows["category"] == "UAV")]
+    day = pd.to_datetime(drones["time_end"], format="mixed").dt.normalize()
+    weeks = drones.assign(day=day).groupby("day")[["launched", "destroyed"]].sum().resample(
+        "W-SUN").sum()
+    weeks = weeks[weeks["launched"] >= 30].loc[:"2024-11-17"]
+    share = weeks["destroyed"] / weeks["launched"]
+    assert round(100 * share.iloc[-1], 1) == 47.0 and share.idxmin() == share.index[-1]
+
+    facts = rep.facts.set_index(["series", "fact"])
+    assert facts.loc[("drones launched", "week_total"), "value"] == weeks["launched"].iloc[-1]
+    rate = facts.loc[("drones destroyed / launched", "rate")]
+    assert_allclose(rate["value"], share.iloc[-1])
+    low = facts.loc[("drones destroyed / launched", "record_low")]
+    assert_allclose(low["previous_value"], share.iloc[:-1].min())
+    assert "lowest weekly share on record" in rep.summary
+    # never summed across categories: no "launched" series of all weapons (632 that week)
+    assert not rep.facts["series"].isin(["launched", "destroyed"]).any()
+    assert "632" not in rep.summary
+    assert facts.loc[("cruise missiles launched", "week_total"), "value"] == 115
+    assert "nationwide Air Force reports only" in rep.summary
+    # the incomplete week (6 of 7 days) is compared per reported day, never as a full week
+    launched = facts.loc[("drones launched", "week_total")]
+    assert not launched["complete"] and np.isnan(launched["change"])
+    assert "per reported day" in launched["text"]
+
+
+@pytest.mark.realdata
+def test_the_missile_charts_show_the_facts(missile_week):
+    rep, _ = missile_week
+    svg = next(Path(f) for f in rep.files if f.endswith("drones_launched.svg"))
+    text = svg.read_text(encoding="utf-8")
+    assert "lowest on record: 47.0%" in text and "Massive Missile Attacks on Ukraine" in text
+    assert not any(f.endswith(("drones_destroyed.png", "_launched_launched.png"))
+                   for f in rep.files)
+
+
+@pytest.mark.realdata
+def test_deepstate_highest_since_skips_the_flagged_crimea_redraw(shared_data):
+    from conflictstats.datasets import load_dataset
+
+    data = load_dataset(shared_data("deepstate_area", "deepstate_occupied_area_daily.csv"),
+                        reader="deepstate_area")
+    rep = weekly_report({"ds": data}, reader="deepstate_area", week="2024-11-24")
+    since = rep.facts.loc[rep.facts["fact"] == "highest_since"].iloc[0]
+    # the week to 18 Sep 2022 holds the flagged Crimea redraw (+740 km2 that is not an
+    # advance); by hand, the last genuine week above 235 km2 ended on 10 Jul 2022
+    assert since["previous_date"] == pd.Timestamp("2022-07-10")
+    assert "since the week to 10 Jul 2022" in rep.summary
+
+
+def test_money_charts_use_the_unit_of_the_text(bundled):
+    rep, out = bundled
+    aid = rep.facts.loc[rep.facts["series"] == "aid allocated"].iloc[0]
+    assert f"EUR {aid['value'] / 1e9:,.2f}bn" in aid["text"]  # the text speaks bn
+    svg = (out / "synthetic_demonstration_campaign__aid_allocated.svg").read_text("utf-8")
+    assert "(EUR bn)" in svg and "month reported" in svg

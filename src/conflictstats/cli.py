@@ -8,11 +8,18 @@ bundled data, an observation CSV, or a public dataset file read by its reader.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 __all__ = ["main"]
+
+
+#: Readers whose --data is a folder of files rather than one file.
+_FOLDER_READERS = ("oryx_events",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,10 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"conflictstats {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    w = sub.add_parser("weekly", help="write the weekly report (charts and summary.md)",
+    w = sub.add_parser("weekly", help="write the weekly report (summary, facts and charts)",
                        description="Write the weekly report for the week ending on --week "
-                                   "(default: the latest complete Monday-Sunday week).")
-    w.add_argument("--week", metavar="DATE", help="last day of the week, e.g. 2024-11-24")
+                                   "(default: the latest complete Monday-Sunday week): "
+                                   "summary.md, facts.csv and charts (PNG and SVG).")
+    w.add_argument("--week", metavar="YYYY-MM-DD",
+                   help="last day of the week, as an ISO date (2024-11-24: Monday 18 to "
+                        "Sunday 24 November; 2024-11-20: Thursday 14 to Wednesday 20)")
     w.add_argument("--data", metavar="PATH",
                    help="observation CSV, or a public dataset file with --reader "
                         "(default: the bundled seed article and synthetic demo)")
@@ -38,7 +48,19 @@ def _parser() -> argparse.ArgumentParser:
                         "liveuamap_territory, kiel_tracker, general_staff_losses, oryx_daily, "
                         "oryx_events")
     w.add_argument("--out", metavar="DIR", default="conflictstats_report",
-                   help="output directory (default: %(default)s)")
+                   help="output folder (default: %(default)s); report files of an earlier "
+                        "run that this run does not write are removed")
+    w.add_argument("--metric", metavar="NAME", action="append",
+                   help="report this metric (repeat for several; default: the reader's "
+                        "headline metrics, e.g. launched and destroyed)")
+    w.add_argument("--category", metavar="VALUE", action="append",
+                   help="only rows of this category (missile data: drone, cruise missile, "
+                        "ballistic missile ...)")
+    w.add_argument("--model", metavar="VALUE", action="append",
+                   help="only rows of this model, one series per model (missile data)")
+    w.add_argument("--where", metavar="COLUMN=VALUE", action="append",
+                   help="only rows whose COLUMN has VALUE (repeatable), e.g. "
+                        "--where scope=regional")
     w.add_argument("--conflict", default=None,
                    choices=["error", "sum", "mean", "first", "last", "max", "min"],
                    help="policy for several reports of one metric on one day (default: 'sum' "
@@ -53,8 +75,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _check_data(path_text: str, reader: str | None) -> Path:
+    """The --data path exists, is readable, and is a file (or a folder its reader takes)."""
+    path = Path(path_text)
+    if not path.exists():
+        raise FileNotFoundError(f"data file not found: {path}")
+    if path.is_dir() and reader not in _FOLDER_READERS:
+        raise IsADirectoryError(f"--data {path} is a folder; give the data file itself")
+    if not os.access(path, os.R_OK):
+        raise PermissionError(f"--data {path} cannot be read (permission denied)")
+    return path
+
+
 def _weekly(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .datasets import load_dataset
+    from .errors import InputError
     from .report import weekly_report
 
     t0 = time.perf_counter()
@@ -63,21 +100,35 @@ def _weekly(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.perf_counter() - t0:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
-    data = None
+    data = about = None
     if args.data:
-        from pathlib import Path
-
-        base = Path(args.data).name
-        name = base if args.reader is None else f"{base} (read as {args.reader})"
-        data = {name: load_dataset(args.data, reader=args.reader)}
+        path = _check_data(args.data, args.reader)
+        name = path.name if args.reader is None else f"{path.name} (read as {args.reader})"
+        progress(f"reading {path}")
+        try:
+            frame = load_dataset(path, reader=args.reader)
+        except (ValueError, KeyError, TypeError) as err:  # a file that is not what it says
+            text = err.args[0] if isinstance(err, KeyError) and err.args else err
+            raise InputError(f"--data {path} cannot be read"
+                             + (f" as {args.reader}" if args.reader else "")
+                             + f": {text}") from None
+        data = {name: frame}
+        about = {name: {"retrieved": pd.Timestamp(path.stat().st_mtime, unit="s").normalize()}}
+    where = list(args.where or [])
+    where += [f"category={c}" for c in args.category or []]
+    where += [f"model={m}" for m in args.model or []]
     conflict = args.conflict or ("sum" if args.reader else "error")
     rep = weekly_report(data, week=args.week, out=args.out, conflict=conflict,
+                        reader=args.reader, metric=args.metric, where=where or None,
+                        split=["model"] if args.model else (), about=about,
                         progress=progress)
     n_png = sum(f.endswith(".png") for f in rep.files)
-    print(rep.summary)
-    print(f"\nWeek {rep.week_start.date()} to {rep.week_end.date()}: {len(rep.table)} series, "
-          f"{n_png} charts (PNG and SVG), {len(rep.problems)} input problem(s); "
-          f"written to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(rep.summary, flush=True)
+    print(f"\nWeek {rep.week_start.date()} to {rep.week_end.date()} ({rep.freq} weeks): "
+          f"{int(rep.table['reported'].sum()) if len(rep.table) else 0} series reported, "
+          f"{n_png} chart{'s' if n_png != 1 else ''} (PNG and SVG), {len(rep.problems)} input "
+          f"problem(s); written to "
+          f"{args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
 
 
@@ -123,11 +174,33 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(message: Any) -> int:
+    text = " ".join(str(message).split())  # one line
+    print(f"conflictstats: error: {text}", file=sys.stderr)
+    return 2
+
+
+def _quiet_broken_pipe() -> int:
+    """``conflictstats weekly | head``: the reader left; say nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Every expected failure (a missing, unreadable or wrong file, a bad reader or
+    option, a week outside the data, an output folder that cannot be written) is a
+    one-line message on stderr and exit status 2, never a traceback.
+    """
     import warnings
 
     from ._validate import DataWarning
+    from .errors import ConflictStatsError
 
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -139,9 +212,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "summary":
                 return _summary(args)
             return _weekly(args)
-        except (ValueError, FileNotFoundError, KeyError) as err:
-            print(f"conflictstats: error: {err}", file=sys.stderr)
-            return 2
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        except (ConflictStatsError, ValueError, KeyError) as err:
+            return _fail(err.args[0] if isinstance(err, KeyError) and err.args else err)
+        except IsADirectoryError as err:
+            return _fail(err.args[0] if len(err.args) == 1 else
+                         f"{err.filename} is a folder, not a file")
+        except (FileNotFoundError, PermissionError) as err:
+            return _fail(err.args[0] if len(err.args) == 1 else
+                         f"{err.filename}: {err.strerror}")
+        except OSError as err:
+            return _fail(f"{err.filename or ''}: {err.strerror or err}")
+        except KeyboardInterrupt:
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

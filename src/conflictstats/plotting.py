@@ -556,7 +556,7 @@ def _place_labels(ax: Axes, x: pd.DatetimeIndex, y: np.ndarray, texts: list[str]
                                    "shrinkA": 0, "shrinkB": 2} if level[i] else None},
                    text_kws),
         )
-    ax.margins(y=0.12 + 0.05 * int(level.max()))
+    ax.margins(y=0.22 + 0.08 * int(level.max()))
 
 
 def mark_records(
@@ -912,10 +912,20 @@ def war_day_axis(ax: Axes, *, day_one: Any = "2022-02-24",
 # --------------------------------------------------------------------------- figure
 
 
+#: How units are written on charts: the text's units, not file codes.
+_UNIT_TEXT = {"km2": "km²", "sq_mi": "sq mi", "percent": "%", "count": ""}
+
+
+def _unit_text(unit: str | None) -> str:
+    return _UNIT_TEXT.get(unit, unit) if unit else ""
+
+
 def _title_for(metric: Any, unit: str | None) -> str:
+    """Sentence case with the unit: "Occupied area (km²)"."""
     text = str(metric).replace("_", " ")
     text = text[:1].upper() + text[1:]
-    return f"{text} ({unit})" if unit and unit != "count" else text
+    u = _unit_text(unit)
+    return f"{text} ({u})" if u else text
 
 
 def _for_metric(obj: Any, metric: Any, n_metrics: int, name: str) -> Any:
@@ -954,47 +964,59 @@ def weekly_chart(
     window: str | int | None = "7D",
     war_day: bool = False,
     rate_label: str | None = None,
+    highlight: tuple[Any, Any] | None = None,
+    spread: Any = None,
+    flagged: Any = None,
     figsize: tuple[float, float] | None = None,
     dpi: float | None = None,
 ) -> Figure:
     """The weekly chart of one metric (or a small panel of up to four).
 
-    For each metric: the daily values as bars with their rolling mean, records
-    labelled and anomalies circled, change points shaded; beside or below it the
-    weekly totals, the unfinished last week hatched.  With ``rate``, a panel with
-    the rate and its interval.  A source line closes the figure.
+    For each metric: the daily values (bars with their rolling mean for a flow,
+    the reported levels for a level) with records labelled and anomalies circled,
+    change points shaded; beside or below it the weekly totals (a level: its weekly
+    change), incomplete weeks hatched.  With ``rate``, a panel with the rate and its
+    interval.  A footer gives the source and the week definition.
 
     Parameters
     ----------
     daily : Series or DataFrame
-        Daily flows (from :func:`conflictstats.to_daily`): a Series, or a
-        DataFrame with one column per metric.
+        Daily flows or levels (from :func:`conflictstats.to_daily`): a Series, or a
+        DataFrame with one column per metric.  The kind is read from ``attrs``.
     metric : label or list of labels, optional
         Column(s) of ``daily`` to draw (default: all, at most four).
     rate : DataFrame, optional
-        Columns ``rate``, ``lower``, ``upper`` by date (e.g. the share shot down,
-        from :mod:`conflictstats.rates`), drawn in its own panel.
+        Columns ``rate``, ``lower``, ``upper`` by date (e.g. the weekly share shot
+        down, from :func:`conflictstats.rate` with ``freq=``), drawn in its own panel.
     records, anomalies, changepoints : DataFrame or dict, optional
         Computed beforehand (:mod:`conflictstats.records`,
         :mod:`conflictstats.anomalies`) in the forms that :func:`mark_records`,
-        :func:`mark_anomalies` and :func:`shade_segments` take.  With several
-        metrics, a dict keyed by metric or a frame with a ``metric`` column.
+        :func:`mark_anomalies` and :func:`shade_segments` take; a ``label`` column
+        is written beside each mark.  Records of windows (``start`` before
+        ``date``) go on the weekly panel.  With several metrics, a dict keyed by
+        metric or a frame with a ``metric`` column.
     title : str, optional
         Figure title.
     source : str, optional
         Source line under the figure.
     synthetic : bool, default False
-        Label the figure as synthetic data (the source line starts "Synthetic
-        data — "; with no source it reads "Synthetic data").
+        Label the figure as synthetic data.
     freq : str, default "W-SUN"
         The calendar week of the weekly panel: ``"W-SUN"`` for Monday to
-        Sunday, ``"W-SAT"`` for weeks ending on Saturday...
+        Sunday, ``"W-WED"`` for weeks ending on Wednesday...  The first bar is a
+        whole week: days before the first week that starts inside the data are
+        not drawn.
     window : str, int or None, default "7D"
-        Window of the rolling-mean line (None for none).
+        Window of the rolling-mean line of a flow (None for none).
     war_day : bool, default False
         Add a war-day axis on top of the first daily panel.
     rate_label : str, optional
-        Legend label and y label of the rate panel.
+        Title and legend label of the rate panel.
+    highlight : (date, date), optional
+        First and last day of the week to highlight on every panel.
+    spread, flagged : DatetimeIndex or list of dates, optional
+        Days whose value was spread from a report over several days, and days the
+        source flags as artefacts: their daily bars are hatched, not solid.
     figsize, dpi : optional
         Figure size in inches and resolution.
 
@@ -1007,10 +1029,11 @@ def weekly_chart(
 
     Notes
     -----
-    The only statistics computed here are the weekly sums, by
-    :func:`conflictstats.trends.period_totals` (Monday to Sunday with ``W-SUN``; a
-    week is complete when every one of its days lies within the data and was
-    reported), and the rolling mean of :func:`plot_series`.
+    The only statistics computed here are the weekly totals, by
+    :func:`conflictstats.trends.period_totals` (a week is complete when every one
+    of its days lies within the data and was reported; a level's week when the
+    level is reported on its last day and the day before it starts), and the
+    rolling mean of :func:`plot_series`.
 
     Examples
     --------
@@ -1024,10 +1047,36 @@ def weekly_chart(
     >>> len(fig.axes)
     2
     """
-    from matplotlib.figure import Figure
-
-    frame, was_series = as_frame(daily, name="daily")
     week = parse_freq(freq)
+    frame, metrics, kinds, units = _chart_input(daily, metric)
+    cut = _first_whole_week(frame, week)
+    marks = {"spread": _days(spread, "spread"), "flagged": _days(flagged, "flagged")}
+    with style():
+        fig, day_axes, week_axes, rate_ax = _chart_layout(len(metrics), rate is not None,
+                                                          figsize, dpi)
+        single = len(metrics) == 1
+        partial = False
+        for m, dax, wax in zip(metrics, day_axes, week_axes, strict=True):
+            partial |= _draw_metric(
+                frame[m], kinds[m], units[m], dax, wax, cut=cut, week=week, window=window,
+                single=single, records=_for_metric(records, m, len(metrics), "records"),
+                anomalies=_for_metric(anomalies, m, len(metrics), "anomalies"),
+                changepoints=_for_metric(changepoints, m, len(metrics), "changepoints"),
+                marks=marks)
+        if rate is not None and rate_ax is not None:
+            _draw_rate(rate, rate_ax, rate_label)
+        _decorate(fig, day_axes, week_axes, rate_ax, title=title, source=source,
+                  synthetic=synthetic, week=week, partial=partial, war_day=war_day,
+                  highlight=highlight, levels=any(k == "level" for k in kinds.values()),
+                  marked=any(len(v) and v.isin(frame.loc[cut:].index).any()
+                             for v in marks.values()))
+    return fig
+
+
+def _chart_input(daily: pd.Series | pd.DataFrame, metric: Any,
+                 ) -> tuple[pd.DataFrame, list[Any], dict[Any, str], dict[Any, str | None]]:
+    """Step 1: the columns to draw, their kinds and units."""
+    frame, was_series = as_frame(daily, name="daily")
     if metric is not None:
         wanted = list(metric) if isinstance(metric, list | tuple) else [metric]
         missing = [m for m in wanted if m not in frame.columns]
@@ -1041,102 +1090,250 @@ def weekly_chart(
         raise InputError(
             f"weekly_chart draws at most 4 metrics; got {len(metrics)} (choose with metric=)"
         )
-    kinds = {m: recorded_kind(daily, None if was_series else m) for m in metrics}
-    levels = [m for m in metrics if kinds[m] == "level"]
-    if levels:
+    kinds = {m: recorded_kind(daily, None if was_series else m) or "flow" for m in metrics}
+    shares = [m for m in metrics if kinds[m] == "share"]
+    if shares:
         raise InputError(
-            f"weekly_chart sums flows; {levels[0]!r} is a level (a stock), whose weekly sum "
-            "means nothing. Chart its daily changes instead: "
-            "weekly_chart(conflictstats.level_changes(levels))"
+            f"weekly_chart draws flows and levels; {shares[0]!r} is a share, whose weekly "
+            "total means nothing (draw it with plot_series(kind='level'))"
         )
+    kinds = {m: "flow" if k == "cumulative" else k for m, k in kinds.items()}
     units = {m: (_unit(daily) if was_series else _unit(daily, m)) for m in metrics}
-    n = len(metrics)
-    single = n == 1
-    has_rate = rate is not None
+    return frame, metrics, kinds, units
 
-    with style():
-        if single:
-            heights = [2.2, 1.3] + ([1.1] if has_rate else [])
-            size = figsize or (8.0, 2.0 + 1.6 * len(heights))
-            fig = Figure(figsize=size, dpi=dpi, layout="constrained")
-            grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
-            day_axes = [fig.add_subplot(grid[0, 0])]
-            week_axes = [fig.add_subplot(grid[1, 0], sharex=day_axes[0])]
-            rate_ax = fig.add_subplot(grid[2, 0], sharex=day_axes[0]) if has_rate else None
-        else:
-            rows = n + (1 if has_rate else 0)
-            size = figsize or (10.0, 1.0 + 2.3 * rows)
-            fig = Figure(figsize=size, dpi=dpi, layout="constrained")
-            grid = fig.add_gridspec(rows, 2, width_ratios=[2.2, 1.0])
-            day_axes, week_axes = [], []
-            for i in range(n):  # daily panels first in fig.axes, then the weekly ones
-                day_axes.append(fig.add_subplot(grid[i, 0],
-                                                sharex=day_axes[0] if day_axes else None))
-            for i in range(n):
-                week_axes.append(fig.add_subplot(grid[i, 1],
-                                                 sharex=week_axes[0] if week_axes else None))
-            rate_ax = fig.add_subplot(grid[n, :]) if has_rate else None
 
-        partial_weeks = False
-        for m, dax, wax in zip(metrics, day_axes, week_axes, strict=True):
-            s = frame[m]
-            plot_series(s, window=window, kind="flow", ax=dax,
-                        label="daily")
-            rec = _for_metric(records, m, n, "records")
-            ano = _for_metric(anomalies, m, n, "anomalies")
-            cps = _for_metric(changepoints, m, n, "changepoints")
-            if cps is not None and len(cps):
-                shade_segments(cps, ax=dax, span=(s.index[0], s.index[-1]))
-            if ano is not None and len(ano):
-                mark_anomalies(ano, ax=dax)
-            # records of windowed totals (a week's sum) belong on the weekly panel
-            windowed = rec is not None and {"start", "date"} <= set(rec.columns) and bool(
-                (pd.to_datetime(rec["start"]) != pd.to_datetime(rec["date"])).any())
-            if rec is not None and len(rec) and not windowed:
-                mark_records(rec, ax=dax)
-            name = _title_for(m, units[m])
-            dax.set_title(f"{name}, daily" if not single else f"{name}: daily")
-            dax.legend(loc="upper left", ncols=4, fontsize=7.5, handlelength=1.2)
+def _first_whole_week(frame: pd.DataFrame, week: Any) -> pd.Timestamp:
+    """Step 2: the first day drawn: the start of the first whole week in the data.
 
-            totals = _period_totals(s, week.code)
-            partial_weeks = partial_weeks or not bool(totals["complete"].all())
-            plot_weekly_bars(totals, ax=wax, label_incomplete=single)
-            if windowed and rec is not None:
-                mark_records(rec, ax=wax)
-            wax.set_title("weekly total" if not single else f"{name}: weekly total",
-                          fontsize=9.5 if not single else None)
-            if single:
-                wax.legend(loc="upper left", ncols=2, fontsize=7.5, handlelength=1.2)
-            # share the daily x range so bars line up; weekly axes in a panel keep their own
-            if single:
-                lo = min(s.index[0], totals["start"].min() if "start" in totals else s.index[0])
-                hi = max(s.index[-1], totals["end"].max() if "end" in totals else s.index[-1])
-                pad = pd.Timedelta(days=1)
-                dax.set_xlim(tuple(_x(pd.DatetimeIndex([lo - pad, hi + 2 * pad]))))  # type: ignore[arg-type]
+    A level's first week also needs the level of the day before it, so a series
+    that starts on a week's last day draws from the next day on.
+    """
+    first = frame.first_valid_index()
+    if first is None:
+        raise InputError("weekly_chart: the data hold no value to draw")
+    first = pd.Timestamp(first)
+    if week.bounds(first)[0] < first or week.end_of(first) == first:
+        cut = week.end_of(first) + pd.Timedelta(days=1)
+        if frame.loc[cut:].notna().any().any():
+            return cut
+    return first
 
-        if rate is not None and rate_ax is not None:
-            plot_rate(rate, ax=rate_ax, label=rate_label)
-            rate_ax.set_title(rate_label or "rate, with interval", fontsize=9.5)
-            rate_ax.legend(loc="upper left", ncols=2, fontsize=7.5, handlelength=1.2)
 
-        if war_day:
-            war_day_axis(day_axes[0])
-        # dates only under the bottom panel of each column
-        hide = (day_axes + (week_axes if has_rate else [])) if single else (
-            day_axes[:-1] + week_axes[:-1])
-        for a in hide:
-            a.tick_params(labelbottom=False)
-            a.xaxis.offsetText.set_visible(False)
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
-        bottom = rate_ax if rate_ax is not None else (week_axes[-1] if single else day_axes[-1])
-        notes = []
-        if source or synthetic:
-            notes.append(f"Synthetic data — {source}" if synthetic and source
-                         else (source or "Synthetic data"))
-        if partial_weeks:
-            notes.append(f"Weekly totals over {week.label}; hatched bars are "
-                         "incomplete weeks (not every day reported or inside the data).")
-        if notes:
-            add_source(bottom, "\n".join(notes))
-    return fig
+def _days(days: Any, name: str) -> pd.DatetimeIndex:
+    if days is None:
+        return pd.DatetimeIndex([])
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(list(days))).normalize()
+    except (TypeError, ValueError) as exc:
+        raise InputTypeError(f"{name} must be a list of dates; got {days!r}") from exc
+
+
+def _chart_layout(n: int, has_rate: bool, figsize: Any, dpi: Any,
+                  ) -> tuple[Figure, list[Axes], list[Axes], Axes | None]:
+    """Step 3: the figure and its panels."""
+    from matplotlib.figure import Figure
+
+    if n == 1:
+        heights = [2.2, 1.5] + ([1.2] if has_rate else [])
+        size = figsize or (8.0, 2.3 + 1.7 * len(heights))
+        fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+        grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
+        day_axes = [fig.add_subplot(grid[0, 0])]
+        week_axes = [fig.add_subplot(grid[1, 0], sharex=day_axes[0])]
+        rate_ax = fig.add_subplot(grid[2, 0], sharex=day_axes[0]) if has_rate else None
+        return fig, day_axes, week_axes, rate_ax
+    rows = n + (1 if has_rate else 0)
+    size = figsize or (10.0, 1.3 + 2.4 * rows)
+    fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+    grid = fig.add_gridspec(rows, 2, width_ratios=[2.2, 1.0])
+    day_axes, week_axes = [], []
+    for i in range(n):  # daily panels first in fig.axes, then the weekly ones
+        day_axes.append(fig.add_subplot(grid[i, 0], sharex=day_axes[0] if day_axes else None))
+    for i in range(n):
+        week_axes.append(fig.add_subplot(grid[i, 1],
+                                         sharex=week_axes[0] if week_axes else None))
+    rate_ax = fig.add_subplot(grid[n, :]) if has_rate else None
+    return fig, day_axes, week_axes, rate_ax
+
+
+def _draws_something(handle: Any) -> bool:
+    """False for a line with no finite point or a bar set with no bar."""
+    from matplotlib.container import BarContainer
+    from matplotlib.lines import Line2D
+
+    if isinstance(handle, Line2D):
+        y = np.asarray(handle.get_ydata(), dtype=float)
+        return bool(np.isfinite(y).any())
+    if isinstance(handle, BarContainer):
+        return len(handle.patches) > 0
+    return True
+
+
+def _legend_above(ax: Axes, ncols: int = 4, lift: float = 0.0) -> None:
+    """The legend on the line above the panel, right-aligned: it never covers data.
+
+    ``lift`` (points) raises it above a secondary axis drawn on top of the panel.
+    """
+    from matplotlib.transforms import offset_copy
+
+    handles: list[Any]
+    handles, labels = ax.get_legend_handles_labels()
+    shown = [_draws_something(h) for h in handles]  # no swatch for what is not drawn
+    handles = [h for h, ok in zip(handles, shown, strict=True) if ok]
+    labels = [lab for lab, ok in zip(labels, shown, strict=True) if ok]
+    for extra in getattr(ax, "_conflictstats_handles", []):  # proxies of hatched bars
+        handles.append(extra)
+        labels.append(extra.get_label())
+    if handles:
+        ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+                  bbox_transform=offset_copy(ax.transAxes, fig=ax.get_figure(root=True),
+                                             y=lift, units="points"),
+                  ncols=ncols, fontsize=7.5, handlelength=1.2, borderaxespad=0.3,
+                  columnspacing=1.0)
+
+
+def _thousands(ax: Axes) -> None:
+    from matplotlib.ticker import StrMethodFormatter
+
+    lo, hi = ax.get_ylim()
+    ax.yaxis.set_major_formatter(StrMethodFormatter(
+        "{x:,.0f}" if max(abs(lo), abs(hi)) >= 10 else "{x:,.1f}"))
+
+
+def _draw_metric(full: pd.Series, kind: str, unit: str | None, dax: Axes, wax: Axes, *,
+                 cut: pd.Timestamp, week: Any, window: Any, single: bool, records: Any,
+                 anomalies: Any, changepoints: Any,
+                 marks: Mapping[str, pd.DatetimeIndex]) -> bool:
+    """Step 4: one metric's daily and weekly panels; True when a week is incomplete."""
+    from matplotlib.patches import Patch
+
+    from .trends import period_totals
+
+    s = full.loc[cut:]
+    name = _title_for(s.name, unit)
+    u = _unit_text(unit)
+    if kind == "level":
+        plot_series(s, kind="level", ax=dax, label="reported level")
+        day_title = f"{name}: reported level" if single else f"{name}, level"
+    else:
+        plot_series(s, window=window, kind="flow", ax=dax, label="daily")
+        bars = dax.containers[0] if dax.containers else None
+        dates = pd.DatetimeIndex(s.index[s.notna().to_numpy()])
+        if bars is not None and (dates.isin(marks["spread"]).any()
+                                 or dates.isin(marks["flagged"]).any()):
+            # the legend's "daily" swatch must stay solid when some bars are hatched
+            bars.set_label("_daily")
+            dax._conflictstats_handles = [  # type: ignore[attr-defined]
+                Patch(facecolor=PALETTE["bar"], label="daily, as reported")]
+        for key, hatch, text in (("spread", "////", "spread from a multi-day report"),
+                                 ("flagged", "xxx", "flagged by the source")):
+            hit = dates.isin(marks[key])
+            if bars is not None and hit.any():
+                for i in np.flatnonzero(hit):
+                    bars[i].set_facecolor("white")
+                    bars[i].set_edgecolor(PALETTE["grey"])
+                    bars[i].set_hatch(hatch)
+                    bars[i].set_linewidth(0.4)
+                extra = getattr(dax, "_conflictstats_handles", [])
+                extra.append(Patch(facecolor="white", edgecolor=PALETTE["grey"], hatch=hatch,
+                                   label=text))
+                dax._conflictstats_handles = extra  # type: ignore[attr-defined]
+        day_title = f"{name}: daily" if single else f"{name}, daily"
+    if changepoints is not None and len(changepoints):
+        shade_segments(changepoints, ax=dax, span=(s.index[0], s.index[-1]))
+    if anomalies is not None and len(anomalies):
+        mark_anomalies(anomalies, ax=dax, labels="label" in getattr(anomalies, "columns", ()))
+    windowed = records is not None and {"start", "date"} <= set(records.columns)
+    if windowed:
+        st, dt = pd.to_datetime(records["start"]), pd.to_datetime(records["date"])
+        week_recs, day_recs = records[(st != dt).to_numpy()], records[(st == dt).to_numpy()]
+    else:
+        week_recs, day_recs = None, records
+    if day_recs is not None and len(day_recs):
+        mark_records(day_recs, ax=dax)
+    dax.set_title(day_title, fontsize=9.5)
+    _thousands(dax)
+    _legend_above(dax)
+
+    totals = period_totals(full, freq=week.code, kind=kind)
+    totals = totals.loc[totals["start"] >= cut]
+    plot_weekly_bars(totals, ax=wax, label_incomplete=False,
+                     label="weekly change" if kind == "level" else "weekly total",
+                     incomplete_kws={"label": "incomplete week"})
+    if kind == "level":
+        wax.axhline(0, color="#555555", linewidth=0.8)
+    if week_recs is not None and len(week_recs):
+        mark_records(week_recs, ax=wax, scatter_kws={"label": "record or high"})
+    what = "weekly change" if kind == "level" else "weekly total"
+    wax.set_title(f"{what[:1].upper()}{what[1:]}" + (f" ({u})" if u else ""), fontsize=9.5)
+    _thousands(wax)
+    if single:  # a narrow panel column has no room: the footer explains the hatching
+        _legend_above(wax, ncols=3)
+    if single:  # share the daily x range so bars line up
+        lo = min(s.index[0], totals["start"].min())
+        hi = max(s.index[-1], totals["end"].max())
+        pad = pd.Timedelta(days=1)
+        dax.set_xlim(tuple(_x(pd.DatetimeIndex([lo - pad, hi + 2 * pad]))))  # type: ignore[arg-type]
+    return not bool(totals["complete"].all())
+
+
+def _draw_rate(rate: pd.DataFrame, ax: Axes, label: str | None) -> None:
+    """Step 5: the rate panel, its points marked."""
+    frame = _dated(rate, name="rate", required=("rate", "lower", "upper"))
+    sparse = _step_days(pd.DatetimeIndex(frame.index)) >= 7  # weekly points: mark each
+    plot_rate(frame, ax=ax, label="share" if sparse else "rate",
+              line_kws={"marker": "o", "markersize": 3} if sparse else None,
+              band_kws={"label": "interval"})
+    ax.set_title(label or "Rate, with 95% interval", fontsize=9.5)
+    _legend_above(ax, ncols=2)
+
+
+def _decorate(fig: Figure, day_axes: list[Axes], week_axes: list[Axes], rate_ax: Axes | None,
+              *, title: str | None, source: str | None, synthetic: bool, week: Any,
+              partial: bool, war_day: bool, highlight: tuple[Any, Any] | None, levels: bool,
+              marked: bool) -> None:
+    """Step 6: the highlighted week, shared dates, title and footer."""
+    single = len(day_axes) == 1
+    if highlight is not None:
+        lo = as_timestamp(highlight[0], name="highlight[0]")
+        hi = as_timestamp(highlight[1], name="highlight[1]") + pd.Timedelta(days=1)
+        for i, a in enumerate([*day_axes, *week_axes, *([rate_ax] if rate_ax else [])]):
+            a.axvspan(_x(pd.DatetimeIndex([lo]))[0], _x(pd.DatetimeIndex([hi]))[0],
+                      color=PALETTE["yellow"], alpha=0.25, linewidth=0, zorder=0,
+                      label="report week" if i == 0 else None)
+        _legend_above(day_axes[0])
+    if war_day:
+        from matplotlib.ticker import StrMethodFormatter
+
+        sec = war_day_axis(day_axes[0], label=None)
+        sec.xaxis.set_major_formatter(StrMethodFormatter("day {x:,.0f}"))
+        day_axes[0].set_title(day_axes[0].get_title(loc="left"), loc="left", fontsize=9.5,
+                              pad=16)
+        _legend_above(day_axes[0], lift=12)
+    # dates only under the bottom panel of each column
+    hide = (day_axes + (week_axes if rate_ax is not None else [])) if single else (
+        day_axes[:-1] + week_axes[:-1])
+    for a in hide:
+        a.tick_params(labelbottom=False)
+        a.xaxis.offsetText.set_visible(False)
+    if title:
+        fig.suptitle(title, x=0.01, ha="left")
+    bottom = rate_ax if rate_ax is not None else (week_axes[-1] if single else day_axes[-1])
+    notes = []
+    if source or synthetic:
+        notes.append(f"Synthetic data — {source}" if synthetic and source
+                     else (source or "Synthetic data"))
+    what = "changes" if levels else "totals"
+    weeks = f"Weekly {what} over {week.label}"
+    if partial:
+        weeks += ("; hatched bars are incomplete weeks (a day not reported or outside the "
+                  "data" + ("; for a level, no level reported on the week's last day or the "
+                            "day before it" if levels else "") + ")")
+    notes.append(weeks + ".")
+    if marked:
+        notes.append("Hatched daily bars: spread evenly from a report covering several days,"
+                     " or flagged by the source as an artefact.")
+    import textwrap
+
+    width = int(fig.get_figwidth() * 15.5)  # characters of the 7.5 pt footnote per line
+    add_source(bottom, "\n".join(textwrap.fill(n, width) for n in notes))

@@ -1,16 +1,30 @@
-"""The weekly report: charts and plain sentences for one week of reported figures.
+"""The weekly report: one table of facts, and the sentences and charts drawn from it.
 
-:func:`weekly_report` takes one or more observation tables, picks the week (by
-default the latest complete Monday-to-Sunday week in the data) and writes, for each
-metric with a daily series, a chart (PNG and SVG) and sentences a journalist can
-paste: the weekly total and its change on the previous week, rates with their
-intervals, records set (with their scope and the record they broke), "highest
-since", and anomalies. Figures that do not form a series (a single reported
-number) are listed as reported, with their bracketed conversions checked.
+:func:`weekly_report` works in named steps, computing first and writing last:
 
-Every input problem is reported with its row and reason, and the report still
-covers the rest. Data whose ``source`` says "synthetic" is labelled synthetic in
-every sentence and chart that uses it.
+1. **read**: screen each observation table, list bad rows, convert money to EUR;
+2. **select**: keep the rows the reader declares reportable (the missile file's
+   nationwide reports) and those of ``where=``; say which;
+3. **group**: build one daily series per metric and per group the reader declares
+   (drones apart from each missile type; Russia apart from Ukraine), never summed
+   across groups;
+4. **week**: the week ends on ``week`` (its last day), or on the latest Sunday
+   with a complete week; every total, comparison, chart bar and footer uses the
+   calendar weeks ending on that weekday (:mod:`conflictstats._periods`);
+5. **facts**: one table, one row per statement (a week's total, its comparison,
+   a rate, a record, "highest since", an unusual day, a series left out and why),
+   with its value, comparison, completeness, method, source and caveats;
+6. **write**: the summary sentences are the facts' ``text``; the charts label
+   the same facts; ``summary.md``, ``facts.csv`` and the charts (PNG, SVG) are
+   written to a temporary folder and moved into place only when complete.
+
+A week-on-week change is made only between two complete weeks. When either week
+has unreported days the comparison is made per reported day and says so (or not
+at all when fewer than :data:`MIN_DAYS_PER_DAY_COMPARISON` days were reported).
+Rates are pooled over the days on which both counts were reported, and the
+sentence says so when those are fewer than the days of the printed total.
+Data whose ``source`` says "synthetic" is labelled synthetic in every sentence
+and chart that uses it.
 """
 
 from __future__ import annotations
@@ -18,43 +32,76 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import shutil
+import tempfile
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._periods import Span, parse_freq
 from ._validate import DataWarning
 from .calendar import war_day
 from .daily import to_daily
 from .datasets import bundled_datasets
-from .errors import InputError
+from .errors import InputError, PeriodError
 from .observations import CURRENCY_CODES, screen_observations
 from .results import Result
 
-__all__ = ["WeeklyReport", "weekly_report"]
+__all__ = ["FACT_COLUMNS", "WeeklyReport", "weekly_report"]
 
 #: Reported days a metric needs to be treated as a series rather than single figures.
 MIN_SERIES_DAYS = 14
-#: Flows of up to this many entities are reported entity by entity; more are summed.
+#: Without a reader's declaration, flows of up to this many entities are reported
+#: entity by entity; more (donors) are summed.
 MAX_ENTITIES_APART = 3
-#: Outcome metrics whose share of a ``*launched`` metric is reported as a rate.
+#: A count series whose week total is below this gets no sentence of its own.
+MIN_WEEK_COUNT = 10
+#: A rate needs at least this many trials (its denominator) in the week.
+MIN_RATE_BASE = 30
+#: A per-reported-day comparison needs at least this many reported days in each week.
+MIN_DAYS_PER_DAY_COMPARISON = 4
+#: "A record for 2025" needs this many earlier weeks of that year to compare with.
+MIN_YEAR_WEEKS = 4
+#: "Highest since" is said only when the last higher week is more than this many days back.
+SINCE_MIN_DAYS = 28
+#: Outcome metrics whose share of a ``*launched`` metric is reported as a rate
+#: (observation tables without a reader's declaration).
 OUTCOMES = ("shot_down", "destroyed", "lost_track", "not_reach_goal", "intercepted",
             "suppressed")
-#: Outcomes of a launched metric that get no chart of their own: the launched
-#: metric's chart shows them through its rate panel, and the summary has their lines.
-CHART_SKIPS = (*OUTCOMES, "still_attacking", "border_crossing", "unaccounted")
+#: Metrics of a launched metric's family that get no sentence or chart of their own
+#: without a reader's declaration (they appear in the rate lines).
+SECONDARY = ("still_attacking", "border_crossing", "unaccounted")
 #: Currency all money is converted to (ECB reference rate of each report's end date).
 REPORT_CURRENCY = "EUR"
+#: Columns of the facts table (``facts.csv``).
+FACT_COLUMNS = (
+    "dataset", "series", "metric", "group", "fact", "week", "date", "value", "unit",
+    "lower", "upper", "numerator", "denominator", "previous_value", "previous_date",
+    "change", "pct_change", "comparison", "completeness", "n_reported", "n_days",
+    "complete", "method", "source", "caveats", "synthetic", "text",
+)
+#: reader name -> module in conflictstats.sources holding its ``REPORT_SERIES``.
+_GROUPING_MODULES = {
+    "missile_attacks": "_missile", "deepstate_area": "_deepstate",
+    "liveuamap_territory": "_liveuamap", "kiel_tracker": "_kiel",
+    "general_staff_losses": "_losses", "oryx_daily": "_oryx", "oryx_events": "_oryx",
+}
 
 Progress = Callable[[str], None]
+_DAY = pd.Timedelta(days=1)
+
+
+class WeekError(PeriodError):
+    """The week asked for is not in the data, or is not an ISO date."""
 
 
 @dataclasses.dataclass(frozen=True)
 class WeeklyReport(Result):
-    """What :func:`weekly_report` wrote.
+    """What :func:`weekly_report` computed and wrote.
 
     Attributes
     ----------
@@ -62,30 +109,39 @@ class WeeklyReport(Result):
         The first and last day of the week reported.
     summary : str
         The Markdown text of ``summary.md``.
+    facts : DataFrame
+        One row per statement, columns :data:`FACT_COLUMNS`; the summary's
+        sentences are its ``text`` and the charts label its records and unusual
+        days. Written as ``facts.csv``.
     table : DataFrame
-        One row per metric series: ``dataset``, ``metric``, ``unit``, ``kind``,
-        ``synthetic``, ``week_total``, ``previous_total``, ``change``,
-        ``change_pct``, ``days_reported``, ``record_all``, ``record_year``,
-        ``highest_since``, ``n_anomalies``.
+        One row per series: ``dataset``, ``series``, ``metric``, ``unit``,
+        ``kind``, ``synthetic``, ``week_total``, ``previous_total``, ``change``,
+        ``change_pct``, ``days_reported``, ``complete``, ``record_all``,
+        ``record_year``, ``highest_since``, ``n_anomalies``, ``reported`` (False
+        for a series left out by the sparseness rule).
     problems : DataFrame
         Input problems: ``dataset``, ``row``, ``metric``, ``reason``.
     files : tuple of str
-        Paths written (charts and summary), empty when nothing was written.
+        Paths written (charts, facts and summary), empty when nothing was written.
+    freq : str
+        The calendar week used: ``"W-SUN"`` for Monday-Sunday weeks and so on.
     """
 
     week_start: pd.Timestamp
     week_end: pd.Timestamp
     summary: str
+    facts: pd.DataFrame
     table: pd.DataFrame
     problems: pd.DataFrame
     files: tuple[str, ...] = ()
+    freq: str = "W-SUN"
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: the week, the number of metrics, problems and files."""
+        """One row: the week, the number of series, facts, problems and files."""
         return pd.DataFrame([{"week_start": self.week_start, "week_end": self.week_end,
-                              "n_metrics": len(self.table), "n_problems": len(self.problems),
+                              "freq": self.freq, "n_series": len(self.table),
+                              "n_facts": len(self.facts), "n_problems": len(self.problems),
                               "n_files": len(self.files)}])
-
 
 # ---------------------------------------------------------------------------
 # formatting
@@ -96,14 +152,28 @@ def _num(x: float, unit: str = "count") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     if unit in CURRENCY_CODES:
-        for scale, word in ((1e9, "bn"), (1e6, "m")):
-            if abs(x) >= scale:
-                return f"{unit} {x / scale:,.2f}{word}"
+        if abs(x) >= 1e9:
+            return f"{unit} {x / 1e9:,.2f}bn"
+        if abs(x) >= 1e6:
+            return f"{unit} {x / 1e6:,.{0 if abs(x) >= 1e8 else 1}f}m"
         return f"{unit} {x:,.0f}"
     suffix = {"km2": " km²", "percent": "%", "sq_mi": " sq mi", "ha": " ha", "km": " km",
               "mi": " mi"}.get(unit, "")
     digits = 0 if unit == "count" or abs(x) >= 100 else 1
     return f"{x:,.{digits}f}{suffix}"
+
+
+def _signed(x: float, unit: str) -> str:
+    return ("+" if x > 0 else "−" if x < 0 else "") + _num(abs(x), unit)
+
+
+def _pace(x: float, unit: str) -> str:
+    return f"{x:,.1f}" + ({"km2": " km²"}.get(unit, "") if unit not in CURRENCY_CODES else "")
+
+
+def _pts(x: float) -> str:
+    """Percentage points with a sign, a true minus: "+1.6", "−6.9"."""
+    return f"{100 * x:+.1f}".replace("-", "−")
 
 
 def _pct(x: float) -> str:
@@ -119,36 +189,93 @@ def _label(metric: str) -> str:
     return metric.replace("_", " ")
 
 
-# ---------------------------------------------------------------------------
-# the week
-# ---------------------------------------------------------------------------
-
-
-def _week(all_days: list[pd.DatetimeIndex], week: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
-    if week is not None:
-        end = pd.Timestamp(week).normalize()
-        return end - pd.Timedelta(days=6), end
-    last = max(d.max() for d in all_days if len(d))
-    # the latest Sunday on or before the last day with data: a complete Mon-Sun week
-    end = last - pd.Timedelta(days=(last.weekday() + 1) % 7)
-    return end - pd.Timedelta(days=6), end
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------------------
-# per-metric analysis
+# step 1-3: read, select, group
 # ---------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
 class _Series:
     dataset: str
+    key: str  # the series' name in the facts: "drones launched", "losses (Russia)"
     metric: str
+    group: str  # "category = drone", "entity = Russia" or ""
     unit: str
     kind: str
     daily: pd.Series
     synthetic: bool
+    source: str  # the chart's source line
     monthly: bool = False  # reported by month: analysed and drawn by month
     converted: bool = False  # some amounts were converted to the report currency
+    flagged: pd.DatetimeIndex = dataclasses.field(default_factory=lambda: pd.DatetimeIndex([]))
+    spread: pd.DatetimeIndex = dataclasses.field(default_factory=lambda: pd.DatetimeIndex([]))
+    family: str = ""  # series of one group share a family (the rate pairs)
+    comparable: pd.Series | None = None  # daily definition label (comparisons stay within)
+    headline: bool = True
+    outcome: bool = False  # the numerator of a declared rate: drawn in its base's chart
+
+
+def _grouping(reader: str | None) -> dict[str, Any]:
+    """The reader's ``REPORT_SERIES`` declaration (empty for an observation CSV)."""
+    if reader is None or reader not in _GROUPING_MODULES:
+        return {}
+    import importlib
+
+    module = importlib.import_module(f".sources.{_GROUPING_MODULES[reader]}", __package__)
+    return dict(getattr(module, "REPORT_SERIES", {}))
+
+
+def _parse_where(where: Mapping[str, Any] | Sequence[str] | None) -> dict[str, list[str]]:
+    """``{"category": "drone"}`` or ``["category=drone", "model=Kh-101"]`` -> column: values."""
+    if where is None:
+        return {}
+    items: list[tuple[str, Any]]
+    if isinstance(where, Mapping):
+        items = list(where.items())
+    else:
+        items = []
+        for w in where:
+            if "=" not in str(w):
+                raise InputError(f"where must be column=value, e.g. category=drone; got {w!r}")
+            col, _, val = str(w).partition("=")
+            items.append((col.strip(), val.strip()))
+    out: dict[str, list[str]] = {}
+    for col, val in items:
+        vals = list(val) if isinstance(val, (list, tuple, set)) else [val]
+        out.setdefault(str(col), []).extend(str(v) for v in vals)
+    return out
+
+
+def _select_rows(obs: pd.DataFrame, decl: Mapping[str, Any], where: dict[str, list[str]],
+                 dataset: str) -> tuple[pd.DataFrame, list[str]]:
+    """The rows the report uses: the reader's default rows, then ``where``; notes say which."""
+    notes: list[str] = []
+    rows = {c: [str(v)] for c, v in decl.get("rows", {}).items() if c in obs.columns}
+    for col in where:
+        rows.pop(col, None)  # an explicit choice replaces the default
+    for col, vals in rows.items():
+        keep = obs[col].astype(str).isin(vals).to_numpy()
+        left = int((~keep).sum())
+        obs = obs.loc[keep]
+        note = decl.get("rows_note") or f"rows with {col} = {', '.join(vals)}"
+        notes.append(f"Rows used: {note}" + (f" ({left:,} rows left out)." if left else "."))
+    for col, vals in where.items():
+        if col not in obs.columns:
+            raise InputError(f"where: column {col!r} is not in {dataset}; columns are "
+                             f"{', '.join(map(str, obs.columns))}")
+        have = set(obs[col].dropna().astype(str))
+        unknown = [v for v in vals if v not in have]
+        if unknown:
+            sample = ", ".join(sorted(have)[:12])
+            raise InputError(f"where: {col} = {unknown[0]!r} is not in {dataset}; values are "
+                             f"{sample}")
+        obs = obs.loc[obs[col].astype(str).isin(vals).to_numpy()]
+        notes.append(f"Rows used: {col} = {', '.join(vals)} (chosen).")
+    return obs, notes
 
 
 def _money_to_report_currency(obs: pd.DataFrame, problems: list[dict[str, Any]],
@@ -179,291 +306,630 @@ def _money_to_report_currency(obs: pd.DataFrame, problems: list[dict[str, Any]],
     return out
 
 
-def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any,
-               problems: list[dict[str, Any]], progress: Progress) -> tuple[list[_Series],
-                                                                          pd.DataFrame]:
+def _days_of(rows: pd.DataFrame) -> pd.DatetimeIndex:
+    """Calendar days covered by rows (an overnight window counts on its morning)."""
+    if rows.empty:
+        return pd.DatetimeIndex([])
+    end = pd.DatetimeIndex(rows["end"]).normalize()
+    start = pd.DatetimeIndex(rows["start"]).normalize()
+    overnight = (pd.DatetimeIndex(rows["start"]) != start) & (end - start == _DAY)
+    first = start.where(~overnight, end)
+    n = ((end - first) // _DAY).to_numpy(dtype=np.int64) + 1
+    reps = np.repeat(first.to_numpy(), n)
+    offs = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    return pd.DatetimeIndex(reps + offs * np.timedelta64(1, "D")).unique().sort_values()
+
+
+def _spread_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
+    """Days whose daily value comes from a report spread over several days."""
+    end = pd.DatetimeIndex(rows["end"]).normalize()
+    start = pd.DatetimeIndex(rows["start"]).normalize()
+    overnight = (pd.DatetimeIndex(rows["start"]) != start) & (end - start == _DAY)
+    multi = ((end - start) > _DAY) | (((end - start) == _DAY) & ~overnight)
+    return _days_of(rows.loc[np.asarray(multi)])
+
+
+def _gap_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
+    """Days whose daily value is a running total's step spread over a gap between reports:
+    every day of the range except a report day that follows a report day."""
+    report = pd.DatetimeIndex(rows["end"]).normalize().unique().sort_values()
+    if len(report) < 2:
+        return pd.DatetimeIndex([])
+    days = pd.date_range(report[0] + _DAY, report[-1])
+    observed = report[1:][(report[1:] - report[:-1]) == _DAY]
+    return days.difference(observed)
+
+
+def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
+    """Days the reader flagged as artefacts (a ``flag`` column), never compared."""
+    if "flag" not in rows.columns:
+        return pd.DatetimeIndex([])
+    flag = rows["flag"]
+    # the observation table's rule: a text reason flags the row, blank does not
+    bad = flag.notna() & (flag.astype(str).str.strip() != "")
+    return _days_of(rows.loc[bad.to_numpy()])
+
+
+def _noun(decl: Mapping[str, Any], value: str) -> str:
+    return str(decl.get("nouns", {}).get(value, value))
+
+
+def _metric_label(decl: Mapping[str, Any], metric: str) -> str:
+    return str(decl.get("labels", {}).get(metric, _label(metric)))
+
+
+def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str, Any],
+               split_extra: Sequence[str], metrics: Sequence[str] | None,
+               source_line: str, problems: list[dict[str, Any]],
+               progress: Progress) -> tuple[list[_Series], pd.DataFrame, list[str]]:
     """Daily series of the metrics with enough reported days; the rest as figures."""
     series: list[_Series] = []
     singles = []
+    notes: list[str] = []
+    split = [c for c in (*decl.get("split", ()), *split_extra) if c in obs.columns]
+    summed = [c for c in decl.get("sum", ()) if c in obs.columns]
+    headline = decl.get("headline")
+    if metrics:
+        unknown = [m for m in metrics if m not in set(obs["metric"])]
+        if unknown:
+            raise InputError(f"metric {unknown[0]!r} is not in {dataset}; metrics are "
+                             f"{', '.join(sorted(set(obs['metric'])))}")
     ends = obs.groupby("metric")["end"].agg(lambda e: e.dt.normalize().nunique())
     covered = ((obs["end"].dt.normalize() - obs["start"].dt.normalize()).dt.days + 1).groupby(
         obs["metric"]).sum()
     for metric, n_ends in ends.items():
+        metric = str(metric)
         sub = obs.loc[obs["metric"] == metric]
         # a series: reports on several dates covering enough days (a month-long
         # flow covers 30 days; a single night's figure covers one)
         if n_ends < 4 or covered[metric] < MIN_SERIES_DAYS:
             singles.append(sub)
             continue
+        if metrics and metric not in metrics:
+            continue
+        is_headline = (metric in metrics) if metrics else (
+            headline is None or metric in headline)
+        if not decl and metric.endswith(SECONDARY):
+            is_headline = False
         progress(f"{dataset}: {metric}")
+        kind0 = str(sub["kind"].iloc[0])
         # "sum" adds separate events; a level or a running total cannot be added up
-        policy: Any = "error" if conflict == "sum" and sub["kind"].iloc[0] != "flow" else conflict
+        policy: Any = "error" if conflict == "sum" and kind0 != "flow" else conflict
+        by: list[str] = split if decl else ["entity"]
         try:
-            daily = to_daily(sub, metric=str(metric), by="entity", conflict=policy)
+            daily = to_daily(sub, metric=metric, by=by if by else None, conflict=policy)
         except ValueError as err:
             problems.append({"dataset": dataset, "row": "", "metric": metric,
                              "reason": f"not reported: {err}"})
             continue
         kind = str(daily.attrs["kind"])
         unit = str(daily.attrs["unit"])
+        kind = "flow" if kind == "cumulative" else kind
+        frame = daily.to_frame() if isinstance(daily, pd.Series) else daily
         synthetic = bool(sub["source"].astype(str).str.contains("synthetic", case=False).all())
-        # levels of several entities cannot be added; flows of a few entities (Russia,
-        # Ukraine) are reported apart, flows of many (donors) as their total
-        apart = 1 < daily.shape[1] <= MAX_ENTITIES_APART
-        if daily.shape[1] > 1 and (kind in ("level", "share") or apart):
-            for ent in daily.columns:
-                s = daily[ent].rename(f"{metric} ({ent})")
-                s.attrs = {"kind": "flow" if kind == "cumulative" else kind, "unit": unit}
-                series.append(_Series(dataset, f"{metric} ({ent})", unit, s.attrs["kind"], s,
-                                      synthetic))
-            continue
-        total = daily.sum(axis=1, min_count=1).rename(str(metric))
-        total.attrs = {"kind": "flow" if kind == "cumulative" else kind, "unit": unit}
         length = (sub["end"].dt.normalize() - sub["start"].dt.normalize()).dt.days + 1
         monthly = kind == "flow" and float(length.median()) >= 28
         converted = "reported_unit" in sub.columns and bool(
             (sub["reported_unit"] != sub["unit"]).any())
-        series.append(_Series(dataset, str(metric), unit, total.attrs["kind"], total,
-                              synthetic, monthly, converted))
-    figures = pd.concat(singles) if singles else obs.iloc[:0]
-    return series, figures
-
-
-def _week_and_previous(s: pd.Series, end: pd.Timestamp, anchor: str,
-                       kind: str) -> tuple[float, int, float]:
-    """Total (flow) or change (level) of the week ending ``end``, its days reported, and
-    the previous week's total -- the periods of :func:`conflictstats.period_totals`."""
-    from .trends import period_totals
-
-    hist = s.loc[:end]
-    if hist.notna().sum() == 0:
-        return math.nan, 0, math.nan
-    weeks = period_totals(hist, freq=anchor, kind=kind)
-    before = end - pd.Timedelta(days=7)
-    total = float(weeks["total"].get(end, math.nan))
-    n_rep = int(weeks["n_reported"].get(end, 0))
-    prev = float(weeks["total"].get(before, math.nan))
-    return total, n_rep, prev
-
-
-def _analyse(item: _Series, start: pd.Timestamp, end: pd.Timestamp,
-             anchor: str) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
-    """Numbers, sentences and chart extras of one metric for the week."""
-    from .anomalies import anomalies
-    from .records import highest_since, period_flags, records
-
-    s, kind, unit = item.daily, item.kind, item.unit
-    tag = "[synthetic] " if item.synthetic else ""
-    if item.monthly:
-        return _analyse_month(item, end)
-    if kind == "share":
-        total, n_rep, prev = math.nan, int(s.loc[start:end].notna().sum()), math.nan
-    else:
-        total, n_rep, prev = _week_and_previous(s, end, anchor, kind)
-    change = total - prev
-    row: dict[str, Any] = {
-        "dataset": item.dataset, "metric": item.metric, "unit": unit, "kind": kind,
-        "synthetic": item.synthetic, "week_total": total, "previous_total": prev,
-        "change": change, "change_pct": change / prev if prev else math.nan,
-        "days_reported": n_rep, "record_all": False, "record_year": False,
-        "highest_since": pd.NaT, "n_anomalies": 0,
-    }
-    lines: list[str] = []
-    what = "change" if kind == "level" else "total"
-    if kind == "share":
-        latest = s.loc[:end].dropna()
-        if len(latest):
-            lines.append(f"{tag}**{_label(item.metric)}**: {_num(latest.iloc[-1], unit)} on "
-                         f"{_day(latest.index[-1])}.")
-        return row, lines, {}
-    if math.isnan(total):
-        lines.append(f"{tag}**{_label(item.metric)}**: no reports in the week.")
-        return row, lines, {}
-    sentence = (f"{tag}**{_label(item.metric)}**: weekly {what} {_num(total, unit)} "
-                f"({n_rep} of 7 days reported)")
-    if not math.isnan(prev):
-        if abs(change) <= 1e-9 * max(abs(prev), 1.0):
-            sentence += f", the same as the previous week ({_num(prev, unit)})"
+        if decl:
+            apart = bool(split) and not summed and (
+                frame.shape[1] > 1 or any(c != "entity" for c in by))
         else:
-            direction = "up" if change > 0 else "down"
-            pct = f", {_pct(abs(change / prev))}" if prev else ""
-            sentence += (f", {direction} {_num(abs(change), unit)}{pct} on the previous week "
-                         f"({_num(prev, unit)})")
-    lines.append(sentence + ".")
-    if n_rep < 7:
-        lines.append(f"{tag}The week is incomplete: {7 - n_rep} day(s) without a report are "
-                     "missing, not zero.")
+            # levels of several entities cannot be added; flows of a few entities
+            # (Russia, Ukraine) are reported apart, flows of many (donors) as their total
+            apart = frame.shape[1] > 1 and (kind in ("level", "share")
+                                            or frame.shape[1] <= MAX_ENTITIES_APART)
+        if kind in ("level", "share") and frame.shape[1] > 1:
+            apart = True
+        if not apart:
+            if frame.shape[1] > 1 and decl and not summed:
+                notes.append(f"{_label(metric)}: summed over {frame.shape[1]} groups.")
+            columns: list[tuple[Any, pd.Series]] = [
+                (None, frame.sum(axis=1, min_count=1))]
+        else:
+            columns = [(c, frame[c]) for c in frame.columns]
+        comparable = decl.get("comparable")
+        for col, s in columns:
+            mask = np.ones(len(sub), dtype=bool)
+            group = ""
+            key = _metric_label(decl, metric)
+            # without a declaration, metrics sharing a first word form a family
+            # (drones_launched, drones_shot_down): their rates pair within it
+            family = f"{dataset}|" + ("" if decl else metric.split("_")[0])
+            if col is not None:
+                vals = col if isinstance(col, tuple) else (col,)
+                names = by if isinstance(col, tuple) or len(by) > 1 else by[:1]
+                for c, v in zip(names, vals, strict=False):
+                    mask &= (sub[c].astype(str) == str(v)).to_numpy()
+                group = "; ".join(f"{c} = {v}" for c, v in zip(names, vals, strict=False))
+                family += "|" + group
+                if decl and names and names[0] != "entity":
+                    key = f"{_noun(decl, str(vals[-1]))} {_metric_label(decl, metric)}"
+                else:
+                    key = f"{_metric_label(decl, metric)} ({', '.join(map(str, vals))})"
+            rows = sub.loc[mask]
+            s = s.rename(key)
+            s.attrs = {"kind": kind, "unit": unit}
+            comp = None
+            if comparable and comparable in rows.columns and len(pd.unique(rows[comparable])) > 1:
+                lab = pd.Series(rows[comparable].astype(str).to_numpy(),
+                                index=pd.DatetimeIndex(rows["end"]).normalize())
+                comp = lab[~lab.index.duplicated(keep="last")].sort_index()
+            outcomes = {o for outs in decl.get("rates", {}).values() for o in outs}
+            series.append(_Series(
+                dataset, key, metric, group, unit, kind, s, synthetic, source_line,
+                monthly, converted, outcome=metric in outcomes, flagged=_flagged_days(rows),
+                spread=(_gap_days(rows) if kind0 == "cumulative" else _spread_days(rows))
+                if kind == "flow" else pd.DatetimeIndex([]),
+                family=family, comparable=comp, headline=is_headline))
+    figures = pd.concat(singles) if singles else obs.iloc[:0]
+    return series, figures, notes
 
-    # weekly records (all time and this year), and "highest since"
-    extras: dict[str, Any] = {}
+
+# ---------------------------------------------------------------------------
+# step 4: the week
+# ---------------------------------------------------------------------------
+
+
+def _iso_day(week: Any) -> pd.Timestamp:
+    """An ISO date (YYYY-MM-DD), or a date-like object; nothing ambiguous."""
+    if isinstance(week, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", week.strip()):
+            raise WeekError(f"week must be an ISO date such as 2024-11-24 (the week's last "
+                            f"day); got {week!r}")
+        try:
+            return pd.Timestamp(week.strip())
+        except ValueError:
+            raise WeekError(f"week: {week!r} is not a calendar date") from None
+    try:
+        return pd.Timestamp(week).normalize()
+    except (TypeError, ValueError):
+        raise WeekError(f"week must be an ISO date such as 2024-11-24; got {week!r}") from None
+
+
+def _choose_week(first: pd.Timestamp, last: pd.Timestamp,
+                 week: Any) -> tuple[Span, pd.Timestamp, pd.Timestamp]:
+    """The calendar week (its anchor, first and last day) the report covers."""
+    if week is not None:
+        end = _iso_day(week)
+        span = parse_freq("W-" + end.strftime("%a").upper()[:3])
+        start = span.bounds(end)[0]
+        if end < first or start > last:
+            raise WeekError(f"week {end.date()}: the week {start.date()} to {end.date()} is "
+                            f"outside the data, which run from {first.date()} to "
+                            f"{last.date()}")
+        return span, start, end
+    span = parse_freq("W-SUN")
+    start, end = span.bounds(last)
+    if end > last:  # the latest week is not over: take the one before
+        start, end = span.bounds(start - _DAY)
+    if end < first:
+        start, end = span.bounds(last)
+    return span, start, end
+
+
+# ---------------------------------------------------------------------------
+# step 5: facts
+# ---------------------------------------------------------------------------
+
+
+def _fact(item: _Series, fact: str, end: pd.Timestamp, **fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(FACT_COLUMNS, None)
+    row.update(dataset=item.dataset, series=item.key, metric=item.metric, group=item.group,
+               fact=fact, week=end, unit=item.unit, source=item.source,
+               synthetic=item.synthetic, caveats="")
+    row.update(fields)
+    return row
+
+
+def _weekly_table(s: pd.Series, span: Span, kind: str, flagged: pd.DatetimeIndex,
+                  comparable: pd.Series | None = None) -> pd.DataFrame:
+    """Weekly totals and changes (:func:`period_change`) with a ``compare`` column:
+    the total where the week is complete and holds no flagged day, else NaN."""
+    from .trends import period_change
+
+    t = period_change(s, freq=span.code, kind=kind)
+    bad = np.zeros(len(t), dtype=bool)
+    if len(flagged):
+        fl = flagged.to_numpy()
+        st, en = t["start"].to_numpy(), t["end"].to_numpy()
+        lo = np.searchsorted(fl, st, side="left")
+        hi = np.searchsorted(fl, en, side="right")
+        bad = hi > lo
+    t["flagged"] = bad
+    t["compare"] = t["total"].where(t["complete"].to_numpy() & ~bad)
+    if comparable is not None:
+        lab = comparable.reindex(t.index, method="ffill")
+        t["definition"] = lab.to_numpy()
+    return t
+
+
+def _missing_days(hist: pd.Series, start: pd.Timestamp, end: pd.Timestamp, n: int) -> str:
+    """"(15 Nov has no report: missing, not zero)" for one or two missing days."""
+    if n <= 0 or n > 2:
+        return " (days without one are missing, not zero)" if n > 2 else ""
+    days = pd.date_range(start, end)
+    known = hist.reindex(days).notna().to_numpy()
+    gone = [f"{d.day} {d.strftime('%b')}" for d in days[~known]]
+    verb = "has" if len(gone) == 1 else "have"
+    return f" ({' and '.join(gone)} {verb} no report: missing, not zero)"
+
+
+def _completeness(n_rep: int, n_days: int, kind: str) -> str:
+    if kind == "level":
+        return f"{n_rep} of {n_days} days with a reported level"
+    return f"{n_rep} of {n_days} days reported"
+
+
+def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
+                end: pd.Timestamp) -> tuple[list[dict[str, Any]], pd.DataFrame | None]:
+    """Facts of one daily series for the week: total, comparison, records, unusual days."""
+    s, kind, unit = item.daily, item.kind, item.unit
     hist = s.loc[:end]
-    if hist.notna().sum() >= 14:
+    if kind == "share":
+        latest = hist.dropna()
+        if latest.empty:
+            return [], None
+        return [_fact(item, "latest", end, date=latest.index[-1], value=latest.iloc[-1],
+                      method="as reported",
+                      text=f"**{_sentence_case(item.key)}**: {_num(latest.iloc[-1], unit)} on "
+                           f"{_day(latest.index[-1])}.")], None
+    if hist.notna().sum() == 0:
+        return [_fact(item, "week_total", end, n_reported=0, n_days=7, complete=False,
+                      completeness="no reports", text=f"**{_sentence_case(item.key)}**: no "
+                      "reports in the week.")], None
+    weeks = _weekly_table(hist, span, kind, item.flagged, item.comparable)
+    if end not in weeks.index:
+        return [_fact(item, "week_total", end, n_reported=0, n_days=7, complete=False,
+                      completeness="no reports", text=f"**{_sentence_case(item.key)}**: no "
+                      "reports in the week.")], weeks
+    w = weeks.loc[end]
+    pos = weeks.index.get_loc(end)
+    prev = weeks.iloc[pos - 1] if isinstance(pos, int) and pos > 0 else None
+    what = "weekly change" if kind == "level" else "weekly total"
+    n_rep, n_days, complete = int(w["n_reported"]), int(w["n_days"]), bool(w["complete"])
+    caveats = []
+    if bool(w["flagged"]):
+        caveats.append("the week holds a day the source flags as an artefact; it is not "
+                       "compared with other weeks")
+    facts: list[dict[str, Any]] = []
+    name = f"**{_sentence_case(item.key)}**"
+    if math.isnan(w["total"]):
+        facts.append(_fact(item, "week_total", end, n_reported=n_rep, n_days=n_days,
+                           complete=False, completeness=_completeness(n_rep, n_days, kind),
+                           text=f"{name}: no reports in the week."))
+        return facts, weeks
+    total = float(w["total"])
+    if kind == "level":
+        if complete:
+            head = f"{name}: {_signed(total, unit)} this week"
+        else:
+            known = hist.dropna()
+            e_day = known.loc[:end].index[-1]
+            b_day = known.loc[:start - _DAY].index[-1]
+            head = (f"{name}: {_signed(total, unit)} between the levels reported on "
+                    f"{_day(b_day)} and {_day(e_day)} (the week is incomplete: "
+                    f"{n_rep} of {n_days} days with a reported level)")
+    else:
+        head = (f"{name}: {_num(total, unit)} this week" if complete else
+                f"{name}: {_num(total, unit)} on the {n_rep} of {n_days} days with a report"
+                + _missing_days(hist, start, end, n_days - n_rep))
+    comparison = ""
+    change = pct = prev_value = math.nan
+    method = "sum of the daily values" if kind != "level" else \
+        "last reported level minus the last one before the week"
+    if prev is not None and not math.isnan(prev["total"]):
+        prev_value = float(prev["total"])
+        if complete and bool(prev["complete"]):
+            change = float(w["change"])
+            pct = float(w["pct_change"]) if not math.isnan(w["pct_change"]) else math.nan
+            if abs(change) <= 1e-9 * max(abs(prev_value), 1.0):
+                comparison = f"the same as the previous week ({_num(prev_value, unit)})"
+            else:
+                direction = "up" if change > 0 else "down"
+                pct_text = f", {abs(pct):.1f}%" if not math.isnan(pct) and kind != "level" \
+                    else ""
+                shown = _signed(prev_value, unit) if kind == "level" else _num(prev_value, unit)
+                comparison = (f"{direction} {_num(abs(change), unit)}{pct_text} on the "
+                              f"previous week ({shown})")
+        elif (kind != "level" and n_rep >= MIN_DAYS_PER_DAY_COMPARISON
+              and int(prev["n_reported"]) >= MIN_DAYS_PER_DAY_COMPARISON
+              and not math.isnan(w["pace_pct_change"])):
+            pp = float(w["pace_pct_change"])
+            which = ("both weeks are" if not complete and not bool(prev["complete"]) else
+                     "this week is" if not complete else "the previous week is")
+            direction = "up" if pp > 0 else "down"
+            comparison = (f"{_pace(w['pace'], unit)} a reported day against "
+                          f"{_pace(prev['pace'], unit)} in the previous week "
+                          f"({int(prev['n_reported'])} of {int(prev['n_days'])} days with a "
+                          f"report), {direction} {abs(pp):.1f}%; compared per reported day "
+                          f"because {which} incomplete")
+            method += "; compared per reported day"
+        elif kind != "level":
+            comparison = (f"not compared with the previous week (a week with fewer than "
+                          f"{MIN_DAYS_PER_DAY_COMPARISON} days with a report)")
+        else:
+            comparison = "not compared with the previous week (a week is incomplete)"
+    facts.append(_fact(
+        item, "week_total", end, date=end, value=total, previous_value=prev_value,
+        previous_date=prev.name if prev is not None else pd.NaT, change=change,
+        pct_change=pct, comparison=comparison,
+        completeness=_completeness(n_rep, n_days, kind), n_reported=n_rep, n_days=n_days,
+        complete=complete, method=method, caveats="; ".join(caveats),
+        text=head + (f"; {comparison}" if comparison else "") + "."))
+    if caveats:
+        facts[-1]["text"] += " The source flags an artefact in this week."
+
+    # weekly records and "highest since", among complete, unflagged weeks
+    values = weeks["compare"]
+    if values.notna().sum() >= 3 and not math.isnan(values.get(end, math.nan)):
+        from .records import highest_since, records
+
+        rec_all = False
         for scope in ("all", "year"):
-            rec = records(hist, freq=anchor, scope=scope, kind=kind)
-            hit = rec.loc[(rec["date"] == end) & (rec["n_compared"] > 0)]
+            rec = records(values.dropna(), scope=scope)
+            hit = rec.loc[(rec["date"] == end)
+                          & (rec["n_compared"] >= (1 if scope == "all" else MIN_YEAR_WEEKS))]
             if len(hit):
                 r = hit.iloc[0]
-                row["record_all" if scope == "all" else "record_year"] = True
-                where = "an all-time weekly record" if scope == "all" else \
-                    f"a weekly record for {end.year}"
-                lines.append(
-                    f"{tag}That is {where}: {_num(r['value'], unit)} against "
-                    f"{_num(r['previous_value'], unit)} in the week to "
-                    f"{_day(r['previous_date'])}."
-                )
-                if scope == "all":
-                    break
-        weekly = _weekly_values(hist, anchor, kind)
-        weekly.attrs["flags"] = period_flags(hist, freq=anchor).to_dict()  # left out
-        if end in weekly.index and not np.isnan(weekly.loc[end]):
-            since = highest_since(weekly.dropna()).get(end, pd.NaT)
-            row["highest_since"] = since
-            # worth saying only when the last higher week is more than a month back
-            if pd.notna(since) and not row["record_all"] and (end - since).days > 28:
-                lines.append(f"{tag}The highest weekly {what} since the week to {_day(since)}.")
-        # the largest single day in the week, if it is a record
-        if kind == "flow":
-            daily_rec = records(hist, scope="all", kind=kind)
-            in_week = daily_rec.loc[(daily_rec["date"] >= start) & (daily_rec["n_compared"] > 0)]
-            if len(in_week):
-                r = in_week.iloc[-1]
-                lines.append(
-                    f"{tag}Record day: {_num(r['value'], unit)} on {_day(r['date'])}, above "
-                    f"the previous record of {_num(r['previous_value'], unit)} on "
-                    f"{_day(r['previous_date'])}."
-                )
-                extras["records"] = in_week.set_index("date")[["value", "previous_date"]]
-        # anomalies: count-aware for counts, robust z otherwise
-        if kind == "flow":
-            known = hist.dropna()
-            counts = unit == "count" and bool(
-                ((known >= 0) & (known == np.floor(known))).all())
-            # corrections (negative steps) or fractional values: the robust z-score
-            method = "count" if counts else "robust_z"
-            an = anomalies(hist, method=method, causal=True)
-            week_an = an.loc[start:end]
-            flagged = week_an.loc[week_an["is_anomaly"].fillna(False).astype(bool)]
-            row["n_anomalies"] = len(flagged)
-            for d, a in flagged.iterrows():
-                lines.append(
-                    f"{tag}Unusual day: {_num(a['value'], unit)} on {_day(d)}, against an "
-                    f"expected {_num(a['expected'], unit)} from the previous weeks "
-                    f"({'count model' if method == 'count' else 'robust z-score'})."
-                )
-            if len(flagged):
-                extras["anomalies"] = flagged
-    return row, lines, extras
+                where = ("the largest " + what + " on record" if scope == "all"
+                         else f"the largest {what} of {end.year}")
+                facts.append(_fact(
+                    item, "record" if scope == "all" else "record_year", end, date=end,
+                    value=float(r["value"]), previous_value=float(r["previous_value"]),
+                    previous_date=r["previous_date"], method="records among complete weeks",
+                    comparison=f"previous record {_num(r['previous_value'], unit)} in the week "
+                               f"to {_day(r['previous_date'])}",
+                    text=f"That is {where}: {_num(r['value'], unit)}, above "
+                         f"{_num(r['previous_value'], unit)} in the week to "
+                         f"{_day(r['previous_date'])}."))
+                rec_all = scope == "all"
+                break
+        since = highest_since(values.dropna()).get(end, pd.NaT)
+        if pd.notna(since) and not rec_all and (end - since).days > SINCE_MIN_DAYS:
+            prev_v = float(values.loc[since])
+            facts.append(_fact(
+                item, "highest_since", end, date=end, value=total, previous_value=prev_v,
+                previous_date=since, method="highest since, among complete weeks without "
+                                          "flagged days",
+                caveats="flagged weeks left out" if len(item.flagged) else "",
+                text=f"The highest {what} since the week to {_day(since)} "
+                     f"({_num(prev_v, unit)})."))
+    if kind == "flow":
+        facts.extend(_day_facts(item, hist, start, end))
+    return facts, weeks
 
 
-def _analyse_month(item: _Series, end: pd.Timestamp) -> tuple[dict[str, Any], list[str],
-                                                                dict[str, Any]]:
+def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
+               end: pd.Timestamp) -> list[dict[str, Any]]:
+    """A record day in the week, and unusual days (not on flagged or spread days)."""
+    from .anomalies import anomalies
+    from .records import records
+
+    unit = item.unit
+    clean = hist.copy()
+    drop = item.flagged.union(item.spread)
+    if len(drop):
+        clean.loc[clean.index.intersection(drop)] = np.nan
+    facts: list[dict[str, Any]] = []
+    if clean.notna().sum() < MIN_SERIES_DAYS:
+        return facts
+    daily_rec = records(clean, scope="all")
+    in_week = daily_rec.loc[(daily_rec["date"] >= start) & (daily_rec["n_compared"] > 0)]
+    if len(in_week):
+        r = in_week.iloc[-1]
+        facts.append(_fact(
+            item, "record_day", end, date=r["date"], value=float(r["value"]),
+            previous_value=float(r["previous_value"]), previous_date=r["previous_date"],
+            method="records among reported days",
+            text=f"Record day for {item.key}: {_num(r['value'], unit)} on {_day(r['date'])}, "
+                 "above the "
+                 f"previous record of {_num(r['previous_value'], unit)} on "
+                 f"{_day(r['previous_date'])}."))
+    known = clean.dropna()
+    counts = unit == "count" and bool(((known >= 0) & (known == np.floor(known))).all())
+    method = "count" if counts else "robust_z"
+    an = anomalies(clean, method=method, causal=True)
+    week_an = an.loc[start:end]
+    flagged = week_an.loc[week_an["is_anomaly"].fillna(False).astype(bool)]
+    for d, a in flagged.iterrows():
+        facts.append(_fact(
+            item, "unusual_day", end, date=d, value=float(a["value"]),
+            previous_value=float(a["expected"]),
+            method="count model (causal)" if counts else "robust z-score (causal)",
+            comparison=f"expected {_num(a['expected'], unit)} from the previous weeks",
+            text=f"Unusual day for {item.key}: {_num(a['value'], unit)} on {_day(d)}, against "
+                 "an expected "
+                 f"{_num(a['expected'], unit)} from the previous weeks "
+                 f"({'count model' if counts else 'robust z-score'})."))
+    return facts
+
+
+def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]], None]:
     """A metric reported by month: the latest complete month up to the week's end."""
     from .records import records
-    from .trends import period_totals
+    from .trends import period_change
 
     s, unit = item.daily, item.unit
-    tag = "[synthetic] " if item.synthetic else ""
-    months = period_totals(s.loc[:end], freq="ME", kind=item.kind).set_index("end")
-    months = months.loc[months["complete"]]
-    row: dict[str, Any] = {
-        "dataset": item.dataset, "metric": item.metric, "unit": unit, "kind": item.kind,
-        "synthetic": item.synthetic, "week_total": math.nan, "previous_total": math.nan,
-        "change": math.nan, "change_pct": math.nan, "days_reported": 0,
-        "record_all": False, "record_year": False, "highest_since": pd.NaT, "n_anomalies": 0,
-    }
-    if months.empty:
-        return row, [f"{tag}**{_label(item.metric)}**: no complete month yet."], {}
-    last = months.iloc[-1]
+    months = period_change(s.loc[:end], freq="ME", kind=item.kind)
+    done = months.loc[months["complete"]]
+    name = f"**{_sentence_case(item.key)}** (reported by month)"
+    if done.empty:
+        return [_fact(item, "month_total", end, text=f"{name}: no complete month yet.")], None
+    last = done.iloc[-1]
     month = last.name.strftime("%B %Y")
-    sentence = (f"{tag}**{_label(item.metric)}** (reported by month): {_num(last['total'], unit)}"
-                f" in {month}, the latest complete month")
-    if len(months) > 1:
-        prev = months.iloc[-2]
-        change = last["total"] - prev["total"]
+    text = f"{name}: {_num(last['total'], unit)} in {month}, the latest complete month"
+    prev = months.loc[:last.name].iloc[:-1]
+    comparison = ""
+    if len(prev) and bool(prev["complete"].iloc[-1]):
+        p = prev.iloc[-1]
+        change = float(last["change"])
         direction = "up" if change > 0 else "down"
-        sentence += (f", {direction} {_num(abs(change), unit)} on "
-                     f"{prev.name.strftime('%B')} ({_num(prev['total'], unit)})")
-        row.update(previous_total=prev["total"], change=change,
-                   change_pct=change / prev["total"] if prev["total"] else math.nan)
-    row.update(week_total=last["total"])
-    lines = [sentence + "."]
+        comparison = (f"{direction} {_num(abs(change), unit)} on "
+                      f"{p.name.strftime('%B')} ({_num(p['total'], unit)})")
+        text += ", " + comparison
+    facts = [_fact(item, "month_total", end, date=last.name, value=float(last["total"]),
+                   change=last["change"], pct_change=last["pct_change"], comparison=comparison,
+                   completeness="complete month", complete=True, n_days=int(last["n_days"]),
+                   n_reported=int(last["n_reported"]), method="sum of the monthly figures",
+                   caveats=(f"amounts in other currencies converted to {REPORT_CURRENCY} at "
+                            "the ECB reference rate of each report's last day"
+                            if item.converted else ""),
+                   text=text + ".")]
     rec = records(s.loc[: last.name], freq="ME", scope="all", kind=item.kind)
     hit = rec.loc[(rec["date"] == last.name) & (rec["n_compared"] > 0)]
     if len(hit):
-        row["record_all"] = True
         r = hit.iloc[0]
-        lines.append(f"{tag}A monthly record: above {_num(r['previous_value'], unit)} in "
-                     f"{pd.Timestamp(r['previous_date']).strftime('%B %Y')}.")
+        facts.append(_fact(item, "record", end, date=last.name, value=float(r["value"]),
+                           previous_value=float(r["previous_value"]),
+                           previous_date=r["previous_date"], method="records among months",
+                           text=f"A monthly record: above {_num(r['previous_value'], unit)} "
+                                f"in {pd.Timestamp(r['previous_date']).strftime('%B %Y')}."))
     if item.converted:
-        lines.append(f"{tag}Amounts in other currencies were converted to {REPORT_CURRENCY} at "
-                     "the ECB reference rate of each report's last day.")
-    return row, lines, {}
+        facts[0]["text"] += (f" Amounts in other currencies were converted to "
+                             f"{REPORT_CURRENCY} at the ECB reference rate of each report's "
+                             "last day.")
+    return facts, None
 
 
-def _weekly_values(s: pd.Series, anchor: str, kind: str) -> pd.Series:
-    from .trends import period_totals
+def _rate_pairs(items: list[_Series], decl: Mapping[str, Any]) -> list[tuple[_Series, _Series]]:
+    """(outcome, base) pairs of one family: destroyed / launched of the same group."""
+    pairs = []
+    declared = decl.get("rates")
+    fams: dict[str, dict[str, _Series]] = {}
+    for i in items:
+        if i.unit == "count" and i.kind == "flow" and not i.monthly:
+            fams.setdefault(i.family, {})[i.metric] = i
+    for fam in fams.values():
+        for base_name, base in fam.items():
+            if declared is not None:
+                outs = declared.get(base_name, ())
+                pairs += [(fam[o], base) for o in outs if o in fam]
+            elif base_name.endswith("launched"):
+                prefix = base_name[: -len("launched")]
+                pairs += [(fam[prefix + o], base) for o in OUTCOMES if prefix + o in fam]
+    return pairs
 
-    totals = period_totals(s, freq=anchor, kind=kind)
-    out = totals.set_index("end")["total"].where(totals.set_index("end")["complete"])
-    return out.astype(float)
+
+def _outcome_of(base: _Series) -> str:
+    """The base's metric word: "launched" of "drones launched"."""
+    return base.key[len(base.key) - len(base.key.split(" ")[-1]):] if " " in base.key \
+        else base.key
 
 
-def _rate_lines(items: list[_Series], start: pd.Timestamp, end: pd.Timestamp,
-                ) -> tuple[list[str], dict[str, pd.DataFrame]]:
-    """Outcome shares of every ``*launched`` metric, this week and the previous."""
+def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
+                base_total: dict[str, Any] | None) -> tuple[list[dict[str, Any]],
+                                                            pd.DataFrame | None]:
+    """The week's pooled share, its comparison, and a record high or low."""
     from .rates import compare_rates, rate
+    from .records import records
 
-    by_name = {i.metric: i for i in items if i.unit == "count" and i.kind == "flow"}
-    lines: list[str] = []
-    ribbons: dict[str, pd.DataFrame] = {}
-    for name, launched in by_name.items():
-        if not name.endswith("launched"):
-            continue
-        prefix = name[: -len("launched")]
-        for outcome in OUTCOMES:
-            part = by_name.get(prefix + outcome)
-            if part is None:
-                continue
-            tag = "[synthetic] " if launched.synthetic or part.synthetic else ""
-            both = pd.concat([part.daily, launched.daily], axis=1, keys=["x", "n"],
-                             sort=True).dropna()
-            if both.empty:
-                continue
-            both = both.asfreq("D")
-            week = both.loc[start:end].dropna()
-            prev = both.loc[start - pd.Timedelta(days=7): start - pd.Timedelta(days=1)].dropna()
-            if week.empty or week["n"].sum() == 0:
-                continue
-            if (week["x"] > week["n"]).any():
-                bad = week.index[(week["x"] > week["n"]).to_numpy()][0]
-                lines.append(f"{tag}{_label(prefix + outcome)} exceeds {_label(name)} on "
-                             f"{_day(bad)}: no rate reported.")
-                continue
-            r = rate(float(week["x"].sum()), float(week["n"].sum()))
-            sentence = (f"{tag}**{_label(prefix + outcome)} / {_label(name)}**: "
-                        f"{_pct(r.rate)} this week ({r.numerator:,.0f} of "
-                        f"{r.denominator:,.0f}; 95% CI {_pct(r.lower)}–{_pct(r.upper)}, "
-                        "Wilson)")
-            if not prev.empty and prev["n"].sum() > 0:
-                c = compare_rates(float(week["x"].sum()), float(week["n"].sum()),
-                                  float(prev["x"].sum()), float(prev["n"].sum()))
+    x, n = part.daily.loc[:end], base.daily.loc[:end]
+    if x.notna().sum() == 0:
+        return [], None
+    weeks: pd.DataFrame = rate(x, n, freq=span.code)  # type: ignore[assignment]
+    if end not in weeks.index:
+        return [], None
+    flagged = part.flagged.union(base.flagged)
+    tmp = _weekly_table(n, span, "flow", flagged, base.comparable)
+    weeks["definition"] = tmp["definition"].reindex(weeks.index) if "definition" in tmp \
+        else ""
+    weeks["usable"] = (weeks["denominator"] >= MIN_RATE_BASE) & ~tmp["flagged"].reindex(
+        weeks.index).fillna(False).astype(bool)
+    w = weeks.loc[end]
+    key = f"{part.key} / {_outcome_of(base)}"
+    pseudo = dataclasses.replace(part, key=key, metric=f"{part.metric}/{base.metric}",
+                                 unit="share")
+    if not w["denominator"] >= MIN_RATE_BASE:  # also NaN: no day with both counts
+        return [], weeks
+    pos0 = weeks.index.get_loc(end)
+    earlier = weeks["numerator"].iloc[pos0 - 1] if isinstance(pos0, int) and pos0 > 0 else 0.0
+    if w["numerator"] == 0 and not earlier > 0:
+        return [], weeks  # none in this week and the last: nothing to state
+    if (weeks.loc[:end, "numerator"] > weeks.loc[:end, "denominator"]).loc[end]:
+        return [_fact(pseudo, "rate", end, text=f"{_sentence_case(part.key)} exceed "
+                      f"{base.key} in the week: no rate reported.")], weeks
+    both_days = int(w["n_reported"])
+    base_days = int(base_total["n_reported"]) if base_total else both_days
+    on = "" if both_days == base_days else (
+        f" on the {both_days} days with both counts")
+    text = (f"**{_sentence_case(key)}**: {_pct(w['rate'])} this week "
+            f"({w['numerator']:,.0f} of {w['denominator']:,.0f}{on}; 95% CI "
+            f"{_pct(w['lower'])}–{_pct(w['upper'])}, Wilson)")
+    facts = []
+    pos = weeks.index.get_loc(end)
+    comparison = ""
+    if isinstance(pos, int) and pos > 0:
+        p = weeks.iloc[pos - 1]
+        same_def = p.get("definition") == w.get("definition")
+        if p["denominator"] >= MIN_RATE_BASE and same_def:
+            c = compare_rates(float(w["numerator"]), float(w["denominator"]),
+                              float(p["numerator"]), float(p["denominator"]))
+            if np.isfinite(c.p_value):
                 verdict = ("a significant change" if c.p_value < 0.05
                            else "not a significant change")
-                if not np.isfinite(c.p_value):
-                    lines.append(sentence + ".")
-                    continue
-                sentence += (f"; previous week {_pct(float(prev['x'].sum() / prev['n'].sum()))},"
-                             f" difference {100 * c.difference:+.1f} points (95% CI "
-                             f"{100 * c.difference_lower:+.1f} to "
-                             f"{100 * c.difference_upper:+.1f}), {verdict} "
-                             f"(p = {c.p_value:.2g})")
-            lines.append(sentence + ".")
-            if outcome in ("shot_down", "destroyed") and name not in ribbons:
-                ribbon: Any = rate(both["x"], both["n"], window="7D")
-                ribbon.attrs["label"] = (f"share {outcome.replace('_', ' ')} "
-                                         "(7-day pooled, 95% CI)")
-                ribbons[name] = ribbon
-    return lines, ribbons
+                p_days = int(p["n_reported"])
+                p_base = int(tmp["n_reported"].get(p.name, p_days))
+                p_on = "" if p_days == p_base else f" on the {p_days} days with both counts"
+                comparison = (f"previous week {_pct(p['rate'])} ({p['numerator']:,.0f} of "
+                              f"{p['denominator']:,.0f}{p_on}), difference "
+                              f"{_pts(c.difference)} points (95% CI "
+                              f"{_pts(c.difference_lower)} to "
+                              f"{_pts(c.difference_upper)}), {verdict} "
+                              f"(p = {c.p_value:.2g})")
+                text += "; " + comparison
+    caveat = ""
+    if "definition" in weeks and len(pd.unique(weeks["definition"].dropna())) > 1:
+        caveat = (f"the definition of {_label(part.metric)} changes in the data; weeks are "
+                  "compared only within one definition")
+    facts.append(_fact(pseudo, "rate", end, date=end, value=float(w["rate"]),
+                       lower=float(w["lower"]), upper=float(w["upper"]),
+                       numerator=float(w["numerator"]), denominator=float(w["denominator"]),
+                       n_reported=both_days, n_days=int(w["n_days"]),
+                       complete=bool(w["complete"]), comparison=comparison,
+                       completeness=f"{both_days} of {int(w['n_days'])} days with both counts",
+                       method="pooled over the week's days with both counts; Wilson interval",
+                       caveats=caveat, text=text + "."))
+    # a record high or low of the weekly share, among weeks with enough trials and
+    # the same definition
+    usable = weeks.loc[:end]
+    usable = usable.loc[usable["usable"].to_numpy(bool)
+                        & (usable["definition"] == w["definition"]).to_numpy(bool)]
+    vals = usable["rate"].dropna()
+    if len(vals) >= 4 and end in vals.index:
+        for direction, word in (("min", "lowest"), ("max", "highest")):
+            rec = records(vals, direction=direction)
+            hit = rec.loc[(rec["date"] == end) & (rec["n_compared"] > 0)]
+            if len(hit):
+                r = hit.iloc[0]
+                facts.append(_fact(
+                    pseudo, "record_low" if direction == "min" else "record", end, date=end,
+                    value=float(r["value"]), previous_value=float(r["previous_value"]),
+                    previous_date=r["previous_date"],
+                    method=f"records among weeks with at least {MIN_RATE_BASE} "
+                           f"{_label(base.metric)}" + (" under one definition"
+                                                      if caveat else ""),
+                    caveats=caveat,
+                    text=f"That is the {word} weekly share on record (weeks with at least "
+                         f"{MIN_RATE_BASE} {base.key}"
+                         + (f", from the week to {_day(usable.index[0])}, when the "
+                            f"definition of {_label(part.metric)} changed" if caveat
+                            and usable.index[0] > weeks.index[0] else "")
+                         + f"): the previous {word} was "
+                         f"{_pct(r['previous_value'])}, in the week to "
+                         f"{_day(r['previous_date'])}."))
+    return facts, weeks
+
+
+def _sparse(facts: list[dict[str, Any]], item: _Series) -> str | None:
+    """Why a series carries no sentence (the stated rule), or None."""
+    total = next((f for f in facts if f["fact"] == "week_total"), None)
+    if total is None or total.get("value") is None or (
+            isinstance(total["value"], float) and math.isnan(total["value"])):
+        return "no report in the week"
+    if item.unit == "count" and item.kind == "flow" and abs(total["value"]) < MIN_WEEK_COUNT:
+        return f"fewer than {MIN_WEEK_COUNT} in the week"
+    return None
 
 
 def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
@@ -497,6 +963,8 @@ def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
         lines.append(f"{tag}{_label(f['metric'])}: {value}{qual}, {period}{who}{src}.")
         text = f.get("text")
         if isinstance(text, str) and "(" in text:
+            # a conversion stated in an article is checked at the date of the statement
+            # (the ``reported`` column), else at the figure's end date, and says which
             try:
                 q = parse_quantity(text, currency=unit if unit in CURRENCY_CODES else None)
                 chk = q.check_alternative(date=f["end"], reported=f.get("reported"))
@@ -504,9 +972,10 @@ def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
                 continue
             c = chk.iloc[0]
             at = ("" if c["date_basis"] == "not needed" else
-                  f" at the rate of {_day(c['date'])} ("
-                  + ("the statement date" if c["date_basis"] == "statement date"
-                     else "no statement date known: the period's end") + ")")
+                  f" at the ECB rate of {_day(c['date'])} ("
+                  + ("the statement's date" if c["date_basis"] == "statement date"
+                     else "the figure's end date; the statement's date is not in the data")
+                  + ")")
             lines.append(
                 f"  {tag}Check of “{text}”: our conversion gives "
                 f"{_num(c['converted'], c['stated_unit'])}{at}; the bracket says "
@@ -540,6 +1009,8 @@ def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
     return lines
 
 
+
+
 # ---------------------------------------------------------------------------
 # the report
 # ---------------------------------------------------------------------------
@@ -549,49 +1020,113 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
 
 
+def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any]) -> str:
+    """The chart's source line: publisher, dataset and retrieval date when known."""
+    if decl.get("publisher"):
+        line = f"Source: {decl['publisher']}, “{decl['dataset']}”"
+    else:
+        line = f"Source: {name}"
+    retrieved = about.get("retrieved")
+    if retrieved is not None:
+        line += f", retrieved {_day(retrieved)}"
+    return line + ". Chart: conflictstats."
+
+
+def _datasets_of(data: Any) -> dict[str, pd.DataFrame]:
+    if data is None:
+        return bundled_datasets()
+    if isinstance(data, pd.DataFrame):
+        return {"Observations": data}
+    if isinstance(data, Mapping):
+        return dict(data)
+    raise InputError(f"data must be a DataFrame, a mapping of name to DataFrame or None; got "
+                     f"{type(data).__name__}")
+
+
 def weekly_report(
     data: pd.DataFrame | Mapping[str, pd.DataFrame] | None = None,
     *,
     week: Any = None,
     out: str | Path | None = None,
     conflict: str = "error",
+    reader: str | Mapping[str, str] | None = None,
+    metric: str | Sequence[str] | None = None,
+    where: Mapping[str, Any] | Sequence[str] | None = None,
+    split: Sequence[str] = (),
+    about: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
 ) -> WeeklyReport:
-    """Write the weekly report: charts (PNG, SVG) and ``summary.md``.
+    """Write the weekly report: ``summary.md``, ``facts.csv`` and charts (PNG, SVG).
 
     Parameters
     ----------
     data : DataFrame, mapping of name to DataFrame, or None
         Observation table(s). None: the bundled seed article and synthetic demo.
         Bad rows are listed in the report, not fatal.
-    week : date-like, optional
-        The last day of the week reported. Default: the latest Sunday on or before
-        the last day with data (the latest complete Monday-to-Sunday week).
+    week : ISO date string or date-like, optional
+        The last day of the week reported ("2024-11-20" reports Thursday 14 to
+        Wednesday 20 November); every total, comparison and chart bar uses weeks
+        ending on that weekday. Default: the latest complete Monday-to-Sunday week
+        in the data. A string must be an ISO date (YYYY-MM-DD).
     out : str or Path, optional
-        Directory to write to (created). None: compute only, write nothing.
+        Folder to write to (created). None: compute only, write nothing. The files
+        are written to a temporary folder beside it and moved into place when all
+        are written; files of an earlier run that this run does not write are
+        removed.
     conflict : str
         Policy for several reports of one metric on one day (see
         :func:`conflictstats.to_daily`); a metric whose reports conflict under it is
         listed as a problem and left out.
+    reader : str or mapping of name to str, optional
+        The reader each table was read with (``"missile_attacks"`` ...): its
+        ``REPORT_SERIES`` declaration says how rows group into series, which rows
+        are reportable, the headline metrics and the source line.
+    metric : str or list of str, optional
+        Report only these metrics (default: the reader's headline metrics, or all).
+    where : mapping or list of "column=value", optional
+        Keep only rows with these values (``{"category": "drone"}``,
+        ``["model=Shahed-136/131"]``); a column named here replaces the reader's
+        default row selection for that column.
+    split : list of str, optional
+        Extra columns whose values become separate series (``["model"]``).
+    about : mapping of name to dict, optional
+        Per table: ``retrieved`` (date the file was fetched), for the source line.
     progress : callable, optional
-        Called with a short message as each metric is processed.
+        Called with a short message as each step runs.
 
     Returns
     -------
     WeeklyReport
 
+    Raises
+    ------
+    WeekError
+        ``week`` is not an ISO date, or its week lies outside the data.
+    InputError
+        Nothing can be reported, or ``metric``/``where`` name what is not there.
+
     Notes
     -----
-    Each metric is built with ``to_daily(..., by="entity")``. Levels and shares stay
-    entity by entity; flows of up to :data:`MAX_ENTITIES_APART` entities (Russia and
-    Ukraine) are reported apart, and flows of more (donors) as their total. A metric
-    is a series when its reports fall on at least four dates and cover at least
-    :data:`MIN_SERIES_DAYS` days; other figures are listed as reported. Metrics
-    reported by month (median period of 28 days or more) are summarised by calendar
-    month. Weekly records are found with :func:`conflictstats.records` on weeks
-    ending on the report's last weekday, all time and within the year; anomalies with
-    the causal count model for whole non-negative counts, the robust z-score
-    otherwise.
+    Each reader declares how its rows group (``REPORT_SERIES`` in its module):
+    the missile file gives one series per weapon category (drones apart from
+    cruise and ballistic missiles), nationwide rows only, and the report never sums
+    across groups. Observation tables without a declaration: levels and shares stay
+    entity by entity; flows of up to :data:`MAX_ENTITIES_APART` entities are
+    reported apart, of more as their total. A metric is a series when its reports
+    fall on at least four dates and cover at least :data:`MIN_SERIES_DAYS` days.
+
+    The **sparseness rule**: a count series whose week total is below
+    :data:`MIN_WEEK_COUNT`, or a series with no report in the week, gets no
+    sentence; the summary lists what was left out. A rate needs
+    :data:`MIN_RATE_BASE` trials in the week.
+
+    Weekly records and "highest since" compare complete weeks without a day the
+    source flags as an artefact; "a record for 2025" needs :data:`MIN_YEAR_WEEKS`
+    earlier weeks of that year, "highest since" a higher week more than
+    :data:`SINCE_MIN_DAYS` days back (a ``flag`` column, e.g. the DeepState Crimea map
+    redraw). Unusual days use the causal count model for whole non-negative counts
+    and the robust z-score otherwise, on days not flagged and not spread from a
+    multi-day report.
 
     Examples
     --------
@@ -601,120 +1136,231 @@ def weekly_report(
     ('2024-11-24', 'Sunday')
     >>> "[synthetic]" in rep.summary
     True
+    >>> row = rep.facts.set_index(["series", "fact"]).loc[("drones launched", "week_total")]
+    >>> int(row["value"]), row["completeness"]
+    (644, '7 of 7 days reported')
     """
     say: Progress = progress or (lambda _msg: None)
-    datasets = bundled_datasets() if data is None else (
-        {"Observations": data} if isinstance(data, pd.DataFrame) else dict(data))
+    datasets = _datasets_of(data)
+    readers = ({n: reader for n in datasets} if isinstance(reader, str)
+               else dict(reader or {}))
+    metrics = [metric] if isinstance(metric, str) else list(metric or [])
+    wanted = _parse_where(where)
     problems: list[dict[str, Any]] = []
-    every_end: list[pd.DatetimeIndex] = []
+    notes: dict[str, list[str]] = {}
     all_series: list[_Series] = []
     all_figures: dict[str, pd.DataFrame] = {}
+    decls: dict[str, dict[str, Any]] = {}
+    bounds: list[pd.DatetimeIndex] = []
     for name, raw in datasets.items():
         say(f"reading {name}")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DataWarning)  # listed below instead
-                table = screen_observations(raw)
-        except ValueError as err:
-            problems.append({"dataset": name, "row": "", "metric": "", "reason": str(err)})
+        obs = _screen(name, raw, problems)
+        if obs is None:
             continue
-        obs = table.observations
-        every_end.append(pd.DatetimeIndex(obs["end"]).normalize())
-        if len(table.set_aside):
-            for r, bad in table.set_aside.iterrows():
-                problems.append({"dataset": name, "row": r, "metric": raw.loc[r].get("metric"),
-                                 "reason": f"set aside: {bad['reason']} (column "
-                                           f"{bad['column']!r}, value {bad['value']!r})"})
+        decl = _grouping(readers.get(name))
+        decls[name] = decl
+        obs, row_notes = _select_rows(obs, decl, wanted, name)
         obs = _money_to_report_currency(obs, problems, name)
-        series, figures = _series_of(name, obs, conflict, problems, say)
+        bounds.append(pd.DatetimeIndex(obs["end"]).normalize())
+        line = _source_line(name, decl, (about or {}).get(name, {}))
+        series, figures, group_notes = _series_of(name, obs, conflict, decl, split, metrics,
+                                                  line, problems, say)
+        if decl.get("split") and series:
+            groups = sorted({s.group.split(" = ")[-1] for s in series if s.group})
+            if len(groups) > 1:
+                row_notes.append(
+                    f"Series by {', '.join(decl['split'])}: {', '.join(groups)}; never summed "
+                    "across them.")
+        notes[name] = ([decl["note"]] if decl.get("note") else []) + row_notes + group_notes
         all_series.extend(series)
         all_figures[name] = figures
 
     days = [i.daily.dropna().index for i in all_series] or [
         pd.DatetimeIndex(f["end"]).normalize() for f in all_figures.values() if len(f)
-    ] or [d for d in every_end if len(d)]
+    ] or [d for d in bounds if len(d)]
+    days = [d for d in days if len(d)]
     if not days:
         found = "; ".join(f"{p['metric']}: {p['reason']}" for p in problems[:3])
-        raise InputError(f"no usable observations: nothing to report ({found})")
-    start, end = _week(days, week)
-    anchor = "W-" + end.strftime("%a").upper()[:3]
+        raise InputError("no usable observations: nothing to report"
+                         + (f" ({found})" if found else ""))
+    first = min(d.min() for d in days)
+    last = max(d.max() for d in days)
+    span, start, end = _choose_week(first, last, week)
 
+    facts, tables, rows = _all_facts(all_series, decls, span, start, end, problems, say)
+    facts_frame = pd.DataFrame(facts, columns=list(FACT_COLUMNS))
+    facts_frame = facts_frame.astype({"n_reported": "Int64", "n_days": "Int64"})
+    problems_frame = pd.DataFrame(problems, columns=["dataset", "row", "metric", "reason"])
+    md = _markdown(start, end, span, datasets, facts_frame, notes, all_figures, problems_frame)
+    table = pd.DataFrame(rows, columns=[
+        "dataset", "series", "metric", "unit", "kind", "synthetic", "week_total",
+        "previous_total", "change", "change_pct", "days_reported", "complete", "record_all",
+        "record_year", "highest_since", "n_anomalies", "reported"])
+    files: tuple[str, ...] = ()
+    if out is not None:
+        md, files = _write(Path(out), md, facts_frame, all_series, tables, span, start, end,
+                           problems, say)
+    return WeeklyReport(week_start=start, week_end=end, summary=md, facts=facts_frame,
+                        table=table, problems=problems_frame, files=files, freq=span.code)
+
+
+def _screen(name: str, raw: Any, problems: list[dict[str, Any]]) -> pd.DataFrame | None:
+    """Step 1: screen one table; bad rows become problems."""
+    if not isinstance(raw, pd.DataFrame):
+        raise InputError(f"data[{name!r}] must be a DataFrame; got {type(raw).__name__}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)  # listed below instead
+            table = screen_observations(raw)
+    except ValueError as err:
+        problems.append({"dataset": name, "row": "", "metric": "", "reason": str(err)})
+        return None
+    for r, bad in table.set_aside.iterrows():
+        problems.append({"dataset": name, "row": r, "metric": raw.loc[r].get("metric"),
+                         "reason": f"set aside: {bad['reason']} (column "
+                                   f"{bad['column']!r}, value {bad['value']!r})"})
+    return table.observations
+
+
+def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]], span: Span,
+               start: pd.Timestamp, end: pd.Timestamp, problems: list[dict[str, Any]],
+               say: Progress) -> tuple[list[dict[str, Any]], dict[str, Any],
+                                       list[dict[str, Any]]]:
+    """Step 5: the facts of every series and rate, in reading order, sparse ones left out.
+
+    Order: by group (the group with most reports first), within it the reader's
+    headline metrics in their order, each rate after its base series.
+    """
+    tables: dict[str, Any] = {}  # chart inputs: weekly tables and rate tables
     rows: list[dict[str, Any]] = []
-    sections: dict[str, list[str]] = {}
-    charts: dict[str, list[tuple[_Series, dict[str, Any]]]] = {}
+    own_facts: dict[int, list[dict[str, Any]]] = {}
+    totals: dict[int, dict[str, Any]] = {}
+    reported: dict[int, bool] = {}
+    left_out: dict[str, list[str]] = {}
     analysed: list[_Series] = []
     for item in all_series:
-        say(f"analysing {item.metric}")
+        say(f"analysing {item.key}")
         try:
-            row, lines, extras = _analyse(item, start, end, anchor)
-        except ValueError as err:  # one metric's trouble does not stop the report
-            problems.append({"dataset": item.dataset, "row": "", "metric": item.metric,
+            own, weeks = (_month_facts(item, end) if item.monthly
+                          else _week_facts(item, span, start, end))
+        except ValueError as err:  # one series' trouble does not stop the report
+            problems.append({"dataset": item.dataset, "row": "", "metric": item.key,
                              "reason": f"not analysed: {err}"})
             continue
         analysed.append(item)
-        rows.append(row)
-        sections.setdefault(item.dataset, []).extend(lines)
-        charts.setdefault(item.dataset, []).append((item, extras))
-    ribbons: dict[str, pd.DataFrame] = {}
-    for name in datasets:
-        own = [i for i in analysed if i.dataset == name]
-        rate_lines, rb = _rate_lines(own, start, end)
-        sections.setdefault(name, []).extend(rate_lines)
-        ribbons.update({f"{name}|{k}": v for k, v in rb.items()})
+        tables[f"{item.dataset}|{item.key}"] = weeks
+        why = None if item.monthly or item.kind == "share" else _sparse(own, item)
+        tot = next((f for f in own if f["fact"] in ("week_total", "month_total")), None)
+        if tot is not None:
+            totals[id(item)] = tot
+        reported[id(item)] = why is None and item.headline
+        if why is not None and item.headline:
+            left_out.setdefault(item.dataset, []).append(f"{item.key} ({why})")
+        own_facts[id(item)] = own
+        rows.append(_table_row(item, own, reported[id(item)]))
 
-    table = pd.DataFrame(rows, columns=[
-        "dataset", "metric", "unit", "kind", "synthetic", "week_total", "previous_total",
-        "change", "change_pct", "days_reported", "record_all", "record_year", "highest_since",
-        "n_anomalies"])
-    files: list[str] = []
-    if out is not None:
-        out_dir = Path(out)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, items in charts.items():
-            launched = {i.metric[: -len("launched")] for i, _ in items
-                        if i.metric.endswith("launched")}
-            for item, extras in items:
-                if any(item.metric == p + o for p in launched for o in CHART_SKIPS):
-                    continue
-                say(f"drawing {item.metric}")
-                try:
-                    files.extend(_draw(out_dir, item, extras, ribbons.get(
-                        f"{name}|{item.metric}"), start, end))
-                except ValueError as err:
-                    problems.append({"dataset": name, "row": "", "metric": item.metric,
-                                     "reason": f"no chart: {err}"})
-    problems_frame = pd.DataFrame(problems, columns=["dataset", "row", "metric", "reason"])
-    md = _markdown(start, end, datasets, sections, all_figures, problems_frame)
-    if out is not None:
-        summary_path = out_dir / "summary.md"
-        chart_list = "\n".join(f"- ![{Path(f).stem}]({Path(f).name})" for f in files
-                               if f.endswith(".png"))
-        text = md + ("\n## Charts\n\n" + chart_list + "\n" if chart_list else "")
-        summary_path.write_text(text, encoding="utf-8")
-        files.append(str(summary_path))
-        md = text
-    return WeeklyReport(week_start=start, week_end=end, summary=md, table=table,
-                        problems=problems_frame, files=tuple(files))
+    rate_facts: dict[int, list[dict[str, Any]]] = {}
+    for name in dict.fromkeys(i.dataset for i in analysed):
+        own_items = [i for i in analysed if i.dataset == name]
+        for part, base in _rate_pairs(own_items, decls.get(name, {})):
+            if not reported.get(id(base)):
+                continue
+            say(f"rate {part.key} / {base.key}")
+            try:
+                rf, rt = _rate_facts(part, base, span, end, totals.get(id(base)))
+            except ValueError as err:
+                problems.append({"dataset": name, "row": "", "metric": part.key,
+                                 "reason": f"no rate: {err}"})
+                continue
+            rate_facts.setdefault(id(base), []).extend(rf)
+            key = f"{name}|rate|{base.key}"
+            if rt is not None and rf and key not in tables:
+                tables[key] = (rt, rf[0]["series"], _metric_label(decls.get(name, {}),
+                                                                  part.metric))
+
+    facts: list[dict[str, Any]] = []
+    for name in dict.fromkeys(i.dataset for i in analysed):
+        facts.extend(_in_order([i for i in analysed if i.dataset == name],
+                               decls.get(name, {}), own_facts, rate_facts, reported))
+        if name in left_out:
+            item = next(i for i in analysed if i.dataset == name)
+            facts.append(_fact(
+                item, "left_out", end, series="", metric="", group="",
+                method=f"sparseness rule: a count series under {MIN_WEEK_COUNT} in the week, "
+                       "or without a report in it",
+                text="Left out (too few to carry a sentence: a count under "
+                     f"{MIN_WEEK_COUNT} in the week, or no report in it): "
+                     + "; ".join(left_out[name]) + "."))
+    return facts, tables, rows
 
 
-def _markdown(start: pd.Timestamp, end: pd.Timestamp, datasets: Mapping[str, pd.DataFrame],
-              sections: Mapping[str, list[str]], figures: Mapping[str, pd.DataFrame],
+def _in_order(items: list[_Series], decl: Mapping[str, Any],
+              own: Mapping[int, list[dict[str, Any]]], rates: Mapping[int, list[dict[str, Any]]],
+              reported: Mapping[int, bool]) -> list[dict[str, Any]]:
+    """One dataset's facts in reading order."""
+    size: dict[str, int] = {}
+    for i in items:
+        size[i.family] = size.get(i.family, 0) + int(i.daily.notna().sum())
+    headline = list(decl.get("headline") or [])
+    rank = {m: k for k, m in enumerate(headline)}
+    ordered = sorted(items, key=lambda i: (-size[i.family], i.family,
+                                           rank.get(i.metric, len(rank)), i.key))
+    out: list[dict[str, Any]] = []
+    for k, i in enumerate(ordered):
+        if reported.get(id(i)):
+            out.extend(own.get(id(i), []))
+        if k + 1 == len(ordered) or ordered[k + 1].family != i.family:  # end of a group
+            for j in ordered:
+                if j.family == i.family:
+                    out.extend(rates.get(id(j), []))
+    return out
+
+
+def _table_row(item: _Series, own: list[dict[str, Any]], reported: bool) -> dict[str, Any]:
+    tot = next((f for f in own if f["fact"] in ("week_total", "month_total")), {})
+    return {
+        "dataset": item.dataset, "series": item.key, "metric": item.metric, "unit": item.unit,
+        "kind": item.kind, "synthetic": item.synthetic,
+        "week_total": tot.get("value", math.nan) if tot.get("value") is not None else math.nan,
+        "previous_total": tot.get("previous_value", math.nan),
+        "change": tot.get("change", math.nan), "change_pct": tot.get("pct_change", math.nan),
+        "days_reported": tot.get("n_reported", 0), "complete": bool(tot.get("complete")),
+        "record_all": any(f["fact"] == "record" for f in own),
+        "record_year": any(f["fact"] == "record_year" for f in own),
+        "highest_since": next((f["previous_date"] for f in own
+                               if f["fact"] == "highest_since"), pd.NaT),
+        "n_anomalies": sum(f["fact"] == "unusual_day" for f in own),
+        "reported": reported,
+    }
+
+
+def _markdown(start: pd.Timestamp, end: pd.Timestamp, span: Span,
+              datasets: Mapping[str, pd.DataFrame], facts: pd.DataFrame,
+              notes: Mapping[str, list[str]], figures: Mapping[str, pd.DataFrame],
               problems: pd.DataFrame) -> str:
+    """Step 6a: the summary, its sentences read from the facts."""
+    weekdays = span.label.replace(" weeks", "")
     out = [f"# Weekly report: {_day(start)} to {_day(end)}", "",
-           f"War days {war_day(start):,}–{war_day(end):,} (24 February 2022 = day 1). "
-           "Days without a report are missing, not zero; weekly totals say how many of the "
-           "7 days were reported.", ""]
+           f"War days {war_day(start):,}–{war_day(end):,} (24 February 2022 = day 1). Weeks "
+           f"run {weekdays}, ending on the day asked for. Days without a report are missing, "
+           "not zero; each total says how many days were reported, and a week with missing "
+           "days is compared per reported day, never as a full week.", ""]
     for name in datasets:
         synthetic = "synthetic" in name.lower()
-        lines = sections.get(name, [])
+        own = facts.loc[facts["dataset"] == name]
+        tag = "[synthetic] " if synthetic or (len(own) and bool(own["synthetic"].all())) else ""
+        lines = [f"{tag}{t}" for t in own["text"]]
         figs = figures.get(name)
-        fig_lines = _figure_lines(figs, synthetic) if figs is not None else []
+        fig_lines = _figure_lines(figs, bool(tag)) if figs is not None else []
         if not lines and not fig_lines:
             continue
         out += [f"## {name}", ""]
-        if synthetic:
+        if tag:
             out += ["*Synthetic data made by `data/make_demo.py` to show every feature; "
                     "not real events.*", ""]
+        out += [f"*{n}*" for n in notes.get(name, [])]
+        if notes.get(name):
+            out.append("")
         out += [f"- {line}" for line in lines]
         if fig_lines:
             out += ["", "### Reported figures", ""]
@@ -733,59 +1379,208 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, datasets: Mapping[str, pd.
     return "\n".join(out)
 
 
+def _write(out_dir: Path, md: str, facts: pd.DataFrame, series: list[_Series],
+           tables: Mapping[str, Any], span: Span, start: pd.Timestamp, end: pd.Timestamp,
+           problems: list[dict[str, Any]], say: Progress) -> tuple[str, tuple[str, ...]]:
+    """Step 6b: charts, facts and summary into a temporary folder, then into place."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"out: {out_dir} is a file, not a folder")
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    except OSError as err:
+        raise InputError(f"out: cannot write to {out_dir} ({err.strerror or err})") from None
+    try:
+        names: list[str] = []
+        for item in series:
+            if not _charted(item, facts):
+                continue
+            say(f"drawing {item.key}")
+            rate = tables.get(f"{item.dataset}|rate|{item.key}")
+            try:
+                names += _draw(tmp, item, facts, tables.get(f"{item.dataset}|{item.key}"),
+                               rate, span, start, end)
+            except ValueError as err:
+                problems.append({"dataset": item.dataset, "row": "", "metric": item.key,
+                                 "reason": f"no chart: {err}"})
+        chart_list = "\n".join(f"- ![{Path(f).stem}]({f})" for f in names if f.endswith(".png"))
+        text = md + ("\n## Charts\n\n" + chart_list + "\n" if chart_list else "")
+        (tmp / "summary.md").write_text(text, encoding="utf-8")
+        facts.to_csv(tmp / "facts.csv", index=False, date_format="%Y-%m-%d")
+        names += ["facts.csv", "summary.md"]
+        _move_into_place(tmp, out_dir, names)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return text, tuple(str(out_dir / n) for n in names)
+
+
+#: Files a report writes: an earlier run's files of these kinds are replaced.
+_REPORT_FILES = re.compile(r".+\.(png|svg)|summary\.md|facts\.csv")
+
+
+def _move_into_place(tmp: Path, out_dir: Path, names: list[str]) -> None:
+    """Replace the folder's report files with the new ones (other files stay)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for old in out_dir.iterdir():
+            if old.is_file() and _REPORT_FILES.fullmatch(old.name) and old.name not in names:
+                old.unlink()
+        for n in names:
+            (tmp / n).replace(out_dir / n)
+    except OSError as err:
+        raise InputError(f"out: cannot write to {out_dir} ({err.strerror or err})") from None
+
+
+def _charted(item: _Series, facts: pd.DataFrame) -> bool:
+    """A series gets a chart when it has a sentence and is not a rate's outcome."""
+    own = facts.loc[(facts["dataset"] == item.dataset) & (facts["series"] == item.key)]
+    if own.empty or not item.headline or item.kind == "share" or item.outcome:
+        return False
+    # outcomes are drawn through their base's rate panel
+    return not bool((facts["series"].astype(str).str.startswith(f"{item.key} / ")).any())
+
+
+def _chart_marks(item: _Series, facts: pd.DataFrame,
+                 span: Span) -> dict[str, pd.DataFrame | None]:
+    """Records, "highest since" and unusual days of the facts, as labelled marks."""
+    own = facts.loc[(facts["dataset"] == item.dataset) & (facts["series"] == item.key)]
+    unit = item.unit
+
+    def frame(kinds: tuple[str, ...], label: Callable[[pd.Series], str]) -> pd.DataFrame | None:
+        part = own.loc[own["fact"].isin(kinds)]
+        if part.empty:
+            return None
+        dates = pd.DatetimeIndex(part["date"])
+        return pd.DataFrame({"date": dates,
+                             "start": [span.bounds(d)[0] for d in dates],  # a few marks
+                             "value": part["value"].astype(float).to_numpy(),
+                             "label": [label(r) for _, r in part.iterrows()]})
+
+    def since(r: pd.Series) -> str:
+        prev = pd.Timestamp(r["previous_date"])
+        return f"highest since {prev.strftime('%b %Y')}: {_num(r['value'], unit)}"
+
+    weekly = [f for f in (
+        frame(("record",), lambda r: f"record: {_num(r['value'], unit)}"),
+        frame(("record_year",), lambda r: f"{pd.Timestamp(r['date']).year} record: "
+                                          f"{_num(r['value'], unit)}"),
+        frame(("highest_since",), since)) if f is not None]
+    if len(weekly) > 1:  # one label per week: "2024 record; highest since Jul 2022: 235"
+        both = pd.concat(weekly, ignore_index=True)
+        weekly = [both.groupby("date", as_index=False).agg(
+            start=("start", "first"), value=("value", "first"),
+            label=("label", lambda x: "; ".join(v.split(": ")[0] for v in x)
+                   + ": " + x.iloc[0].split(": ")[-1]))]
+    day = frame(("record_day",), lambda r: f"record day: {_num(r['value'], unit)}")
+    if day is not None:
+        day["start"] = day["date"]
+    unusual = frame(("unusual_day",), lambda r: f"unusual: {_num(r['value'], unit)}")
+    return {"weekly": pd.concat(weekly, ignore_index=True) if weekly else None,
+            "daily": day, "anomalies": unusual}
+
+
+def _title(item: _Series, end: pd.Timestamp, what: str) -> str:
+    return f"{_sentence_case(item.key)}{what}, week to {_day(end)}"
+
+
 def _save(fig: Any, stem: Path) -> list[str]:
     fig.draw_without_rendering()  # lay out once, then save both formats as laid out
     fig.set_layout_engine("none")
-    paths = []
+    names = []
     for ext in ("png", "svg"):
-        p = f"{stem}.{ext}"
-        fig.savefig(p, dpi=110 if ext == "png" else None,
+        fig.savefig(f"{stem}.{ext}", dpi=110 if ext == "png" else None,
                     metadata={"Date": None} if ext == "svg" else None)
-        paths.append(p)
-    return paths
+        names.append(f"{stem.name}.{ext}")
+    return names
 
 
 def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import StrMethodFormatter
 
     from .plotting import add_source, plot_weekly_bars, style
     from .trends import period_totals
 
     months = period_totals(item.daily.loc[:end], freq="ME", kind=item.kind)
-    scale, word = (1e6, " million") if item.unit in CURRENCY_CODES else (1.0, "")
+    months = months.loc[months["complete"] | (months.index == months.index[-1])]
+    money = item.unit in CURRENCY_CODES
+    scale, unit = (1e9, f"{item.unit} bn") if money else (1.0, _unit_text(item.unit))
     months = months.assign(total=months["total"] / scale)
     with style():
-        fig = Figure(figsize=(8, 3.6), layout="constrained")
+        fig = Figure(figsize=(8, 3.8), layout="constrained")
         ax = fig.add_subplot()
-        plot_weekly_bars(months, ax=ax, label="monthly total")
-        ax.set_title(f"{_label(item.metric)} ({item.unit}{word}) by month, to "
+        plot_weekly_bars(months, ax=ax, label="monthly total", label_incomplete=False,
+                         incomplete_kws={"label": "incomplete month"})
+        top = float(np.nanmax(months["total"])) if len(months) else 0.0
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if top >= 10
+                                                        else "{x:,.1f}"))
+        done = months.loc[months["complete"]]
+        if len(done):  # the month the summary reports
+            m0 = pd.Timestamp(done["start"].iloc[-1])
+            m1 = pd.Timestamp(done["end"].iloc[-1]) + _DAY
+            ax.axvspan(np.datetime64(m0), np.datetime64(m1),  # type: ignore[arg-type]
+                       color="#F0E442", alpha=0.25,
+                       linewidth=0, zorder=0, label="month reported")
+        ax.set_ylabel(unit)
+        ax.set_title(f"{_sentence_case(item.key)} by month ({unit}), to "
                      f"{end.strftime('%B %Y')}", loc="left")
-        add_source(ax, f"{item.dataset}; conflictstats. Months not fully inside the data are "
-                       "hatched.", synthetic=item.synthetic)
-    return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.metric)}")
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7.5,
+                  borderaxespad=0.2)
+        import textwrap
+
+        add_source(ax, textwrap.fill(item.source + " Hatched: a month not complete in the "
+                                     "data.", 124), synthetic=item.synthetic)
+    return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.key)}")
 
 
-def _draw(out_dir: Path, item: _Series, extras: dict[str, Any], ribbon: pd.DataFrame | None,
-          start: pd.Timestamp, end: pd.Timestamp) -> list[str]:
-    from .plotting import weekly_chart
+def _unit_text(unit: str) -> str:
+    return {"km2": "km²", "count": "number", "percent": "%"}.get(unit, unit)
+
+
+def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame | None,
+          rate: tuple[pd.DataFrame, str, str] | None, span: Span, start: pd.Timestamp,
+          end: pd.Timestamp) -> list[str]:
+    """One chart, drawn from the facts: the week highlighted, its records labelled."""
+    from .plotting import mark_records, style, weekly_chart
 
     if item.monthly:
         return _draw_monthly(out_dir, item, end)
-    s = item.daily.loc[: end]
-    if item.kind == "level":
-        from .daily import level_changes
-
-        s = level_changes(s).rename(f"{item.metric} (daily change)")
-    s = s.loc[max(s.index[0], end - pd.Timedelta(days=7 * 26)):]
+    s = item.daily.loc[:end]
+    # half a year of whole weeks (26 rows of the period table): the first bar is a full
+    # week, never a partial one
+    if weeks is not None and len(weeks):
+        first = pd.Timestamp(weeks["start"].iloc[max(len(weeks) - 26, 0)])
+    else:
+        first = pd.Timestamp(s.index[0])
+    s = s.loc[first - _DAY:]  # the day before: the base of a level's first week
     if not s.notna().any():
-        return []  # nothing reported in the half-year shown
-    s = s.loc[s.first_valid_index():]
-    title = f"{_label(str(s.name))}, week to {_day(end)}"
-    source = f"{item.dataset}; conflictstats"
+        return []
+    marks = _chart_marks(item, facts, span)
+    what = ""
+    rate_frame, rate_label = (None, None)
+    if rate is not None:
+        rt, _key, outcome = rate
+        rate_frame = rt.loc[s.index[0]:end, ["rate", "lower", "upper"]]
+        rate_label = f"Share {outcome}, by week (%)"
     fig = weekly_chart(
-        s, rate=ribbon.loc[s.index[0]: end] if ribbon is not None else None,
-        records=extras.get("records"), anomalies=extras.get("anomalies"),
-        title=title, source=source, synthetic=item.synthetic,
-        rate_label=ribbon.attrs.get("label") if ribbon is not None else None,
-    )
-    return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.metric)}")
+        s, rate=rate_frame, records=marks["weekly"] if marks["daily"] is None else (
+            pd.concat([m for m in (marks["weekly"], marks["daily"]) if m is not None],
+                      ignore_index=True)),
+        anomalies=marks["anomalies"], title=_title(item, end, what), source=item.source,
+        synthetic=item.synthetic, freq=span.code, highlight=(start, end),
+        spread=item.spread, flagged=item.flagged, rate_label=rate_label)
+    if rate is not None:
+        own = facts.loc[(facts["dataset"] == item.dataset)
+                        & (facts["series"] == rate[1])
+                        & facts["fact"].isin(["record", "record_low"])]
+        if len(own):
+            with style():
+                marks_rate = pd.DataFrame({
+                    "date": pd.DatetimeIndex(own["date"]),
+                    "value": own["value"].astype(float).to_numpy(),
+                    "label": [("lowest on record: " if f == "record_low" else
+                               "highest on record: ") + _pct(v)
+                              for f, v in zip(own["fact"], own["value"], strict=True)]})
+                mark_records(marks_rate, ax=fig.axes[-1])
+    return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.key)}")

@@ -202,3 +202,13 @@ def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
     1  occupied_area  109365.862 2024-07-08
     """
     return screen_deepstate_area(path).observations
+
+
+#: How the weekly report groups this reader's rows into series (read by
+#: :mod:`conflictstats.report`); flagged map artefacts stay out of comparisons.
+REPORT_SERIES: dict[str, Any] = {
+    "publisher": "DeepStateMap.live, areas measured from archived map snapshots",
+    "dataset": "DeepStateMap occupied area",
+    "split": ("entity",),
+    "headline": ("occupied_area",),
+}

@@ -518,3 +518,15 @@ def read_kiel_snapshot(
     1  heavy_weapons_value  463047927.0    EUR  level    Tanks
     """
     return screen_kiel_snapshot(path, as_of=as_of).observations
+
+
+#: How the weekly report groups this reader's rows into series (read by
+#: :mod:`conflictstats.report`): donors are summed into the total received.
+REPORT_SERIES: dict[str, Any] = {
+    "publisher": "Kiel Institute for the World Economy",
+    "dataset": "Ukraine Support Tracker",
+    "split": (),
+    "sum": ("entity",),
+    "headline": ("aid_allocated", "military_aid_allocated", "financial_aid_allocated",
+                 "humanitarian_aid_allocated"),
+}

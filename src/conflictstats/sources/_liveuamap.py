@@ -144,3 +144,12 @@ def read_liveuamap_territory(path: str | os.PathLike[str]) -> pd.DataFrame:
     'pre_invasion'
     """
     return screen_liveuamap_territory(path).observations
+
+
+#: How the weekly report groups this reader's rows into series (read by
+#: :mod:`conflictstats.report`).
+REPORT_SERIES: dict[str, Any] = {
+    "publisher": "Liveuamap via conflict-investigations/liveuamap-analysis",
+    "dataset": "Russian-controlled area (including Crimea and the areas held before 2022)",
+    "split": ("entity",),
+}

@@ -239,3 +239,33 @@ def read_general_staff_losses(
     2  personnel  4300.0 2022-02-26  more_than
     """
     return screen_general_staff_losses(path, corrections=corrections).observations
+
+
+#: How the weekly report groups this reader's rows into series (read by
+#: :mod:`conflictstats.report`).
+REPORT_SERIES: dict[str, Any] = {
+    "publisher": "General Staff of the Armed Forces of Ukraine via P. Ivaniuk",
+    "dataset": "Russian losses claimed by Ukraine",
+    "split": ("entity",),
+    "note": "Figures claimed by Ukraine's General Staff, not independently verified.",
+    "labels": {
+        "apc": "Russian armoured personnel carriers lost (claimed)",
+        "mrl": "Russian multiple rocket launchers lost (claimed)",
+        "anti_aircraft_warfare": "Russian air-defence systems lost (claimed)",
+        "tank": "Russian tanks lost (claimed)",
+        "field_artillery": "Russian artillery systems lost (claimed)",
+        "drone": "Russian drones lost (claimed)",
+        "helicopter": "Russian helicopters lost (claimed)",
+        "naval_ship": "Russian warships lost (claimed)",
+        "submarines": "Russian submarines lost (claimed)",
+        "cruise_missiles": "Russian cruise missiles lost (claimed)",
+        "mobile_srbm_system": "Russian short-range ballistic missile launchers lost (claimed)",
+        "military_auto": "Russian military vehicles lost (claimed)",
+        "fuel_tank": "Russian fuel tankers lost (claimed)",
+        "aircraft": "Russian aircraft lost (claimed)",
+        "special_equipment": "Russian special equipment lost (claimed)",
+        "vehicles_and_fuel_tanks": "Russian vehicles and fuel tanks lost (claimed)",
+        "ground_robotic_systems": "Russian ground robotic systems lost (claimed)",
+        "personnel": "Russian personnel lost (claimed)",
+    },
+}

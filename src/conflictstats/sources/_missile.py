@@ -534,3 +534,27 @@ def read_missile_attacks(
     """
     table = _load(path, catalogue, definition_break)
     return table.observations
+
+
+#: How the weekly report groups this reader's rows into series (read by
+#: :mod:`conflictstats.report`): one series per ``category`` (drones apart from each
+#: missile type, never summed), optionally per ``model``; nationwide rows only.
+REPORT_SERIES: dict[str, Any] = {
+    "publisher": "Ukrainian Air Force via P. Ivaniuk",
+    "dataset": "Massive Missile Attacks on Ukraine (Kaggle)",
+    "split": ("category",),
+    "optional_split": ("model",),
+    "rows": {"scope": "national"},
+    "rows_note": "nationwide Air Force reports only (target 'Ukraine'); the regional "
+                 "commands' reports overlap them and are left out",
+    "headline": ("launched", "destroyed"),
+    "rates": {"launched": ("destroyed", "not_reach_goal")},
+    "comparable": "definition",
+    "labels": {"not_reach_goal": "locationally lost", "still_attacking": "still in the air",
+               "border_crossing": "crossed the border"},
+    "nouns": {"drone": "drones", "cruise missile": "cruise missiles",
+              "ballistic missile": "ballistic missiles",
+              "surface-to-air missile": "surface-to-air missiles",
+              "guided bomb": "guided bombs", "combined": "mixed-model rows",
+              "unknown": "uncatalogued weapons"},
+}

@@ -539,3 +539,15 @@ def read_oryx_events(path_or_folder: str | os.PathLike[str]) -> pd.DataFrame:
     'backfill'
     """
     return screen_oryx_events(path_or_folder).observations
+
+
+#: How the weekly report groups this reader's rows into series (read by
+#: :mod:`conflictstats.report`): each side apart; the all-types rows of the daily file.
+REPORT_SERIES: dict[str, Any] = {
+    "publisher": "Oryx via scarnecchia/oryx_data",
+    "dataset": "Visually confirmed equipment losses",
+    "split": ("entity",),
+    "rows": {"category": "All Types"},
+    "rows_note": "the all-types rows (equipment categories are also summed in them)",
+    "labels": {"total": "all losses", "losses_recorded": "losses recorded"},
+}
