@@ -113,7 +113,7 @@ def _weekly(args: argparse.Namespace) -> int:
                              + (f" as {args.reader}" if args.reader else "")
                              + f": {text}") from None
         data = {name: frame}
-        about = {name: {"retrieved": pd.Timestamp(path.stat().st_mtime, unit="s").normalize()}}
+        about = {name: {"file_date": pd.Timestamp(path.stat().st_mtime, unit="s").normalize()}}
     where = list(args.where or [])
     where += [f"category={c}" for c in args.category or []]
     where += [f"model={m}" for m in args.model or []]

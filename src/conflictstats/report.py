@@ -1029,6 +1029,8 @@ def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any]) -
     retrieved = about.get("retrieved")
     if retrieved is not None:
         line += f", retrieved {_day(retrieved)}"
+    elif about.get("file_date") is not None:  # a file's own date, not proof of a download date
+        line += f", file dated {_day(about['file_date'])}"
     return line + ". Chart: conflictstats."
 
 
@@ -1090,7 +1092,9 @@ def weekly_report(
     split : list of str, optional
         Extra columns whose values become separate series (``["model"]``).
     about : mapping of name to dict, optional
-        Per table: ``retrieved`` (date the file was fetched), for the source line.
+        Per table: ``retrieved`` (date the file was fetched) or ``file_date``
+        (the file's modification date, when the fetch date is not known), for
+        the source line.
     progress : callable, optional
         Called with a short message as each step runs.
 
