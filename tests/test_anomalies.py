@@ -41,47 +41,68 @@ def precision_recall(found, truth, tol=0):
 
 
 def loop_median_mad(x, w, causal, min_periods):
-    """Reference: per-day windows with np.nanmedian (independent of the vectorised code)."""
+    """Reference: per-day windows with np.nanmedian (independent of the vectorised code).
+
+    Causal: the w days before; centred: (w+1)//2 days before and w//2 after,
+    the day itself left out.  Scale: 1.4826 MAD (1.2533 mean-AD when the MAD
+    is 0) times the small-sample factor k / (k - 0.8) (Croux & Rousseeuw 1992).
+    """
     n = len(x)
     med = np.full(n, np.nan)
     scale = np.full(n, np.nan)
+    count = np.zeros(n, dtype=int)
     for t in range(n):
-        lo = t - w if causal else t - w // 2
-        win = x[max(lo, 0):max(lo + w, 0)]
+        if causal:
+            win = x[max(t - w, 0):t]
+        else:
+            win = np.r_[x[max(t - (w + 1) // 2, 0):t], x[t + 1:t + 1 + w // 2]]
         win = win[~np.isnan(win)]
+        count[t] = len(win)
         if len(win) < min_periods:
             continue
         m = np.median(win)
         mad = np.median(np.abs(win - m))
         med[t] = m
-        scale[t] = 1.482602218505602 * mad if mad > 0 else 1.2533141373155001 * np.mean(
-            np.abs(win - m))
-    return med, scale
+        k = len(win)
+        scale[t] = (1.482602218505602 * mad if mad > 0 else 1.2533141373155001 * np.mean(
+            np.abs(win - m))) * k / (k - 0.8)
+    return med, scale, count
 
 
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("w", [5, 8, 28])
 def test_robust_z_equals_per_day_median_and_mad(causal, w):
+    from scipy import stats
+
     rng = np.random.default_rng(7)
-    x = rng.normal(50, 10, 120).round()
+    x = rng.normal(50, 10, 120)
     x[rng.random(120) < 0.15] = np.nan
     out = anomalies(daily(x), window=w, causal=causal, min_periods=3)
-    med, scale = loop_median_mad(x, w, causal, 3)
+    med, scale, k = loop_median_mad(x, w, causal, 3)
     assert_allclose(out["expected"], med, equal_nan=True)
-    assert_allclose(out["upper"] - out["expected"], 3.5 * scale, equal_nan=True)
+    # predictive threshold: t quantile (scipy) with 0.3675 (k - 1) degrees of freedom
+    kk = np.maximum(k, 3.0)  # days with fewer than 3 values have no score anyway
+    thr = stats.t.ppf(1 - 0.001 / 2, 0.3675 * (kk - 1.0)) * np.sqrt(1 + np.pi / (2 * kk))
+    assert_allclose(out["upper"] - out["expected"], thr * scale, equal_nan=True)
     z = (x - med) / scale
     assert_allclose(out["score"], z, equal_nan=True)
+    fixed = anomalies(daily(x), window=w, causal=causal, min_periods=3, threshold=3.5)
+    assert_allclose(fixed["upper"] - fixed["expected"], 3.5 * scale, equal_nan=True)
 
 
 def test_robust_z_hand_case_with_a_spike():
     # causal window of 4: on day 5 the window is 10, 12, 11, 13 -> median 11.5,
-    # |dev| = 1.5, 0.5, 0.5, 1.5 -> MAD 1.0; score = (40 - 11.5) / 1.4826 = 19.22
-    s = daily([10, 12, 11, 13, 40, 12])
-    out = anomalies(s, window=4, causal=True, min_periods=4)
+    # |dev| = 1.5, 0.5, 0.5, 1.5 -> MAD 1.0; scale = 1.4826 * 4 / 3.2 = 1.8533;
+    # score = (40.5 - 11.5) / 1.8533 = 15.65
+    s = daily([10, 12, 11, 13, 40.5, 12])
+    out = anomalies(s, window=4, causal=True, min_periods=4, threshold=3.5)
     assert_allclose(out["expected"].iloc[4], 11.5)
-    assert_allclose(out["score"].iloc[4], 28.5 / 1.482602218505602)
+    assert_allclose(out["score"].iloc[4], 29.0 / (1.482602218505602 * 4 / 3.2))
     assert out["is_anomaly"].tolist() == [False, False, False, False, True, False]
     assert out["expected"].iloc[:4].isna().all()
+    # the default predictive threshold knows four values say little about the
+    # spread (t with 1.1 degrees of freedom): no alarm
+    assert not anomalies(s, window=4, causal=True, min_periods=4)["is_anomaly"].any()
 
 
 def test_robust_z_finds_injected_spikes_with_high_precision_and_recall():
@@ -109,10 +130,11 @@ def test_robust_z_false_alarm_rate_on_clean_noise_is_small():
                         index=pd.date_range("2020-01-01", periods=400, freq="D"))
     out = anomalies(wide, window=28)
     flags = out.xs("is_anomaly", axis=1, level="field").to_numpy()[20:-20]
-    assert flags.mean() < 0.01
-    # the scale is right: the median |z| of a normal sample is 0.674
+    assert flags.mean() < 0.002
+    # the scale is right: the median |z| of a normal sample is 0.674, times
+    # sqrt(1 + pi / 56) for the noise of a 28-day median (hand calculation)
     z = out.xs("score", axis=1, level="field").to_numpy()[20:-20]
-    assert_allclose(np.median(np.abs(z)), 0.6745, atol=0.03)
+    assert_allclose(np.median(np.abs(z)), 0.6745 * np.sqrt(1 + np.pi / 56), atol=0.03)
 
 
 def test_causal_scores_never_depend_on_later_days():
@@ -162,7 +184,7 @@ def test_output_keeps_index_and_values_and_missing_days_stay_unflagged(
     out = anomalies(s, method=method, causal=causal, window=window, min_periods=1)
     assert out.index.equals(s.index)
     assert out.columns.tolist() == ["value", "expected", "lower", "upper", "score",
-                                    "p_value", "is_anomaly"]
+                                    "p_value", "is_anomaly", "continuing"]
     assert_allclose(out["value"], x, equal_nan=True)
     miss = np.isnan(x)
     assert out["score"][miss].isna().all() and not out["is_anomaly"][miss].any()
@@ -171,12 +193,16 @@ def test_output_keeps_index_and_values_and_missing_days_stay_unflagged(
         assert ((p >= 0) & (p <= 1)).all()
 
 
-def test_constant_window_gives_infinite_score_for_a_departure_and_zero_otherwise():
-    s = daily([5, 5, 5, 5, 5, 9, 5])
-    out = anomalies(s, window=5, causal=True, min_periods=5)
-    assert out["score"].iloc[5] == np.inf
-    assert out["score"].iloc[6] == 0.0 or np.isfinite(out["score"].iloc[6])
+def test_a_constant_window_falls_back_to_the_noise_level_of_the_series():
+    # diffs of the series: 0,0,0,0,4,-4 -> MAD 0, mean |diff - 0| = 8/6, so the
+    # floor is 1.2533 * (8/6) / sqrt(2) = 1.1817 (hand calculation)
+    s = daily([5.5, 5.5, 5.5, 5.5, 5.5, 9.5, 5.5])
+    out = anomalies(s, window=5, causal=True, min_periods=5, threshold=3.0)
+    assert_allclose(out["score"].iloc[5], 4.0 / (1.2533141373155001 * (8 / 6) / np.sqrt(2)))
     assert out["is_anomaly"].iloc[5]
+    # a series with no spread at all: any departure is infinitely unusual
+    flat = daily([5.5] * 6 + [5.5])
+    assert (anomalies(flat, window=5, causal=True, min_periods=5)["score"].dropna() == 0).all()
 
 
 def test_wide_frame_gives_series_field_columns_equal_to_one_series_at_a_time():
@@ -208,46 +234,44 @@ def test_window_as_day_span_equals_window_as_count_on_a_daily_index():
 # ---------------------------------------------------------------------------
 
 
-def test_count_p_values_equal_scipy_poisson_and_negative_binomial_tails():
+def test_count_poisson_p_values_are_the_exact_conditional_binomial_test():
     from scipy import stats
 
     rng = np.random.default_rng(21)
-    n = 300
-    # first half Poisson (baseline variance near the mean), second half NB
-    x = np.r_[rng.poisson(8.0, 150), rng.negative_binomial(5, 5 / 45, 150)].astype(float)
+    x = rng.poisson(8.0, 150).astype(float)
     w = 14
-    out = anomalies(daily(x), method="count", window=w, causal=True, min_periods=w)
-    # reference baseline: mean and variance of the 14 previous days (pandas),
-    # leaving out days whose own score against their baseline exceeds 2.58
+    out = anomalies(daily(x), method="count", window=w, causal=True, min_periods=w,
+                    distribution="poisson")
+    # reference (scipy): given the baseline total S of the 14 previous days, the
+    # day's count is Binomial(S + x, 1 / 15) under equal rates
     base = pd.Series(x).shift(1).rolling(w)
-    mu0, var0 = base.mean().to_numpy(), base.var().to_numpy()
-    high = (x - mu0) / np.sqrt(np.maximum(var0, mu0)) > 2.58
-    base = pd.Series(np.where(high, np.nan, x)).shift(1).rolling(w, min_periods=w)
-    mu, var = base.mean().to_numpy(), base.var().to_numpy()
-    ref = np.full(n, np.nan)
-    for t in range(w, n):
-        if var[t] > mu[t] * (1 + 1e-9):  # variance == mean up to rounding: Poisson
-            r = mu[t] ** 2 / (var[t] - mu[t])
-            ref[t] = stats.nbinom.sf(x[t] - 1, r, r / (r + mu[t]))
-        else:
-            ref[t] = stats.poisson.sf(x[t] - 1, mu[t])
-    assert_allclose(out["expected"], mu, rtol=1e-10, equal_nan=True)
+    s_tot = base.sum().to_numpy()
+    ref = stats.binom.sf(x - 1, s_tot + x, 1 / (w + 1))
+    ref[:w] = np.nan
+    assert_allclose(out["expected"], s_tot / w, rtol=1e-10, equal_nan=True)
     assert_allclose(out["p_value"], ref, rtol=1e-8, atol=1e-300, equal_nan=True)
-    assert ((var > mu)[w:]).any() and ((var <= mu)[w:]).any()  # both branches exercised
-    sd = np.sqrt(np.maximum(var, mu))
-    assert_allclose(out["score"], (x - mu) / sd, rtol=1e-10, equal_nan=True)
 
 
-def test_count_poisson_only_equals_scipy_poisson_tail():
+def test_count_poisson_only_hand_case():
     from scipy import stats
 
-    x = np.array([3, 5, 4, 6, 2, 4, 5, 3, 12, 4], dtype=float)
+    x = np.array([3, 5, 4, 6, 2, 4, 5, 3, 25, 4], dtype=float)
     out = anomalies(daily(x), method="count", window=8, causal=True, min_periods=8,
                     distribution="poisson")
-    mu = x[:8].mean()  # 4.0 for day 9 (index 8)
-    assert_allclose(out["expected"].iloc[8], 4.0)
-    assert_allclose(out["p_value"].iloc[8], stats.poisson.sf(11, mu))
+    assert_allclose(out["expected"].iloc[8], 4.0)  # 32 / 8
+    # Binomial(32 + 25, 1/9) upper tail at 25 (scipy)
+    assert_allclose(out["p_value"].iloc[8], stats.binom.sf(24, 57, 1 / 9))
     assert out["is_anomaly"].iloc[8]
+
+
+def test_count_negative_binomial_p_value_is_never_below_the_poisson_one():
+    rng = np.random.default_rng(4)
+    x = rng.negative_binomial(3, 3 / 23, 400).astype(float)
+    nb = anomalies(daily(x), method="count", causal=True)
+    po = anomalies(daily(x), method="count", causal=True, distribution="poisson")
+    both = nb["p_value"].notna() & po["p_value"].notna()
+    assert (nb["p_value"][both] >= po["p_value"][both] * (1 - 1e-12)).all()
+    assert (nb["p_value"][both] > po["p_value"][both] * 1.01).mean() > 0.5
 
 
 def test_count_guard_band_skips_the_days_just_before():
@@ -268,12 +292,15 @@ def test_count_leaves_massive_days_out_of_later_baselines():
     assert_allclose(out["expected"].iloc[19], np.mean(np.r_[x[5:14], x[15:19]]))
 
 
-def test_count_zero_counts_have_p_value_one_and_zero_baseline_flags_any_count():
-    x = np.r_[np.zeros(10), 0.0, 2.0]
+def test_count_after_zero_nights_needs_more_than_one_or_two():
+    # after 7 zero nights (S = 0): P(X >= x) = I_{1/8}(x, 1) = (1/8)^x (hand
+    # calculation): 2 -> 0.0156, not flagged; a later 15 is flagged
+    x = np.r_[np.zeros(10), 0.0, 2.0, 0.0, 15.0]
     out = anomalies(daily(x), method="count", window=7, causal=True)
     assert_allclose(out["p_value"].iloc[10], 1.0)
-    assert_allclose(out["p_value"].iloc[11], 0.0)
-    assert out["is_anomaly"].iloc[11]
+    assert_allclose(out["p_value"].iloc[11], (1 / 8) ** 2)
+    assert not out["is_anomaly"].iloc[11]
+    assert out["is_anomaly"].iloc[13]
 
 
 def test_count_finds_injected_surges_in_overdispersed_counts():
@@ -459,7 +486,9 @@ def test_mbic_segmentation_is_the_brute_force_optimum_of_zhang_siegmund(seed):
     rng = np.random.default_rng(seed)
     x = np.r_[rng.normal(0, 1, 6), rng.normal(rng.uniform(1, 4), 1, 7)]
     s = daily(x)
-    cp = changepoints(s, penalty="mbic", min_size=2)
+    # the white-noise unit with no trend is the first release's rule, which the
+    # brute force (hand-written from Zhang & Siegmund's criterion) reproduces
+    cp = changepoints(s, penalty="mbic", min_size=2, noise="white", trend=False)
     assert our_bkps(s, cp)[:-1] == brute_force_mbic(x, 2)
 
 
