@@ -208,8 +208,9 @@ def anomalies(
       the rate, and accounts for the uncertainty of the baseline mean.
     * Negative binomial (``s2 > mu``; Noufaily et al. 2013): the variance is
       the larger of ``s2`` and ``phi mu``, with ``phi`` the quasi-Poisson
-      dispersion pooled over the series (the mean Pearson statistic of the
-      days not flagged; earlier days only when causal), since a short window
+      dispersion pooled over the series (squared deviations over expected
+      variances, summed over the days not flagged; earlier days only when
+      causal), since a short window
       cannot measure over-dispersion by itself; it is widened by ``s2 / n``
       (the mean's uncertainty).  ``p_value`` is the upper tail of the
       negative binomial with that mean and variance, and never below the
@@ -645,7 +646,11 @@ def _baseline_moments(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, in
     with np.errstate(divide="ignore", invalid="ignore"):
         ybar = s1 / n
         var = np.maximum((s2 - s1 * ybar) / (n - 1), 0.0)
-    return n, np.maximum(ybar + centre, 0.0), var
+    mean = ybar + centre
+    # sums of whole counts: a mean or variance within rounding of 0 is 0
+    mean = np.where(mean < 1e-9, 0.0, mean)
+    var = np.where(var < 1e-9, 0.0, var)
+    return n, mean, var
 
 
 def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
@@ -690,22 +695,25 @@ def _pooled_dispersion(x: np.ndarray, n: np.ndarray, mu: np.ndarray, use: np.nda
 
     A short window cannot measure over-dispersion (a 7-day variance is itself
     very noisy), but the dispersion of a series changes slowly, so it is
-    pooled, as Farrington-type detectors do (Noufaily et al. 2013): the mean
-    Pearson statistic ``(x_t - mu_t)^2 / (mu_t (1 + 1 / n_t))`` over the days
-    not flagged (all of them when centred, the earlier ones when causal),
-    at least 1.  Returns an array shaped like ``x`` (series, day).
+    pooled, as Farrington-type detectors do (Noufaily et al. 2013):
+    ``sum (x_t - mu_t)^2 / sum mu_t (1 + 1 / n_t)`` over the days not flagged
+    (all of them when centred, the earlier ones when causal), at least 1 --
+    a ratio of sums, so days with a tiny baseline mean do not dominate it.  Returns an array shaped like ``x`` (series, day).
     """
     ok = use & (n >= 2) & (mu > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(ok, (x - mu) ** 2 / (mu * (1.0 + 1.0 / n)), 0.0)
+        r = np.where(ok, (x - mu) ** 2, 0.0)
+        e = np.where(ok, mu * (1.0 + 1.0 / n), 0.0)
     if causal:
         num = np.cumsum(r, axis=1) - r
-        den = np.cumsum(ok, axis=1) - ok
+        den = np.cumsum(e, axis=1) - e
+        days = np.cumsum(ok, axis=1) - ok
     else:
         num = np.broadcast_to(r.sum(axis=1, keepdims=True), x.shape)
-        den = np.broadcast_to(ok.sum(axis=1, keepdims=True), x.shape)
+        den = np.broadcast_to(e.sum(axis=1, keepdims=True), x.shape)
+        days = np.broadcast_to(ok.sum(axis=1, keepdims=True), x.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        phi = np.where(den >= 2, num / den, 1.0)
+        phi = np.where((days >= 2) & (den > 0), num / den, 1.0)
     return np.maximum(phi, 1.0)
 
 
