@@ -698,7 +698,8 @@ def _pooled_dispersion(x: np.ndarray, n: np.ndarray, mu: np.ndarray, use: np.nda
     pooled, as Farrington-type detectors do (Noufaily et al. 2013):
     ``sum (x_t - mu_t)^2 / sum mu_t (1 + 1 / n_t)`` over the days not flagged
     (all of them when centred, the earlier ones when causal), at least 1 --
-    a ratio of sums, so days with a tiny baseline mean do not dominate it.  Returns an array shaped like ``x`` (series, day).
+    a ratio of sums, so days with a tiny baseline mean do not dominate it.
+    Returns an array shaped like ``x`` (series, day).
     """
     ok = use & (n >= 2) & (mu > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -707,7 +708,7 @@ def _pooled_dispersion(x: np.ndarray, n: np.ndarray, mu: np.ndarray, use: np.nda
     if causal:
         num = np.cumsum(r, axis=1) - r
         den = np.cumsum(e, axis=1) - e
-        days = np.cumsum(ok, axis=1) - ok
+        days: np.ndarray = np.cumsum(ok, axis=1) - ok
     else:
         num = np.broadcast_to(r.sum(axis=1, keepdims=True), x.shape)
         den = np.broadcast_to(e.sum(axis=1, keepdims=True), x.shape)
