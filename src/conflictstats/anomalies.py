@@ -217,11 +217,14 @@ def anomalies(
       Poisson test's.
 
     A day is flagged when ``p_value < alpha``; only excesses are flagged.
-    Days flagged against their full baseline are left out of the baselines
-    of the other days (Noufaily et al.'s reweighting, restricted to the
-    flagged days so that the baseline's variance is not shrunk by trimming
-    its upper tail), so one massive attack does not inflate the variance and
-    mask the next; the causal mode stays causal.
+    In the baselines of the other days, a day flagged against its own full
+    baseline counts at its alarm threshold (``mean + z_{1-alpha} sd``,
+    winsorised; in the spirit of Noufaily et al.'s down-weighting), so one
+    massive attack does not inflate the variance and mask the next, while
+    on noise, where only about ``alpha`` of the days are capped and only by
+    their excess over the threshold, the baseline's mean and variance are
+    not shrunk as trimming its upper tail would; the causal mode stays
+    causal.
 
     Measured on simulated i.i.d. noise (50 series of 2,000 days, windows of
     7 to 90 days, centred and causal), the default flags at most one day in
@@ -660,20 +663,32 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
     present = ~np.isnan(x)
     parts = [(-guard - w, -guard)] if causal else [(-((w + 1) // 2), 0), (1, 1 + w // 2)]
     need = max(min_periods, 2)
-    # pass 1: every day against its whole baseline; the days pass 1 flags are
-    # left out of the baselines of the others (pass 2), so that one massive
-    # attack does not inflate the variance and mask the next.  Only flagged
-    # days are removed -- about alpha of them on noise -- so the baseline's
-    # variance is not shrunk by trimming its upper tail.
+    poisson = distribution == "poisson"
+    # pass 1: every day against its whole baseline.  In the baselines of the
+    # other days (pass 2), a day pass 1 flags counts as the smallest count that
+    # would have been flagged (winsorised at its alarm threshold), so that one
+    # massive attack does not inflate the mean and variance and mask the next.
+    # Capping only the flagged days, at the threshold, barely moves a baseline
+    # on noise, where removing them or trimming the upper tail would shrink its
+    # mean and variance (and the pooled dispersion) and so cry wolf.
     n, mu, var = _baseline_moments(x, present, parts)
-    p1, _, _ = _count_tail(x, n, mu, var, need=need, alpha=alpha, distribution=distribution)
-    high = present & (p1 < alpha)
-    if high.any():
-        n, mu, var = _baseline_moments(x, present & ~high, parts)
-    if distribution != "poisson":
-        var = np.maximum(var, _pooled_dispersion(x, n, mu, present & ~high, causal) * mu)
-    p, mean, pvar = _count_tail(x, n, mu, var, need=need, alpha=alpha,
-                                distribution=distribution)
+    inv_r = np.zeros_like(x) if poisson else _inverse_size(x, n, mu, var, present, causal,
+                                                           need)
+    high = np.zeros_like(present)
+    capped = x.copy()
+    for _ in range(_CAP_PASSES):  # a surge of several days is uncovered day by day
+        p1, _ = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=False)
+        new = present & (p1 < alpha) & ~high
+        if not new.any():
+            break
+        capped[new] = np.minimum(x[new], _alarm_threshold(n[new], mu[new], inv_r[new],
+                                                          alpha))
+        high |= new
+        n, mu, var = _baseline_moments(capped, present, parts)
+        if not poisson:
+            inv_r = _inverse_size(capped, n, mu, var, present, causal, need)
+    p, pvar = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=True)
+    mean = np.where(n >= need, mu, np.nan)
     score = _safe_z(x - mean, np.sqrt(pvar))
     nan = np.full_like(x_in, np.nan)
     with np.errstate(invalid="ignore"):
@@ -689,82 +704,130 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
     }
 
 
-def _pooled_dispersion(x: np.ndarray, n: np.ndarray, mu: np.ndarray, use: np.ndarray,
-                       causal: bool) -> np.ndarray:
-    """Quasi-Poisson dispersion of each series, pooled over many days.
+#: Days a pooled dispersion must cover before it is used alone; before that
+#: (the start of a causal series) the larger of it and the window's own
+#: estimate is used, since an estimate from a few days is often far too low.
+_POOL_DAYS = 100
 
-    A short window cannot measure over-dispersion (a 7-day variance is itself
+
+def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
+                  use: np.ndarray, causal: bool, need: int) -> np.ndarray:
+    """Negative-binomial dispersion ``1 / r`` of each series, pooled over many days.
+
+    A short window cannot measure over-dispersion (a week's variance is itself
     very noisy), but the dispersion of a series changes slowly, so it is
-    pooled, as Farrington-type detectors do (Noufaily et al. 2013):
-    ``sum (x_t - mu_t)^2 / sum mu_t (1 + 1 / n_t)`` over the days not flagged
-    (all of them when centred, the earlier ones when causal), at least 1 --
-    a ratio of sums, so days with a tiny baseline mean do not dominate it.
-    Returns an array shaped like ``x`` (series, day).
+    pooled over the days not flagged (all of them when centred, the earlier
+    ones when causal), as Farrington-type detectors pool it (Noufaily et al.
+    2013).  With ``Var X = mu + mu^2 / r`` and ``E (x - mu_hat)^2 =
+    Var X (1 + 1/n)`` and ``E (mu_hat^2 - s^2 / n) = mu^2``, the moment
+    estimate is the ratio of sums
+    ``(sum (x - mu_hat)^2 / (1 + 1/n) - sum mu_hat) / sum (mu_hat^2 - s^2 / n)``
+    (so days with a tiny mean do not dominate it), at least 0.  Before 100
+    days can be pooled (the start of a causal series), the larger of it and
+    the window's own ``(s^2 - mu) / mu^2`` is used: a dispersion estimated
+    from a few days is often far too low, and too low a dispersion means
+    false alarms.  Shaped like ``x``.
     """
     ok = use & (n >= 2) & (mu > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(ok, (x - mu) ** 2, 0.0)
-        e = np.where(ok, mu * (1.0 + 1.0 / n), 0.0)
+        dev = np.where(ok, (x - mu) ** 2 / (1.0 + 1.0 / n) - mu, 0.0)
+        m2 = np.where(ok, mu * mu - var / n, 0.0)  # E[mu_hat^2 - s^2/n] = mu^2
     if causal:
-        num = np.cumsum(r, axis=1) - r
-        den = np.cumsum(e, axis=1) - e
+        num = np.cumsum(dev, axis=1) - dev
+        den = np.cumsum(m2, axis=1) - m2
         days: np.ndarray = np.cumsum(ok, axis=1) - ok
     else:
-        num = np.broadcast_to(r.sum(axis=1, keepdims=True), x.shape)
-        den = np.broadcast_to(e.sum(axis=1, keepdims=True), x.shape)
+        num = np.broadcast_to(dev.sum(axis=1, keepdims=True), x.shape)
+        den = np.broadcast_to(m2.sum(axis=1, keepdims=True), x.shape)
         days = np.broadcast_to(ok.sum(axis=1, keepdims=True), x.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        phi = np.where((days >= 2) & (den > 0), num / den, 1.0)
-    return np.maximum(phi, 1.0)
+        pooled = np.where(den > 0, num / den, 0.0)
+        local = np.where(mu > 0, (var - mu) / (mu * mu), 0.0)
+    inv = np.where(days >= _POOL_DAYS, pooled, np.maximum(pooled, local))
+    return np.maximum(np.nan_to_num(inv, nan=0.0, posinf=0.0), 0.0)
 
 
-def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray, *,
-                need: int, alpha: float, distribution: str
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Predictive upper-tail probability ``P(X >= x)`` of each day given its baseline.
+#: Screening passes of the count model: each one caps the days newly flagged,
+#: so the next day of a surge is judged against a baseline the surge's first
+#: days no longer inflate.
+_CAP_PASSES = 4
 
-    Returns the p-values, the baseline mean and the predictive variance.
+
+def _alarm_threshold(n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, alpha: float
+                     ) -> np.ndarray:
+    """Smallest count pass 1 flags, given the baseline (1-D arrays of flagged days).
+
+    The upper ``alpha`` quantile plus one of the negative binomial behind the
+    pass-1 p-value: size ``S + 1`` and success probability ``n / (n + 1)``
+    for the Poisson test, the moment fit ``(mu^2 / (v - mu), mu / v)`` with
+    ``v = (mu + mu^2 / r)(1 + 1/n)`` otherwise.
+    """
+    from scipy import stats
+
+    total = np.rint(n * mu)
+    size = total + 1.0
+    prob = n / (n + 1.0)
+    over = inv_r > 0
+    if over.any():
+        v = (mu + mu * mu * inv_r) * (1.0 + 1.0 / n)
+        m = mu[over]
+        size[over] = m * m / (v[over] - m)
+        prob[over] = m / v[over]
+    return stats.nbinom.isf(alpha, size, prob) + 1.0
+
+
+def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, *,
+                need: int, alpha: float, exact: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Upper-tail probability ``P(X >= x)`` of each day given its baseline.
+
+    Returns the p-values and the predictive variance
+    ``(mu + mu^2 / r)(1 + 1/n)``.
     """
     from scipy import special
 
     enough = n >= need
     nn = np.where(enough, n, np.nan)
     mu = np.where(enough, mu, np.nan)
-    var = np.where(enough, var, np.nan)
-    over = np.zeros_like(x, dtype=bool) if distribution == "poisson" else var > mu * (1 + 1e-09)
-    # Poisson: the exact conditional test of equal rates.  Given the baseline
-    # total S = n mu over n days and the day's count x, x is binomial with
-    # S + x trials and probability 1 / (n + 1), so
-    # P(X >= x | S + x) = I_{1/(n+1)}(x, S + 1): the upper tail of a negative
-    # binomial with size S + 1 and failure probability 1 / (n + 1), valid
-    # (never above alpha on Poisson noise) whatever n and the rate
-    size = nn * mu + 1.0
-    q = 1.0 / (nn + 1.0)
-    pvar = size * q / (1.0 - q) ** 2
-    if over.any():
-        # over-dispersed: negative binomial with the baseline mean and the
-        # variance (the larger of the window's and the pooled dispersion's)
-        # widened by var / n for the uncertainty of the mean
-        m, v, k = mu[over], var[over], nn[over]
-        vp = v + v / k
-        pvar[over] = vp
-        size[over] = m * m / (vp - m)
-        q[over] = 1.0 - m / vp
+    total = np.rint(nn * mu)  # the baseline total S, a whole count
+    over = enough & (inv_r > 0)
+    pvar = (mu + mu * mu * inv_r) * (1.0 + 1.0 / nn)
     kx = np.ceil(x)
     p = np.full_like(x, np.nan)
     ok = ~np.isnan(x) & enough
     p[ok & (kx <= 0)] = 1.0
     pos = ok & (kx > 0)
-    # P(X >= k) for a negative binomial (size r, failure probability q): I_q(k, r)
-    p[pos] = special.betainc(kx[pos], size[pos], q[pos])
-    # a negative binomial with a small size puts its extra variance at zero and
-    # far out, so near the mean it can be thinner-tailed than the Poisson: an
-    # excess is never more surprising than under the Poisson test itself
-    both = pos & over
-    if both.any():
-        pp = special.betainc(kx[both], nn[both] * mu[both] + 1.0, 1.0 / (nn[both] + 1.0))
-        p[both] = np.maximum(p[both], pp)
-    return p, mu, pvar
+    # Poisson: the exact conditional test of equal rates.  Given S + x, the
+    # day's count is binomial with S + x trials and probability 1 / (n + 1),
+    # so P(X >= x | S + x) = I_{1/(n+1)}(x, S + 1) -- valid (never above
+    # alpha on Poisson noise) whatever n and the rate
+    pois = pos & ~over
+    p[pois] = special.betainc(kx[pois], total[pois] + 1.0, 1.0 / (nn[pois] + 1.0))
+    nb = pos & over
+    if nb.any():
+        # screening: the negative binomial with the predictive mean and variance
+        m, v = mu[nb], pvar[nb]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            approx = special.betainc(kx[nb], m * m / (v - m), 1.0 - m / v)
+        approx = np.where(m > 0, approx, 0.0)
+        p[nb] = approx
+        if exact:
+            # the exact conditional test for negative-binomial counts of size r:
+            # given S + x, the day's count is beta-binomial(S + x, r, n r) whatever
+            # the mean (the Polya-urn law of one of n + 1 counts given their
+            # total), computed where the screening is anywhere near alpha
+            cand = np.zeros_like(nb)
+            cand[nb] = approx < 10.0 * alpha
+            if cand.any():
+                from scipy import stats
+
+                r = 1.0 / inv_r[cand]
+                bb = stats.betabinom.sf(kx[cand] - 1.0, total[cand] + kx[cand], r,
+                                        nn[cand] * r)
+                # scipy forms this tail as 1 - cdf, lost to rounding below about
+                # 1e-12: there the screening value stands in (both are far below
+                # any alpha)
+                p[cand] = np.where(bb > 1e-12, bb, np.minimum(p[cand], 1e-12))
+    return p, pvar
 
 
 # --- seasonal --------------------------------------------------------------
@@ -926,7 +989,7 @@ def generalized_esd(
     >>> res.n_anomalies, res.anomalies.strftime("%Y-%m-%d").tolist()
     (1, ['2024-01-07'])
     """
-    s = as_series(series)
+    s = as_series(series, finite=True)
     k = check_int("max_anomalies", max_anomalies, minimum=1)
     a = check_alpha(alpha)
     x = s.to_numpy()[:, None]
