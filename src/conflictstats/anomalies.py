@@ -632,20 +632,27 @@ def _offset_sums(v: np.ndarray, parts: list[tuple[int, int]]) -> np.ndarray:
     return out
 
 
-def _baseline_moments(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count, mean and variance (ddof=1) of the baseline days marked ``use``.
+def _baseline_sums(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Count, sum and sum of squares (centred per series) of the baseline of every day.
 
-    ``xt`` and ``use`` are laid out (series, day).
+    ``xt`` and ``use`` are laid out (series, day).  Returns ``(n, s1, s2,
+    centre)`` with ``centre`` the per-series constant the values are centred
+    on (for accurate sums of squares).
     """
     cnt = use.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = np.where(use, xt, 0.0).sum(axis=1) / cnt
     centre = np.where(cnt > 0, centre, 0.0)[:, None]
-    y = np.where(use, xt - centre, 0.0)  # centred for accurate sums of squares
+    y = np.where(use, xt - centre, 0.0)
     stacked = np.stack([use.astype("float64"), y, y * y])
     n, s1, s2 = _offset_sums(stacked, parts)
-    n = np.rint(n)
+    return np.rint(n), s1, s2, centre
+
+
+def _moments(n: np.ndarray, s1: np.ndarray, s2: np.ndarray, centre: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance (ddof=1) from baseline sums."""
     with np.errstate(divide="ignore", invalid="ignore"):
         ybar = s1 / n
         var = np.maximum((s2 - s1 * ybar) / (n - 1), 0.0)
@@ -653,7 +660,45 @@ def _baseline_moments(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, in
     # sums of whole counts: a mean or variance within rounding of 0 is 0
     mean = np.where(mean < 1e-9, 0.0, mean)
     var = np.where(var < 1e-9, 0.0, var)
+    return mean, var
+
+
+def _baseline_moments(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count, mean and variance (ddof=1) of the baseline days marked ``use``.
+
+    ``xt`` and ``use`` are laid out (series, day).
+    """
+    n, s1, s2, centre = _baseline_sums(xt, use, parts)
+    mean, var = _moments(n, s1, s2, centre)
     return n, mean, var
+
+
+def _update_sums(s1: np.ndarray, s2: np.ndarray, centre: np.ndarray, rows: np.ndarray,
+                 days: np.ndarray, old: np.ndarray, new: np.ndarray,
+                 parts: list[tuple[int, int]]) -> np.ndarray:
+    """Change the value of a few (series, day) cells in every baseline holding them.
+
+    A day ``d`` is in the baseline of day ``t`` when ``t + a <= d < t + b`` for
+    a part ``(a, b)``, i.e. for ``t`` in ``d - b + 1 .. d - a``.  In place;
+    the work is the number of changed cells times the window, not the panel.
+    Returns the mask of the days whose baseline changed.
+    """
+    n_t = s1.shape[1]
+    touched = np.zeros(s1.shape, dtype=bool)
+    c = centre[rows, 0]
+    d1 = (new - c) - (old - c)
+    d2 = (new - c) ** 2 - (old - c) ** 2
+    for a, b in parts:
+        offs = np.arange(-b + 1, -a + 1)
+        t = days[:, None] + offs[None, :]
+        ok = (t >= 0) & (t < n_t)
+        r = np.broadcast_to(rows[:, None], t.shape)[ok]
+        flat = r * n_t + t[ok]
+        np.add.at(s1.reshape(-1), flat, np.broadcast_to(d1[:, None], t.shape)[ok])
+        np.add.at(s2.reshape(-1), flat, np.broadcast_to(d2[:, None], t.shape)[ok])
+        touched.reshape(-1)[flat] = True
+    return touched
 
 
 def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
@@ -671,22 +716,33 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
     # Capping only the flagged days, at the threshold, barely moves a baseline
     # on noise, where removing them or trimming the upper tail would shrink its
     # mean and variance (and the pooled dispersion) and so cry wolf.
-    n, mu, var = _baseline_moments(x, present, parts)
+    n, s1, s2, centre = _baseline_sums(x, present, parts)
+    mu, var = _moments(n, s1, s2, centre)
     inv_r = np.zeros_like(x) if poisson else _inverse_size(x, n, mu, var, present, causal,
                                                            need)
     high = np.zeros_like(present)
     capped = x.copy()
+    look = present  # the days screened: all at first, then those whose baseline moved
     for _ in range(_CAP_PASSES):  # a surge of several days is uncovered day by day
-        p1, _ = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=False)
-        new = present & (p1 < alpha) & ~high
+        p1, _ = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=False,
+                            where=look)
+        new = look & (p1 < alpha) & ~high
         if not new.any():
             break
-        capped[new] = np.minimum(x[new], _alarm_threshold(n[new], mu[new], inv_r[new],
-                                                          alpha))
+        rows, days = np.nonzero(new)
+        old = capped[rows, days]
+        cap = np.minimum(x[rows, days], _alarm_threshold(n[rows, days], mu[rows, days],
+                                                         inv_r[rows, days], alpha))
+        capped[rows, days] = cap
         high |= new
-        n, mu, var = _baseline_moments(capped, present, parts)
+        look = _update_sums(s1, s2, centre, rows, days, old, cap, parts) & present
+        mu, var = _moments(n, s1, s2, centre)
         if not poisson:
+            # the pooled dispersion of these series moved: screen them again
             inv_r = _inverse_size(capped, n, mu, var, present, causal, need)
+            again = np.zeros(x.shape[0], dtype=bool)
+            again[rows] = True
+            look = present & again[:, None]
     p, pvar = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=True)
     mean = np.where(n >= need, mu, np.nan)
     score = _safe_z(x - mean, np.sqrt(pvar))
@@ -747,6 +803,11 @@ def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
     return np.maximum(np.nan_to_num(inv, nan=0.0, posinf=0.0), 0.0)
 
 
+#: The exact beta-binomial tail is computed where the negative-binomial
+#: approximation is below this many alphas (elsewhere the approximation,
+#: which is close to it, is far from the alarm level anyway).
+_EXACT_BELOW = 10.0
+
 #: Screening passes of the count model: each one caps the days newly flagged,
 #: so the next day of a surge is judged against a baseline the surge's first
 #: days no longer inflate.
@@ -777,11 +838,14 @@ def _alarm_threshold(n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, alpha: fl
 
 
 def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, *,
-                need: int, alpha: float, exact: bool) -> tuple[np.ndarray, np.ndarray]:
+                need: int, alpha: float, exact: bool, where: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Upper-tail probability ``P(X >= x)`` of each day given its baseline.
 
     Returns the p-values and the predictive variance
-    ``(mu + mu^2 / r)(1 + 1/n)``.
+    ``(mu + mu^2 / r)(1 + 1/n)``.  ``exact=False`` screens: only the days of
+    ``where`` (all if None) that are more than one sd above their mean get a
+    p-value (the others 1 or NaN), from the negative-binomial approximation.
     """
     from scipy import special
 
@@ -794,8 +858,18 @@ def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray,
     kx = np.ceil(x)
     p = np.full_like(x, np.nan)
     ok = ~np.isnan(x) & enough
+    if where is not None:
+        ok &= where
     p[ok & (kx <= 0)] = 1.0
     pos = ok & (kx > 0)
+    if not exact:
+        # screening only asks which days fall below alpha: a count within one
+        # sd above its mean is far from it (these unimodal laws put more than
+        # a tenth of their mass above that), so only the others are computed
+        with np.errstate(invalid="ignore"):
+            far = pos & (kx > mu + np.sqrt(pvar))
+        p[pos & ~far] = 1.0
+        pos = far
     # Poisson: the exact conditional test of equal rates.  Given S + x, the
     # day's count is binomial with S + x trials and probability 1 / (n + 1),
     # so P(X >= x | S + x) = I_{1/(n+1)}(x, S + 1) -- valid (never above
@@ -816,7 +890,7 @@ def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray,
             # the mean (the Polya-urn law of one of n + 1 counts given their
             # total), computed where the screening is anywhere near alpha
             cand = np.zeros_like(nb)
-            cand[nb] = approx < 10.0 * alpha
+            cand[nb] = approx < _EXACT_BELOW * alpha
             if cand.any():
                 from scipy import stats
 
