@@ -828,7 +828,7 @@ def _alarm_threshold(n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, alpha: fl
     total = np.rint(n * mu)
     size = total + 1.0
     prob = n / (n + 1.0)
-    over = inv_r > 0
+    over = (inv_r > 0) & (mu > 0)  # a zero baseline keeps the Poisson test's law
     if over.any():
         v = (mu + mu * mu * inv_r) * (1.0 + 1.0 / n)
         m = mu[over]
@@ -882,7 +882,8 @@ def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray,
         m, v = mu[nb], pvar[nb]
         with np.errstate(divide="ignore", invalid="ignore"):
             approx = special.betainc(kx[nb], m * m / (v - m), 1.0 - m / v)
-        approx = np.where(m > 0, approx, 0.0)
+        # a zero baseline (total 0): the Poisson test's (1/(n+1))^x screens
+        approx = np.where(m > 0, approx, (1.0 / (nn[nb] + 1.0)) ** kx[nb])
         p[nb] = approx
         if exact:
             # the exact conditional test for negative-binomial counts of size r:
