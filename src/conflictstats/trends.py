@@ -726,10 +726,11 @@ def decompose(
     -----
     STL needs a complete, regular series: missing days are filled for the fit
     only, and set back to NaN in the output.  A first fit fills them by
-    linear interpolation in time; then each missing day is refilled with the
-    linear interpolation of the deseasonalised observations plus the seasonal
-    value of its own phase, interpolated between the nearest observed cycles
-    before and after it, and the series is fitted again (twice).  A straight
+    linear interpolation in time.  Then each day of a gap as long as a cycle
+    (of the shortest period) or longer is refilled with the linear
+    interpolation of the deseasonalised observations plus the seasonal value
+    of its own phase, interpolated between the nearest observed cycles before
+    and after it, and the series is fitted again (twice).  A straight
     line across a long gap (a month without reports) has no weekly pattern,
     and STL's seasonal smoother would carry that flatness into the observed
     weeks around the gap.
@@ -798,17 +799,19 @@ def _decompose_one(grid: pd.Series, periods: list[int], robust: bool,
     y_obs = grid.to_numpy(dtype="float64")
     filled = grid.interpolate(method="time", limit_direction="both").to_numpy()
     fit = _stl_fit(filled, periods, robust, win)
-    if missing.any():
-        # refill the missing days with trend + season, then fit again: a
-        # straight-line fill has no season, so over a long gap it would flatten
-        # the seasonal component of the days around the gap
+    long_gap = _long_gaps(missing, min(periods))
+    if long_gap.any():
+        # refill the days of long gaps with trend + season, then fit again: a
+        # straight-line fill has no season, so over a gap of a cycle or more it
+        # would flatten the seasonal component of the days around the gap
+        # (shorter gaps keep the straight line, which costs the season little)
         for _ in range(_GAP_PASSES):
             seas = [_fill_by_phase(s_k, missing, p)
                     for s_k, p in zip(fit[3:], periods, strict=True)]
             season = np.sum(seas, axis=0)
             deseason = pd.Series(np.where(missing, np.nan, y_obs - season), index=grid.index)
             base = deseason.interpolate(method="time", limit_direction="both").to_numpy()
-            fit = _stl_fit(np.where(missing, base + season, y_obs), periods, robust, win)
+            fit = _stl_fit(np.where(long_gap, base + season, filled), periods, robust, win)
     trend, seasonal, resid = fit[0], fit[1], fit[2]
     cols: list[np.ndarray] = [y_obs, trend, seasonal, resid]
     if len(periods) > 1:
@@ -816,6 +819,19 @@ def _decompose_one(grid: pd.Series, periods: list[int], robust: bool,
     out = np.column_stack(cols)
     out[missing, :] = np.nan
     return out
+
+
+def _long_gaps(missing: np.ndarray, length: int) -> np.ndarray:
+    """Days in runs of at least ``length`` consecutive missing days."""
+    if not missing.any():
+        return missing
+    edges = np.diff(np.r_[0, missing.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    run = np.zeros(len(missing) + 1, dtype=np.int64)
+    keep = (ends - starts) >= length
+    np.add.at(run, starts[keep], 1)
+    np.add.at(run, ends[keep], -1)
+    return np.cumsum(run)[:-1] > 0
 
 
 #: Refits after refilling missing days with trend + season (one is enough in
