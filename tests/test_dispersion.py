@@ -119,3 +119,22 @@ def test_dispersion_errors_name_the_parameter():
         cs.rate(3, 10, dispersion=0.5)
     with pytest.raises(TypeError, match="compare_rates: dispersion must be a number"):
         cs.compare_rates(3, 10, 4, 10, dispersion="auto")
+
+
+def test_calendar_period_rates_widen_on_over_dispersed_nights():
+    rng = np.random.default_rng(8)
+    x, n = _beta_binomial_nights(rng, 140, rho=0.02)
+    num, den = _nights(x, n)  # 2024-01-01 is a Monday: 20 whole weeks
+    auto = cs.rate(num, den, freq="W-SUN")
+    binom = cs.rate(num, den, freq="W-SUN", dispersion="binomial")
+    assert auto.attrs["variance_model"] == "quasi_binomial"
+    assert binom.attrs["variance_model"] == "binomial"
+    phi = auto.attrs["dispersion"][0]
+    # reference: Pearson chi-square of each night against its week's rate, over
+    # N - 20 degrees of freedom (hand-written with pandas)
+    week = num.index.to_period("W-SUN")
+    p_week = (num.groupby(week).transform("sum") / den.groupby(week).transform("sum"))
+    chi2 = ((num - den * p_week) ** 2 / (den * p_week * (1 - p_week))).sum()
+    assert_allclose(phi, chi2 / (140 - 20), rtol=1e-10)
+    assert_allclose(auto["rate"], binom["rate"])
+    assert ((auto["upper"] - auto["lower"]) > (binom["upper"] - binom["lower"])).all()

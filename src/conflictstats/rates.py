@@ -288,8 +288,8 @@ def rate(
         intervals when the nights vary more than the binomial allows;
         ``"binomial"`` never does; ``"quasi_binomial"`` always uses the
         estimate; a number >= 1 is used as the factor.  Without a window
-        (one night's rate) and for two numbers, ``"auto"`` is the binomial;
-        with ``freq`` (calendar periods) the binomial is used for now.
+        (one night's rate) and for two numbers, ``"auto"`` is the binomial.
+        With ``freq`` each night is compared with its own period's rate.
 
     Returns
     -------
@@ -441,7 +441,7 @@ def rate(
     min_periods = check_int("min_periods", min_periods, minimum=1)
     if span is not None and not span.rolling:
         return _period_rate(num, den, span, min_periods, alpha, m, was_series,
-                            long_ranges(numerator, num, by))
+                            long_ranges(numerator, num, by), disp)
     px, pn, days = _pooled(num, den, None if span is None else span.days, min_periods)
     xv, nv = px.to_numpy(), pn.to_numpy()
     phi, model = _window_dispersion(num, den, xv, nv, None if span is None else span.days,
@@ -568,7 +568,8 @@ def _pooled(
 
 def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_periods: int,
                  alpha: float, method: str, was_series: bool,
-                 ranges: tuple[np.ndarray, np.ndarray] | None) -> pd.DataFrame:
+                 ranges: tuple[np.ndarray, np.ndarray] | None,
+                 dispersion: str | float = "binomial") -> pd.DataFrame:
     """Rates pooled over calendar periods: the periods of :func:`period_totals`."""
     x, n, _ = _both_known(num, den)
     kinds = ["flow"] * x.shape[1]
@@ -577,13 +578,40 @@ def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_
     enough = tx.n_reported >= min_periods
     xv = np.where(enough, tx.total, np.nan)
     nv = np.where(enough, tn.total, np.nan)
-    lo, hi = _binom_interval(xv, nv, alpha, method)
+    phi, model = _calendar_dispersion(x, n, tx.end, xv, nv, dispersion)
+    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, method)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
-    return _periods.tidy(tx, num.columns, was_series, {
+    out = _periods.tidy(tx, num.columns, was_series, {
         "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
         "n_days": tx.n_days, "n_reported": tx.n_reported, "complete": tx.complete,
     })
+    out.attrs["variance_model"] = model
+    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    return out
+
+
+def _calendar_dispersion(x: pd.DataFrame, n: pd.DataFrame, period_end: pd.DatetimeIndex,
+                         xv: np.ndarray, nv: np.ndarray, choice: str | float
+                         ) -> tuple[np.ndarray, str]:
+    """Dispersion factor per column for rates pooled over calendar periods.
+
+    Each night is compared with the pooled rate of its own period (periods
+    without enough days give no fitted rate and are left out).
+    """
+    if not isinstance(choice, str) or choice == "binomial":
+        return _use_dispersion(np.ones(x.shape[1]), choice)
+    row = np.searchsorted(period_end.normalize().to_numpy(),
+                          x.index.normalize().to_numpy(), side="left")
+    row = np.clip(row, 0, len(period_end) - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_period = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
+    p_fit = p_period[row]
+    xs = x.to_numpy(dtype="float64")
+    ns = n.to_numpy(dtype="float64")
+    fitted = np.isfinite(p_period).sum(axis=0)
+    phi, _ = _pearson_dispersion(np.minimum(xs, ns), ns, p_fit, fitted)
+    return _use_dispersion(phi, choice)
 
 
 # ---------------------------------------------------------------------------
