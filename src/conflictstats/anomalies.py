@@ -227,11 +227,14 @@ def anomalies(
     causal.
 
     Measured on simulated i.i.d. noise (50 series of 2,000 days, windows of
-    7 to 90 days, centred and causal), the default flags at most one day in
-    1,000 on normal noise and Poisson counts (means 0.3 to 40), and 0.7 to
-    1.3 in 1,000 on negative-binomial counts (size 3, mean 20; size 1, mean 5),
-    up to 2.8 with a 7-day window on the most over-dispersed: the baseline
-    mean of a week of such counts is itself very uncertain.
+    7 to 90 days; ``benchmarks/bench_detector_calibration.py``), the default
+    flags at most one day in 1,000 on normal noise (0.2 to 0.9) and Poisson
+    counts (means 0.3 to 40: 0.04 to 0.8), and 0.8 to 1.05 in 1,000 on
+    negative-binomial counts (size 3, mean 20; size 1, mean 5) when centred --
+    one in 1,000 within the sampling error of the simulation.  Causal
+    negative-binomial runs flag 1.0 to 1.2 in 1,000, the most with a 7-day
+    window: the dispersion is learnt from the days already seen, and a week's
+    baseline total moves a lot when a flagged day in it is capped.
 
     **seasonal.**  STL (Cleveland et al. 1990; statsmodels, robust fit) of the
     series with missing days linearly interpolated for the fit only.  The
