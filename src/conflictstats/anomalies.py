@@ -312,17 +312,15 @@ def anomalies(
         g = check_int("guard", guard, minimum=0)
         check_choice("distribution", distribution, ("auto", "poisson"))
         is_count = _count_columns(x)
-        fields = _empty_fields(x)
-        if is_count.any():
-            part = _count(x[:, is_count], w, causal=bool(causal), min_periods=mp, guard=g,
-                          alpha=a, distribution=distribution)
-            for f in FIELDS[1:-1]:
-                fields[f][:, is_count] = part[f]
-        if (~is_count).any():
-            part = _robust_z(x[:, ~is_count], w, causal=bool(causal), min_periods=mp,
-                             threshold=thr, alpha=a)
-            for f in FIELDS[1:-1]:
-                fields[f][:, ~is_count] = part[f]
+        if is_count.all():  # the common cases, without copying into a merged block
+            fields = _count(x, w, causal=bool(causal), min_periods=mp, guard=g, alpha=a,
+                            distribution=distribution)
+        elif not is_count.any():
+            fields = _robust_z(x, w, causal=bool(causal), min_periods=mp, threshold=thr,
+                               alpha=a)
+        else:
+            fields = _mixed(x, is_count, w, causal=bool(causal), min_periods=mp, guard=g,
+                            alpha=a, distribution=distribution, threshold=thr)
     elif method == "robust_z":
         a = check_alpha(_DEFAULT_ALPHA["robust_z"] if alpha is None else alpha)
         fields = _robust_z(x, w, causal=bool(causal), min_periods=mp, threshold=thr, alpha=a)
@@ -352,6 +350,22 @@ def anomalies(
         fields["is_anomaly"], fields["continuing"] = _onsets(
             fields["is_anomaly"] & ~np.isnan(fields["value"]))
     return _assemble(fields, frame, was_series)
+
+
+def _mixed(x: np.ndarray, is_count: np.ndarray, w: int, *, causal: bool, min_periods: int,
+           guard: int, alpha: float, distribution: str, threshold: float | None
+           ) -> dict[str, np.ndarray]:
+    """``method="auto"`` on a frame with both count and other columns."""
+    fields = _empty_fields(x)
+    part = _count(x[:, is_count], w, causal=causal, min_periods=min_periods, guard=guard,
+                  alpha=alpha, distribution=distribution)
+    for f in FIELDS[1:-1]:
+        fields[f][:, is_count] = part[f]
+    part = _robust_z(x[:, ~is_count], w, causal=causal, min_periods=min_periods,
+                     threshold=threshold, alpha=alpha)
+    for f in FIELDS[1:-1]:
+        fields[f][:, ~is_count] = part[f]
+    return fields
 
 
 def _count_columns(x: np.ndarray) -> np.ndarray:
@@ -807,9 +821,11 @@ def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
 
 
 #: The exact beta-binomial tail is computed where the negative-binomial
-#: approximation is below this many alphas (elsewhere the approximation,
-#: which is close to it, is far from the alarm level anyway).
-_EXACT_BELOW = 10.0
+#: approximation is below this many alphas.  The approximation ignores the
+#: conditioning on the total and runs below the exact tail (on simulated
+#: negative-binomial counts, at most 0.7 alpha wherever the exact tail is
+#: below alpha), so no day the exact test would flag is left out.
+_EXACT_BELOW = 2.0
 
 #: Screening passes of the count model: each one caps the days newly flagged,
 #: so the next day of a surge is judged against a baseline the surge's first
@@ -892,7 +908,7 @@ def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray,
             # the exact conditional test for negative-binomial counts of size r:
             # given S + x, the day's count is beta-binomial(S + x, r, n r) whatever
             # the mean (the Polya-urn law of one of n + 1 counts given their
-            # total), computed where the screening is anywhere near alpha
+            # total), computed where the screening is near or below alpha
             cand = np.zeros_like(nb)
             cand[nb] = approx < _EXACT_BELOW * alpha
             if cand.any():
