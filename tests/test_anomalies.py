@@ -819,11 +819,11 @@ def test_every_detector_refuses_infinite_values_naming_the_date(bad):
     x[12] = bad
     s = daily(x)
     for method in ("auto", "robust_z", "count", "seasonal", "esd"):
-        with pytest.raises(ValueError, match=r"finite numbers.*inf on 2024-01-13"):
+        with pytest.raises(ValueError, match=r"infinite value on 2024-01-13"):
             anomalies(s, method=method)
-    with pytest.raises(ValueError, match=r"finite numbers.*inf on 2024-01-13"):
+    with pytest.raises(ValueError, match=r"infinite value on 2024-01-13"):
         changepoints(s)
-    with pytest.raises(ValueError, match=r"finite numbers.*inf on 2024-01-13"):
+    with pytest.raises(ValueError, match=r"infinite value on 2024-01-13"):
         generalized_esd(s)
 
 
