@@ -59,7 +59,8 @@ def test_seed_article_rate_is_76_of_188():
     assert r.method == "wilson" and r.alpha == 0.05
     frame = r.to_frame()
     assert list(frame.columns) == [
-        "numerator", "denominator", "rate", "lower", "upper", "method", "alpha"
+        "numerator", "denominator", "rate", "lower", "upper", "method", "alpha",
+        "variance_model", "dispersion",
     ]
 
 
@@ -137,7 +138,7 @@ def test_nan_in_gives_nan_out_at_the_same_dates_without_window():
 def test_pooled_rate_is_sum_over_sum_not_mean_of_ratios():
     num = _daily([1, 9, np.nan, 2, 50])
     den = _daily([10, 10, 4, np.nan, 100])
-    out = cs.rate(num, den, window=3)
+    out = cs.rate(num, den, window=3, dispersion="binomial")  # statsmodels is binomial
     # hand: window ending day 3 holds days 1-3; day 3 has no numerator -> (1 + 9) / (10 + 10)
     assert_allclose(out["rate"].iloc[2], 10 / 20)
     # window ending day 5: days 3-5, only day 5 has both -> 50 / 100
@@ -451,7 +452,7 @@ def test_compare_rates_result_fields():
     assert_allclose(c.difference, 76 / 188 - 0.75)
     assert c.difference_lower < c.difference < c.difference_upper
     assert c.ratio_lower < c.ratio < c.ratio_upper
-    assert c.to_frame().shape == (1, 17)
+    assert c.to_frame().shape == (1, 20)
 
 
 def test_compare_rates_errors():

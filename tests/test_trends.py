@@ -617,3 +617,34 @@ def test_a_nearly_exact_line_falls_back_to_every_slope_and_stays_exact(monkeypat
     got = theil_sen(pd.Series(x, index=pd.date_range("2020-01-01", periods=n)))
     assert calls and set(calls) == {n}  # the slope and its interval ranks
     assert got.slope == reference
+
+
+# --------------------------------------------------------------------------- decompose near gaps
+
+
+def test_decompose_keeps_the_weekly_pattern_around_a_month_long_gap():
+    from statsmodels.tsa.seasonal import STL
+
+    rng = np.random.default_rng(2)
+    n = 210
+    pattern = np.array([0, 0, 0, 0, 0, 10, 10.0]) - 20 / 7  # busy weekends, mean 0
+    x = 50 + 0.05 * np.arange(n) + np.tile(pattern, 30) + rng.normal(0, 1, n)
+    s = pd.Series(x, index=pd.date_range("2024-01-01", periods=n, freq="D"))
+    s.iloc[90:120] = np.nan  # 30 days without a report
+    out = decompose(s)
+    near = np.r_[76:90, 120:134]  # two observed weeks on each side
+    truth = np.tile(pattern, 30)[near]
+    err = np.sqrt(np.mean((out["seasonal"].to_numpy()[near] - truth) ** 2))
+    # reference: statsmodels STL on the straight-line fill, which damps the season
+    line = STL(s.interpolate(method="time").to_numpy(), period=7, robust=True).fit()
+    err_line = np.sqrt(np.mean((line.seasonal[near] - truth) ** 2))
+    assert err < 0.9
+    assert err < 0.7 * err_line
+    assert out.iloc[90:120].isna().all().all()
+
+
+def test_decompose_refuses_infinite_values_naming_the_date():
+    s = pd.Series(np.arange(28.0), index=pd.date_range("2024-01-01", periods=28, freq="D"))
+    s.iloc[5] = -np.inf
+    with pytest.raises(ValueError, match=r"infinite value on 2024-01-06.*-inf"):
+        decompose(s)

@@ -174,6 +174,66 @@ def _binom_interval(
 
 
 # ---------------------------------------------------------------------------
+# over-dispersion between nights (quasi-binomial)
+# ---------------------------------------------------------------------------
+
+_DISPERSION_CHOICES = ("auto", "binomial", "quasi_binomial")
+
+
+def _check_dispersion(dispersion: Any) -> str | float:
+    """``"auto"``, ``"binomial"``, ``"quasi_binomial"`` or a fixed factor >= 1."""
+    if isinstance(dispersion, str):
+        return check_choice("dispersion", dispersion, _DISPERSION_CHOICES)
+    if isinstance(dispersion, bool) or not _is_scalar_number(dispersion):
+        raise InputTypeError(
+            "dispersion must be 'auto', 'binomial', 'quasi_binomial' or a number >= 1; "
+            f"got {dispersion!r}"
+        )
+    d = float(dispersion)
+    if not (np.isfinite(d) and d >= 1.0):
+        raise InputError(f"dispersion must be a finite number >= 1; got {dispersion!r}")
+    return d
+
+
+def _pearson_dispersion(x: np.ndarray, n: np.ndarray, p: np.ndarray,
+                        n_fitted: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Quasi-binomial dispersion: Pearson chi-square over its degrees of freedom.
+
+    ``x``, ``n`` are nightly counts (nights along axis 0, NaN where unknown),
+    ``p`` the fitted rate of each night, ``n_fitted`` the number of rates
+    fitted per column.  ``phi = sum (x - n p)^2 / (n p (1 - p)) / (N - G)``
+    over the nights with ``0 < p < 1`` and ``n > 0`` (Williams 1982;
+    McCullagh & Nelder 1989, section 4.5); NaN where ``N - G < 1``.
+    Returns ``(phi, df)`` per column.
+    """
+    ok = np.isfinite(x) & np.isfinite(n) & np.isfinite(p) & (n > 0) & (p > 0) & (p < 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = np.where(ok, (x - n * p) ** 2 / (n * p * (1.0 - p)), 0.0)
+    df = ok.sum(axis=0) - np.asarray(n_fitted, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        phi = np.where(df >= 1, r2.sum(axis=0) / df, np.nan)
+    return phi, df
+
+
+def _use_dispersion(phi: np.ndarray, choice: str | float) -> tuple[np.ndarray, str]:
+    """The factor to apply and the variance model's name.
+
+    ``"auto"`` uses the estimate where it exceeds 1 (the data show more spread
+    between nights than the binomial allows) and 1 elsewhere; a number is used
+    as it is.
+    """
+    if not isinstance(choice, str):
+        return np.full(np.shape(phi), float(choice)), "quasi_binomial"
+    if choice == "binomial":
+        return np.ones(np.shape(phi)), "binomial"
+    est = np.where(np.isfinite(phi), phi, 1.0)
+    if choice == "quasi_binomial":
+        return est, "quasi_binomial"
+    use = np.maximum(est, 1.0)
+    return use, ("quasi_binomial" if (use > 1.0).any() else "binomial")
+
+
+# ---------------------------------------------------------------------------
 # rate
 # ---------------------------------------------------------------------------
 
@@ -190,6 +250,7 @@ def rate(
     alpha: float = 0.05,
     by: str | Sequence[str] | None = None,
     value: str | None = None,
+    dispersion: str | float = "auto",
 ) -> RateResult | pd.DataFrame:
     """Proportion ``numerator / denominator`` with a confidence interval.
 
@@ -221,12 +282,23 @@ def rate(
     alpha : float, default 0.05
         Two-sided level: the interval has nominal coverage ``1 - alpha``.
     %(by_value)s
+    dispersion : {"auto", "binomial", "quasi_binomial"} or float, default "auto"
+        Over-dispersion between nights, for rates pooled over a window.
+        ``"auto"`` estimates it (quasi-binomial, see Notes) and widens the
+        intervals when the nights vary more than the binomial allows;
+        ``"binomial"`` never does; ``"quasi_binomial"`` always uses the
+        estimate; a number >= 1 is used as the factor.  Without a window
+        (one night's rate) and for two numbers, ``"auto"`` is the binomial.
+        With ``freq`` each night is compared with its own period's rate.
 
     Returns
     -------
     RateResult or DataFrame
         For numbers: a frozen result with ``numerator``, ``denominator``,
-        ``rate``, ``lower``, ``upper``, ``method``, ``alpha``.
+        ``rate``, ``lower``, ``upper``, ``method``, ``alpha``,
+        ``variance_model`` and ``dispersion``.  For Series, the frame's
+        ``attrs["variance_model"]`` names the model and
+        ``attrs["dispersion"]`` maps each series to its factor.
         For Series: a DataFrame on the union of the two indexes with columns
 
         - ``numerator``, ``denominator``: the (pooled) counts,
@@ -285,12 +357,28 @@ def rate(
 
     Wald, Wilson and Agresti-Coull are clipped to [0, 1], as in statsmodels.
 
+    Over-dispersion.  Nights are not independent trials of one coin: the
+    share shot down moves from night to night with weather, weapon mix and
+    targets, so pooled counts vary more than the binomial says.  With a
+    window, each night's count is compared with the pooled rate of its window,
+    and the quasi-binomial dispersion is Pearson's statistic over its degrees
+    of freedom, :math:`\\hat\\phi = \\sum_d (x_d - n_d \\hat p_d)^2 /
+    (n_d \\hat p_d (1 - \\hat p_d)) / (N - N/w)` for :math:`N` nights and a
+    window of :math:`w` days (Williams 1982; McCullagh & Nelder 1989, 4.5).
+    The interval is then computed from the effective counts
+    :math:`x/\\hat\\phi` and :math:`n/\\hat\\phi` (same rate, variance
+    :math:`\\hat\\phi` times larger).
+
     References
     ----------
     .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
        statistical inference. JASA 22, 209-212.
     .. [2] Brown, L. D., Cai, T. T., DasGupta, A. (2001). Interval estimation for
        a binomial proportion. Statistical Science 16(2), 101-133.
+    .. [3] Williams, D. A. (1982). Extra-binomial variation in logistic linear
+       models. Applied Statistics 31, 144-148.
+    .. [4] McCullagh, P., Nelder, J. A. (1989). Generalized Linear Models, 2nd
+       ed., chapter 4. Chapman and Hall.
 
     Examples
     --------
@@ -324,6 +412,7 @@ def rate(
     """
     alpha = check_alpha(alpha)
     m = _rate_method(method)
+    disp = _check_dispersion(dispersion)
     if _is_scalar_number(numerator) and _is_scalar_number(denominator):
         if window is not None or freq is not None or by is not None:
             raise InputTypeError("freq=, window= and by= need pandas input; got two numbers")
@@ -332,10 +421,12 @@ def rate(
         if x > n * (1 + _REL_TOL) + _REL_TOL:
             raise InputError(f"numerator ({_fmt(x)}) exceeds denominator ({_fmt(n)})")
         x = min(x, n)
-        lo, hi = _binom_interval(np.array(x), np.array(n), alpha, m)
+        d = 1.0 if isinstance(disp, str) else disp  # two numbers: nothing to estimate
+        lo, hi = _binom_interval(np.array(x / d), np.array(n / d), alpha, m)
         return RateResult(
             numerator=x, denominator=n, rate=x / n if n > 0 else math.nan,
             lower=float(lo), upper=float(hi), method=m, alpha=alpha,
+            variance_model="binomial" if d == 1.0 else "quasi_binomial", dispersion=d,
         )
     if not isinstance(numerator, (pd.Series, pd.DataFrame)) or not isinstance(
         denominator, (pd.Series, pd.DataFrame)
@@ -350,10 +441,12 @@ def rate(
     min_periods = check_int("min_periods", min_periods, minimum=1)
     if span is not None and not span.rolling:
         return _period_rate(num, den, span, min_periods, alpha, m, was_series,
-                            long_ranges(numerator, num, by))
+                            long_ranges(numerator, num, by), disp)
     px, pn, days = _pooled(num, den, None if span is None else span.days, min_periods)
     xv, nv = px.to_numpy(), pn.to_numpy()
-    lo, hi = _binom_interval(xv, nv, alpha, m)
+    phi, model = _window_dispersion(num, den, xv, nv, None if span is None else span.days,
+                                    disp)
+    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, m)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     fields: dict[str, np.ndarray] = {
@@ -368,10 +461,37 @@ def rate(
         starts = (num.index - pd.Timedelta(days=span.days - 1)).to_numpy()[:, None]
         fields["complete"] = (fields["n_reported"] == span.days) & (starts >= first[None, :])
     if was_series:
-        return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=num.index)
-    columns = pd.MultiIndex.from_product([num.columns, list(fields)], names=["series", "field"])
-    data = {(c, f): fields[f][:, j] for j, c in enumerate(num.columns) for f in fields}
-    return pd.DataFrame(data, index=num.index, columns=columns)
+        out = pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=num.index)
+    else:
+        columns = pd.MultiIndex.from_product([num.columns, list(fields)],
+                                             names=["series", "field"])
+        data = {(c, f): fields[f][:, j] for j, c in enumerate(num.columns) for f in fields}
+        out = pd.DataFrame(data, index=num.index, columns=columns)
+    out.attrs["variance_model"] = model
+    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    return out
+
+
+def _window_dispersion(num: pd.DataFrame, den: pd.DataFrame, xv: np.ndarray, nv: np.ndarray,
+                       days: int | None, choice: str | float) -> tuple[np.ndarray, str]:
+    """Dispersion factor per column for rates pooled over a rolling window (1 without one).
+
+    Each night is compared with the pooled rate of the window (of ``days``
+    days) ending on it.
+    """
+    n_cols = num.shape[1]
+    if days is None:  # one night's own rate: nothing between nights to measure
+        if isinstance(choice, str):
+            return np.ones(n_cols), "binomial"
+        return np.full(n_cols, float(choice)), "quasi_binomial"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_fit = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
+    x = num.to_numpy(dtype="float64")
+    n = den.to_numpy(dtype="float64")
+    known = np.isfinite(x) & np.isfinite(n)
+    width = max(float(days), 1.0)
+    phi, _ = _pearson_dispersion(np.minimum(x, n), n, p_fit, known.sum(axis=0) / width)
+    return _use_dispersion(phi, choice)
 
 
 def _aligned_pair(
@@ -448,7 +568,8 @@ def _pooled(
 
 def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_periods: int,
                  alpha: float, method: str, was_series: bool,
-                 ranges: tuple[np.ndarray, np.ndarray] | None) -> pd.DataFrame:
+                 ranges: tuple[np.ndarray, np.ndarray] | None,
+                 dispersion: str | float = "binomial") -> pd.DataFrame:
     """Rates pooled over calendar periods: the periods of :func:`period_totals`."""
     x, n, _ = _both_known(num, den)
     kinds = ["flow"] * x.shape[1]
@@ -457,13 +578,40 @@ def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_
     enough = tx.n_reported >= min_periods
     xv = np.where(enough, tx.total, np.nan)
     nv = np.where(enough, tn.total, np.nan)
-    lo, hi = _binom_interval(xv, nv, alpha, method)
+    phi, model = _calendar_dispersion(x, n, tx.end, xv, nv, dispersion)
+    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, method)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
-    return _periods.tidy(tx, num.columns, was_series, {
+    out = _periods.tidy(tx, num.columns, was_series, {
         "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
         "n_days": tx.n_days, "n_reported": tx.n_reported, "complete": tx.complete,
     })
+    out.attrs["variance_model"] = model
+    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    return out
+
+
+def _calendar_dispersion(x: pd.DataFrame, n: pd.DataFrame, period_end: pd.DatetimeIndex,
+                         xv: np.ndarray, nv: np.ndarray, choice: str | float
+                         ) -> tuple[np.ndarray, str]:
+    """Dispersion factor per column for rates pooled over calendar periods.
+
+    Each night is compared with the pooled rate of its own period (periods
+    without enough days give no fitted rate and are left out).
+    """
+    if not isinstance(choice, str) or choice == "binomial":
+        return _use_dispersion(np.ones(x.shape[1]), choice)
+    row = np.searchsorted(period_end.normalize().to_numpy(),
+                          x.index.normalize().to_numpy(), side="left")
+    row = np.clip(row, 0, len(period_end) - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_period = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
+    p_fit = p_period[row]
+    xs = x.to_numpy(dtype="float64")
+    ns = n.to_numpy(dtype="float64")
+    fitted = np.isfinite(p_period).sum(axis=0)
+    phi, _ = _pearson_dispersion(np.minimum(xs, ns), ns, p_fit, fitted)
+    return _use_dispersion(phi, choice)
 
 
 # ---------------------------------------------------------------------------
@@ -768,6 +916,8 @@ def compare_rates(
     method: str = "newcombe",
     ratio_method: str = "koopman",
     alpha: float = 0.05,
+    dispersion: float = 1.0,
+    dispersion_df: float = math.inf,
 ) -> RateComparison:
     """Difference and ratio of two independent proportions, with intervals and a p-value.
 
@@ -788,6 +938,13 @@ def compare_rates(
         adding 1/2 to each count and each denominator.
     alpha : float, default 0.05
         Two-sided level.
+    dispersion : float, default 1
+        Over-dispersion factor (>= 1) of the counts: two totals carry no
+        information on how much nights vary, so the default is the binomial;
+        :func:`compare_periods` estimates it from the nights and passes it.
+    dispersion_df : float, default inf
+        Degrees of freedom of an estimated ``dispersion``; the test and the
+        intervals then use Student's t with them instead of the normal.
 
     Returns
     -------
@@ -796,7 +953,8 @@ def compare_rates(
         ``denominator2``, ``rate1``, ``rate2``, ``difference``,
         ``difference_lower``, ``difference_upper``, ``ratio``, ``ratio_lower``,
         ``ratio_upper``, ``statistic`` and ``p_value`` (score test of equal
-        rates), ``method``, ``ratio_method``, ``alpha``.
+        rates), ``method``, ``ratio_method``, ``alpha``, ``variance_model``,
+        ``dispersion``, ``dispersion_df``.
 
     Notes
     -----
@@ -821,6 +979,15 @@ def compare_rates(
     ``correction=False``, ``"log"``, ``"log-adjusted"``) and
     ``test_proportions_2indep(method="score", correction=False)``.
 
+    With a dispersion factor :math:`\\phi > 1` (quasi-binomial), everything is
+    computed from the effective counts :math:`x_i/\\phi, n_i/\\phi` (same
+    rates, variances :math:`\\phi` times larger; the design-effect
+    adjustment of Rao & Scott 1992), so the statistic is
+    :math:`z/\\sqrt\\phi`; with ``dispersion_df`` finite its p-value comes
+    from Student's t with those degrees of freedom (the quasi-likelihood
+    F test, McCullagh & Nelder 1989, 4.5), and the intervals use the normal
+    quantile that equals the t quantile.
+
     References
     ----------
     .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between
@@ -830,6 +997,10 @@ def compare_rates(
        statistical inference. JASA 22, 209-212.
     .. [3] Koopman, P. A. R. (1984). Confidence intervals for the ratio of two
        binomial proportions. Biometrics 40(2), 513-517.
+    .. [4] Rao, J. N. K., Scott, A. J. (1992). A simple method for the analysis
+       of clustered binary data. Biometrics 48, 577-585.
+    .. [5] McCullagh, P., Nelder, J. A. (1989). Generalized Linear Models, 2nd
+       ed., chapter 4. Chapman and Hall.
 
     Examples
     --------
@@ -857,9 +1028,27 @@ def compare_rates(
         if x > n * (1 + _REL_TOL) + _REL_TOL:
             raise InputError(f"numerator{k} ({_fmt(x)}) exceeds denominator{k} ({_fmt(n)})")
     x1, x2 = min(x1, n1), min(x2, n2)
-    dl, du = _diff_interval(x1, n1, x2, n2, alpha, method)
-    rl, ru = _ratio_interval(x1, n1, x2, n2, alpha, ratio_method)
-    stat, pval = _score_test_equal(x1, n1, x2, n2)
+    d = _check_dispersion(dispersion)
+    if isinstance(d, str):
+        raise InputTypeError(
+            f"compare_rates: dispersion must be a number >= 1; got {dispersion!r} "
+            "(compare_periods estimates it from the nights)"
+        )
+    try:
+        df = float(dispersion_df)
+    except (TypeError, ValueError):
+        raise InputTypeError(f"dispersion_df must be a number; got {dispersion_df!r}") from None
+    if not df > 0:
+        raise InputError(f"dispersion_df must be positive; got {dispersion_df!r}")
+    a_eff = _t_equivalent_alpha(alpha, df)
+    e1, m1, e2, m2 = x1 / d, n1 / d, x2 / d, n2 / d
+    dl, du = _diff_interval(e1, m1, e2, m2, a_eff, method)
+    rl, ru = _ratio_interval(e1, m1, e2, m2, a_eff, ratio_method)
+    stat, pval = _score_test_equal(e1, m1, e2, m2)
+    if math.isfinite(df) and math.isfinite(stat):
+        from scipy import stats
+
+        pval = float(2 * stats.t.sf(abs(stat), df))
     p1, p2 = x1 / n1, x2 / n2
     return RateComparison(
         numerator1=x1, denominator1=n1, numerator2=x2, denominator2=n2,
@@ -867,7 +1056,18 @@ def compare_rates(
         ratio=p1 / p2 if p2 > 0 else (math.inf if p1 > 0 else math.nan),
         ratio_lower=rl, ratio_upper=ru, statistic=stat, p_value=pval,
         method=method, ratio_method=ratio_method, alpha=alpha,
+        variance_model="binomial" if d == 1.0 else "quasi_binomial", dispersion=d,
+        dispersion_df=df,
     )
+
+
+def _t_equivalent_alpha(alpha: float, df: float) -> float:
+    """The level whose normal quantile is Student's t quantile at ``alpha`` (two-sided)."""
+    if not math.isfinite(df):
+        return alpha
+    from scipy import special, stats
+
+    return float(2 * special.ndtr(-stats.t.ppf(1 - alpha / 2, df)))
 
 
 def _diff_interval(
@@ -971,6 +1171,7 @@ def compare_periods(
     method: str = "newcombe",
     ratio_method: str = "koopman",
     alpha: float = 0.05,
+    dispersion: str | float = "auto",
 ) -> RateComparison:
     """Compare the pooled rates of two date ranges of the same pair of series.
 
@@ -982,18 +1183,36 @@ def compare_periods(
         Inclusive date ranges; ``first`` gives ``rate1``, ``second`` ``rate2``.
     method, ratio_method, alpha
         As in :func:`compare_rates`.
+    dispersion : {"auto", "binomial", "quasi_binomial"} or float, default "auto"
+        Over-dispersion between nights.  ``"auto"`` estimates it from the
+        nights of both periods and uses it when it exceeds 1 (the nights vary
+        more than the binomial allows); ``"binomial"`` treats all drones of a
+        period as independent trials (the first release's rule);
+        ``"quasi_binomial"`` always uses the estimate; a number >= 1 is used
+        as it is (with the normal reference).
 
     Returns
     -------
     RateComparison
         As :func:`compare_rates`, on the counts pooled over each range (sums
-        over the days where both counts are known).
+        over the days where both counts are known); ``variance_model``,
+        ``dispersion`` and ``dispersion_df`` say which model was used.
 
     Notes
     -----
     Each period's rate is :math:`\\sum x_d / \\sum n_d` over its known days, as
-    in :func:`rate` with a window; the comparison treats the two pooled counts
-    as independent binomial samples.
+    in :func:`rate` with a window.  The binomial comparison treats the two
+    pooled counts as independent binomial samples; real nights are
+    over-dispersed (the share shot down moves from night to night), and with
+    a fortnight of such nights the binomial test rejects equal rates far
+    more often than its level.  The quasi-binomial dispersion is Pearson's
+    statistic over its degrees of freedom, each night compared with its
+    period's rate:
+    :math:`\\hat\\phi = \\sum_d (x_d - n_d \\hat p_{g(d)})^2 /
+    (n_d \\hat p_{g(d)}(1 - \\hat p_{g(d)})) / (D - 2)` over the :math:`D`
+    nights (Williams 1982; McCullagh & Nelder 1989, 4.5); the comparison then
+    uses :func:`compare_rates` with ``dispersion=phi`` and
+    ``dispersion_df=D - 2``.
 
     References
     ----------
@@ -1016,8 +1235,10 @@ def compare_periods(
     s_den = as_series(denominator, name="denominator")
     num, den, _ = _aligned_pair(s_num, s_den)
     _check_counts(num, den)
+    disp = _check_dispersion(dispersion)
     known = num.iloc[:, 0].notna() & den.iloc[:, 0].notna()
     totals = []
+    groups = []
     for label, rng in (("first", first), ("second", second)):
         if not isinstance(rng, tuple) or len(rng) != 2:
             raise InputTypeError(f"{label} must be a (start, end) pair of dates; got {rng!r}")
@@ -1032,8 +1253,36 @@ def compare_periods(
                 f"{label}: no day between {_fmt_date(a)} and {_fmt_date(b)} has both counts"
             )
         totals.append((float(num.iloc[:, 0][sel].sum()), float(den.iloc[:, 0][sel].sum())))
+        groups.append(sel.to_numpy())
     (x1, n1), (x2, n2) = totals
-    return compare_rates(x1, n1, x2, n2, method=method, ratio_method=ratio_method, alpha=alpha)
+    phi, df = _period_dispersion(num.iloc[:, 0].to_numpy(), den.iloc[:, 0].to_numpy(),
+                                 groups, [(x1, n1), (x2, n2)], disp)
+    return compare_rates(x1, n1, x2, n2, method=method, ratio_method=ratio_method, alpha=alpha,
+                         dispersion=phi, dispersion_df=df)
+
+
+def _period_dispersion(x: np.ndarray, n: np.ndarray, groups: list[np.ndarray],
+                       totals: list[tuple[float, float]], choice: str | float
+                       ) -> tuple[float, float]:
+    """Dispersion factor and its degrees of freedom for :func:`compare_periods`.
+
+    Each night of a period is compared with that period's pooled rate (a
+    night in both ranges counts once per range).  Returns ``(1, inf)`` for
+    the binomial, ``(phi, inf)`` for a given factor.
+    """
+    if not isinstance(choice, str):
+        return float(choice), math.inf
+    if choice == "binomial":
+        return 1.0, math.inf
+    xs = np.concatenate([np.minimum(x, n)[g] for g in groups])
+    ns = np.concatenate([n[g] for g in groups])
+    ps = np.concatenate([np.full(int(g.sum()), t[0] / t[1] if t[1] > 0 else np.nan)
+                         for g, t in zip(groups, totals, strict=True)])
+    phi, df = _pearson_dispersion(xs[:, None], ns[:, None], ps[:, None], len(groups))
+    use, model = _use_dispersion(phi, choice)
+    if model == "binomial" or not np.isfinite(phi[0]):
+        return 1.0, math.inf
+    return float(use[0]), float(df[0])
 
 
 # ---------------------------------------------------------------------------

@@ -821,7 +821,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                 base_total: dict[str, Any] | None) -> tuple[list[dict[str, Any]],
                                                             pd.DataFrame | None]:
     """The week's pooled share, its comparison, and a record high or low."""
-    from .rates import compare_rates, rate
+    from .rates import compare_periods, rate
     from .records import records
 
     x, n = part.daily.loc[:end], base.daily.loc[:end]
@@ -863,8 +863,9 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
         p = weeks.iloc[pos - 1]
         same_def = p.get("definition") == w.get("definition")
         if p["denominator"] >= MIN_RATE_BASE and same_def:
-            c = compare_rates(float(w["numerator"]), float(w["denominator"]),
-                              float(p["numerator"]), float(p["denominator"]))
+            # night by night, so that over-dispersion between nights is allowed for
+            c = compare_periods(x, n, first=(w["start"], w["end"]),
+                                second=(p["start"], p["end"]))
             if np.isfinite(c.p_value):
                 verdict = ("a significant change" if c.p_value < 0.05
                            else "not a significant change")

@@ -65,6 +65,11 @@ class RateResult(Result):
         Interval method ("wilson", "jeffreys", "clopper_pearson", "agresti_coull", "wald").
     alpha : float
         Significance level.
+    variance_model : str
+        "binomial", or "quasi_binomial" when the interval is widened for
+        over-dispersion between nights.
+    dispersion : float
+        The dispersion factor used (1 for the binomial).
     """
 
     numerator: float
@@ -74,6 +79,8 @@ class RateResult(Result):
     upper: float
     method: str
     alpha: float
+    variance_model: str = "binomial"
+    dispersion: float = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +103,14 @@ class RateComparison(Result):
         Interval methods for the difference and the ratio.
     alpha : float
         Significance level.
+    variance_model : str
+        "binomial", or "quasi_binomial" when intervals and test allow for
+        over-dispersion between nights.
+    dispersion : float
+        The dispersion factor used (1 for the binomial).
+    dispersion_df : float
+        Degrees of freedom of an estimated dispersion (the p-value then uses
+        Student's t with these); infinite when the dispersion is not estimated.
     """
 
     numerator1: float
@@ -115,6 +130,9 @@ class RateComparison(Result):
     method: str
     ratio_method: str
     alpha: float
+    variance_model: str = "binomial"
+    dispersion: float = 1.0
+    dispersion_df: float = float("inf")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -724,9 +724,16 @@ def decompose(
 
     Notes
     -----
-    STL needs a complete, regular series: missing days are filled by linear
-    interpolation in time (the nearest value at the ends) for the fit only,
-    and set back to NaN in the output.
+    STL needs a complete, regular series: missing days are filled for the fit
+    only, and set back to NaN in the output.  A first fit fills them by
+    linear interpolation in time.  Then each day of a gap as long as a cycle
+    (of the shortest period) or longer is refilled with the linear
+    interpolation of the deseasonalised observations plus the seasonal value
+    of its own phase, interpolated between the nearest observed cycles before
+    and after it, and the series is fitted again (twice).  A straight
+    line across a long gap (a month without reports) has no weekly pattern,
+    and STL's seasonal smoother would carry that flatness into the observed
+    weeks around the gap.
 
     References
     ----------
@@ -746,7 +753,7 @@ def decompose(
     >>> both.columns[:5].tolist()
     [('a', 'observed'), ('a', 'trend'), ('a', 'seasonal'), ('a', 'resid'), ('b', 'observed')]
     """
-    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     _check_dates(frame.index, "series")
     if len(frame) == 0:
         raise InputError("series is empty")
@@ -789,30 +796,89 @@ def _decompose_one(grid: pd.Series, periods: list[int], robust: bool,
                    win: int | None) -> np.ndarray:
     """STL/MSTL of one series on a daily grid: (days, fields) in decompose's field order."""
     missing = grid.isna().to_numpy()
-    filled = grid.interpolate(method="time", limit_direction="both")
-    y = pd.Series(filled.to_numpy(), index=pd.RangeIndex(len(filled)))
-    cols: list[np.ndarray] = [grid.to_numpy()]
+    y_obs = grid.to_numpy(dtype="float64")
+    filled = grid.interpolate(method="time", limit_direction="both").to_numpy()
+    fit = _stl_fit(filled, periods, robust, win)
+    long_gap = _long_gaps(missing, min(periods))
+    if long_gap.any():
+        # refill the days of long gaps with trend + season, then fit again: a
+        # straight-line fill has no season, so over a gap of a cycle or more it
+        # would flatten the seasonal component of the days around the gap
+        # (shorter gaps keep the straight line, which costs the season little)
+        for _ in range(_GAP_PASSES):
+            seas = [_fill_by_phase(s_k, missing, p)
+                    for s_k, p in zip(fit[3:], periods, strict=True)]
+            season = np.sum(seas, axis=0)
+            deseason = pd.Series(np.where(missing, np.nan, y_obs - season), index=grid.index)
+            base = deseason.interpolate(method="time", limit_direction="both").to_numpy()
+            fit = _stl_fit(np.where(long_gap, base + season, filled), periods, robust, win)
+    trend, seasonal, resid = fit[0], fit[1], fit[2]
+    cols: list[np.ndarray] = [y_obs, trend, seasonal, resid]
+    if len(periods) > 1:
+        cols += list(fit[3:])
+    out = np.column_stack(cols)
+    out[missing, :] = np.nan
+    return out
+
+
+def _long_gaps(missing: np.ndarray, length: int) -> np.ndarray:
+    """Days in runs of at least ``length`` consecutive missing days."""
+    if not missing.any():
+        return missing
+    edges = np.diff(np.r_[0, missing.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    run = np.zeros(len(missing) + 1, dtype=np.int64)
+    keep = (ends - starts) >= length
+    np.add.at(run, starts[keep], 1)
+    np.add.at(run, ends[keep], -1)
+    return np.cumsum(run)[:-1] > 0
+
+
+#: Refits after refilling missing days with trend + season (one is enough in
+#: practice: the season of the observed days barely moves after it).
+_GAP_PASSES = 2
+
+
+def _stl_fit(y: np.ndarray, periods: list[int], robust: bool, win: int | None
+             ) -> list[np.ndarray]:
+    """trend, seasonal (sum), resid, then one seasonal component per period."""
+    ys = pd.Series(y, index=pd.RangeIndex(len(y)))
     if len(periods) == 1:
         from statsmodels.tsa.seasonal import STL
 
         kw: dict[str, Any] = {"period": periods[0], "robust": robust}
         if win is not None:
             kw["seasonal"] = win
-        fit = STL(y, **kw).fit()
-        cols += [np.asarray(fit.trend), np.asarray(fit.seasonal), np.asarray(fit.resid)]
-    else:
-        from statsmodels.tsa.seasonal import MSTL
+        fit = STL(ys, **kw).fit()
+        seasonal = np.asarray(fit.seasonal)
+        return [np.asarray(fit.trend), seasonal, np.asarray(fit.resid), seasonal]
+    from statsmodels.tsa.seasonal import MSTL
 
-        mkw: dict[str, Any] = {"periods": periods, "stl_kwargs": {"robust": robust}}
-        if win is not None:
-            mkw["windows"] = [win] * len(periods)
-        fit = MSTL(y, **mkw).fit()
-        seas = np.asarray(fit.seasonal).reshape(len(y), -1)
-        cols += [np.asarray(fit.trend), seas.sum(axis=1), np.asarray(fit.resid)]
-        cols += [seas[:, k] for k in range(len(periods))]
-    out = np.column_stack(cols)
-    out[missing, :] = np.nan
-    return out
+    mkw: dict[str, Any] = {"periods": periods, "stl_kwargs": {"robust": robust}}
+    if win is not None:
+        mkw["windows"] = [win] * len(periods)
+    mfit = MSTL(ys, **mkw).fit()
+    seas = np.asarray(mfit.seasonal).reshape(len(y), -1)
+    return [np.asarray(mfit.trend), seas.sum(axis=1), np.asarray(mfit.resid),
+            *[seas[:, k] for k in range(len(periods))]]
+
+
+def _fill_by_phase(seasonal: np.ndarray, missing: np.ndarray, period: int) -> np.ndarray:
+    """The seasonal component with missing days re-estimated from their own phase.
+
+    Each missing day takes the value interpolated (in cycles) between the
+    nearest observed days of the same phase of the cycle before and after it
+    (the nearest one at the ends), so a long gap keeps the pattern instead of
+    the damped season of a straight-line fill.
+    """
+    n = len(seasonal)
+    cycles = -(-n // period)
+    pad = np.full(cycles * period, np.nan)
+    pad[:n] = np.where(missing, np.nan, seasonal)
+    table = pd.DataFrame(pad.reshape(cycles, period))  # rows: cycles, columns: phases
+    table = table.interpolate(axis=0, limit_direction="both")
+    out = table.to_numpy().reshape(-1)[:n]
+    return np.where(np.isnan(out), seasonal, out)
 
 
 @overload

@@ -1,0 +1,140 @@
+"""Over-dispersion between nights in rates (quasi-binomial), issue 11.
+
+References: statsmodels GLM (binomial family, ``scale="X2"``: Pearson
+chi-square over residual degrees of freedom, the quasi-binomial dispersion of
+McCullagh & Nelder 1989, 4.5), statsmodels ``proportion_confint``, scipy's t
+distribution, and seeded simulations of beta-binomial nights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import conflictstats as cs
+
+
+def _nights(x, n, start="2024-01-01"):
+    idx = pd.date_range(start, periods=len(n), freq="D", name="date")
+    return (pd.Series(np.asarray(x, dtype=float), index=idx),
+            pd.Series(np.asarray(n, dtype=float), index=idx))
+
+
+def _beta_binomial_nights(rng, days, p=0.8, rho=0.01, mean_launched=80):
+    """Nights whose shot-down share varies: intra-night correlation rho, so
+    chi-square / df is about 1 + (n - 1) rho = 1.8 (the 1.6-2.0 seen on real
+    Shahed nights, issue 11)."""
+    n = rng.poisson(mean_launched, days) + 1
+    a, b = p * (1 / rho - 1), (1 - p) * (1 / rho - 1)
+    return rng.binomial(n, rng.beta(a, b, days)), n
+
+
+def test_compare_periods_keeps_its_level_on_over_dispersed_nights():
+    rng = np.random.default_rng(11)
+    reps = 600
+    auto = binom = 0
+    for _ in range(reps):
+        x, n = _beta_binomial_nights(rng, 14)
+        num, den = _nights(x, n)
+        kw = {"first": ("2024-01-08", "2024-01-14"), "second": ("2024-01-01", "2024-01-07")}
+        auto += cs.compare_periods(num, den, **kw).p_value < 0.05
+        binom += cs.compare_periods(num, den, dispersion="binomial", **kw).p_value < 0.05
+    # no change between the weeks: the default rejects about 5% (5% +- 3%)
+    assert 0.02 <= auto / reps <= 0.08
+    # the binomial test does not (issue 11 measured 16.5%)
+    assert binom / reps > 0.10
+
+
+def test_period_dispersion_equals_statsmodels_quasi_binomial_scale():
+    import statsmodels.api as sm
+
+    x = np.array([60, 70, 52, 80, 41, 66, 75, 30, 58, 49, 71, 62])
+    n = np.array([80, 85, 75, 90, 70, 80, 88, 60, 76, 70, 90, 77])
+    num, den = _nights(x, n)
+    c = cs.compare_periods(num, den, first=("2024-01-07", "2024-01-12"),
+                           second=("2024-01-01", "2024-01-06"))
+    group = (np.arange(12) >= 6).astype(float)
+    fit = sm.GLM(x / n, sm.add_constant(group), family=sm.families.Binomial(),
+                 var_weights=n).fit(scale="X2")
+    assert c.variance_model == "quasi_binomial"
+    assert_allclose(c.dispersion, fit.scale, rtol=1e-10)
+    assert c.dispersion_df == 10.0  # 12 nights, 2 rates
+    # the test on effective counts: z / sqrt(phi), referred to t with 10 df (scipy)
+    from scipy import stats
+
+    b = cs.compare_rates(c.numerator1, c.denominator1, c.numerator2, c.denominator2)
+    assert_allclose(c.statistic, b.statistic / np.sqrt(fit.scale), rtol=1e-12)
+    assert_allclose(c.p_value, 2 * stats.t.sf(abs(c.statistic), 10), rtol=1e-12)
+    assert c.difference_upper - c.difference_lower > b.difference_upper - b.difference_lower
+
+
+def test_binomial_nights_keep_the_binomial_comparison_by_default():
+    # every night exactly at the period's rate: Pearson chi-square 0, dispersion < 1
+    num, den = _nights([40, 40, 40, 30, 30, 30], [50, 50, 50, 50, 50, 50])
+    c = cs.compare_periods(num, den, first=("2024-01-04", "2024-01-06"),
+                           second=("2024-01-01", "2024-01-03"))
+    ref = cs.compare_rates(90, 150, 120, 150)
+    assert c.variance_model == "binomial" and c.dispersion == 1.0
+    assert_allclose(c.p_value, ref.p_value, rtol=1e-12)
+
+
+def test_a_given_dispersion_divides_the_counts():
+    # phi = 2: the interval of 76/188 is the binomial one of 38/94 (statsmodels)
+    import statsmodels.stats.proportion as smp
+
+    r = cs.rate(76, 188, dispersion=2.0)
+    lo, hi = smp.proportion_confint(38, 94, method="wilson")
+    assert_allclose([r.lower, r.upper], [lo, hi], rtol=1e-12)
+    assert r.variance_model == "quasi_binomial" and r.dispersion == 2.0
+    c = cs.compare_rates(76, 188, 150, 200, dispersion=2.0)
+    ref = cs.compare_rates(38, 94, 75, 100)
+    assert_allclose([c.difference_lower, c.difference_upper, c.p_value],
+                    [ref.difference_lower, ref.difference_upper, ref.p_value], rtol=1e-12)
+    assert_allclose(c.difference, 76 / 188 - 0.75)
+
+
+def test_windowed_rate_widens_its_interval_on_over_dispersed_nights():
+    rng = np.random.default_rng(3)
+    x, n = _beta_binomial_nights(rng, 120, rho=0.02)
+    num, den = _nights(x, n)
+    auto = cs.rate(num, den, window=7)
+    binom = cs.rate(num, den, window=7, dispersion="binomial")
+    assert auto.attrs["variance_model"] == "quasi_binomial"
+    phi = auto.attrs["dispersion"][0]
+    assert 1.5 < phi < 4.5  # 1 + 80 * 0.02 = 2.6 expected
+    assert_allclose(auto["rate"], binom["rate"])
+    width = (auto["upper"] - auto["lower"]) / (binom["upper"] - binom["lower"])
+    assert_allclose(width.dropna(), np.sqrt(phi), rtol=0.05)  # Wilson half-width ~ 1/sqrt(n)
+    assert binom.attrs["variance_model"] == "binomial"
+    # one night's own rate: nothing between nights to measure
+    assert cs.rate(num, den).attrs["variance_model"] == "binomial"
+
+
+def test_dispersion_errors_name_the_parameter():
+    with pytest.raises(ValueError, match="dispersion must be one of"):
+        cs.rate(3, 10, dispersion="beta")
+    with pytest.raises(ValueError, match=r"dispersion must be a finite number >= 1; got 0.5"):
+        cs.rate(3, 10, dispersion=0.5)
+    with pytest.raises(TypeError, match="compare_rates: dispersion must be a number"):
+        cs.compare_rates(3, 10, 4, 10, dispersion="auto")
+
+
+def test_calendar_period_rates_widen_on_over_dispersed_nights():
+    rng = np.random.default_rng(8)
+    x, n = _beta_binomial_nights(rng, 140, rho=0.02)
+    num, den = _nights(x, n)  # 2024-01-01 is a Monday: 20 whole weeks
+    auto = cs.rate(num, den, freq="W-SUN")
+    binom = cs.rate(num, den, freq="W-SUN", dispersion="binomial")
+    assert auto.attrs["variance_model"] == "quasi_binomial"
+    assert binom.attrs["variance_model"] == "binomial"
+    phi = auto.attrs["dispersion"][0]
+    # reference: Pearson chi-square of each night against its week's rate, over
+    # N - 20 degrees of freedom (hand-written with pandas)
+    week = num.index.to_period("W-SUN")
+    p_week = (num.groupby(week).transform("sum") / den.groupby(week).transform("sum"))
+    chi2 = ((num - den * p_week) ** 2 / (den * p_week * (1 - p_week))).sum()
+    assert_allclose(phi, chi2 / (140 - 20), rtol=1e-10)
+    assert_allclose(auto["rate"], binom["rate"])
+    assert ((auto["upper"] - auto["lower"]) > (binom["upper"] - binom["lower"])).all()
