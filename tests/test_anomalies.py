@@ -894,3 +894,36 @@ def test_noise_model_recovers_the_ar1_coefficient():
         assert_allclose(s2, 1 / (1 - phi**2), rtol=0.2)  # AR(1) variance
         # long-run variance of AR(1) with unit innovations: 1 / (1 - phi)^2
         assert_allclose(lrv, 1 / (1 - phi) ** 2, rtol=0.35)
+
+
+def test_window_is_a_span_of_days_parsed_like_everywhere_else():
+    import conflictstats as cs
+
+    rng = np.random.default_rng(4)
+    idx = pd.date_range("2024-01-01", periods=120)
+    s = pd.Series(rng.poisson(20, 120).astype(float), index=idx)
+    pd.testing.assert_frame_equal(cs.anomalies(s, window=14), cs.anomalies(s, window="14D"))
+    with pytest.raises(cs.PeriodError, match="calendar period, not a rolling span"):
+        cs.anomalies(s, window="W-SUN")
+
+
+def test_absent_dates_are_missing_days_of_the_window_and_the_result_keeps_the_input_dates():
+    import conflictstats as cs
+
+    rng = np.random.default_rng(5)
+    idx = pd.date_range("2024-01-01", periods=120)
+    s = pd.Series(rng.poisson(20, 120).astype(float), index=idx)
+    gappy = s.drop(s.index[40:50])
+    full = cs.anomalies(s.where(~s.index.isin(s.index[40:50])), window=14)
+    out = cs.anomalies(gappy, window=14)
+    assert out.index.equals(gappy.index)
+    pd.testing.assert_frame_equal(out, full.loc[gappy.index])
+
+
+def test_a_weekly_series_is_refused_by_windowed_and_seasonal_methods():
+    import conflictstats as cs
+
+    weekly = pd.Series(np.arange(30.0), index=pd.date_range("2024-01-07", periods=30, freq="W-SUN"))
+    for method in ("auto", "robust_z", "count", "seasonal"):
+        with pytest.raises(ValueError, match="must be a daily series.*found frequency 'W-SUN'"):
+            cs.anomalies(weekly, method=method)

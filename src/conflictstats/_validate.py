@@ -84,30 +84,6 @@ def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
     return v
 
 
-def check_window(window: Any, *, name: str = "window") -> int | pd.Timedelta:
-    """Check a rolling window: a positive number of days or a day-based offset.
-
-    Returns an int (observations) or a :class:`pandas.Timedelta` (calendar span),
-    so callers can tell a count from a span.
-    """
-    if isinstance(window, (int, np.integer)) and not isinstance(window, bool):
-        return check_int(name, window, minimum=1)
-    if isinstance(window, (str, pd.Timedelta, np.timedelta64)) or hasattr(window, "nanos"):
-        try:
-            td = pd.Timedelta(window)
-        except (TypeError, ValueError):
-            raise InputError(
-                f"{name} must be a positive number of days or a span such as '7D'; "
-                f"got {window!r}"
-            ) from None
-        if td <= pd.Timedelta(0):
-            raise InputError(f"{name} must be a positive span; got {window!r}")
-        return td
-    raise InputTypeError(
-        f"{name} must be a positive number of days or a span such as '7D'; got {window!r}"
-    )
-
-
 def as_timestamp(value: Any, *, name: str, dayfirst: bool | None = None,
                  format: str | None = None, tz: str | None = LOCAL_TZ) -> pd.Timestamp:
     """Convert a date-like parameter to a naive :class:`pandas.Timestamp` by the date rule.

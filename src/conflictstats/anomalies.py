@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ._periods import parse_window
 from ._validate import (
     as_frame,
     as_series,
@@ -40,7 +41,7 @@ from ._validate import (
     check_choice,
     check_int,
     check_positive,
-    check_window,
+    check_values,
     daily_index,
 )
 from .errors import InputError, InputTypeError
@@ -101,10 +102,12 @@ def anomalies(
         probability of the day's count under a Poisson or negative-binomial
         law fitted to a baseline window.  ``"seasonal"``: robust scores of
         STL residuals.  ``"esd"``: generalized ESD test on the whole series.
-    window : int or day span, default 28
-        Baseline length in rows of the index, missing days included (``"28D"``
-        is accepted on a regular daily index).  Used by ``"robust_z"`` and
-        ``"count"``.
+    window : int or str, default 28
+        Baseline length in days (``28`` or ``"28D"``), missing days included.
+        Used by ``"robust_z"`` and ``"count"``. The series must be daily (dates
+        at midnight; absent dates are missing days, and the result is given on
+        the input's dates); a weekly or monthly series is refused, naming the
+        frequency found, except by ``"esd"``, which uses no window.
     threshold : float, optional
         ``"robust_z"`` and ``"seasonal"``: flag ``|score| > threshold``.  By
         default the threshold is the predictive one for the false-alarm rate
@@ -298,7 +301,10 @@ def anomalies(
             f"method={method!r} uses the whole series and has no causal mode; "
             "use method='auto', 'robust_z' or 'count' with causal=True"
         )
-    w = _window_days(window, frame.index)
+    given = pd.DatetimeIndex(frame.index)
+    if method != "esd":  # windows and seasons are counted in days
+        frame = _on_daily_grid(frame)
+    w = _window_days(window)
     if min_periods is None:
         mp = max(3, (w + 1) // 2)
     else:
@@ -349,7 +355,8 @@ def anomalies(
     if causal:
         fields["is_anomaly"], fields["continuing"] = _onsets(
             fields["is_anomaly"] & ~np.isnan(fields["value"]))
-    return _assemble(fields, frame, was_series)
+    out = _assemble(fields, frame, was_series)
+    return out if out.index.equals(given) else out.reindex(given)
 
 
 def _mixed(x: np.ndarray, is_count: np.ndarray, w: int, *, causal: bool, min_periods: int,
@@ -394,19 +401,24 @@ def _onsets(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flags & ~prev, flags & prev
 
 
-def _window_days(window: Any, index: pd.DatetimeIndex) -> int:
-    w = check_window(window)
-    if isinstance(w, pd.Timedelta):
-        days = w / pd.Timedelta(days=1)
-        if days != int(days):
-            raise InputError(f"window must be a whole number of days; got {window!r}")
-        if not daily_index(index):
-            raise InputError(
-                f"window={window!r} (a span) needs a regular daily index; give a number "
-                "of observations instead, or reindex to daily first"
-            )
-        return int(days)
-    return w
+def _window_days(window: Any) -> int:
+    """The baseline window in days (the one parsing of ``window=``, in ``_periods``)."""
+    days = parse_window(window).days
+    assert days is not None
+    return days
+
+
+def _on_daily_grid(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame on every calendar day from its first to its last date (absent dates NaN).
+
+    Windows and seasons are spans of days, so a series must be daily; a weekly or
+    monthly series, or one with clock times, is refused naming what was found.
+    """
+    check_values(frame, name="series", daily=True)
+    if len(frame) == 0 or daily_index(pd.DatetimeIndex(frame.index)):
+        return frame
+    grid = pd.date_range(frame.index[0], frame.index[-1], freq="D", name=frame.index.name)
+    return frame.reindex(grid.as_unit(pd.DatetimeIndex(frame.index).unit))
 
 
 def _assemble(fields: dict[str, np.ndarray], frame: pd.DataFrame, was_series: bool
