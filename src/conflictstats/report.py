@@ -853,9 +853,13 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     base_days = int(base_total["n_reported"]) if base_total else both_days
     on = "" if both_days == base_days else (
         f" on the {both_days} days with both counts")
+    phi = float(next(iter(weeks.attrs.get("dispersion", {}).values()), 1.0))
+    interval = ("Wilson" if weeks.attrs.get("variance_model", "binomial") == "binomial"
+                or phi <= 1.0 else
+                f"Wilson, widened {math.sqrt(phi):.1f}× for over-dispersion between nights")
     text = (f"**{_sentence_case(key)}**: {_pct(w['rate'])} this week "
             f"({w['numerator']:,.0f} of {w['denominator']:,.0f}{on}; 95% CI "
-            f"{_pct(w['lower'])}–{_pct(w['upper'])}, Wilson)")
+            f"{_pct(w['lower'])}–{_pct(w['upper'])}, {interval})")
     facts = []
     pos = weeks.index.get_loc(end)
     comparison = ""
@@ -889,7 +893,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                        n_reported=both_days, n_days=int(w["n_days"]),
                        complete=bool(w["complete"]), comparison=comparison,
                        completeness=f"{both_days} of {int(w['n_days'])} days with both counts",
-                       method="pooled over the week's days with both counts; Wilson interval",
+                       method=f"pooled over the week's days with both counts; {interval} interval",
                        caveats=caveat, text=text + "."))
     # a record high or low of the weekly share, among weeks with enough trials and
     # the same definition
