@@ -805,3 +805,51 @@ def test_the_weekly_command_on_a_cut_missile_file_fails_naming_the_line(tmp_path
     assert status == 2
     err = capsys.readouterr().err
     assert re.search(r"missile_attacks_daily\.csv\): line \d+ is incomplete", err)
+
+
+# ---------------------------------------------------------------------------
+# degenerate series through every analysis function: a clear error, never a silent answer
+# ---------------------------------------------------------------------------
+
+
+def _analysis_cases():
+    import conflictstats as cs
+
+    idx = pd.date_range("2024-01-01", periods=60)
+    s = pd.Series(np.random.default_rng(0).poisson(10, 60).astype(float), index=idx)
+    s.attrs = {"kind": "flow"}
+    inf = s.copy()
+    inf.iloc[10] = np.inf
+    weekly = pd.Series(np.arange(20.0), index=pd.date_range("2024-01-07", periods=20,
+                                                             freq="W-SUN"))
+    weekly.attrs = {"kind": "flow"}
+    empty = s.iloc[:0]
+    fns = {
+        "period_totals": lambda x: cs.period_totals(x),
+        "period_change": lambda x: cs.period_change(x),
+        "records_freq": lambda x: cs.records(x, freq="W-SUN"),
+        "rolling": lambda x: cs.rolling(x, window=7),
+        "rate_freq": lambda x: cs.rate(x, x + 1, freq="W-SUN"),
+        "pace": lambda x: cs.pace(x),
+        "anomalies": lambda x: cs.anomalies(x),
+        "decompose": lambda x: cs.decompose(x),
+    }
+    for name, fn in fns.items():
+        yield pytest.param(fn, inf, "infinite value on 2024-01-11|got inf on 2024-01-11",
+                           id=f"{name}-inf")
+        yield pytest.param(fn, weekly, "W-SUN", id=f"{name}-weekly")
+    for name in ("period_totals", "rate_freq", "anomalies", "pace", "decompose"):
+        yield pytest.param(fns[name], empty, "empty", id=f"{name}-empty")
+    for name, fn in {"mann_kendall": cs.mann_kendall, "theil_sen": cs.theil_sen,
+                     "changepoints": cs.changepoints, "highest_since": cs.highest_since,
+                     "records": cs.records}.items():
+        yield pytest.param(fn, inf, "infinite value on 2024-01-11", id=f"{name}-inf")
+    yield pytest.param(cs.changepoints, empty, "empty", id="changepoints-empty")
+
+
+@pytest.mark.parametrize("fn, data, match", list(_analysis_cases()))
+def test_analysis_functions_refuse_degenerate_series_naming_what_is_wrong(fn, data, match):
+    import conflictstats as cs
+
+    with pytest.raises(cs.ConflictStatsError, match=match):
+        fn(data)

@@ -222,6 +222,17 @@ def _check_midnight(index: pd.DatetimeIndex, what: str) -> None:
         )
 
 
+def _calendar_steps(index: pd.DatetimeIndex) -> str | None:
+    """The pandas frequency of ``index`` when it is a regular calendar coarser than days."""
+    import warnings
+
+    with warnings.catch_warnings():  # pandas 3 warns that a BaseOffset will come back
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(index)
+    code = getattr(freq, "freqstr", freq)
+    return None if code is None or code == "D" else str(code)
+
+
 def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
            ranges: tuple[np.ndarray, np.ndarray] | None = None) -> PeriodTable:
     """Total of each column over each period or rolling window of the data's calendar.
@@ -302,6 +313,13 @@ def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
 
     kinds_arr = np.asarray(list(kinds), dtype=object)
     flow = np.flatnonzero(kinds_arr != "level")
+    if len(flow) and len(idx) >= 3 and _calendar_steps(idx) is not None:
+        raise PeriodError(
+            f"a flow must be a daily series to total over {span.label}; its dates follow "
+            f"the calendar frequency {_calendar_steps(idx)!r} (one value per period is not a "
+            "daily value: spread reported totals over their days with conflictstats.to_daily, "
+            "or pass a daily series with absent days as NaN)"
+        )
     if len(flow):
         filled = np.where(present[:, flow], values[:, flow], 0.0)
         csum = np.zeros((n + 1, len(flow)))

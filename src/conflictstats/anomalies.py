@@ -289,6 +289,8 @@ def anomalies(
     """
     check_choice("method", method, _METHODS)
     frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
+    if len(frame) == 0:
+        raise InputError("series is empty: it has no dates (nothing to analyse)")
     from .records import _flag_mask  # days flagged as artefacts: neither baseline nor anomaly
 
     flagged = _flag_mask(series, frame, by)
@@ -1281,6 +1283,8 @@ def changepoints(
     check_choice("trend", trend, ("auto", True, False))
     check_choice("noise", noise, ("ar1", "white"))
     frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
+    if len(frame) == 0:
+        raise InputError("series is empty: it has no dates (nothing to analyse)")
     ms = check_int("min_size", min_size, minimum=1)
     if isinstance(penalty, str):
         check_choice("penalty", penalty, ("mbic", "bic"))

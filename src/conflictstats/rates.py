@@ -42,6 +42,7 @@ from ._validate import (
     check_alpha,
     check_choice,
     check_int,
+    check_values,
     long_ranges,
 )
 from .errors import InputError, InputTypeError
@@ -436,6 +437,8 @@ def rate(
             f"{type(numerator).__name__} and {type(denominator).__name__}"
         )
     num, den, was_series = _aligned_pair(numerator, denominator, by, value)
+    if len(num) == 0:
+        raise InputError("numerator and denominator are empty: there are no dates to pool")
     _check_counts(num, den)
     span = _periods.parse_span(freq, window)
     min_periods = check_int("min_periods", min_periods, minimum=1)
@@ -1351,7 +1354,7 @@ def pace(
     >>> p.amount, p.days, round(p.pace, 1)
     (235.0, 7.0, 33.6)
     """
-    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     if len(frame) == 0:
         raise InputError("series is empty")
     a = None if start is None else as_timestamp(start, name="start")
@@ -1382,8 +1385,7 @@ def _pace_one(s: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None
     index = pd.DatetimeIndex(s.index)
     part = s[(index >= a) & (index <= b)].dropna()
     if k == "flow":
-        if not (index == index.normalize()).all():
-            raise InputError("series: a daily flow must be indexed by dates at midnight")
+        check_values(s.to_frame(), name="series", daily=True)  # a flow's pace is per day
         days = float((b.normalize() - a.normalize()).days + 1)
         covered = len(part)
         amount = float(part.sum()) if covered else math.nan

@@ -69,7 +69,7 @@ def _period_input(
     by: str | Sequence[str] | None, value: str | None, what: str,
 ) -> tuple[pd.DataFrame, bool, _periods.PeriodTable, list[str]]:
     """Validate, resolve the kind of each series and total over the periods."""
-    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     span = _periods.parse_span(freq, window) or _periods.parse_freq("W-SUN")
     kinds = [resolve_kind(series, kind, column=None if was_series else col, what=what)
              for col in frame.columns]
@@ -311,7 +311,8 @@ def rolling(
     >>> rolling(s, window="3D", stat="sum", min_periods=2).tolist()
     [nan, 3.0, 6.0, 7.0]
     """
-    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True,
+                                 daily=True)
     days = _periods.parse_window(window).days
     assert days is not None
     span = days * _DAY
@@ -344,7 +345,7 @@ def _frame_input(
     series: pd.Series | pd.DataFrame, by: str | Sequence[str] | None, value: str | None
 ) -> tuple[pd.DataFrame, bool, np.ndarray]:
     """Validated float frame (one column per series), whether it was a Series, day numbers."""
-    frame, was_series = as_frame(series, name="series", by=by, value=value)
+    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     t = _day_numbers(frame.index) if len(frame) else np.empty(0)
     return frame, was_series, t
 
@@ -753,7 +754,8 @@ def decompose(
     >>> both.columns[:5].tolist()
     [('a', 'observed'), ('a', 'trend'), ('a', 'seasonal'), ('a', 'resid'), ('b', 'observed')]
     """
-    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
+    frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True,
+                                 daily=True)
     _check_dates(frame.index, "series")
     if len(frame) == 0:
         raise InputError("series is empty")
