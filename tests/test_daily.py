@@ -306,3 +306,60 @@ def test_to_daily_keeps_flags_in_attrs_and_flag_reasons_aligns_them():
     assert cs.flag_reasons(cs.level_changes(area)).notna().sum() == 1
     plain = cs.to_daily(obs.drop(columns="flag"), metric="area")
     assert "flags" not in plain.attrs and cs.flag_reasons(plain).isna().all()
+
+
+# -- the accumulation on many series ---------------------------------------------
+
+
+def _per_day_reference(o, policy):
+    """Hand-built reference: one row per (report, day), then group by day and series.
+
+    Counts are apportioned as in the docstring (q = v // n on every day, one more on
+    the first r = v - qn days); "sum" adds the reports of a day, "mean" averages them.
+    """
+    rows = []
+    for _, r in o.iterrows():
+        days = pd.date_range(r["start"], r["end"], freq="D")
+        q, rem = divmod(int(r["value"]), len(days))
+        rows += [(d, r["region"], q + (k < rem)) for k, d in enumerate(days)]
+    long = pd.DataFrame(rows, columns=["date", "region", "amount"])
+    agg = long.groupby(["date", "region"])["amount"].agg("sum" if policy == "sum" else "mean")
+    return agg.unstack("region").asfreq("D")
+
+
+@pytest.mark.parametrize("policy", ["sum", "mean"])
+def test_many_series_with_gaps_and_overlaps_equal_a_per_day_expansion(policy):
+    rng = np.random.default_rng(14)
+    n = 400
+    day0 = np.datetime64("2020-01-01")
+    first = day0 + rng.integers(0, 600, n).astype("timedelta64[D]")
+    o = cs.read_observations(pd.DataFrame({
+        "metric": "m", "value": rng.integers(0, 100, n).astype(float), "unit": "count",
+        "kind": "flow", "start": first, "end": first + rng.integers(0, 20, n).astype(
+            "timedelta64[D]"), "region": rng.choice(list("abcdefgh"), n)}))
+    ours = cs.to_daily(o, metric="m", by="region", conflict=policy)
+    ref = _per_day_reference(o, policy).reindex(index=ours.index, columns=ours.columns)
+    assert_allclose(ours.to_numpy(), ref.to_numpy().astype(float), rtol=1e-12)
+
+
+def test_tiled_series_are_filled_without_gaps_and_keep_every_total():
+    # each series cut into consecutive periods: every day covered exactly once
+    rng = np.random.default_rng(9)
+    parts = []
+    for k, g in enumerate("abc"):
+        lengths = rng.integers(1, 40, 30)
+        stops = np.cumsum(lengths) + k * 5
+        first = np.datetime64("2001-01-01") + (stops - lengths).astype("timedelta64[D]")
+        parts.append(pd.DataFrame({
+            "metric": "m", "value": rng.integers(0, 1000, 30).astype(float), "unit": "count",
+            "kind": "flow", "start": first,
+            "end": first + (lengths - 1).astype("timedelta64[D]"), "region": g}))
+    o = cs.read_observations(pd.concat(parts, ignore_index=True))
+    d = cs.to_daily(o, metric="m", by="region")
+    for g, part in zip("abc", parts, strict=True):
+        col = d[g]
+        inside = (col.index >= part["start"].min()) & (col.index <= part["end"].max())
+        assert col[inside].notna().all() and col[~inside].isna().all()
+        assert col.sum() == part["value"].sum()  # whole counts: exact
+    ref = _per_day_reference(o, "sum").reindex(index=d.index, columns=d.columns)
+    assert_allclose(d.to_numpy(), ref.to_numpy().astype(float))

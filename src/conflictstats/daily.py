@@ -133,20 +133,12 @@ def _spread(
     return pos, day, amount
 
 
-def _range_sum(series: np.ndarray, first: np.ndarray, n_days: np.ndarray,
-               weights: np.ndarray, n_series: int, span: int) -> np.ndarray:
-    """Add ``weights`` to every day of each range, as a (n_series, span) grid.
-
-    A difference array: ``+w`` on the first day and ``-w`` after the last, summed
-    along the days. O(ranges + series x days), with no per-day expansion. Exact for
-    whole numbers below 2**53.
-    """
-    width = span + 1
-    base = series * width + first
-    idx = np.concatenate([base, base + n_days])
-    w = np.concatenate([weights, -weights])
-    diff = np.bincount(idx, weights=w, minlength=n_series * width)
-    return np.cumsum(diff.reshape(n_series, width), axis=1)[:, :span]
+def _add_cells(flat: np.ndarray, cells: np.ndarray, amounts: np.ndarray) -> None:
+    """Add ``amounts`` to the cells of ``flat``, summing repeated cells first (in order)."""
+    if len(cells) == 0:
+        return
+    uniq, inverse = np.unique(cells, return_inverse=True)
+    flat[uniq] += np.bincount(inverse, weights=amounts, minlength=len(uniq))
 
 
 def _integral(values: np.ndarray) -> np.ndarray:
@@ -199,8 +191,10 @@ def _as_observations(observations: Any) -> pd.DataFrame:
     return observations
 
 
-def _one_per_metric(obs: pd.DataFrame, column: str) -> dict[str, str]:
-    m_code, m_uniq = pd.factorize(obs["metric"])
+def _one_per_metric(obs: pd.DataFrame, column: str,
+                    metrics: tuple[np.ndarray, Any]) -> dict[str, str]:
+    """The one value of ``column`` each metric has; ``metrics`` factorises the metric."""
+    m_code, m_uniq = metrics
     c_code, c_uniq = pd.factorize(obs[column])
     combos = np.unique(m_code.astype(np.int64) * max(len(c_uniq), 1) + c_code)
     pairs = pd.DataFrame({
@@ -224,7 +218,26 @@ def _one_per_metric(obs: pd.DataFrame, column: str) -> dict[str, str]:
 
 
 @dataclasses.dataclass
+class _Ranges:
+    """Values to spread over runs of days: flow rows and cumulative steps.
+
+    One entry per run: its series code, first day (counted from the first day of
+    the output), number of days, value, whether it counts in whole units, and the
+    input position it came from.
+    """
+
+    series: np.ndarray
+    first: np.ndarray
+    n_days: np.ndarray
+    value: np.ndarray
+    integer: np.ndarray
+    row: np.ndarray
+
+
+@dataclasses.dataclass
 class _Engine:
+    """One call of :func:`to_daily`: the steps of :meth:`run`, in order."""
+
     obs: pd.DataFrame
     keys: list[str]
     overnight: str
@@ -233,58 +246,68 @@ class _Engine:
     trace: bool
 
     def run(self) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """Compute the daily grid first, then build the frame (and the trace)."""
+        self._number_series()
+        self._place_rows()
+        self._resolve_conflicts()
+        ranges, corrections = self._ranges()
+        points = np.flatnonzero(self.keep & ((self.kind == "level") | (self.kind == "share")))
+        sums = self._accumulate(ranges, points)
+        daily = self._frame(sums)
+        info: dict[str, Any] = {"labels": self.labels, "corrections": corrections}
+        if self.trace:
+            info.update(self._trace(ranges, points))
+        return daily, info
+
+    # -- steps ----------------------------------------------------------------
+
+    def _number_series(self) -> None:
+        """Number the series (metric and ``by`` groups) in sorted order."""
+        obs = self.obs
+        grouped = obs.groupby(self.keys, sort=True, dropna=False, observed=True)
+        self.code = grouped.ngroup().to_numpy(np.int64)
+        # group labels in the order ngroup numbers them
+        self.labels = grouped.size().index.tolist() if len(obs) else []
+        self.n_series = len(self.labels)
+        self.kind = obs["kind"].to_numpy(object)
+        self.value = obs["value"].to_numpy(np.float64)
+        self.unit = obs["unit"].to_numpy(object)
+
+    def _place_rows(self) -> None:
+        """First and last day of every row; the span of the output."""
         obs = self.obs
         nrow = len(obs)
-        grouped = obs.groupby(self.keys, sort=True, dropna=False, observed=True)
-        code = grouped.ngroup().to_numpy(np.int64)
-        # group labels in the order ngroup numbers them
-        labels = grouped.size().index.tolist() if nrow else []
-        n_series = len(labels)
-        kind = obs["kind"].to_numpy(object)
-        value = obs["value"].to_numpy(np.float64)
-        unit = obs["unit"].to_numpy(object)
-
         self.status = np.full(nrow, "used", dtype=object)
         self.reason = np.full(nrow, "", dtype=object)
-        first = np.zeros(nrow, np.int64)
-        last = np.zeros(nrow, np.int64)
-
-        is_flow = kind == "flow"
-        point = ~is_flow  # level, share, cumulative: one day, the end date
+        self.keep = np.ones(nrow, dtype=bool)
+        is_flow = self.kind == "flow"  # level, share, cumulative: one day, the end date
         f_first, f_last = _periods(obs["start"], obs["end"], self.overnight)
-        first[is_flow] = f_first[is_flow]
-        last[is_flow] = f_last[is_flow]
         end_day = _day_numbers(obs["end"])
-        first[point] = end_day[point]
-        last[point] = end_day[point]
-        lo = int(first.min()) if nrow else 0
-        hi = int(last.max()) if nrow else -1
-        span = hi - lo + 1
+        self.first = np.where(is_flow, f_first, end_day)
+        self.last = np.where(is_flow, f_last, end_day)
+        self.is_flow = is_flow
+        self.lo = int(self.first.min()) if nrow else 0
+        self.hi = int(self.last.max()) if nrow else -1
+        self.span = self.hi - self.lo + 1
+        # whether kept reports may still share a day (conflict="sum"/"mean")
+        self.shared_days = False
 
-        keep = np.ones(nrow, dtype=bool)
+    def _resolve_conflicts(self) -> None:
+        """Apply the conflict policy: set rows aside, mark them merged, or raise."""
+        point = ~self.is_flow
         if point.any():
-            self._resolve_points(np.flatnonzero(point), code, first, value, kind, keep)
-        if is_flow.any():
-            self._resolve_flows(np.flatnonzero(is_flow), code, first - lo, last - lo, value,
-                                n_series, span, lo, keep)
+            self._resolve_points(np.flatnonzero(point))
+        if self.is_flow.any():
+            self._resolve_flows(np.flatnonzero(self.is_flow))
 
-        # what each series gets on each day: ranges spread over days, and points
-        r_series: list[np.ndarray] = []
-        r_first: list[np.ndarray] = []
-        r_days: list[np.ndarray] = []
-        r_value: list[np.ndarray] = []
-        r_int: list[np.ndarray] = []
-        r_row: list[np.ndarray] = []
-        fk = np.flatnonzero(is_flow & keep)
-        r_series.append(code[fk])
-        r_first.append(first[fk] - lo)
-        r_days.append(last[fk] - first[fk] + 1)
-        r_value.append(value[fk])
-        r_int.append(self._integer(value[fk], unit[fk]))
-        r_row.append(fk)
-
+    def _ranges(self) -> tuple[_Ranges, list[dict[str, Any]]]:
+        """The runs of days to spread: kept flows, and steps between cumulative totals."""
+        code, first, value, unit, lo = self.code, self.first, self.value, self.unit, self.lo
+        fk = np.flatnonzero(self.is_flow & self.keep)
+        parts = [(code[fk], first[fk] - lo, self.last[fk] - first[fk] + 1, value[fk],
+                  self._integer(value[fk], unit[fk]), fk)]
         corrections: list[dict[str, Any]] = []
-        cum = keep & (kind == "cumulative")
+        cum = self.keep & (self.kind == "cumulative")
         if cum.any():
             cidx = np.flatnonzero(cum)
             cidx = cidx[np.lexsort((first[cidx], code[cidx]))]
@@ -293,89 +316,87 @@ class _Engine:
             earlier = cidx[:-1][same]
             step = value[later] - value[earlier]
             # each step is a flow over the days after the earlier report up to the later
-            r_series.append(code[later])
-            r_first.append(first[earlier] + 1 - lo)
-            r_days.append(first[later] - first[earlier])
-            r_value.append(step)
-            r_int.append(self._integer(step, unit[later])
-                         & self._integer(value[later], unit[later]))
-            r_row.append(later)
+            parts.append((code[later], first[earlier] + 1 - lo, first[later] - first[earlier],
+                          step, self._integer(step, unit[later])
+                          & self._integer(value[later], unit[later]), later))
             for j in np.flatnonzero(step < 0):  # corrections only: rare
                 corrections.append({
                     "series": code[later[j]], "date": first[later[j]],
                     "previous_date": first[earlier[j]], "previous_value": value[earlier[j]],
                     "value": value[later[j]], "change": step[j],
-                    "row": _plain(obs.index[later[j]]),
+                    "row": _plain(self.obs.index[later[j]]),
                 })
             firsts = cidx[np.r_[True, ~same]]
             self.reason[firsts] = np.where(self.reason[firsts] == "",
                                            "first cumulative report: base only",
                                            self.reason[firsts])
+        ranges = _Ranges(*(np.concatenate(col) for col in zip(*parts, strict=True)))
+        return ranges, corrections
 
-        rs = np.concatenate(r_series)
-        rf = np.concatenate(r_first)
-        rd = np.concatenate(r_days)
-        rv = np.concatenate(r_value)
-        ri = np.concatenate(r_int)
-        rrow = np.concatenate(r_row)
+    def _accumulate(self, ranges: _Ranges, points: np.ndarray) -> np.ndarray:
+        """The (n_series x span) values, flattened series by series; NaN where no report.
 
-        lvl = np.flatnonzero(keep & ((kind == "level") | (kind == "share")))
-        size = n_series * span
-        point_cell = code[lvl] * span + (first[lvl] - lo)
-
-        sums = self._range_values(rs, rf, rd, rv, ri, n_series, span).ravel()
-        sums += np.bincount(point_cell, weights=value[lvl], minlength=size)
-        hits = _range_sum(rs, rf, rd, np.ones(len(rs)), n_series, span).ravel()
-        hits += np.bincount(point_cell, minlength=size)
-        if self.conflict == "mean":
-            np.divide(sums, hits, out=sums, where=hits > 1)
-        grid = np.where(hits > 0, sums, np.nan).reshape(n_series, span).T
-
-        index = pd.DatetimeIndex(
-            (_EPOCH + np.arange(lo, hi + 1)).astype("datetime64[ns]"), name="date", freq="D"
-        )
-        if len(self.keys) == 1:
-            columns = pd.Index(labels, name=self.keys[0])
-        else:
-            columns = pd.MultiIndex.from_tuples(labels, names=self.keys)
-        daily = pd.DataFrame(grid, index=index, columns=columns)
-        if len(self.keys) == 1:
-            daily.columns.name = None
-
-        info: dict[str, Any] = {"labels": labels, "corrections": corrections}
-        if self.trace:
-            info.update(self._trace(rs, rf + lo, rd, rv, ri, rrow, lvl, first, last, value,
-                                    hits.reshape(n_series, span), lo))
-        return daily, info
-
-    # -- helpers ------------------------------------------------------------
-
-    @staticmethod
-    def _range_values(series: np.ndarray, first: np.ndarray, n_days: np.ndarray,
-                      values: np.ndarray, integer: np.ndarray, n_series: int,
-                      span: int) -> np.ndarray:
-        """The (n_series, span) grid of spread values: the rule of :func:`_spread`.
-
-        Whole-unit values use difference arrays (``q`` on every day, one more unit on
-        the first ``r`` days); the others are expanded day by day.
+        Whole-unit runs go into one difference array over the flattened output
+        (``q + 1`` on the first day, ``-1`` after the first ``r`` days, ``-q`` after
+        the last), summed once along the fast axis: every series' differences cancel
+        before the next series begins, so one running sum serves all of them. Runs in
+        units of a binary digit and points are added cell by cell afterwards. A
+        second difference array counts the reports covering each day (``int8`` when
+        no day is shared): zero gives NaN, and ``conflict="mean"`` divides by it.
+        Nothing larger than the output is allocated.
         """
-        grid = np.zeros((n_series, span))
-        whole = integer & (np.abs(values) < _INT_LIMIT)
-        if whole.any():
-            w = np.flatnonzero(whole)
-            units = values[w].astype(np.int64)
-            q, r = np.divmod(units, np.maximum(n_days[w], 1))
-            grid += _range_sum(series[w], first[w], n_days[w], q.astype(np.float64),
-                               n_series, span)
-            extra = r > 0
-            grid += _range_sum(series[w][extra], first[w][extra], r[extra],
-                               np.ones(int(extra.sum())), n_series, span)
+        span, size = self.span, self.n_series * self.span
+        start = ranges.series * span + ranges.first
+        n_days = ranges.n_days.astype(np.int64)
+        value = ranges.value
+        whole = ranges.integer & (np.abs(value) < _INT_LIMIT)
+        w = np.flatnonzero(whole)
+        q, r = np.divmod(value[w].astype(np.int64), np.maximum(n_days[w], 1))
+        extra = r > 0
+        idx = np.concatenate([start[w], start[w] + n_days[w], start[w][extra] + r[extra]])
+        weights = np.concatenate([(q + extra).astype(np.float64), -q.astype(np.float64),
+                                  np.full(int(extra.sum()), -1.0)])
+        acc = np.bincount(idx, weights=weights, minlength=size + 1).astype(np.float64, copy=False)
+        np.cumsum(acc, out=acc)
+        sums = acc[:size]
         if not whole.all():
             f = np.flatnonzero(~whole)
-            pos, day, amt = _spread(first[f], n_days[f], values[f], np.zeros(len(f), bool))
-            grid += np.bincount(series[f][pos] * span + day, weights=amt,
-                                minlength=n_series * span).reshape(n_series, span)
-        return grid
+            pos, day, amt = _spread(ranges.first[f], n_days[f], value[f],
+                                    np.zeros(len(f), dtype=bool))
+            _add_cells(sums, ranges.series[f][pos] * span + day, amt)
+        cells = self.code[points] * span + (self.first[points] - self.lo)
+        _add_cells(sums, cells, self.value[points])
+
+        hits: np.ndarray
+        if self.shared_days:  # counts of any size, as exact floats
+            hits = np.bincount(np.concatenate([start, start + n_days]),
+                               weights=np.repeat([1.0, -1.0], len(start)), minlength=size + 1)
+        else:  # starts are distinct, and so are ends: 0 or 1 report a day
+            hits = np.zeros(size + 1, dtype=np.int8)
+            hits[start] += 1
+            hits[start + n_days] -= 1
+        np.cumsum(hits, dtype=hits.dtype, out=hits)
+        np.add.at(hits, cells, 1)
+        covered = hits[:size]
+        if self.conflict == "mean":
+            np.divide(sums, covered, out=sums, where=covered > 1)
+        np.copyto(sums, np.nan, where=covered == 0)
+        return sums
+
+    def _frame(self, sums: np.ndarray) -> pd.DataFrame:
+        """The daily frame: dates down, one column per series (no copy of the values)."""
+        index = pd.DatetimeIndex(
+            (_EPOCH + np.arange(self.lo, self.hi + 1)).astype("datetime64[ns]"),
+            name="date", freq="D",
+        )
+        if len(self.keys) == 1:
+            columns = pd.Index(self.labels, name=None)
+        else:
+            columns = pd.MultiIndex.from_tuples(self.labels, names=self.keys)
+        grid = sums.reshape(self.n_series, self.span).T
+        return pd.DataFrame(grid, index=index, columns=columns, copy=False)
+
+    # -- helpers ------------------------------------------------------------
 
     def _integer(self, values: np.ndarray, units: np.ndarray) -> np.ndarray:
         if self.spread == "integer":
@@ -403,8 +424,9 @@ class _Engine:
             "'max' or 'min'"
         )
 
-    def _priority(self, rows: np.ndarray, value: np.ndarray) -> np.ndarray:
+    def _priority(self, rows: np.ndarray) -> np.ndarray:
         """Rows sorted by how strongly they win under the conflict policy."""
+        value = self.value
         if self.conflict == "first":
             return np.sort(rows)
         if self.conflict == "last":
@@ -413,15 +435,15 @@ class _Engine:
             return rows[np.lexsort((rows, -value[rows]))]
         return rows[np.lexsort((rows, value[rows]))]  # min
 
-    def _set_aside(self, rows: np.ndarray, winner: int | None, keep: np.ndarray) -> None:
-        keep[rows] = False
+    def _set_aside(self, rows: np.ndarray, winner: int | None) -> None:
+        self.keep[rows] = False
         self.status[rows] = "set_aside"
         self.reason[rows] = (f"conflict='{self.conflict}': overlaps row "
                              f"{_plain(self.obs.index[winner])!r}, which was kept")
 
-    def _resolve_points(self, pidx: np.ndarray, code: np.ndarray, day: np.ndarray,
-                        value: np.ndarray, kind: np.ndarray, keep: np.ndarray) -> None:
-        key = code[pidx] * (1 << 32) + (day[pidx] - day[pidx].min())
+    def _resolve_points(self, pidx: np.ndarray) -> None:
+        day, kind = self.first, self.kind
+        key = self.code[pidx] * (1 << 32) + (day[pidx] - day[pidx].min())
         dup = pd.Series(key).duplicated(keep=False).to_numpy()
         if not dup.any():
             return
@@ -440,35 +462,48 @@ class _Engine:
         if self.conflict == "mean":
             self.status[rows] = "merged"
             self.reason[rows] = "averaged with the other reports of that day"
+            self.shared_days = True
             return
         for _, members in pd.Series(rows).groupby(key[dup]):  # conflicting days only
-            ranked = self._priority(members.to_numpy(), value)
-            self._set_aside(ranked[1:], int(ranked[0]), keep)
+            ranked = self._priority(members.to_numpy())
+            self._set_aside(ranked[1:], int(ranked[0]))
 
-    def _resolve_flows(self, fidx: np.ndarray, code: np.ndarray, first: np.ndarray,
-                       last: np.ndarray, value: np.ndarray, n_series: int, span: int,
-                       lo: int, keep: np.ndarray) -> None:
-        c, f, n = code[fidx], first[fidx], last[fidx] - first[fidx] + 1
-        cover = _range_sum(c, f, n, np.ones(len(fidx)), n_series, span)
-        crowded = cover > 1.5
-        if not crowded.any():
-            return
-        # a row is involved when any of its days is covered twice: prefix counts
-        pref = np.concatenate([np.zeros((n_series, 1)), np.cumsum(crowded, axis=1)], axis=1)
-        involved_mask = pref[c, f + n] - pref[c, f] > 0
-        involved = fidx[involved_mask]
-        if self.conflict == "sum":
-            self.status[involved] = "merged"
-            self.reason[involved] = "added to the other reports of its days"
-            return
-        if self.conflict == "mean":
-            self.status[involved] = "merged"
-            self.reason[involved] = "averaged day by day with the overlapping reports"
+    def _resolve_flows(self, fidx: np.ndarray) -> None:
+        """Find flows that share a day by sorting, without a grid of the days."""
+        span = self.span
+        c = self.code[fidx]
+        f = self.first[fidx] - self.lo
+        n = self.last[fidx] - self.first[fidx] + 1
+        # runs on the flattened (series, day) axis: series never overlap there
+        start = c * span + f
+        stop = start + n - 1
+        order = (None if len(start) < 2 or bool((start[1:] >= start[:-1]).all())
+                 else np.argsort(start, kind="stable"))
+        st, sp = (start, stop) if order is None else (start[order], stop[order])
+        before = np.zeros(len(st), dtype=bool)  # shares a day with an earlier-starting run
+        before[1:] = st[1:] <= np.maximum.accumulate(sp)[:-1]
+        if not before.any():
             return
         if self.conflict == "error":
-            s, d = np.argwhere(crowded)[0]
+            cell = int(st[np.argmax(before)])
+            s, d = divmod(cell, span)
             rows = fidx[(c == s) & (f <= d) & (f + n > d)]
-            self._conflict_error(rows, int(d) + lo)
+            self._conflict_error(rows, d + self.lo)
+        after = np.zeros(len(st), dtype=bool)  # ... with the next-starting run
+        after[:-1] = st[1:] <= sp[:-1]
+        involved_mask = np.empty(len(st), dtype=bool)
+        if order is None:
+            involved_mask[:] = before | after
+        else:
+            involved_mask[order] = before | after
+        involved = fidx[involved_mask]
+        if self.conflict in ("sum", "mean"):
+            self.status[involved] = "merged"
+            self.reason[involved] = ("added to the other reports of its days"
+                                     if self.conflict == "sum" else
+                                     "averaged day by day with the overlapping reports")
+            self.shared_days = True
+            return
         # first / last / max / min: whole rows win or are set aside, greedily,
         # over the involved rows only
         pos, day, _ = _spread(f[involved_mask], n[involved_mask], np.zeros(len(involved)),
@@ -476,23 +511,21 @@ class _Engine:
         cells = c[involved_mask][pos] * span + day
         by_row = pd.Series(cells).groupby(involved[pos]).agg(list).to_dict()
         owner: dict[int, int] = {}
-        for r in self._priority(involved, value):
+        for r in self._priority(involved):
             mine = by_row[int(r)]
             taken = [owner[k] for k in mine if k in owner]
             if taken:
-                self._set_aside(np.array([r]), taken[0], keep)
+                self._set_aside(np.array([r]), taken[0])
             else:
                 owner.update(dict.fromkeys(mine, int(r)))
 
-    def _trace(self, rs: np.ndarray, rfirst: np.ndarray, rd: np.ndarray, rv: np.ndarray,
-               ri: np.ndarray, rrow: np.ndarray, lvl: np.ndarray, first: np.ndarray,
-               last: np.ndarray, value: np.ndarray, hits: np.ndarray,
-               lo: int) -> dict[str, Any]:
-        obs = self.obs
-        pos, day, amt = _spread(rfirst, rd, rv, ri)
-        rows_pos = np.concatenate([rrow[pos], lvl])
-        days = np.concatenate([day, first[lvl]])
-        amounts = np.concatenate([amt, value[lvl]])
+    def _trace(self, ranges: _Ranges, points: np.ndarray) -> dict[str, Any]:
+        obs, first, last = self.obs, self.first, self.last
+        pos, day, amt = _spread(ranges.first + self.lo, ranges.n_days, ranges.value,
+                                ranges.integer)
+        rows_pos = np.concatenate([ranges.row[pos], points])
+        days = np.concatenate([day, first[points]])
+        amounts = np.concatenate([amt, self.value[points]])
         contrib = pd.DataFrame({"row": obs.index.to_numpy()[rows_pos]})
         for k in self.keys:
             contrib[k] = obs[k].to_numpy()[rows_pos]
@@ -543,8 +576,9 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
     check_choice("spread", spread, ("auto", "integer", "even"))
     obs = _select(_as_observations(observations), metric)
     keys = _by_keys(obs, by)
-    kinds = _one_per_metric(obs, "kind")
-    units = _one_per_metric(obs, "unit")
+    metrics = pd.factorize(obs["metric"])
+    kinds = _one_per_metric(obs, "kind", metrics)
+    units = _one_per_metric(obs, "unit", metrics)
     engine = _Engine(obs, keys, overnight, conflict, spread, trace)
     daily, info = engine.run()
 
