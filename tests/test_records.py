@@ -561,3 +561,46 @@ def test_period_flags_carry_flags_to_weekly_totals_for_highest_since():
     weekly.attrs["flags"] = pf.to_dict()
     assert pd.isna(cs.highest_since(weekly)["2024-01-28"])  # 21: above 7 and 14
     assert len(cs.period_flags(s, window=7)) == 7  # the windows ending 10 .. 16 Jan
+
+# --- the block-wise internals (issue 14): small blocks put boundaries everywhere ----
+
+
+@settings(max_examples=80, deadline=None)
+@given(values_with_ties, st.booleans(), st.sampled_from(["all", "year", "month"]),
+       st.sampled_from(["strict", "weak"]))
+def test_block_and_chunk_boundaries_do_not_change_any_answer(values, strict, scope, ties):
+    v = np.array(values, dtype="float64")
+    s = pd.Series(v, index=pd.date_range("2023-12-20", periods=len(v), freq="3D"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(R, "_BLOCK", 7)
+        mp.setattr(R, "_DESCEND_CHUNK", 3)
+        np.testing.assert_array_equal(R._prev_ge(v, strict=strict), _brute_prev_ge(v, strict))
+        got = cs.records(s, scope=scope, ties=ties)
+    ref = _brute_records(v, s.index, scope, ties, "max")
+    assert list(got["date"]) == [r[0] for r in ref]
+    # n_compared: the values of the scope before the record that are not missing
+    # (counted here by hand, one record at a time)
+    key = {"all": lambda d: 0, "year": lambda d: d.year,
+           "month": lambda d: (d.year, d.month)}[scope]
+    expected = [sum(1 for x, d in zip(v, s.index, strict=True)
+                    if d < r[0] and key(d) == key(r[0]) and not np.isnan(x)) for r in ref]
+    assert got["n_compared"].tolist() == expected
+
+
+def test_query_positions_far_back_on_a_long_series_match_the_monotonic_stack():
+    # n >= 4096: the queries look back 31 steps and then walk a pyramid of blocks of 32
+    rng = np.random.default_rng(11)
+    v = np.cumsum(rng.standard_normal(30_000))
+    q = np.sort(rng.choice(len(v), 3_000, replace=False)).astype(np.int64)
+    np.testing.assert_array_equal(R._prev_ge_at(v, q), _stack_prev_ge(v)[q])
+    w = rng.integers(0, 50, 30_000).astype(float)  # many ties, near answers
+    np.testing.assert_array_equal(R._prev_ge_at(w, q), _stack_prev_ge(w)[q])
+
+
+def test_highest_since_writes_dates_for_every_position_of_a_long_series():
+    rng = np.random.default_rng(5)
+    s = pd.Series(np.cumsum(rng.standard_normal(50_000)),
+                  index=pd.date_range("2000-01-01", periods=50_000, freq="h"))
+    j = _stack_prev_ge(s.to_numpy())
+    expected = np.where(j >= 0, s.index.to_numpy()[np.maximum(j, 0)], np.datetime64("NaT"))
+    np.testing.assert_array_equal(cs.highest_since(s).to_numpy(), expected)

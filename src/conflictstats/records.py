@@ -16,8 +16,8 @@ puts them in context:
   records; expected number and variance under an i.i.d. series; an exact
   Poisson-binomial test of "more records than chance"), after R's RecordTest.
 
-``highest_since`` and ``records`` are vectorised: under a second for ten million
-points (see ``benchmarks/bench_records.py``).
+``highest_since`` and ``records`` are vectorised: half a second or less for ten
+million points, first call included (see ``benchmarks/bench_records.py``).
 """
 
 from __future__ import annotations
@@ -83,13 +83,35 @@ _Cmp = Callable[..., Any]
 #      final scan of a small contiguous leaf block.
 # Each stage is a handful of whole-array operations; stage 3 costs O(log n)
 # per remaining position.
+#
+# Memory is kept to what the answer needs, so that the first call in a process
+# costs what later calls cost (fresh memory is slow to touch the first time):
+# the running maximum is taken block by block in one small reused buffer, and
+# the pyramid starts at the level of the look-back's reach (blocks of 2**leaf
+# values), not at single values, so it holds about n / 2**leaf numbers.
 
 _MAX_LOOKBACK = 32
+_BLOCK = 1 << 18
+_DESCEND_CHUNK = 1 << 16
 
 
-def _pyramid(base: np.ndarray) -> list[np.ndarray]:
+def _pyramid(base: np.ndarray, leaf: int = 0) -> list[np.ndarray]:
+    """Block maxima of ``base``: level ``k`` holds the maxima of blocks of ``2**k``.
+
+    Levels below ``leaf`` (other than the values themselves, level 0) are not
+    built: :func:`_descend` never reads them.
+    """
+    n = len(base)
     levels = [base]
-    cur = base
+    if leaf:
+        width = 1 << leaf
+        full = n // width
+        cur = base[: full * width].reshape(full, width).max(axis=1)
+        if n % width:
+            cur = np.append(cur, base[full * width:].max())
+        levels += [base[:0]] * (leaf - 1) + [cur]
+    else:
+        cur = base
     while len(cur) > 1:
         if len(cur) % 2:
             cur = np.append(cur, -np.inf)
@@ -100,11 +122,14 @@ def _pyramid(base: np.ndarray) -> list[np.ndarray]:
 
 def _descend(levels: list[np.ndarray], pos: np.ndarray, val: np.ndarray, cmp: _Cmp,
              leaf: int) -> np.ndarray:
-    """Answers for positions ``pos`` (values ``val``) known to lie farther than 2**leaf - 1."""
+    """Answers for positions ``pos`` (values ``val``) known to lie farther than 2**leaf - 1.
+
+    A position with no qualifying earlier value gets -1.
+    """
     n_levels = len(levels)
     base = levels[0]
     n = len(base)
-    out = np.empty(len(pos), dtype=np.int64)
+    out = np.full(len(pos), -1, dtype=np.int64)
     active = np.arange(len(pos))
     p, tv = pos, val
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * n_levels
@@ -134,6 +159,8 @@ def _descend(levels: list[np.ndarray], pos: np.ndarray, val: np.ndarray, cmp: _C
         right = 2 * node + 1
         go = cmp(levels[lev - 1][right], vv)
         node = right - (~go)
+    if len(ids) == 0:
+        return out
     width = 1 << leaf
     full = n // width
     if full:
@@ -151,47 +178,126 @@ def _descend(levels: list[np.ndarray], pos: np.ndarray, val: np.ndarray, cmp: _C
     return out
 
 
+def _descend_chunked(levels: list[np.ndarray], pos: np.ndarray, base: np.ndarray, cmp: _Cmp,
+                     leaf: int) -> np.ndarray:
+    """:func:`_descend` over slices of ``pos``: its working arrays stay small and reused."""
+    out = np.empty(len(pos), dtype=np.int64)
+    for c in range(0, len(pos), _DESCEND_CHUNK):
+        p = pos[c:c + _DESCEND_CHUNK]
+        out[c:c + _DESCEND_CHUNK] = _descend(levels, p, base[p], cmp, leaf)
+    return out
+
+
+def _without_nan(v: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``v`` with NaN as -inf (no copy when there is none) and the NaN mask, if any."""
+    nan = np.isnan(v)
+    if nan.any():
+        return np.where(nan, -np.inf, v), nan
+    return v, None
+
+
+def _beaten_before(base: np.ndarray, cmp: _Cmp, bounds: np.ndarray | None = None,
+                   out: np.ndarray | None = None) -> np.ndarray:
+    """``cmp(max(base[a:i]), base[i])`` for every ``i`` (False where nothing precedes).
+
+    ``a`` is the start of the scope of ``i`` (``bounds``: sorted scope starts,
+    the first 0; one scope when None).  The running maximum is taken block by
+    block with a carry, in one small buffer.
+    """
+    n = len(base)
+    res = np.empty(n, dtype=bool) if out is None else out
+    starts = np.zeros(min(n, 1), dtype=np.int64) if bounds is None else bounds
+    stops = np.append(starts[1:], n)[: len(starts)]
+    buf = np.empty(min(n, _BLOCK))
+    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+        carry = -np.inf
+        first = True
+        for c in range(a, b, _BLOCK):
+            d = min(c + _BLOCK, b)
+            blk = base[c:d]
+            run = buf[: d - c]
+            # run[k] = max(base[c .. c+k-1]) with the carry: the maximum before c+k
+            run[0] = carry
+            if d - c > 1:
+                np.maximum.accumulate(blk[:-1], out=run[1:])
+                np.maximum(run[1:], carry, out=run[1:])
+            cmp(run, blk, out=res[c:d])
+            if first:
+                res[c] = False
+                first = False
+            carry = max(carry, float(run[-1]), float(blk[-1]))
+    return res
+
+
 def _prev_ge(v: np.ndarray, *, strict: bool = False) -> np.ndarray:
-    """Largest j < i with v[j] >= v[i] (``>`` if strict) for every i; -1 if none or NaN."""
+    """Largest j < i with v[j] >= v[i] (``>`` if strict) for every i; -1 if none or NaN.
+
+    Stages 1 and 2 run block by block (``_BLOCK`` positions, small reused
+    buffers, cache-sized), so the only array of the series' length is the answer.
+    """
     n = len(v)
     cmp: _Cmp = np.greater if strict else np.greater_equal
-    res = np.full(n, -1, dtype=np.int64)
+    res = np.full(n, -1, dtype=np.int64) if n < 2 else np.empty(n, dtype=np.int64)
     if n < 2:
         return res
-    nan = np.isnan(v)
-    has_nan = bool(nan.any())
-    base = np.where(nan, -np.inf, v) if has_nan else v
-    has = np.empty(n, dtype=bool)
-    has[0] = False
-    cmp(np.maximum.accumulate(base)[:-1], base[1:], out=has[1:])
-    if has_nan:
-        has &= ~nan
-    unres = has.copy()
-    dist = np.zeros(n, dtype=np.int8)
-    hits = np.empty(n, dtype=bool)
-    k_done = 0
-    for k in range(1, min(_MAX_LOOKBACK, n - 1) + 1):
-        hk, uk = hits[k:], unres[k:]
-        cmp(base[:-k], base[k:], out=hk)
-        hk &= uk
-        uk ^= hk
-        dist[k:] += uk.view(np.int8)
-        k_done = k
-        # a look-back step costs a pass over the whole array; stop once it settles
-        # fewer positions than the pyramid would handle in the same time
-        if k >= 4 and np.count_nonzero(hk) * 160 < n:
-            break
-    res = np.arange(n, dtype=np.int64)
-    res -= dist
-    res -= 1
-    has &= ~unres
-    res[~has] = -1
-    pos = np.flatnonzero(unres)
+    base, nan = _without_nan(v)
+    size = min(n, _BLOCK)
+    run = np.empty(size)
+    has = np.empty(size, dtype=bool)
+    unres = np.empty(size, dtype=bool)
+    hits = np.empty(size, dtype=bool)
+    dist = np.empty(size, dtype=np.int8)
+    far: list[np.ndarray] = []
+    reach = _MAX_LOOKBACK
+    carry = -np.inf
+    for c in range(0, n, _BLOCK):
+        d = min(c + _BLOCK, n)
+        m = d - c
+        blk = base[c:d]
+        # 1. is anything earlier as high?  (the running maximum before each position)
+        r, h = run[:m], has[:m]
+        r[0] = carry
+        if m > 1:
+            np.maximum.accumulate(blk[:-1], out=r[1:])
+            np.maximum(r[1:], carry, out=r[1:])
+        cmp(r, blk, out=h)
+        carry = max(carry, float(r[-1]), float(blk[-1]))
+        if nan is not None:
+            h &= ~nan[c:d]
+        # 2. look back a few steps over shifted slices
+        u, dd = unres[:m], dist[:m]
+        u[:] = h
+        dd[:] = 0
+        k_done = 0
+        for k in range(1, min(_MAX_LOOKBACK, d - 1) + 1):
+            lo = max(0, k - c)
+            if lo >= m:
+                break
+            hk, uk = hits[lo:m], u[lo:]
+            cmp(base[c + lo - k:d - k], blk[lo:], out=hk)
+            hk &= uk
+            uk ^= hk
+            dd[lo:] += uk.view(np.int8)
+            k_done = k
+            # a look-back step costs a pass over the block; stop once it settles
+            # fewer positions than the pyramid would handle in the same time
+            if k >= 4 and np.count_nonzero(hk) * 160 < m:
+                break
+        reach = min(reach, k_done)
+        out = res[c:d]
+        out[:] = np.arange(c, d, dtype=np.int64)
+        out -= dd
+        out -= 1
+        h &= ~u
+        out[~h] = -1
+        far.append(np.flatnonzero(u) + c)
+    # 3. the far answers walk the pyramid
+    pos = np.concatenate(far)
     if len(pos):
         leaf = 0
-        while (1 << (leaf + 1)) - 1 <= k_done:
+        while (1 << (leaf + 1)) - 1 <= reach:
             leaf += 1
-        res[pos] = _descend(_pyramid(base), pos, base[pos], cmp, leaf)
+        res[pos] = _descend_chunked(_pyramid(base, leaf), pos, base, cmp, leaf)
     return res
 
 
@@ -201,15 +307,23 @@ def _prev_ge_at(v: np.ndarray, queries: np.ndarray, *, strict: bool = False) -> 
     out = np.full(len(queries), -1, dtype=np.int64)
     if len(queries) == 0 or len(v) < 2:
         return out
-    base = np.where(np.isnan(v), -np.inf, v)
+    base, _ = _without_nan(v)
     q = np.asarray(queries, dtype=np.int64)
-    val = base[q]
-    before = np.full(len(q), -np.inf)
-    inner = q > 0
-    before[inner] = np.maximum.accumulate(base)[q[inner] - 1]
-    ok = np.flatnonzero(cmp(before, val) & ~np.isnan(v[q]))
-    if len(ok):
-        out[ok] = _descend(_pyramid(base), q[ok], val[ok], cmp, 0)
+    ok = np.flatnonzero(~np.isnan(v[q]))
+    if len(ok) == 0:
+        return out
+    q, val = q[ok], base[q[ok]]
+    # near answers first, over the queries only: then the pyramid starts at blocks of 32
+    leaf = 5 if len(base) >= 1 << 12 else 0
+    reach = (1 << leaf) - 1
+    near = np.full(len(q), -1, dtype=np.int64)
+    for k in range(1, reach + 1):
+        open_ = (near < 0) & (q >= k)
+        near[open_] = np.where(cmp(base[q[open_] - k], val[open_]), q[open_] - k, -1)
+    far = np.flatnonzero(near < 0)
+    if len(far):
+        near[far] = _descend_chunked(_pyramid(base, leaf), q[far], base, cmp, leaf)
+    out[ok] = near
     return out
 
 
@@ -354,26 +468,6 @@ def _scope_bounds(index: pd.DatetimeIndex, scope: str) -> np.ndarray:
     return np.concatenate([[0], bounds[bounds < n]]).astype(np.int64)
 
 
-def _scope_codes(index: pd.DatetimeIndex, scope: str) -> tuple[np.ndarray, np.ndarray]:
-    """Scope number of each position and the first position of its scope."""
-    n = len(index)
-    bounds = _scope_bounds(index, scope)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    sizes = np.diff(np.append(bounds, n))
-    codes = np.repeat(np.arange(len(bounds), dtype=np.int64), sizes)
-    return codes, np.repeat(bounds, sizes)
-
-
-def _segments(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(start, stop) of each scope from the first-position array."""
-    n = len(first)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.diff(first, prepend=-1))
-    return starts, np.append(starts[1:], n)
-
-
 def _scope_label(dates: pd.DatetimeIndex, scope: str) -> np.ndarray:
     if scope == "all":
         return np.full(len(dates), "all", dtype=object)
@@ -409,13 +503,16 @@ def _since(data: pd.Series | pd.DataFrame, sign: float, name: str,
         if mask is not None:
             v = np.where(mask[:, k], np.nan, v)
         j = _prev_ge(v if sign > 0 else -v)
-        out = stamps[np.maximum(j, 0)] if len(j) else stamps[:0]
-        out[j < 0] = nat
+        none = j < 0
+        np.maximum(j, 0, out=j)
+        # the dates are gathered into the positions' own buffer (element by element,
+        # each position read before it is written): no second array of the length
+        out = np.take(stamps, j, out=j.view(stamps.dtype), mode="clip") if len(j) else stamps[:0]
+        out[none] = nat
         cols[col] = out
     if was_series:
-        s = pd.Series(cols[frame.columns[0]], index=frame.index, name=data.name)
-        return s
-    return pd.DataFrame(cols, index=frame.index, columns=frame.columns)
+        return pd.Series(cols[frame.columns[0]], index=frame.index, name=data.name, copy=False)
+    return pd.DataFrame(cols, index=frame.index, columns=frame.columns, copy=False)
 
 
 def highest_since(
@@ -526,43 +623,41 @@ def lowest_since(
 
 def _records_one(values: np.ndarray, index: pd.DatetimeIndex, *, scope: str, direction: str,
                  ties: str) -> dict[str, np.ndarray]:
-    """Record rows of one series (positions and fields); values already aggregated."""
+    """Record rows of one series (positions and fields); values already aggregated.
+
+    Works from the scope boundaries and the record positions only: no array of
+    the series' length beyond one flag per value (and a NaN-free copy when NaN
+    are present).
+    """
     v = values if direction == "max" else -values
-    valid = ~np.isnan(v)
-    n = len(v)
-    codes, first = _scope_codes(index, scope)
-    if scope == "all":
-        base = np.where(valid, v, -np.inf)
-        prev_max = np.empty(n)
-        if n:
-            prev_max[0] = -np.inf
-            np.maximum.accumulate(base[:-1], out=prev_max[1:])
-        rec = valid & ((v > prev_max) if ties == "strict" else (v >= prev_max))
-        pos = np.flatnonzero(rec)
-        # strict records are all-time highs: nothing earlier is as high
-        since_pos = (_prev_ge_at(v, pos) if ties == "weak"
-                     else np.full(len(pos), -1, dtype=np.int64))
-    else:
-        # running maximum restarted at each scope (a loop over years/months, not days)
-        base = np.where(valid, v, -np.inf)
-        prev_max = np.empty(n)
-        for a, b in zip(*_segments(first), strict=True):
-            prev_max[a] = -np.inf
-            if b - a > 1:
-                np.maximum.accumulate(base[a:b - 1], out=prev_max[a + 1:b])
-        rec = valid & ((v > prev_max) if ties == "strict" else (v >= prev_max))
-        pos = np.flatnonzero(rec)
-        since_pos = _prev_ge_at(v, pos)
+    base, nan = _without_nan(v)
+    bounds = _scope_bounds(index, scope)
+    # a record is a value that nothing earlier in its scope beats (>=) or, with
+    # weak ties, exceeds (>)
+    rec = _beaten_before(base, np.greater_equal if ties == "strict" else np.greater, bounds)
+    np.logical_not(rec, out=rec)
+    if nan is not None:
+        rec &= ~nan
+    pos = np.flatnonzero(rec)
+    del rec
+    codes = np.searchsorted(bounds, pos, side="right") - 1
+    first = bounds[codes] if len(bounds) else np.zeros(0, dtype=np.int64)
+    # strict records over all history are all-time highs: nothing earlier is as high
+    since_pos = (np.full(len(pos), -1, dtype=np.int64) if scope == "all" and ties == "strict"
+                 else _prev_ge_at(v, pos))
     same = np.zeros(len(pos), dtype=bool)
     if len(pos) > 1:
-        same[1:] = codes[pos[1:]] == codes[pos[:-1]]
+        same[1:] = codes[1:] == codes[:-1]
     prev_pos = np.where(same, np.concatenate([[-1], pos[:-1]]), -1)
     # record number within its scope
     starts = np.flatnonzero(~same)
     number = np.arange(len(pos)) - np.repeat(starts, np.diff(np.append(starts, len(pos)))) + 1
-    cvalid = np.cumsum(valid)
-    before_scope = np.where(first[pos] > 0, cvalid[np.maximum(first[pos] - 1, 0)], 0)
-    n_compared = cvalid[pos] - 1 - before_scope
+    # values compared with: the valid ones from the scope's start up to the record
+    n_compared = pos - first
+    if nan is not None:
+        nan_pos = np.flatnonzero(nan)
+        n_compared -= (np.searchsorted(nan_pos, pos, side="right")
+                       - np.searchsorted(nan_pos, first, side="left"))
     val = values[pos]
     prev_val = np.where(prev_pos >= 0, values[np.maximum(prev_pos, 0)], np.nan)
     margin = val - prev_val if direction == "max" else prev_val - val
