@@ -355,10 +355,13 @@ def _aggregate(frame: pd.DataFrame, span: _periods.Span | None, kinds: list[str]
         v = frame.to_numpy(dtype="float64")
         idx = pd.DatetimeIndex(frame.index)
         known = ~np.isnan(v)
+        # counts as views of the known flags and broadcast constants: no array of the
+        # series' length is allocated for fields that records and claims never read
+        flags = known.view(np.int8)
         return _periods.PeriodTable(
-            start=idx, end=idx, n_days=np.ones(len(idx), dtype=np.int64), total=v,
-            n_reported=known.astype(np.int64), complete=known, elapsed=known.astype(float),
-            keep=np.ones(v.shape, dtype=bool))
+            start=idx, end=idx, n_days=np.broadcast_to(np.int64(1), (len(idx),)), total=v,
+            n_reported=flags, complete=known, elapsed=flags,
+            keep=np.broadcast_to(True, v.shape))
     table = _periods.totals(frame, span, kinds, ranges)
     value = table.total if incomplete == "include" else np.where(table.complete,
                                                                  table.total, np.nan)
