@@ -96,7 +96,7 @@ _EXPORTS: dict[str, str] = {
 _SUBMODULES = {
     "datasets", "sources", "plotting", "report", "results",
     "observations", "quantities", "calendar", "daily", "rates", "trends",
-    "claims", "errors",
+    "claims", "errors", "dask",
 }
 
 __all__ = sorted(_EXPORTS)

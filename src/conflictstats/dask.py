@@ -1,0 +1,450 @@
+"""The same per-series functions on Dask DataFrames, for panels beyond one machine.
+
+Every conflictstats analysis works series by series, so a panel of many series
+(regions x metrics x weapon models ...) scales out by giving each task whole
+series. Each function here takes a :class:`dask.dataframe.DataFrame` in long
+form and returns a Dask DataFrame in long form:
+
+1. the rows are shuffled on the ``by`` columns, so that every series lies whole
+   in one partition;
+2. each partition is handed to the pandas function with ``by=`` (one call per
+   partition, many series at once, exactly as on one machine);
+3. the pandas result is put in long form (see below) and the partitions are
+   concatenated.
+
+``.compute()`` therefore equals :func:`to_long` of the pandas result on the
+whole frame, up to the order of the rows (sort by the ``by`` columns and the
+date to compare). The same code runs on a laptop's processes and on a cluster:
+only the ``dask.distributed.Client`` changes (``Client("tcp://scheduler:8786")``).
+
+Install with ``pip install "conflictstats[dask]"``; ``import conflictstats``
+never imports Dask, this module does.
+
+Long form
+---------
+Input: a date (the DatetimeIndex, or a column named by ``date=``), the ``by``
+columns, and the value column (``value=``). For :func:`to_daily` the
+observation table (``metric``, ``value``, ``unit``, ``kind``, ``start``,
+``end`` ...) with its ``by`` columns.
+
+Output: the ``by`` columns first, then
+
+* per-day results (:func:`anomalies`, :func:`highest_since`, :func:`to_daily`):
+  ``date`` and the fields (``anomalies``: ``value``, ``expected``, ``lower`` ...;
+  ``highest_since``: ``since``; ``to_daily``: ``metric`` before the ``by``
+  columns, then ``value`` on the days a report covers);
+* tables (:func:`records`, :func:`changepoints`, :func:`mann_kendall`,
+  :func:`period_totals`, :func:`rate`): the table's columns, its ``series``
+  column replaced by the ``by`` columns (and a ``date`` column where the table
+  is indexed by date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, InputTypeError, MissingKeyError
+
+__all__ = [
+    "anomalies",
+    "changepoints",
+    "highest_since",
+    "lowest_since",
+    "mann_kendall",
+    "period_totals",
+    "rate",
+    "records",
+    "to_daily",
+    "to_long",
+]
+
+_DATE = "date"
+
+
+def _dd() -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "conflictstats.dask needs Dask: pip install \"conflictstats[dask]\""
+        ) from exc
+    return dd
+
+
+def _keys(by: str | Sequence[str] | None, *, required: bool = True) -> list[str]:
+    if by is None:
+        if required:
+            raise InputError("by= is required: the column(s) that name each series")
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+# ---------------------------------------------------------------------------
+# pandas results in long form
+# ---------------------------------------------------------------------------
+
+
+def _split_series(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Replace a tidy table's ``series`` column by one column per ``by`` key."""
+    out = table.reset_index(names=_DATE) if isinstance(table.index, pd.DatetimeIndex) \
+        else table.reset_index(drop=True)
+    labels = out.pop("series").tolist()
+    cols = {}
+    for i, k in enumerate(keys):
+        cols[k] = [lab[i] if isinstance(lab, tuple) else lab for lab in labels]
+    front = pd.DataFrame(cols, index=out.index)
+    return pd.concat([front, out], axis=1)
+
+
+def to_long(result: pd.DataFrame, by: str | Sequence[str], *, name: str = "value",
+            dropna: bool = False) -> pd.DataFrame:
+    """A pandas ``by=`` result in the long form the Dask functions return.
+
+    Parameters
+    ----------
+    result : DataFrame
+        What a conflictstats function returned for a long frame with ``by=``: a
+        tidy table with a ``series`` column, a per-day frame whose columns are
+        the groups, or one whose columns are ``(*groups, field)``.
+    by : str or list of str
+        The group column names, in order.
+    name : str
+        The value column of a per-day frame with one column per group.
+    dropna : bool
+        Drop rows whose value is missing (per-day frames with one value only).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, then ``date`` (when there is one) and the fields, on a
+        RangeIndex.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wide = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, None]},
+    ...                     index=pd.date_range("2024-11-25", periods=2, name="date"))
+    >>> to_long(wide, "region")
+      region       date  value
+    0      a 2024-11-25    1.0
+    1      a 2024-11-26    2.0
+    2      b 2024-11-25    3.0
+    3      b 2024-11-26    NaN
+    """
+    keys = _keys(by)
+    if "series" in result.columns:
+        return _split_series(result, keys)
+    cols = result.columns
+    nlev = cols.nlevels
+    frame = result.copy(deep=False)
+    frame.index = pd.DatetimeIndex(frame.index, name=_DATE)
+    if nlev == len(keys) + 1:  # (*groups, field)
+        fields = list(dict.fromkeys(cols.get_level_values(nlev - 1)))
+        frame.columns = cols.set_names([*keys, "field"])
+        long = frame.stack(list(range(len(keys))), future_stack=True)  # noqa: PD013
+        long = long.reset_index()
+        long = long[[*keys, _DATE, *fields]]
+        long.columns.name = None
+    elif nlev == len(keys):
+        frame.columns = cols.set_names(keys)
+        long = frame.stack(list(range(len(keys))), future_stack=True).rename(name)  # noqa: PD013
+        long = long.reset_index()[[*keys, _DATE, name]]
+        if dropna:
+            long = long[long[name].notna()]
+    else:
+        raise InputError(
+            f"to_long: the result has {nlev} column level(s); by= names {len(keys)}"
+        )
+    return long.sort_values([*keys, _DATE], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# the dispatcher
+# ---------------------------------------------------------------------------
+
+
+def _check_frame(data: Any, name: str) -> None:
+    dd = _dd()
+    if not isinstance(data, dd.DataFrame):
+        raise InputTypeError(
+            f"{name} must be a dask.dataframe.DataFrame in long form; got {type(data).__name__} "
+            "(for pandas objects call the conflictstats function itself)"
+        )
+
+
+def _columns_present(data: Any, columns: Sequence[str], name: str) -> None:
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise MissingKeyError(
+            f"{name}: column {missing[0]!r} not found; columns are {list(data.columns)}"
+        )
+
+
+def _dated(data: Any, date: str | None, name: str) -> tuple[Any, str]:
+    """The frame with its date as a column (named ``date`` unless given)."""
+    if date is not None:
+        _columns_present(data, [date], name)
+        return data, date
+    idx_name = data.index.name or _DATE
+    if not pd.api.types.is_datetime64_any_dtype(data._meta.index.dtype):
+        raise InputTypeError(
+            f"{name}: give the dates as a DatetimeIndex or name a date column with date=; "
+            f"the index has dtype {data._meta.index.dtype}"
+        )
+    return data.reset_index().rename(columns={data._meta.reset_index().columns[0]: idx_name}), \
+        idx_name
+
+
+def _apply(part: pd.DataFrame, func: Callable[..., Any], keys: list[str], value: str,
+           date: str, kwargs: dict[str, Any], name: str) -> pd.DataFrame:
+    """One partition: whole series, one call of the pandas function with by=."""
+    frame = part.set_index(pd.DatetimeIndex(part[date], name=_DATE))[[*keys, value]]
+    frame = frame.sort_index(kind="stable")
+    out = func(frame, by=keys, value=value, **kwargs)
+    return to_long(out, keys, name=name)
+
+
+def _apply_pair(num: pd.DataFrame, den: pd.DataFrame, func: Callable[..., Any],
+                keys: list[str], value: str, date: str,
+                kwargs: dict[str, Any]) -> pd.DataFrame:
+    a = num.set_index(pd.DatetimeIndex(num[date], name=_DATE))[[*keys, value]]
+    b = den.set_index(pd.DatetimeIndex(den[date], name=_DATE))[[*keys, value]]
+    out = func(a.sort_index(kind="stable"), b.sort_index(kind="stable"), by=keys, value=value,
+               **kwargs)
+    return to_long(out, keys)
+
+
+def _sample(meta: pd.DataFrame, keys: list[str], value: str, date: str,
+            n: int = 400) -> pd.DataFrame:
+    """A small real-looking long frame with the input's dtypes: one series of counts."""
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2022-01-03", periods=n).astype(meta[date].dtype)
+    cols: dict[str, Any] = {}
+    nonempty = meta.iloc[:0]
+    for c in meta.columns:
+        if c == date:
+            cols[c] = dates
+        elif c == value:
+            cols[c] = pd.array(rng.poisson(20, n).astype("float64")).astype(meta[c].dtype)
+        else:
+            fill = _fill_value(nonempty[c].dtype)
+            cols[c] = pd.Series([fill] * n, dtype=nonempty[c].dtype)
+    return pd.DataFrame(cols)
+
+
+def _fill_value(dtype: Any) -> Any:
+    if pd.api.types.is_bool_dtype(dtype):
+        return True
+    if pd.api.types.is_numeric_dtype(dtype):
+        return 1
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return pd.Timestamp("2022-01-03")
+    return "a"
+
+
+def _per_series(func: Callable[..., Any], data: Any, *, by: str | Sequence[str] | None,
+                value: str | None, date: str | None, kwargs: dict[str, Any],
+                name: str = "value", npartitions: int | None = None) -> Any:
+    """Shuffle on the ``by`` columns and run ``func(part, by=..., value=...)`` per partition."""
+    _check_frame(data, "data")
+    keys = _keys(by)
+    frame, date_col = _dated(data, date, "data")
+    if value is None:
+        rest = [c for c in frame.columns if c not in (*keys, date_col)]
+        if len(rest) != 1:
+            raise InputError(f"data: with by=, name the value column with value= "
+                             f"(candidates: {rest})")
+        value = rest[0]
+    _columns_present(frame, [*keys, value], "data")
+    frame = frame[[date_col, *keys, value]]
+    shuffled = frame.shuffle(on=keys, npartitions=npartitions)
+    meta = _apply(_sample(frame._meta, keys, value, date_col), func, keys, value, date_col,
+                  kwargs, name).iloc[:0]
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        if len(part) == 0:
+            return meta.copy()
+        return _apply(part, func, keys, value, date_col, kwargs, name)
+
+    return shuffled.map_partitions(run, meta=meta, enforce_metadata=False)
+
+
+# ---------------------------------------------------------------------------
+# the functions
+# ---------------------------------------------------------------------------
+
+_COMMON = """
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        Long form: a DatetimeIndex (or the column ``date``), the ``by``
+        column(s) and the value column.
+    by : str or list of str
+        The column(s) that name each series; each series is processed whole in
+        one task.
+    value : str, optional
+        The value column (needed when there are other columns).
+    date : str, optional
+        A date column to use instead of the index.
+    npartitions : int, optional
+        Partitions after the shuffle (default: as many as the input).
+    **kwargs
+        Passed to :func:`conflictstats.{name}`.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Long form (see the module notes); ``.compute()`` equals
+        ``to_long(conflictstats.{name}(pandas_frame, by=by, value=value, ...), by)``.
+"""
+
+
+def _doc(name: str, summary: str) -> str:
+    return summary + "\n" + _COMMON.replace("{name}", name)
+
+
+def _wrap(name: str, field: str = "value") -> Callable[..., Any]:
+    def function(data: Any, *, by: str | Sequence[str], value: str | None = None,
+                 date: str | None = None, npartitions: int | None = None,
+                 **kwargs: Any) -> Any:
+        import conflictstats as cs
+
+        return _per_series(getattr(cs, name), data, by=by, value=value, date=date,
+                           kwargs=kwargs, name=field, npartitions=npartitions)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+anomalies = _wrap("anomalies")
+anomalies.__doc__ = _doc("anomalies", "Anomalies of every series: one row per series and day.")
+changepoints = _wrap("changepoints")
+changepoints.__doc__ = _doc("changepoints", "Change points of every series: one row per change.")
+mann_kendall = _wrap("mann_kendall")
+mann_kendall.__doc__ = _doc("mann_kendall", "Mann-Kendall trend test: one row per series.")
+records = _wrap("records")
+records.__doc__ = _doc("records", "Records of every series: one row per record.")
+highest_since = _wrap("highest_since", "since")
+highest_since.__doc__ = _doc(
+    "highest_since", "For each series and day, the last earlier day as high (column ``since``).")
+lowest_since = _wrap("lowest_since", "since")
+lowest_since.__doc__ = _doc(
+    "lowest_since", "For each series and day, the last earlier day as low (column ``since``).")
+period_totals = _wrap("period_totals")
+period_totals.__doc__ = _doc("period_totals",
+                             "Totals over calendar periods or windows: one row per series and "
+                             "period.")
+
+
+def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
+         value: str | None = None, date: str | None = None,
+         npartitions: int | None = None, **kwargs: Any) -> Any:
+    """Rates of every series: two long frames with the same groups, shuffled alike.
+
+    Parameters
+    ----------
+    numerator, denominator : dask.dataframe.DataFrame
+        Long form, as for the other functions, with the same ``by`` and value
+        column names.
+    by, value, date, npartitions
+        As for :func:`anomalies`.
+    **kwargs
+        Passed to :func:`conflictstats.rate` (``freq=``, ``window=``, ``method=``
+        ...).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Long form; ``.compute()`` equals ``to_long(conflictstats.rate(n, d, by=by,
+        value=value, ...), by)``.
+    """
+    import conflictstats as cs
+
+    _check_frame(numerator, "numerator")
+    _check_frame(denominator, "denominator")
+    keys = _keys(by)
+    num, date_col = _dated(numerator, date, "numerator")
+    den, date_den = _dated(denominator, date, "denominator")
+    if date_den != date_col:
+        den = den.rename(columns={date_den: date_col})
+    if value is None:
+        rest = [c for c in num.columns if c not in (*keys, date_col)]
+        if len(rest) != 1:
+            raise InputError(f"numerator: with by=, name the value column with value= "
+                             f"(candidates: {rest})")
+        value = rest[0]
+    _columns_present(num, [*keys, value], "numerator")
+    _columns_present(den, [*keys, value], "denominator")
+    num = num[[date_col, *keys, value]]
+    den = den[[date_col, *keys, value]]
+    parts = npartitions or max(num.npartitions, den.npartitions)
+    # the same hash of the same keys over the same number of partitions: aligned
+    a = num.shuffle(on=keys, npartitions=parts)
+    b = den.shuffle(on=keys, npartitions=parts)
+    sample = _sample(num._meta, keys, value, date_col)
+    meta = _apply_pair(sample, sample, cs.rate, keys, value, date_col, kwargs).iloc[:0]
+
+    def run(x: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
+        if len(x) == 0 and len(y) == 0:
+            return meta.copy()
+        return _apply_pair(x, y, cs.rate, keys, value, date_col, kwargs)
+
+    dd = _dd()
+    return dd.map_partitions(run, a, b, meta=meta, align_dataframes=False,
+                             enforce_metadata=False)
+
+
+def to_daily(observations: Any, *, by: str | Sequence[str] | None = None,
+             npartitions: int | None = None, **kwargs: Any) -> Any:
+    """Daily series of every metric and group, from a Dask table of observations.
+
+    Parameters
+    ----------
+    observations : dask.dataframe.DataFrame
+        The observation table (``metric``, ``value``, ``unit``, ``kind``,
+        ``start``, ``end`` ...) with its ``by`` columns; validated per partition
+        as :func:`conflictstats.to_daily` does.
+    by : str or list of str, optional
+        Grouping column(s) besides ``metric``.
+    npartitions : int, optional
+        Partitions after the shuffle on ``metric`` and ``by``.
+    **kwargs
+        Passed to :func:`conflictstats.to_daily` (``overnight=``, ``conflict=``,
+        ``spread=``; ``metric=`` selects metrics).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Columns ``metric``, the ``by`` columns, ``date`` and ``value``: one row per
+        series and day that a report covers. ``.compute()`` equals
+        ``to_long(conflictstats.to_daily(obs, by=by, ...), ["metric", *by],
+        dropna=True)``.
+    """
+    import conflictstats as cs
+
+    _check_frame(observations, "observations")
+    keys = ["metric", *_keys(by, required=False)]
+    _columns_present(observations, keys, "observations")
+    inner_by = keys[1:] or None
+    metric = kwargs.get("metric")
+    if isinstance(metric, str):
+        kwargs = {**kwargs, "metric": [metric]}  # keep the metric level in the columns
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        if len(part) == 0:
+            return meta.copy()
+        daily = cs.to_daily(part, by=inner_by, **kwargs)
+        if daily.columns.nlevels == 1:
+            daily.columns = daily.columns.rename("metric")
+        return to_long(daily, keys, name="value", dropna=True)
+
+    sample = observations._meta
+    meta = pd.DataFrame({k: pd.Series(dtype=sample[k].dtype) for k in keys}
+                        | {_DATE: pd.Series(dtype="datetime64[ns]"),
+                           "value": pd.Series(dtype="float64")})
+    shuffled = observations.shuffle(on=keys, npartitions=npartitions)
+    return shuffled.map_partitions(run, meta=meta, enforce_metadata=False)
