@@ -37,6 +37,29 @@ Output: the ``by`` columns first, then
   :func:`period_totals`, :func:`rate`): the table's columns, its ``series``
   column replaced by the ``by`` columns (and a ``date`` column where the table
   is indexed by date).
+
+References
+----------
+Rocklin, M. (2015). Dask: parallel computation with blocked algorithms and task
+scheduling. *Proceedings of the 14th Python in Science Conference*, 126-132.
+
+Examples
+--------
+>>> import dask.dataframe as dd
+>>> import pandas as pd
+>>> from conflictstats import dask as csd
+>>> long = pd.DataFrame(
+...     {"region": ["a"] * 3 + ["b"] * 3, "value": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0]},
+...     index=pd.DatetimeIndex(["2024-11-25", "2024-11-26", "2024-11-27"] * 2, name="date"))
+>>> since = csd.highest_since(dd.from_pandas(long, npartitions=2), by="region")
+>>> since.compute().sort_values(["region", "date"], ignore_index=True)
+  region       date      since
+0      a 2024-11-25        NaT
+1      a 2024-11-26        NaT
+2      a 2024-11-27 2024-11-26
+3      b 2024-11-25        NaT
+4      b 2024-11-26 2024-11-25
+5      b 2024-11-27        NaT
 """
 
 from __future__ import annotations
@@ -300,6 +323,11 @@ _COMMON = """
     dask.dataframe.DataFrame
         Long form (see the module notes); ``.compute()`` equals
         ``to_long(conflictstats.{name}(pandas_frame, by=by, value=value, ...), by)``.
+
+    Examples
+    --------
+    See the module's example (:func:`highest_since`); every function is called
+    the same way, with the keyword arguments of the pandas function.
 """
 
 
@@ -423,6 +451,24 @@ def to_daily(observations: Any, *, by: str | Sequence[str] | None = None,
         series and day that a report covers. ``.compute()`` equals
         ``to_long(conflictstats.to_daily(obs, by=by, ...), ["metric", *by],
         dropna=True)``.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import pandas as pd
+    >>> from conflictstats import dask as csd
+    >>> obs = pd.DataFrame({
+    ...     "metric": "drones_launched", "value": [188.0, 89.0, 30.0], "unit": "count",
+    ...     "kind": "flow", "region": ["all", "all", "kharkiv"],
+    ...     "start": ["2024-11-25 19:30", "2024-11-26 19:30", "2024-11-25"],
+    ...     "end": ["2024-11-26 09:00", "2024-11-27 09:00", "2024-11-26"]})
+    >>> daily = csd.to_daily(dd.from_pandas(obs, npartitions=1), by="region")
+    >>> daily.compute().sort_values(["region", "date"], ignore_index=True)
+                metric   region       date  value
+    0  drones_launched      all 2024-11-26  188.0
+    1  drones_launched      all 2024-11-27   89.0
+    2  drones_launched  kharkiv 2024-11-25   15.0
+    3  drones_launched  kharkiv 2024-11-26   15.0
     """
     import conflictstats as cs
 
