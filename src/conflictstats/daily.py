@@ -571,6 +571,7 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
            by: str | Sequence[str] | None, overnight: str, conflict: str, spread: str,
            trace: bool) -> tuple[pd.Series | pd.DataFrame, dict[str, Any], pd.DataFrame,
                                  list[str]]:
+    """Check, compute, then shape: the steps behind :func:`to_daily` and :func:`daily_trace`."""
     check_choice("overnight", overnight, ("end", "start"))
     check_choice("conflict", conflict, _CONFLICTS)
     check_choice("spread", spread, ("auto", "integer", "even"))
@@ -579,9 +580,18 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
     metrics = pd.factorize(obs["metric"])
     kinds = _one_per_metric(obs, "kind", metrics)
     units = _one_per_metric(obs, "unit", metrics)
-    engine = _Engine(obs, keys, overnight, conflict, spread, trace)
-    daily, info = engine.run()
+    daily, info = _Engine(obs, keys, overnight, conflict, spread, trace).run()
+    out = _shape(daily, metric, keys, kinds, units)
+    _attach_flags(out, obs, keys, metric, overnight)
+    corrections = _corrections_frame(info["corrections"], info["labels"], keys)
+    _warn_corrections(corrections)
+    return out, info, corrections, keys
 
+
+def _shape(daily: pd.DataFrame, metric: str | Sequence[str] | None, keys: list[str],
+           kinds: dict[str, str], units: dict[str, str]) -> pd.Series | pd.DataFrame:
+    """The engine's frame as the caller asked for it: a Series for one metric without
+    ``by``, the metrics in the order asked, and the kinds and units in ``attrs``."""
     out: pd.Series | pd.DataFrame
     if isinstance(metric, str):
         if len(keys) == 1:
@@ -598,9 +608,10 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
         if metric is not None:  # the order asked for
             out = out.reindex(columns=list(metric), level=0 if len(keys) > 1 else None)
         out.attrs = {"kinds": kinds, "units": units}
+    return out
 
-    _attach_flags(out, obs, keys, metric, overnight)
-    corrections = _corrections_frame(info["corrections"], info["labels"], keys)
+
+def _warn_corrections(corrections: pd.DataFrame) -> None:
     if len(corrections):
         first = corrections.iloc[0]
         warnings.warn(
@@ -608,9 +619,8 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
             f"(first: {first['metric']!r} on {first['date'].date()}, "
             f"{first['previous_value']:g} -> {first['value']:g}); the steps are kept as "
             "negative increments; daily_trace(...).corrections lists them",
-            DataWarning, stacklevel=3,
+            DataWarning, stacklevel=4,
         )
-    return out, info, corrections, keys
 
 
 # ---------------------------------------------------------------------------
