@@ -138,3 +138,14 @@ def test_importing_conflictstats_does_not_import_dask():
     code = "import sys, conflictstats; print('dask' in sys.modules or 'distributed' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_categorical_group_columns_and_a_string_date_column_work(client, panel):
+    flat = panel.reset_index()
+    flat["region"] = flat["region"].astype("category")
+    flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
+    got = csd.highest_since(dd.from_pandas(flat, npartitions=3), by=BY, value="value",
+                            date="date").compute()
+    ref = csd.to_long(cs.highest_since(panel, by=BY, value="value"), BY, name="since")
+    got["region"] = got["region"].astype(str)
+    _same(got, ref)

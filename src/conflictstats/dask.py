@@ -243,30 +243,21 @@ def _apply_pair(num: pd.DataFrame, den: pd.DataFrame, func: Callable[..., Any],
 
 def _sample(meta: pd.DataFrame, keys: list[str], value: str, date: str,
             n: int = 400) -> pd.DataFrame:
-    """A small real-looking long frame with the input's dtypes: one series of counts."""
+    """A small real-looking long frame with the input's dtypes: one series of counts.
+
+    ``meta`` is Dask's non-empty stand-in for the input (``_meta_nonempty``): its
+    first row gives a group label of the right dtype (categoricals included).
+    """
     rng = np.random.default_rng(0)
-    dates = pd.date_range("2022-01-03", periods=n).astype(meta[date].dtype)
     cols: dict[str, Any] = {}
-    nonempty = meta.iloc[:0]
     for c in meta.columns:
         if c == date:
-            cols[c] = dates
+            cols[c] = pd.Series(pd.date_range("2022-01-03", periods=n)).astype(meta[c].dtype)
         elif c == value:
-            cols[c] = pd.array(rng.poisson(20, n).astype("float64")).astype(meta[c].dtype)
+            cols[c] = pd.Series(rng.poisson(20, n).astype("float64")).astype(meta[c].dtype)
         else:
-            fill = _fill_value(nonempty[c].dtype)
-            cols[c] = pd.Series([fill] * n, dtype=nonempty[c].dtype)
+            cols[c] = pd.Series(meta[c].iloc[:1].tolist() * n, dtype=meta[c].dtype)
     return pd.DataFrame(cols)
-
-
-def _fill_value(dtype: Any) -> Any:
-    if pd.api.types.is_bool_dtype(dtype):
-        return True
-    if pd.api.types.is_numeric_dtype(dtype):
-        return 1
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return pd.Timestamp("2022-01-03")
-    return "a"
 
 
 def _per_series(func: Callable[..., Any], data: Any, *, by: str | Sequence[str] | None,
@@ -285,8 +276,8 @@ def _per_series(func: Callable[..., Any], data: Any, *, by: str | Sequence[str] 
     _columns_present(frame, [*keys, value], "data")
     frame = frame[[date_col, *keys, value]]
     shuffled = frame.shuffle(on=keys, npartitions=npartitions)
-    meta = _apply(_sample(frame._meta, keys, value, date_col), func, keys, value, date_col,
-                  kwargs, name).iloc[:0]
+    sample = _sample(frame._meta_nonempty, keys, value, date_col)
+    meta = _apply(sample, func, keys, value, date_col, kwargs, name).iloc[:0]
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
         if len(part) == 0:
@@ -413,7 +404,7 @@ def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
     # the same hash of the same keys over the same number of partitions: aligned
     a = num.shuffle(on=keys, npartitions=parts)
     b = den.shuffle(on=keys, npartitions=parts)
-    sample = _sample(num._meta, keys, value, date_col)
+    sample = _sample(num._meta_nonempty, keys, value, date_col)
     meta = _apply_pair(sample, sample, cs.rate, keys, value, date_col, kwargs).iloc[:0]
 
     def run(x: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
