@@ -165,6 +165,12 @@ def _as_observations(observations: Any) -> pd.DataFrame:
     if not typed:
         # not yet validated: run the full checks (they name the bad row)
         return read_observations(observations)
+    _check_validated(observations)
+    return observations
+
+
+def _check_validated(observations: pd.DataFrame) -> None:
+    """The cheap checks of a table that looks validated: kinds, finite values, order, labels."""
     bad_kind = ~observations["kind"].isin(KINDS).to_numpy(bool)
     if bad_kind.any():
         label = observations.index[np.flatnonzero(bad_kind)[0]]
@@ -188,7 +194,6 @@ def _as_observations(observations: Any) -> pd.DataFrame:
     if not observations.index.is_unique:
         dup = observations.index[observations.index.duplicated()][0]
         raise ObservationError(f"observations: row labels must be unique; {dup!r} repeats", row=dup)
-    return observations
 
 
 def _one_per_metric(obs: pd.DataFrame, column: str,
