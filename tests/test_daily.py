@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -363,3 +365,21 @@ def test_tiled_series_are_filled_without_gaps_and_keep_every_total():
         assert col.sum() == part["value"].sum()  # whole counts: exact
     ref = _per_day_reference(o, "sum").reindex(index=d.index, columns=d.columns)
     assert_allclose(d.to_numpy(), ref.to_numpy().astype(float))
+
+
+@pytest.mark.parametrize("make", [
+    lambda rng, n: rng.choice(["b", "a", None, "c"], n),
+    lambda rng, n: rng.choice([3.0, 1.0, np.nan], n),
+    lambda rng, n: rng.integers(0, 5, n),
+    lambda rng, n: pd.Categorical(rng.choice(["x", "w", "y"], n), categories=["y", "x", "w"]),
+    lambda rng, n: rng.choice(np.array(["b", 1, None], dtype=object), n),
+])
+def test_series_are_numbered_and_labelled_as_pandas_groupby_numbers_them(make):
+    # the reference is pandas itself: groupby(sort=True, dropna=False).ngroup() and its labels
+    daily = importlib.import_module("conflictstats.daily")
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"metric": rng.choice(["m2", "m1"], 300), "g": make(rng, 300)})
+    grouped = frame.groupby(["metric", "g"], sort=True, dropna=False, observed=True)
+    code, labels = daily._series_codes(frame, ["metric", "g"])
+    np.testing.assert_array_equal(code, grouped.ngroup().to_numpy())
+    assert repr(labels) == repr(grouped.size().index.tolist())

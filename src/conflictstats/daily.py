@@ -200,6 +200,20 @@ def _one_per_metric(obs: pd.DataFrame, column: str,
                     metrics: tuple[np.ndarray, Any]) -> dict[str, str]:
     """The one value of ``column`` each metric has; ``metrics`` factorises the metric."""
     m_code, m_uniq = metrics
+    values = obs[column].to_numpy(dtype=object)
+    if len(values):
+        # the common case, checked without factorising the column: every row has the
+        # value of one reference row of its metric
+        ref_pos = np.empty(len(m_uniq), dtype=np.int64)
+        ref_pos[m_code] = np.arange(len(values))
+        ref = values[ref_pos]
+        try:
+            same = bool(np.asarray(values == ref[m_code], dtype=bool).all())
+        except (TypeError, ValueError):  # missing values: the general way below
+            same = False
+        if same:
+            return dict(zip(np.asarray(m_uniq, dtype=object).tolist(), ref.tolist(),
+                            strict=True))
     c_code, c_uniq = pd.factorize(obs[column])
     combos = np.unique(m_code.astype(np.int64) * max(len(c_uniq), 1) + c_code)
     pairs = pd.DataFrame({
@@ -215,6 +229,51 @@ def _one_per_metric(obs: pd.DataFrame, column: str,
         raise InputError(f"metric {m!r} mixes {column}s {', '.join(found)}; one {column} per "
                          f"metric is required{hint}")
     return dict(zip(pairs["metric"], pairs[column], strict=True))
+
+
+def _series_codes(obs: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, list[Any]]:
+    """Number the groups of ``keys`` as ``groupby(keys, sort=True, dropna=False)`` does.
+
+    Each key is factorised once in sorted order and the codes are combined; the
+    groups present are ranked by counting, not sorting, when the combinations are
+    few. Returns each row's group number and the group labels in that order.
+    """
+    n = len(obs)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
+    try:
+        per = [pd.factorize(obs[k], sort=True, use_na_sentinel=False) for k in keys]
+    except TypeError:  # values that do not sort together: let groupby decide
+        grouped = obs.groupby(keys, sort=True, dropna=False, observed=True)
+        return grouped.ngroup().to_numpy(np.int64), grouped.size().index.tolist()
+    size = 1
+    for _, uniques in per:
+        size *= max(len(uniques), 1)
+    if size >= 2**62:  # the combined code would overflow: let groupby decide
+        grouped = obs.groupby(keys, sort=True, dropna=False, observed=True)
+        return grouped.ngroup().to_numpy(np.int64), grouped.size().index.tolist()
+    size = 1
+    combined = np.zeros(n, dtype=np.int64)
+    for codes, uniques in per:
+        size *= max(len(uniques), 1)
+        combined *= max(len(uniques), 1)
+        combined += codes
+    if size <= 4 * n + 1024:
+        present = np.bincount(combined, minlength=size) > 0
+        used = np.flatnonzero(present)
+        rank = np.cumsum(present) - 1
+        code = rank[combined]
+    else:
+        used, code = np.unique(combined, return_inverse=True)
+    levels = []
+    rest = used
+    for _, uniques in reversed(per):
+        rest, pos = np.divmod(rest, max(len(uniques), 1))
+        levels.append(pd.Index(uniques).take(pos))
+    levels.reverse()
+    labels = (levels[0].tolist() if len(keys) == 1
+              else pd.MultiIndex.from_arrays(levels).tolist())
+    return code.astype(np.int64, copy=False), labels
 
 
 # ---------------------------------------------------------------------------
@@ -269,10 +328,7 @@ class _Engine:
     def _number_series(self) -> None:
         """Number the series (metric and ``by`` groups) in sorted order."""
         obs = self.obs
-        grouped = obs.groupby(self.keys, sort=True, dropna=False, observed=True)
-        self.code = grouped.ngroup().to_numpy(np.int64)
-        # group labels in the order ngroup numbers them
-        self.labels = grouped.size().index.tolist() if len(obs) else []
+        self.code, self.labels = _series_codes(obs, self.keys)
         self.n_series = len(self.labels)
         self.kind = obs["kind"].to_numpy(object)
         self.value = obs["value"].to_numpy(np.float64)
