@@ -54,7 +54,7 @@ def test_every_name_in_dunder_all_has_exactly_one_api_entry(api_pages):
     assert top == sorted(conflictstats.__all__)
 
 
-@pytest.mark.parametrize("submodule", ["plotting", "datasets", "sources"])
+@pytest.mark.parametrize("submodule", ["plotting", "datasets", "sources", "dask"])
 def test_every_public_name_of_a_public_submodule_has_an_api_entry(api_pages, submodule):
     module = importlib.import_module(f"conflictstats.{submodule}")
     entries = _documented(api_pages.api_index_rst())

@@ -45,6 +45,9 @@ SUBMODULES: tuple[tuple[str, str, str], ...] = (
     ("conflictstats.sources", "Readers for public data sets",
      "Each reader returns the observation table; each ``screen_*`` twin accounts for "
      "every input row."),
+    ("conflictstats.dask", "Dask: panels beyond one machine",
+     "The per-series functions on Dask DataFrames in long form (``pip install "
+     "\"conflictstats[dask]\"``); ``import conflictstats`` never imports Dask."),
 )
 
 

@@ -20,9 +20,7 @@ only the ``dask.distributed.Client`` changes (``Client("tcp://scheduler:8786")``
 Install with ``pip install "conflictstats[dask]"``; ``import conflictstats``
 never imports Dask, this module does.
 
-Long form
----------
-Input: a date (the DatetimeIndex, or a column named by ``date=``), the ``by``
+**Long form.** Input: a date (the DatetimeIndex, or a column named by ``date=``), the ``by``
 columns, and the value column (``value=``). For :func:`to_daily` the
 observation table (``metric``, ``value``, ``unit``, ``kind``, ``start``,
 ``end`` ...) with its ``by`` columns.
