@@ -152,3 +152,38 @@ def test_optional_flag_and_reported_columns_are_normalised_and_checked():
         warnings.simplefilter("ignore")
         table = cs.screen_observations(bad)
     assert list(table.set_aside.index) == [1]
+
+
+def test_text_columns_are_checked_once_per_distinct_value(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("conflictstats.observations")
+    seen = []
+    real = module.normalise_unit
+    monkeypatch.setattr(module, "normalise_unit", lambda u: seen.append(u) or real(u))
+    n = 3000
+    frame = pd.DataFrame({
+        "metric": ["drones_launched", "occupied_area", "Bad Metric"] * (n // 3),
+        "value": [1.0, 2.0, 3.0] * (n // 3),
+        "unit": ["count", "km2", " COUNT "] * (n // 3),
+        "kind": ["flow", "level", "flow"] * (n // 3),
+        "end": "2024-11-26",
+    })
+    with pytest.warns(DataWarning, match="1000 of 3000 observation rows set aside"):
+        table = cs.screen_observations(frame)
+    assert sorted(seen) == [" COUNT ", "count", "km2"]  # 3,000 rows, three units
+    # the answers reach every row: the bad metric sets aside its 1,000 rows, no more
+    assert table.n_read - len(table.observations) == n // 3
+    assert set(table.observations["unit"]) == {"count", "km2"}
+
+
+def test_equal_python_values_of_different_types_stay_apart_as_text():
+    # 1 and True are equal in Python (one hash-table slot); read as text, "1" is a number
+    # and "True" is not
+    frame = _frame(value=pd.Series([1, True], dtype=object))
+    with pytest.raises(ObservationError, match="row 1, column 'value': value is not a number"):
+        cs.read_observations(frame)
+    with pytest.warns(DataWarning, match="1 of 2"):
+        table = cs.screen_observations(frame)
+    assert list(table.set_aside.index) == [1]
+    assert table.observations["value"].tolist() == [1.0]

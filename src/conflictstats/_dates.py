@@ -103,7 +103,7 @@ def parse_dates(
         np.asarray(values, dtype=object) if not isinstance(values, pd.Index) else values
     )
     n = len(s)
-    labels = list(labels) if labels is not None else list(range(n))
+    labels = labels if labels is not None else range(n)  # read only for a bad row
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     reason = np.full(n, "", dtype=object)
     if n == 0:

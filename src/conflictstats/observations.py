@@ -159,32 +159,76 @@ class _Problems:
         return [self.items[k] for k in order]
 
 
-def _distinct(values: pd.Series, func: Any) -> pd.Series:
-    """``func`` applied to the distinct values of ``values`` only, spread back to the rows.
+def _factorize_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 where missing) and distinct values of a column read as text.
 
-    Text columns repeat a few values thousands of times; string methods run in Python
-    per value, so this keeps the checks fast. Missing values stay missing.
+    As text, so that 1, 1.0 and True (equal in Python) stay apart; a column that
+    already holds only strings is factorised as it is, without converting every row.
     """
-    # as text, so that 1, 1.0 and True (equal in Python) stay apart
-    codes, uniques = pd.factorize(values.astype("string"))
-    done = pd.Series(func(pd.Series(uniques, dtype=object)))
-    arr = done.to_numpy(dtype=object)
-    out = np.full(len(values), None, dtype=object)
-    have = codes >= 0
-    out[have] = arr[codes[have]]
-    return pd.Series(out, index=values.index)
+    if not (pd.api.types.is_string_dtype(values.dtype) and (
+            values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) == "string")):
+        values = values.astype("string")
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+@dataclasses.dataclass
+class _Text:
+    """A text column by its distinct values: each row's code (-1 where missing) and the
+    distinct values as a string Series. Checks run on ``distinct``; :meth:`rows` gives
+    each row the answer of its value, without a string operation per row."""
+
+    codes: np.ndarray
+    distinct: pd.Series
+    index: pd.Index
+
+    @classmethod
+    def of(cls, column: pd.Series) -> _Text:
+        codes, uniques = _factorize_text(column)
+        return cls(codes, pd.Series(uniques, dtype=object).astype("string"), column.index)
+
+    def rows(self, per_value: Any, missing: Any) -> np.ndarray:
+        """Each row's entry of ``per_value`` (one per distinct value); ``missing`` where NA."""
+        arr = np.asarray(per_value)
+        return np.append(arr, np.array([missing], dtype=arr.dtype))[self.codes]
+
+    def flags(self, per_value: pd.Series, missing: bool = False) -> np.ndarray:
+        """A boolean per row from a (nullable) boolean per distinct value."""
+        return self.rows(per_value.fillna(missing).to_numpy(bool), missing)
+
+    def objects(self, per_value: pd.Series | None = None, missing: Any = pd.NA) -> pd.Series:
+        """The rows as an object column: the distinct values (or ``per_value``) spread."""
+        vals = self.distinct if per_value is None else per_value
+        arr = np.array([*vals.astype(object).tolist(), missing], dtype=object)
+        return pd.Series(arr[self.codes], index=self.index, dtype=object, copy=False)
+
+
+@dataclasses.dataclass
+class _Coded:
+    """A normalised text column (unit, kind) by its distinct canonical values."""
+
+    text: _Text
+    canon: pd.Series  # string, one per distinct value; NA where refused
+
+    def isin(self, names: Any) -> np.ndarray:
+        """Whether each row's canonical value is one of ``names`` (False where NA)."""
+        return self.text.flags(self.canon.isin(list(names)))
+
+
+def _as_text_objects(values: pd.Series) -> pd.Series:
+    """``values.astype("string").astype(object)``, built from the distinct values."""
+    return _Text.of(values).objects()
 
 
 def _check_metric(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     metric = df["metric"]
-    text = metric.astype("string")
-    strip = _distinct(metric, lambda u: u.astype("string").str.strip())
-    missing = text.isna().to_numpy() | (strip.fillna("") == "").to_numpy(bool)
-    found.add(missing, "metric", metric, "metric is missing")
-    snake = _distinct(metric, lambda u: u.astype("string").str.fullmatch(_METRIC_RE))
-    bad = ~missing & ~snake.fillna(False).to_numpy(bool)
-    found.add(bad, "metric", metric, "metric must be snake_case (lowercase letters, digits, _)")
-    out["metric"] = text.astype(object)
+    text = _Text.of(metric)
+    blank = text.flags(text.distinct.str.strip() == "", missing=True)
+    found.add(blank, "metric", metric, "metric is missing")
+    snake = text.flags(text.distinct.str.fullmatch(_METRIC_RE))
+    found.add(~blank & ~snake, "metric", metric,
+              "metric must be snake_case (lowercase letters, digits, _)")
+    out["metric"] = text.objects()
 
 
 def _check_value(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
@@ -193,17 +237,16 @@ def _check_value(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     if pd.api.types.is_bool_dtype(raw):  # True is not the number 1
         raw = raw.astype(object).astype("string")
         textual = True
-    if textual:
-        num = _distinct(raw, lambda u: pd.to_numeric(u.astype("string").str.strip(),
-                                                     errors="coerce").astype("float64"))
-    else:
-        num = raw.astype("float64")
-    num = pd.Series(np.asarray(num, dtype="float64"), index=df.index)
-    v = num.to_numpy()
     absent = raw.isna().to_numpy()
-    if textual:
-        blank = _distinct(raw, lambda u: u.astype("string").str.strip() == "")
-        absent = absent | blank.fillna(False).to_numpy(bool)
+    if textual:  # read once per distinct text
+        text = _Text.of(raw)
+        stripped = text.distinct.str.strip()
+        number = pd.to_numeric(stripped, errors="coerce").astype("float64").to_numpy()
+        num = pd.Series(text.rows(number, np.nan), index=df.index)
+        absent = absent | text.flags(stripped == "")
+    else:
+        num = pd.Series(np.asarray(raw.astype("float64"), dtype="float64"), index=df.index)
+    v = num.to_numpy()
     nonnum = np.isnan(v) & ~absent
     found.add(nonnum, "value", raw, "value is not a number (parse text with parse_quantity "
                                     "first)")
@@ -215,74 +258,77 @@ def _check_value(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     out["value"] = num
 
 
-def _check_unit(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> pd.Series:
+def _check_unit(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> _Coded:
     """Normalise units (blanks, case, aliases) and refuse those outside the closed list."""
     raw = df["unit"]
-    text = raw.astype("string")
-    canon = {u: normalise_unit(u) for u in text.dropna().unique()}  # once per distinct unit
-    unit = text.map(canon, na_action="ignore").astype("string")
-    missing = text.isna().to_numpy() | (text.str.strip() == "").fillna(False).to_numpy(bool)
+    text = _Text.of(raw)
+    canon = pd.Series([normalise_unit(u) for u in text.distinct], dtype=object)  # per distinct
+    canon = canon.where(canon.notna(), pd.NA).astype("string")
+    missing = text.flags(text.distinct.str.strip() == "", missing=True)
     found.add(missing, "unit", raw, "unit is missing")
-    found.add(~missing & unit.isna().to_numpy(), "unit", raw, f"unknown unit; {ACCEPTED}")
-    out["unit"] = unit.astype(object)
-    return unit
+    found.add(~missing & text.flags(canon.isna(), missing=True), "unit", raw,
+              f"unknown unit; {ACCEPTED}")
+    out["unit"] = text.objects(canon)
+    return _Coded(text, canon)
 
 
 def _check_times(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
                  dates: dict[str, Any], lenient: bool) -> None:
     for col in ("start", "end"):
         raw = df[col]
-        parsed = parse_dates(raw, labels=list(df.index), lenient=lenient, **dates)
-        found.add(parsed.bad, col, raw, np.array([f"{col}: {r}" for r in parsed.reason],
-                                                 dtype=object))
-        absent = np.isnat(parsed.stamps) & ~parsed.bad
+        parsed = parse_dates(raw, labels=df.index, lenient=lenient, **dates)
+        bad = parsed.bad
+        if bad.any():  # the reasons of bad rows only
+            found.add(bad, col, raw, np.array([f"{col}: {r}" for r in parsed.reason],
+                                              dtype=object))
+        absent = np.isnat(parsed.stamps) & ~bad
         found.add(absent, col, raw, f"{col} is missing")
         out[col] = pd.Series(parsed.stamps, index=df.index)
     order = (out["end"] < out["start"]).to_numpy()
     found.add(order, "end", df["end"], "end is before start")
 
 
-def _check_kind(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> pd.Series:
-    kind = _distinct(df["kind"], lambda u: u.astype("string").str.strip().str.lower()).astype(
-        "string")
-    bad = ~kind.isin(KINDS).fillna(False).to_numpy(bool)
+def _check_kind(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> _Coded:
+    text = _Text.of(df["kind"])
+    canon = text.distinct.str.strip().str.lower()
+    bad = ~text.flags(canon.isin(KINDS))
     found.add(bad, "kind", df["kind"], f"unknown kind (expected one of {', '.join(KINDS)})")
-    out["kind"] = kind.astype(object)
-    return kind
+    out["kind"] = text.objects(canon)
+    return _Coded(text, canon)
 
 
 def _check_qualifier(df: pd.DataFrame, out: pd.DataFrame, found: _Problems) -> None:
     if "qualifier" in df:
-        raw = df["qualifier"].astype("string")
-        qual = _distinct(raw, lambda u: u.astype("string").str.strip().str.lower()).astype(
-            "string").replace("", pd.NA).fillna("exact")
+        text = _Text.of(df["qualifier"])
+        canon = text.distinct.str.strip().str.lower().replace("", pd.NA).fillna("exact")
+        bad = ~text.flags(canon.isin(QUALIFIERS), missing=True)
+        if bad.any():  # the values as text, for the message
+            found.add(bad, "qualifier", df["qualifier"].astype("string"),
+                      f"unknown qualifier (expected one of {', '.join(QUALIFIERS)})")
+        out["qualifier"] = text.objects(canon, missing="exact")
     else:
-        raw = qual = pd.Series("exact", index=df.index, dtype="string")
-    bad = ~qual.isin(QUALIFIERS).to_numpy(bool)
-    found.add(bad, "qualifier", raw,
-              f"unknown qualifier (expected one of {', '.join(QUALIFIERS)})")
-    out["qualifier"] = qual.astype(object)
+        out["qualifier"] = pd.Series("exact", index=df.index, dtype=object)
 
 
 def _check_value_rules(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
-                       unit: pd.Series, kind: pd.Series) -> None:
-    """Rules that depend on the (normalised) unit and kind."""
+                       unit: _Coded, kind: _Coded) -> None:
+    """Rules that depend on the (normalised) unit and kind (decided per distinct value)."""
     raw = df["value"]
     v = out["value"].to_numpy()
-    nonneg = unit.isin(list(NONNEGATIVE_UNITS)).fillna(False).to_numpy(bool)
-    counts = (unit == "count").fillna(False).to_numpy(bool)
+    nonneg = unit.isin(NONNEGATIVE_UNITS)
+    counts = unit.isin(["count"])
     found.add(counts & (v < 0), "value", raw, "a count cannot be negative")
-    level = (kind == "level").fillna(False).to_numpy(bool)
+    level = kind.isin(["level"])
     found.add(nonneg & ~counts & level & (v < 0), "value", raw,
               "an area (a level of territory) cannot be negative; a change of area is a flow")
-    cum_neg = (kind == "cumulative").fillna(False).to_numpy(bool) & (v < 0) & ~nonneg
+    cum_neg = kind.isin(["cumulative"]) & (v < 0) & ~nonneg
     found.add(cum_neg, "value", raw, "a cumulative total cannot be negative")
-    share = (kind == "share").fillna(False).to_numpy(bool)
-    pct = share & (unit == "percent").fillna(False).to_numpy(bool) & ((v < 0) | (v > 100))
+    share = kind.isin(["share"])
+    pct = share & unit.isin(["percent"]) & ((v < 0) | (v > 100))
     found.add(pct, "value", raw, "a share in percent must lie in [0, 100]")
-    frac = share & (unit == "fraction").fillna(False).to_numpy(bool) & ((v < 0) | (v > 1))
+    frac = share & unit.isin(["fraction"]) & ((v < 0) | (v > 1))
     found.add(frac, "value", raw, "a share as a fraction must lie in [0, 1]")
-    share_unit = share & ~unit.isin(["percent", "fraction"]).fillna(False).to_numpy(bool)
+    share_unit = share & ~unit.isin(["percent", "fraction"])
     found.add(share_unit, "unit", df["unit"], "a share must be in percent or fraction")
 
 
@@ -296,10 +342,11 @@ def _check_optional(df: pd.DataFrame, found: _Problems, dates: dict[str, Any],
         optional["flag"] = ftext.where(ftext != "").astype(object)
     if "reported" in df:
         raw = df["reported"]
-        parsed = parse_dates(raw, labels=list(df.index), lenient=lenient, **dates)
-        found.add(parsed.bad, "reported", raw, np.array(
-            [f"reported is not a date (the date the figure was stated or published): {r}"
-             for r in parsed.reason], dtype=object))
+        parsed = parse_dates(raw, labels=df.index, lenient=lenient, **dates)
+        if parsed.bad.any():
+            found.add(parsed.bad, "reported", raw, np.array(
+                [f"reported is not a date (the date the figure was stated or published): {r}"
+                 for r in parsed.reason], dtype=object))
         optional["reported"] = pd.Series(parsed.stamps, index=df.index)
     return optional
 
@@ -307,7 +354,7 @@ def _check_optional(df: pd.DataFrame, found: _Problems, dates: dict[str, Any],
 def _carry_other_columns(df: pd.DataFrame, out: pd.DataFrame,
                          optional: dict[str, pd.Series]) -> pd.DataFrame:
     for col in ("entity", "source"):
-        out[col] = df[col].astype("string").astype(object) if col in df else pd.Series(
+        out[col] = _as_text_objects(df[col]) if col in df else pd.Series(
             pd.NA, index=df.index, dtype=object
         )
     for col, values in optional.items():
