@@ -397,7 +397,7 @@ def rate(
     >>> launched = pd.Series([50, 60, None, 70, 80, 90, 188], index=idx)
     >>> shot = pd.Series([40, 45, 10, 50, 70, 80, 76], index=idx)
     >>> weekly = cs.rate(shot, launched, window="7D")
-    >>> weekly.loc["2024-11-27", ["numerator", "denominator", "n_reported"]].tolist()
+    >>> weekly.loc["2024-11-27", ["numerator", "denominator", "n_reported"]].astype(float).tolist()
     [361.0, 538.0, 6.0]
     >>> round(float(weekly.loc["2024-11-27", "rate"]), 3)
     0.671
