@@ -258,6 +258,18 @@ def _sample(meta: pd.DataFrame, keys: list[str], value: str, date: str,
     return pd.DataFrame(cols)
 
 
+def _value_column(frame: Any, keys: list[str], date_col: str, value: str | None,
+                  name: str) -> str:
+    """The value column: ``value=`` or the one column besides the date and the keys."""
+    if value is not None:
+        return value
+    rest = [c for c in frame.columns if c not in (*keys, date_col)]
+    if len(rest) != 1:
+        raise InputError(f"{name}: with by=, name the value column with value= "
+                         f"(candidates: {rest})")
+    return str(rest[0])
+
+
 def _per_series(func: Callable[..., Any], data: Any, *, by: str | Sequence[str] | None,
                 value: str | None, date: str | None, kwargs: dict[str, Any],
                 name: str = "value", npartitions: int | None = None) -> Any:
@@ -265,12 +277,7 @@ def _per_series(func: Callable[..., Any], data: Any, *, by: str | Sequence[str] 
     _check_frame(data, "data")
     keys = _keys(by)
     frame, date_col = _dated(data, date, "data")
-    if value is None:
-        rest = [c for c in frame.columns if c not in (*keys, date_col)]
-        if len(rest) != 1:
-            raise InputError(f"data: with by=, name the value column with value= "
-                             f"(candidates: {rest})")
-        value = rest[0]
+    value = _value_column(frame, keys, date_col, value, "data")
     _columns_present(frame, [*keys, value], "data")
     frame = frame[[date_col, *keys, value]]
     shuffled = frame.shuffle(on=keys, npartitions=npartitions)
@@ -388,12 +395,7 @@ def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
     den, date_den = _dated(denominator, date, "denominator")
     if date_den != date_col:
         den = den.rename(columns={date_den: date_col})
-    if value is None:
-        rest = [c for c in num.columns if c not in (*keys, date_col)]
-        if len(rest) != 1:
-            raise InputError(f"numerator: with by=, name the value column with value= "
-                             f"(candidates: {rest})")
-        value = rest[0]
+    value = _value_column(num, keys, date_col, value, "numerator")
     _columns_present(num, [*keys, value], "numerator")
     _columns_present(den, [*keys, value], "denominator")
     num = num[[date_col, *keys, value]]
