@@ -8,11 +8,11 @@ than ADTK's closest rolling detectors.
 ADTK needs pandas < 3, so it lives in its own virtual environment, with
 conflictstats installed there too:
 
-    python3 -m venv /work/venv-adtk
-    /work/venv-adtk/bin/pip install "pandas<3" adtk -e /work/main
+    python3 -m venv .venv-adtk            # from the repository's root
+    .venv-adtk/bin/pip install "pandas<3" adtk -e .
 
-Run (with ADTK):      /work/venv-adtk/bin/python benchmarks/bench_anomalies.py
-Run (ours only):      /work/venv/bin/python benchmarks/bench_anomalies.py
+Run (with ADTK):      .venv-adtk/bin/python benchmarks/bench_anomalies.py
+Run (ours only):      .venv/bin/python benchmarks/bench_anomalies.py
 
 The closest ADTK detectors:
 - ``PersistAD(window=28, agg="median")``: each value against the median of the

@@ -1,6 +1,6 @@
 """Benchmark: conflictstats.changepoints (PELT, numpy) vs ruptures.Pelt(model="l2").
 
-Run:  /work/venv/bin/python benchmarks/bench_changepoints.py
+Run:  .venv/bin/python benchmarks/bench_changepoints.py
 
 A 1,500-day series with known level shifts.  Both detectors get the same
 penalty (a float: the BIC value ``2 sigma^2 log n`` that our ``penalty="bic"``

@@ -1,6 +1,6 @@
 """Benchmark: conflictstats.rate on a panel versus statsmodels' proportion_confint.
 
-Run:  /work/venv/bin/python benchmarks/bench_rates.py
+Run:  .venv/bin/python benchmarks/bench_rates.py
 
 A panel of 2,000 series x 1,500 days of (shot down, launched) counts, 5 % of
 days missing.  We time ``cs.rate(num, den, window="7D")`` (pooling plus the

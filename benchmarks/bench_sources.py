@@ -1,6 +1,6 @@
 """Benchmark: read the full missile-attack file and build daily series by model category.
 
-Run: /work/venv/bin/python benchmarks/bench_sources.py
+Run: .venv/bin/python benchmarks/bench_sources.py
 Target: reading + normalising (read_missile_attacks) + conflictstats.to_daily of
 the nationwide reports by category in under 1 s. The peer is the plain pandas
 route an analyst would write (read_csv, parse mixed timestamps, group by morning
