@@ -212,7 +212,9 @@ def test_an_incomplete_alternative_is_undetermined_not_a_failure():
     c = cs.check_claim(s, "weekly record", date="2024-01-21")
     assert list(c.alternatives["status"]) == ["holds", "holds", "undetermined"]
     assert c.verdict == "true" and c.holds is True
-    assert c.alternatives["n_unknown"].iloc[0] == 1  # the week 8-14 could not be compared
+    # the week 8-14 (6 of 7 days) is compared through its partial sum, at least 60
+    assert c.alternatives["n_unknown"].iloc[0] == 0
+    assert c.alternatives["n_compared"].iloc[0] == 2
     assert "undetermined under: rolling 7 days ending 2024-01-20" in c.sentence
     assert "6 of 7 days reported" in c.sentence
     # had the main definition been the incomplete one, the verdict is undetermined
@@ -476,3 +478,16 @@ def test_a_week_running_past_the_data_is_undetermined_unless_incomplete_weeks_ar
                         "outside the data (2024-01-01 to 2024-01-10)")
     inc = cs.check_claim(s, "weekly record", date="2024-01-10", incomplete="include")
     assert inc.verdict == "true" and inc.value == 90.0 and "(incomplete window)" in inc.sentence
+
+
+def test_a_full_week_below_an_incomplete_weeks_partial_total_is_no_record():
+    # the audit's case: 1-6 Jan report 600 with 7 Jan missing; a full week of 350 later is
+    # no record (the incomplete week had at least 600), and the sentence says "at least"
+    idx = pd.date_range("2024-01-01", periods=28)
+    v = np.r_[[100.0] * 6, np.nan, [10.0] * 7, [50.0] * 7, [100.0] * 7]
+    s = pd.Series(v, index=idx)
+    c = cs.check_claim(s, "record", date="2024-01-21", freq="W-SUN", kind="flow")
+    assert c.verdict == "false"
+    assert_allclose(c.previous_value, 600.0)
+    assert "at least 600 on 2024-01-07 (an incomplete window" in c.sentence
+    assert cs.check_claim(s, "record", date="2024-01-28", freq="W-SUN", kind="flow").holds

@@ -604,3 +604,26 @@ def test_highest_since_writes_dates_for_every_position_of_a_long_series():
     j = _stack_prev_ge(s.to_numpy())
     expected = np.where(j >= 0, s.index.to_numpy()[np.maximum(j, 0)], np.datetime64("NaT"))
     np.testing.assert_array_equal(cs.highest_since(s).to_numpy(), expected)
+
+
+def test_an_incomplete_week_with_a_larger_partial_total_is_a_record_to_beat():
+    # the audit's case: 100 a day on 1-6 Jan with 7 Jan missing (at least 600), then a full
+    # week of 70 and a full week of 350: neither full week is a record, 700 is, above 600+
+    idx = pd.date_range("2024-01-01", periods=28)
+    v = np.r_[[100.0] * 6, np.nan, [10.0] * 7, [50.0] * 7, [100.0] * 7]
+    s = pd.Series(v, index=idx)
+    r = cs.records(s, freq="W-SUN", kind="flow")
+    # week 1 is incomplete: it sets no record, but later weeks are compared with its 600
+    assert list(r["date"]) == [pd.Timestamp("2024-01-28")]
+    row = r.iloc[0]
+    assert_allclose([row["value"], row["previous_value"]], [700.0, 600.0])
+    assert row["previous_date"] == pd.Timestamp("2024-01-07") and not row["previous_complete"]
+    assert row["record_number"] == 1
+    # "include" ranks partial totals as values; flows with negative steps give no bound
+    inc = cs.records(s, freq="W-SUN", kind="flow", incomplete="include")
+    assert list(inc["date"]) == [pd.Timestamp("2024-01-07"), pd.Timestamp("2024-01-28")]
+    signed = s.copy()
+    signed.iloc[8] = -5.0  # a correction: partial sums bound nothing, week 1 is unknown
+    assert pd.Timestamp("2024-01-14") in set(cs.records(signed, freq="W-SUN", kind="flow")["date"])
+    lows = cs.records(s, freq="W-SUN", kind="flow", direction="min")
+    assert pd.Timestamp("2024-01-14") in set(lows["date"])  # a bound says nothing of minima

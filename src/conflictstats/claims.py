@@ -20,7 +20,7 @@ from . import _periods
 from ._kinds import resolve_kind
 from ._validate import as_series, as_timestamp, check_choice, check_int
 from .errors import InputError
-from .records import _aggregate, _finite, _flag_mask, _flag_windows
+from .records import _aggregate, _finite, _flag_mask, _flag_windows, _lower_bounds
 from .results import ClaimCheck
 
 __all__ = ["CLAIMS", "check_claim"]
@@ -149,7 +149,8 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         + ("" if definition["ties"] == "strict" else ", ties count"),
         "window": "daily" if span is None else span.code,
         "ties": definition["ties"], "date": date, "start": w_start, "value": np.nan,
-        "previous_value": np.nan, "previous_date": pd.NaT, "rank": 0,
+        "previous_value": np.nan, "previous_date": pd.NaT, "previous_complete": True,
+        "rank": 0,
         "n_compared": 0, "n_unknown": 0, "n_flagged": 0, "since": pd.NaT,
         "complete": False, "flagged": False, "holds": pd.NA, "status": "undetermined",
         "reason": "", "flag_reasons": "",
@@ -166,8 +167,11 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
                 f"the window {_range(w_start, w_end)} ({_label(span)}) reaches")
         row["reason"] = f"{what} outside the data ({_range(first, last)})"
         return row
-    table = _aggregate(s.to_frame(), span, [kind], incomplete)
-    values = table.total[:, 0].copy()
+    table = _aggregate(s.to_frame(), span, [kind], "include")
+    bound = _lower_bounds(s.to_frame(), table, [kind] if span is not None else [], incomplete,
+                          direction)
+    values = (table.total[:, 0].copy() if incomplete == "include" or span is None
+              else np.where(table.complete[:, 0], table.total[:, 0], np.nan))
     idx = pd.DatetimeIndex(table.end)
     flagged = (np.zeros(len(idx), dtype=bool) if mask is None
                else _flag_windows(mask, pd.DatetimeIndex(s.index), span)[:, 0])
@@ -196,6 +200,9 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         return row
     if flags == "exclude":
         values = np.where(flagged, np.nan, values)
+    if bound is not None:  # an incomplete window's partial sum is a value to beat
+        usable = ~flagged if flags == "exclude" else np.ones(len(idx), dtype=bool)
+        values = np.where(np.isnan(values) & usable, bound[:, 0], values)
     sign = 1.0 if direction == "max" else -1.0
     y = sign * values
     x = y[pos]
@@ -231,6 +238,7 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         best = comp[np.argmax(y[comp])]  # first date that reached the best value
         row["previous_value"] = values[best]
         row["previous_date"] = idx[best]
+        row["previous_complete"] = bool(table.complete[best, 0]) if span is not None else True
         row["rank"] = 1 + int(np.count_nonzero(y[comp] > x))
         beaten = x > y[best] if definition["ties"] == "strict" else x >= y[best]
     else:
@@ -320,8 +328,11 @@ def _sentence(claim_text: str, main: dict[str, Any], table: pd.DataFrame, verdic
                  else "the previous record",
                  "highest since": f"the {word} since then",
                  "largest in": "the previous " + word}[claim]
-        prev = (f"against {among} of {_fmt(main['previous_value'])}{u} on "
-                f"{_day(main['previous_date'])}, rank {main['rank']} of "
+        partial = ("at least " if not main.get("previous_complete", True) else "")
+        note = (" (an incomplete window: the sum of its reported days)"
+                if partial else "")
+        prev = (f"against {among} of {partial}{_fmt(main['previous_value'])}{u} on "
+                f"{_day(main['previous_date'])}{note}, rank {main['rank']} of "
                 f"{main['n_compared'] + 1}")
     since = (f"the {word} since the data begin" if pd.isna(main["since"])
              else f"the {word} since {_day(main['since'])}")

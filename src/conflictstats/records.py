@@ -57,6 +57,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "value",
     "previous_value",
     "previous_date",
+    "previous_complete",
     "margin",
     "record_number",
     "n_compared",
@@ -671,6 +672,43 @@ def _records_one(values: np.ndarray, index: pd.DatetimeIndex, *, scope: str, dir
     }
 
 
+def _lower_bounds(frame: pd.DataFrame, table: _periods.PeriodTable, kinds: list[str],
+                  incomplete: str, direction: str) -> np.ndarray | None:
+    """Partial totals of incomplete periods where they bound the true total from below.
+
+    A flow that is never negative totals at least what its reported days sum
+    to, so an incomplete week of 565 (6 of 7 days) beats a later full week of
+    468: a record must beat it. None when no column allows the bound (levels,
+    flows with negative values, minima, or ``incomplete="include"``).
+    """
+    if incomplete != "exclude" or direction != "max" or not kinds:
+        return None
+    values = frame.to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):
+        nonneg = ~(values < 0).any(axis=0)
+    usable = nonneg & (np.asarray(kinds, dtype=object) != "level")
+    if not usable.any():
+        return None
+    partial = np.where(~table.complete & table.keep & usable[None, :], table.total, np.nan)
+    return partial
+
+
+def _complete_records(f: dict[str, np.ndarray], complete: np.ndarray,
+                      index: pd.DatetimeIndex, scope: str) -> dict[str, np.ndarray]:
+    """Keep the records set by complete periods; a record broken may be an incomplete one."""
+    keep = complete[f["pos"]]
+    out = {k: v[keep] for k, v in f.items()}
+    pos = out["pos"]
+    bounds = _scope_bounds(index, scope)
+    codes = np.searchsorted(bounds, pos, side="right") - 1
+    new_scope = np.ones(len(pos), dtype=bool)
+    new_scope[1:] = codes[1:] != codes[:-1]
+    starts = np.flatnonzero(new_scope)
+    out["record_number"] = (np.arange(len(pos))
+                            - np.repeat(starts, np.diff(np.append(starts, len(pos)))) + 1)
+    return out
+
+
 def _dates_at(index: pd.DatetimeIndex, pos: np.ndarray) -> pd.DatetimeIndex:
     stamps = index.to_numpy()
     if len(stamps) == 0:
@@ -722,7 +760,11 @@ def records(
     incomplete : {"exclude", "include"}
         A period with a missing day (a flow) or a missing end-point level (a
         level), and the partial first and last periods, are *incomplete*.
-        ``"exclude"`` (default): they neither set nor break a record.
+        ``"exclude"`` (default): they never set a record. A flow that is never
+        negative totals at least the sum of its reported days, so for maxima an
+        incomplete period's partial sum still counts as a value to beat (a full
+        week of 468 is no record after an incomplete week of 565); otherwise
+        incomplete periods neither set nor break records.
         ``"include"``: flows sum the days that are known and levels use the
         last level reported in the period and before it; the ``complete``
         column says which rows are affected.
@@ -743,7 +785,9 @@ def records(
         ``"2024-11"``), ``date`` (the date, or the window's last day),
         ``start`` (the window's first day), ``value``, ``previous_value`` and
         ``previous_date`` (the record it broke within the scope; NaN/NaT for
-        the first value of a scope), ``margin`` (by how much, positive; 0 for
+        the first value of a scope), ``previous_complete`` (False when the
+        value broken is the partial total of an incomplete period, a lower
+        bound of its true total), ``margin`` (by how much, positive; 0 for
         a weak tie), ``record_number`` (1 for the first value of the scope),
         ``n_compared`` (how many earlier values of the scope it was compared
         with; 0 means a trivial record), ``since`` (the last earlier date, in
@@ -796,17 +840,25 @@ def records(
         resolve_kind(series, kind, column=None if was_series else col, what="records by period")
         for col in frame.columns]
     ranges = long_ranges(series, frame, by)
-    table = _aggregate(frame, span, kinds, incomplete, ranges)
+    table = _aggregate(frame, span, kinds, "include", ranges)
+    lower = _lower_bounds(frame, table, kinds, incomplete, direction)
+    if incomplete == "exclude" and span is not None:
+        table = dataclasses.replace(table, total=np.where(table.complete, table.total, np.nan))
     mask = _flag_mask(series, frame, by)
     flagged = (np.zeros(table.total.shape, dtype=bool) if mask is None
                else _flag_windows(mask, pd.DatetimeIndex(frame.index), span, ranges))
     left_out = {col: int(np.count_nonzero(flagged[:, j] & ~np.isnan(table.total[:, j])))
                 for j, col in enumerate(frame.columns)} if flags == "exclude" else {}
     table = _apply_flags(table, flagged, flags)
+    # incomplete periods whose partial total is a lower bound take part in the comparisons
+    ranked = table.total if lower is None else np.where(
+        np.isnan(table.total) & ~(flagged & (flags == "exclude")), lower, table.total)
     idx = pd.DatetimeIndex(table.end)
     parts = []
     for j, col in enumerate(frame.columns):
-        f = _records_one(table.total[:, j], idx, scope=scope, direction=direction, ties=ties)
+        f = _records_one(ranked[:, j], idx, scope=scope, direction=direction, ties=ties)
+        if lower is not None:  # only a complete period sets a record
+            f = _complete_records(f, ~np.isnan(table.total[:, j]), idx, scope)
         pos = f["pos"]
         dates = pd.DatetimeIndex(idx[pos])
         parts.append(pd.DataFrame({
@@ -817,6 +869,10 @@ def records(
             "value": f["value"],
             "previous_value": f["previous_value"],
             "previous_date": _dates_at(idx, f["prev_pos"]),
+            "previous_complete": (np.ones(len(pos), dtype=bool) if span is None else
+                                  np.where(f["prev_pos"] >= 0,
+                                           table.complete[np.maximum(f["prev_pos"], 0), j],
+                                           True)),
             "margin": f["margin"],
             "record_number": f["record_number"].astype(np.int64),
             "n_compared": f["n_compared"].astype(np.int64),
