@@ -404,3 +404,29 @@ def test_money_charts_use_the_unit_of_the_text(bundled):
     assert f"EUR {aid['value'] / 1e9:,.2f}bn" in aid["text"]  # the text speaks bn
     svg = (out / "synthetic_demonstration_campaign__aid_allocated.svg").read_text("utf-8")
     assert "(EUR bn)" in svg and "month reported" in svg
+
+
+@pytest.mark.realdata
+def test_a_weekly_record_is_stated_against_an_incomplete_week_with_more(tmp_path):
+    # missile file, week to 1 Dec 2024: 739 drones launched is a record, but the runner-up is
+    # the week to 10 Nov 2024 with 565 on its 6 reported days, not the complete week to
+    # 3 Nov (468); checked with plain pandas on the nationwide Shahed-type rows below
+    from conftest import shared_file
+
+    from conflictstats.datasets import load_dataset
+
+    path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
+    data = load_dataset(path, reader="missile_attacks")
+    drones = data[(data["metric"] == "launched") & (data["category"] == "drone")]
+    day = pd.to_datetime(drones["end"]).dt.normalize()
+    weekly = drones.groupby(day)["value"].sum().asfreq("D")
+    wk = weekly.loc["2024-11-04":"2024-11-10"]
+    assert (wk.notna().sum(), wk.sum()) == (6, 565.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)
+        rep = weekly_report({"missiles": data}, reader="missile_attacks", conflict="sum",
+                            week="2024-12-01", out=tmp_path)
+    text = rep.summary
+    assert "739, above the 565 or more of the week to 10 Nov 2024 (not every day reported)" \
+        in text
+    assert "above 468" not in text

@@ -660,9 +660,24 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     if caveats:
         facts[-1]["text"] += " The source flags an artefact in this week."
 
-    # weekly records and "highest since", among complete, unflagged weeks
+    # weekly records and "highest since", among complete, unflagged weeks; an incomplete
+    # week of a never-negative flow still counts with its partial sum, a lower bound
     values = weeks["compare"]
-    if values.notna().sum() >= 3 and not math.isnan(values.get(end, math.nan)):
+    if kind != "level" and not bool((hist < 0).any()):
+        partial = weeks["total"].where(~weeks["complete"].to_numpy(bool)
+                                       & ~weeks["flagged"].to_numpy(bool))
+        values = values.fillna(partial)
+    at_least = ~weeks["complete"].to_numpy(bool)
+
+    def prev_text(value: float, date: Any) -> str:
+        partial_week = bool(at_least[weeks.index.get_loc(date)])
+        if partial_week:
+            return (f"the {_num(value, unit)} or more of the week to {_day(date)} (not every "
+                    "day reported)")
+        return f"{_num(value, unit)} in the week to {_day(date)}"
+
+    if values.notna().sum() >= 3 and weeks["complete"].get(end, False) and not math.isnan(
+            weeks["compare"].get(end, math.nan)):
         from .records import highest_since, records
 
         rec_all = False
@@ -678,11 +693,10 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                     item, "record" if scope == "all" else "record_year", end, date=end,
                     value=float(r["value"]), previous_value=float(r["previous_value"]),
                     previous_date=r["previous_date"], method="records among complete weeks",
-                    comparison=f"previous record {_num(r['previous_value'], unit)} in the week "
-                               f"to {_day(r['previous_date'])}",
+                    comparison="previous record "
+                               + prev_text(r["previous_value"], r["previous_date"]),
                     text=f"That is {where}: {_num(r['value'], unit)}, above "
-                         f"{_num(r['previous_value'], unit)} in the week to "
-                         f"{_day(r['previous_date'])}."))
+                         f"{prev_text(r['previous_value'], r['previous_date'])}."))
                 rec_all = scope == "all"
                 break
         since = highest_since(values.dropna()).get(end, pd.NaT)
@@ -694,7 +708,8 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                                           "flagged days",
                 caveats="flagged weeks left out" if len(item.flagged) else "",
                 text=f"The highest {what} since the week to {_day(since)} "
-                     f"({_num(prev_v, unit)})."))
+                     f"({'at least ' if at_least[weeks.index.get_loc(since)] else ''}"
+                     f"{_num(prev_v, unit)})."))
     if kind == "flow":
         facts.extend(_day_facts(item, hist, start, end))
     return facts, weeks
