@@ -855,3 +855,15 @@ def test_analysis_functions_refuse_degenerate_series_naming_what_is_wrong(fn, da
 
     with pytest.raises(cs.ConflictStatsError, match=match):
         fn(data)
+
+
+def test_a_time_zone_aware_index_is_refused_with_how_to_convert_it():
+    s = pd.Series([1.0, 2.0], index=pd.date_range("2024-01-01", periods=2, tz="UTC"))
+    with pytest.raises(cs.InputError, match=r"time-zone-aware index \(UTC\).*tz_convert"):
+        cs.period_totals(s, kind="flow")
+
+
+def test_messages_show_plain_values_not_numpy_reprs():
+    s = pd.Series(["a", "b"], index=pd.date_range("2024-01-01", periods=2))
+    with pytest.raises(cs.InputTypeError, match=r"column 0 must be numeric; .* holds 'a'$"):
+        cs.period_totals(s, kind="flow")

@@ -276,7 +276,8 @@ def test_flagged_days_neither_set_nor_break_a_record_nor_are_the_since():
     # a weekly window holding a flagged day is flagged
     wk = cs.check_claim(_flagged([1.0] * 7 + [2.0] * 7, [None] * 3 + ["redraw"] + [None] * 10),
                         "weekly record", date="2024-01-14")
-    assert wk.alternatives["status"].iloc[0] == "holds" and wk.n_compared == 0
+    # ... and with only that window before it, nothing can be compared: undetermined
+    assert wk.alternatives["status"].iloc[0] == "undetermined" and wk.n_compared == 0
     assert wk.n_flagged == 1
 
 
@@ -491,3 +492,14 @@ def test_a_full_week_below_an_incomplete_weeks_partial_total_is_no_record():
     assert_allclose(c.previous_value, 600.0)
     assert "at least 600 on 2024-01-07 (an incomplete window" in c.sentence
     assert cs.check_claim(s, "record", date="2024-01-28", freq="W-SUN", kind="flow").holds
+
+
+def test_a_record_with_only_flagged_or_incomplete_windows_before_it_is_undetermined():
+    # 1-14 Jan flagged (a map redraw), 15-21 Jan the first clean week: nothing to compare
+    values = np.r_[[5.0] * 14, [9.0] * 7]
+    s = _days(values, kind="flow")
+    s.attrs["flags"] = {d: "redraw" for d in pd.date_range("2024-01-01", periods=14)}
+    c = cs.check_claim(s, "weekly record", date="2024-01-21")
+    main = c.alternatives.iloc[0]
+    assert main["status"] == "undetermined"
+    assert "no earlier window could be compared (2 flagged)" in main["reason"]

@@ -107,6 +107,11 @@ def _check_index(index: pd.Index, *, name: str) -> pd.DatetimeIndex:
             f"{name} must have a DatetimeIndex; got {type(index).__name__}"
             " (set one with df.set_index(pd.to_datetime(df['date'])))"
         )
+    if index.tz is not None:
+        raise InputError(
+            f"{name} has a time-zone-aware index ({index.tz}); conflictstats works on local "
+            "calendar dates: convert it first, e.g. .tz_convert('Europe/Kyiv').tz_localize(None)"
+        )
     if index.hasnans:
         pos = int(np.flatnonzero(index.isna())[0])
         raise InputError(f"{name} has a missing date (NaT) in its index at position {pos}")
@@ -120,6 +125,11 @@ def _check_index(index: pd.Index, *, name: str) -> pd.DatetimeIndex:
     if not index.is_monotonic_increasing:
         raise InputError(f"{name} must have a sorted DatetimeIndex (call .sort_index() first)")
     return index
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, so messages show 0, not np.int64(0)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _check_numeric(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
@@ -139,9 +149,11 @@ def _check_numeric(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
         if where.any():
             at = s.index[np.flatnonzero(where.to_numpy())[0]]
             raise InputTypeError(
-                f"{name}: column {col!r} must be numeric; at {at} it holds {s.loc[at]!r}"
+                f"{name}: column {_plain(col)!r} must be numeric; at {at} it holds "
+                f"{_plain(s.loc[at])!r}"
             )
-        raise InputTypeError(f"{name}: column {col!r} must be numeric; got dtype {s.dtype}")
+        raise InputTypeError(
+            f"{name}: column {_plain(col)!r} must be numeric; got dtype {s.dtype}")
     return frame
 
 

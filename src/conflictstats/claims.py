@@ -244,6 +244,12 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
     else:
         row["rank"] = 1
         beaten = True
+        if row["n_flagged"] or row["n_unknown"]:
+            gone = [f"{row['n_flagged']} flagged" if row["n_flagged"] else "",
+                    f"{row['n_unknown']} incomplete" if row["n_unknown"] else ""]
+            row["reason"] = ("no earlier window could be compared ("
+                             + " and ".join(g for g in gone if g) + ")")
+            return row
     at_least = np.flatnonzero(known[:pos] & (y[:pos] >= x))
     row["since"] = idx[at_least[-1]] if len(at_least) else pd.NaT
     if beaten and need_end is not None:
