@@ -18,8 +18,9 @@ functions raise :class:`~conflictstats.errors.KindError` rather than guess.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .errors import KindError
@@ -51,6 +52,70 @@ def recorded_kind(data: pd.Series | pd.DataFrame, column: Hashable | None = None
         return str(kinds[column])
     kind = attrs.get("kind")
     return kind if isinstance(kind, str) else None
+
+
+# The reports spread over several days, as to_daily records them in attrs["spans"]:
+# (first, last) day numbers (days since 1970-01-01) as little-endian int64 pairs in a
+# bytes object. Bytes are immutable, so pandas' deep copy of attrs on every operation
+# costs nothing, and they compare with == when pandas concatenates.
+_SPAN_DTYPE = np.dtype("<i8")
+
+
+def encode_spans(first: np.ndarray, last: np.ndarray) -> bytes:
+    """The ``attrs["spans"]`` entry of one series: first and last day numbers of its reports."""
+    pairs = np.empty((len(first), 2), dtype=_SPAN_DTYPE)
+    pairs[:, 0] = first
+    pairs[:, 1] = last
+    return pairs.tobytes()
+
+
+def decode_spans(raw: bytes) -> np.ndarray:
+    """(m, 2) int64 first and last day numbers from an ``attrs["spans"]`` entry."""
+    return np.frombuffer(raw, dtype=_SPAN_DTYPE).reshape(-1, 2)
+
+
+def recorded_spans(data: pd.Series | pd.DataFrame,
+                   columns: Sequence[Hashable] | None = None) -> list[np.ndarray | None] | None:
+    """The multi-day reports that :func:`conflictstats.to_daily` spread, per column.
+
+    ``to_daily`` records in ``attrs["spans"]`` every report it spread over more
+    than one day (a weekly total, a cumulative step across a gap between
+    reports): for a Series a bytes object of (first, last) day-number pairs,
+    for a DataFrame a dict ``{column: bytes}`` holding the columns that have
+    such reports (a Series taken from such a frame finds its own by name).
+    Returns, for each of ``columns`` (default: the data's own), an (m, 2)
+    int64 array of first and last day numbers (days since 1970-01-01), or
+    None when nothing is recorded for it; None when nothing is recorded at all.
+    """
+    spans = getattr(data, "attrs", {}).get("spans")
+    if spans is None:
+        return None
+    if columns is None:
+        columns = [data.name] if isinstance(data, pd.Series) else list(data.columns)
+    if isinstance(spans, bytes):
+        if not isinstance(data, pd.Series):
+            return None
+        own = decode_spans(spans)
+        return [own for _ in columns]
+    if not isinstance(spans, dict):
+        return None
+    out: list[np.ndarray | None] = []
+    for c in columns:
+        raw = spans.get(c) if isinstance(c, Hashable) else None
+        out.append(decode_spans(raw) if isinstance(raw, bytes) else None)
+    return out
+
+
+def merge_spans(*found: list[np.ndarray | None] | None) -> list[np.ndarray | None] | None:
+    """The spans of several series column by column (a rate's numerator and denominator)."""
+    lists = [f for f in found if f is not None]
+    if not lists:
+        return None
+    out: list[np.ndarray | None] = []
+    for parts in zip(*lists, strict=True):
+        have = [p for p in parts if p is not None]
+        out.append(None if not have else have[0] if len(have) == 1 else np.concatenate(have))
+    return out
 
 
 def _listing(allowed: Iterable[str]) -> str:

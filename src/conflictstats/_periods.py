@@ -210,6 +210,7 @@ class PeriodTable:
     complete: np.ndarray  # (p, k)
     elapsed: np.ndarray  # (p, k) days the total spans: days covered (flow), between reports (level)
     keep: np.ndarray  # (p, k) the period belongs to the series' own date range
+    partial: np.ndarray | None = None  # (p, k) holds part of a report reaching outside it
 
 
 def _check_midnight(index: pd.DatetimeIndex, what: str) -> None:
@@ -233,8 +234,32 @@ def _calendar_steps(index: pd.DatetimeIndex) -> str | None:
     return None if code is None or code == "D" else str(code)
 
 
+def _split_reports(days: pd.DatetimeIndex, spans: Sequence[np.ndarray | None],
+                   kinds: Sequence[str], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Which periods (rows lo:hi of ``days``) hold part of a report that reaches outside them.
+
+    A report spread over days ``a .. b`` joins each day to the next from ``a`` to
+    ``b``; a period cuts it when one of its two edges (before its first day, after
+    its last) falls between two joined days. Boundary ``i`` lies before day ``i``;
+    a report joins boundaries ``a + 1 .. b``, counted with a difference array.
+    """
+    n = len(days)
+    out = np.zeros((len(lo), len(spans)), dtype=bool)
+    day0 = int(days[:1].to_numpy().astype("datetime64[D]").astype(np.int64)[0])
+    for j, sp in enumerate(spans):  # a loop over series, not days
+        if sp is None or len(sp) == 0 or kinds[j] == "level":
+            continue
+        a = np.clip(sp[:, 0] - day0 + 1, 0, n + 1)
+        b = np.clip(sp[:, 1] - day0 + 1, 0, n + 1)
+        joined = np.cumsum(np.bincount(a, minlength=n + 2)
+                           - np.bincount(b, minlength=n + 2))[: n + 1] > 0
+        out[:, j] = joined[lo] | joined[hi]
+    return out
+
+
 def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
-           ranges: tuple[np.ndarray, np.ndarray] | None = None) -> PeriodTable:
+           ranges: tuple[np.ndarray, np.ndarray] | None = None,
+           spans: Sequence[np.ndarray | None] | None = None) -> PeriodTable:
     """Total of each column over each period or rolling window of the data's calendar.
 
     Parameters
@@ -254,11 +279,22 @@ def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
         :func:`conflictstats._validate.long_ranges`): a period is complete only
         inside them, and ``keep`` marks the periods that belong to the column
         (calendar periods that overlap its range; rolling windows ending in it).
+    spans : sequence of (m, 2) int arrays or None, optional
+        For each column, the first and last day numbers (days since
+        1970-01-01) of the reports that were spread over more than one day
+        (:func:`conflictstats._kinds.recorded_spans` reads what ``to_daily``
+        recorded). A period that holds part of such a report, but not all of
+        it, is ``partial``: its total is an even share of a figure that covers
+        other days, not a measurement of the period, so it is not complete.
 
     Notes
     -----
     For a flow, ``total = sum(x_d for d in period if x_d is reported)``;
-    ``complete`` when every day of the period is reported and inside the data.
+    ``complete`` when every day of the period is reported and inside the data,
+    and every report spread over the period's days lies wholly inside it (a
+    weekly figure keeps its own week complete; a figure for two weeks, or a
+    cumulative step across a month without reports, leaves every period it
+    reaches into incomplete).
     For a level, ``total = L(e) - L(b)`` where ``e`` is the last report in the
     period and ``b`` the last report before it starts; ``complete`` when the
     level is reported on the period's last day and on the day before its first
@@ -327,6 +363,9 @@ def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
         t = csum[hi] - csum[lo]
         total[:, flow] = np.where(n_rep[:, flow] > 0, t, np.nan)
         complete[:, flow] = (n_rep[:, flow] == n_days[:, None]) & inside
+    partial = (np.zeros((len(ends), k), dtype=bool) if spans is None
+               else _split_reports(days, spans, list(kinds), lo, hi))
+    complete &= ~partial
     level = np.flatnonzero(kinds_arr == "level")
     if len(level):
         v, pr = values[:, level], present[:, level]
@@ -344,7 +383,8 @@ def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
                               & (base_pos == (lo - 1)[:, None]) & inside)
         elapsed[:, level] = np.where(ok, (end_pos - base_pos).astype("float64"), np.nan)
     return PeriodTable(start=starts, end=ends, n_days=n_days, total=total,
-                       n_reported=n_rep, complete=complete, elapsed=elapsed, keep=keep)
+                       n_reported=n_rep, complete=complete, elapsed=elapsed, keep=keep,
+                       partial=partial)
 
 
 def tidy(table: PeriodTable, columns: pd.Index, was_series: bool,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _periods
-from ._kinds import resolve_kind
+from ._kinds import recorded_spans, resolve_kind
 from ._validate import as_series, as_timestamp, check_choice, check_int
 from .errors import InputError
 from .records import _aggregate, _finite, _flag_mask, _flag_windows, _lower_bounds
@@ -140,7 +140,8 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
               claim: str, direction: str, scope: str, since_end: pd.Timestamp | None,
               days: int | None, period: tuple[pd.Timestamp, pd.Timestamp] | None,
               coverage: tuple[pd.Timestamp, pd.Timestamp], mask: np.ndarray | None,
-              flags: str, reasons: pd.Series) -> dict[str, Any]:
+              flags: str, reasons: pd.Series,
+              spans: list[np.ndarray | None] | None = None) -> dict[str, Any]:
     span = definition["span"]
     date = pd.Timestamp(definition["date"])
     w_start, w_end = _bounds(span, date)
@@ -167,7 +168,7 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
                 f"the window {_range(w_start, w_end)} ({_label(span)}) reaches")
         row["reason"] = f"{what} outside the data ({_range(first, last)})"
         return row
-    table = _aggregate(s.to_frame(), span, [kind], "include")
+    table = _aggregate(s.to_frame(), span, [kind], "include", spans=spans)
     bound = _lower_bounds(s.to_frame(), table, [kind] if span is not None else [], incomplete,
                           direction)
     values = (table.total[:, 0].copy() if incomplete == "include" or span is None
@@ -187,7 +188,10 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
             row["reason"] = f"the value on {_day(date)} is missing"
         else:
             n_rep, n_days = int(table.n_reported[pos, 0]), int(table.n_days[pos])
-            what = (f"{n_rep} of {n_days} days reported" if kind != "level"
+            spread = table.partial is not None and bool(table.partial[pos, 0])
+            what = ("its total is in part an even share of a report spread over days "
+                    "outside it" if spread else
+                    f"{n_rep} of {n_days} days reported" if kind != "level"
                     else "a level is missing at one of its ends")
             row["reason"] = (f"the window {_range(w_start, w_end)} ({_label(span)}) is "
                              f"incomplete ({what})")
@@ -574,10 +578,13 @@ def check_claim(
     reasons = (flag_reasons(series).reindex(s.index) if "flags" in series.attrs
                else pd.Series(np.nan, index=s.index, dtype=object))
     defs = _definitions(span, when, ties)
+    spans = recorded_spans(series)
+    spans = None if spans is None else spans[:1]
     rows = [
         _evaluate(s, kind=k, incomplete=incomplete, definition=d, claim=kind_claim,
                   direction=direction, scope=scope, since_end=since_end, days=days,
-                  period=period, coverage=coverage, mask=mask, flags=flags, reasons=reasons)
+                  period=period, coverage=coverage, mask=mask, flags=flags, reasons=reasons,
+                  spans=spans)
         for d in defs
     ]
     table = pd.DataFrame(rows)

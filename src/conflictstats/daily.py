@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._kinds import encode_spans
 from ._validate import DataWarning, ObservationError, as_frame, check_choice, wrap_like
 from .calendar import EPOCH as _EPOCH
 from .calendar import day_numbers as _day_numbers
@@ -318,7 +319,11 @@ class _Engine:
         points = np.flatnonzero(self.keep & ((self.kind == "level") | (self.kind == "share")))
         sums = self._accumulate(ranges, points)
         daily = self._frame(sums)
-        info: dict[str, Any] = {"labels": self.labels, "corrections": corrections}
+        multi = ranges.n_days > 1  # the reports spread over several days
+        first = ranges.first[multi] + self.lo
+        info: dict[str, Any] = {
+            "labels": self.labels, "corrections": corrections,
+            "spans": (ranges.series[multi], first, first + ranges.n_days[multi] - 1)}
         if self.trace:
             info.update(self._trace(ranges, points))
         return daily, info
@@ -644,6 +649,7 @@ def _build(observations: pd.DataFrame, metric: str | Sequence[str] | None,
     daily, info = _Engine(obs, keys, overnight, conflict, spread, trace).run()
     out = _shape(daily, metric, keys, kinds, units)
     _attach_flags(out, obs, keys, metric, overnight)
+    _attach_spans(out, info, keys, metric)
     corrections = _corrections_frame(info["corrections"], info["labels"], keys)
     _warn_corrections(corrections)
     return out, info, corrections, keys
@@ -682,6 +688,46 @@ def _warn_corrections(corrections: pd.DataFrame) -> None:
             "negative increments; daily_trace(...).corrections lists them",
             DataWarning, stacklevel=4,
         )
+
+
+# ---------------------------------------------------------------------------
+# spans: which days hold a share of a report spread over several days
+# ---------------------------------------------------------------------------
+
+
+def _attach_spans(out: pd.Series | pd.DataFrame, info: dict[str, Any], keys: list[str],
+                  metric: str | Sequence[str] | None) -> None:
+    """Put the first and last day of every report spread over several days in ``attrs["spans"]``.
+
+    A flow over more than one day and a cumulative step across a gap between
+    reports are spread evenly over their days: a period holding only some of
+    those days has an interpolated total, not a measured one, and
+    ``_periods.totals`` marks it incomplete. A Series gets a bytes object of
+    (first, last) day-number pairs, a DataFrame a dict ``{column: bytes}``
+    holding only the columns with such reports (see
+    :func:`conflictstats._kinds.recorded_spans`, which reads them back).
+    """
+    code, first, last = info["spans"]
+    if isinstance(out, pd.Series):
+        out.attrs["spans"] = encode_spans(first, last)
+        return
+    per: dict[Any, bytes] = {}
+    if len(code):
+        if not bool((code[1:] >= code[:-1]).all()):
+            order = np.argsort(code, kind="stable")
+            code, first, last = code[order], first[order], last[order]
+        present = np.unique(code)
+        bounds = np.searchsorted(code, np.r_[present, present[-1] + 1])
+        labels = info["labels"]
+        drop_metric = isinstance(metric, str) and len(keys) > 1
+        for i, c in enumerate(present.tolist()):  # a loop over series, not reports
+            label = labels[c]
+            if drop_metric:
+                rest = tuple(label[1:])
+                label = rest[0] if len(rest) == 1 else rest
+            a, b = bounds[i], bounds[i + 1]
+            per[label] = encode_spans(first[a:b], last[a:b])
+    out.attrs["spans"] = {c: per[c] for c in out.columns if c in per}
 
 
 # ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import _periods
 from ._docstrings import fill_doc
-from ._kinds import resolve_kind
+from ._kinds import merge_spans, recorded_spans, resolve_kind
 from ._validate import (
     as_frame,
     as_series,
@@ -443,8 +443,10 @@ def rate(
     span = _periods.parse_span(freq, window)
     min_periods = check_int("min_periods", min_periods, minimum=1)
     if span is not None and not span.rolling:
+        spans = None if by is not None else merge_spans(
+            recorded_spans(numerator, num.columns), recorded_spans(denominator, den.columns))
         return _period_rate(num, den, span, min_periods, alpha, m, was_series,
-                            long_ranges(numerator, num, by), disp)
+                            long_ranges(numerator, num, by), disp, spans)
     px, pn, days = _pooled(num, den, None if span is None else span.days, min_periods)
     xv, nv = px.to_numpy(), pn.to_numpy()
     phi, model = _window_dispersion(num, den, xv, nv, None if span is None else span.days,
@@ -572,11 +574,16 @@ def _pooled(
 def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_periods: int,
                  alpha: float, method: str, was_series: bool,
                  ranges: tuple[np.ndarray, np.ndarray] | None,
-                 dispersion: str | float = "binomial") -> pd.DataFrame:
-    """Rates pooled over calendar periods: the periods of :func:`period_totals`."""
+                 dispersion: str | float = "binomial",
+                 spans: list[np.ndarray | None] | None = None) -> pd.DataFrame:
+    """Rates pooled over calendar periods: the periods of :func:`period_totals`.
+
+    A period holding part of a report spread over several days (``spans``,
+    of the numerator or the denominator) is not complete.
+    """
     x, n, _ = _both_known(num, den)
     kinds = ["flow"] * x.shape[1]
-    tx = _periods.totals(x, span, kinds, ranges)
+    tx = _periods.totals(x, span, kinds, ranges, spans)
     tn = _periods.totals(n, span, kinds, ranges)
     enough = tx.n_reported >= min_periods
     xv = np.where(enough, tx.total, np.nan)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import _periods
 from ._docstrings import fill_doc
-from ._kinds import resolve_kind
+from ._kinds import recorded_spans, resolve_kind
 from ._validate import as_frame, as_series, check_choice, check_int, long_ranges
 from .errors import InputError
 from .results import RecordTestResult
@@ -345,12 +345,15 @@ def _finite(values: np.ndarray, index: pd.DatetimeIndex, *, name: str) -> None:
 
 def _aggregate(frame: pd.DataFrame, span: _periods.Span | None, kinds: list[str],
                incomplete: str,
-               ranges: tuple[np.ndarray, np.ndarray] | None = None) -> _periods.PeriodTable:
+               ranges: tuple[np.ndarray, np.ndarray] | None = None,
+               spans: Sequence[np.ndarray | None] | None = None) -> _periods.PeriodTable:
     """Values per period (or the values as they are): the table :func:`records` ranks.
 
     With a period, a column's value is its total when the period is complete
     (``incomplete="exclude"``) or whenever there is one (``"include"``);
-    periods outside the column's own range are NaN.
+    periods outside the column's own range are NaN. ``spans`` are the reports
+    spread over several days (:func:`conflictstats._kinds.recorded_spans`): a
+    period holding part of one is incomplete.
     """
     if span is None:
         v = frame.to_numpy(dtype="float64")
@@ -363,14 +366,14 @@ def _aggregate(frame: pd.DataFrame, span: _periods.Span | None, kinds: list[str]
             start=idx, end=idx, n_days=np.broadcast_to(np.int64(1), (len(idx),)), total=v,
             n_reported=flags, complete=known, elapsed=flags,
             keep=np.broadcast_to(True, v.shape))
-    table = _periods.totals(frame, span, kinds, ranges)
+    table = _periods.totals(frame, span, kinds, ranges, spans)
     value = table.total if incomplete == "include" else np.where(table.complete,
                                                                  table.total, np.nan)
     value = np.where(table.keep, value, np.nan)
     return _periods.PeriodTable(
         start=table.start, end=table.end, n_days=table.n_days, total=value,
         n_reported=table.n_reported, complete=table.complete, elapsed=table.elapsed,
-        keep=table.keep)
+        keep=table.keep, partial=table.partial)
 
 
 def _flag_mask(data: pd.Series | pd.DataFrame, frame: pd.DataFrame,
@@ -678,7 +681,8 @@ def _lower_bounds(frame: pd.DataFrame, table: _periods.PeriodTable, kinds: list[
 
     A flow that is never negative totals at least what its reported days sum
     to, so an incomplete week of 565 (6 of 7 days) beats a later full week of
-    468: a record must beat it. None when no column allows the bound (levels,
+    468: a record must beat it. A period holding part of a report spread over
+    days outside it (``partial``) bounds nothing and is left out. None when no column allows the bound (levels,
     flows with negative values, minima, or ``incomplete="include"``).
     """
     if incomplete != "exclude" or direction != "max" or not kinds:
@@ -689,7 +693,12 @@ def _lower_bounds(frame: pd.DataFrame, table: _periods.PeriodTable, kinds: list[
     usable = nonneg & (np.asarray(kinds, dtype=object) != "level")
     if not usable.any():
         return None
-    partial = np.where(~table.complete & table.keep & usable[None, :], table.total, np.nan)
+    # a period holding part of a report spread over days outside it has an even share
+    # of that report as its total: no bound either way, so it is not used
+    spread = (np.zeros(table.total.shape, dtype=bool) if table.partial is None
+              else table.partial)
+    partial = np.where(~table.complete & table.keep & ~spread & usable[None, :], table.total,
+                       np.nan)
     return partial
 
 
@@ -840,7 +849,8 @@ def records(
         resolve_kind(series, kind, column=None if was_series else col, what="records by period")
         for col in frame.columns]
     ranges = long_ranges(series, frame, by)
-    table = _aggregate(frame, span, kinds, "include", ranges)
+    spans = None if by is not None else recorded_spans(series, frame.columns)
+    table = _aggregate(frame, span, kinds, "include", ranges, spans)
     lower = _lower_bounds(frame, table, kinds, incomplete, direction)
     if incomplete == "exclude" and span is not None:
         table = dataclasses.replace(table, total=np.where(table.complete, table.total, np.nan))

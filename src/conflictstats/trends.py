@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import _kendall, _periods
 from ._docstrings import fill_doc
-from ._kinds import resolve_kind
+from ._kinds import recorded_spans, resolve_kind
 from ._validate import (
     as_frame,
     check_alpha,
@@ -73,7 +73,8 @@ def _period_input(
     span = _periods.parse_span(freq, window) or _periods.parse_freq("W-SUN")
     kinds = [resolve_kind(series, kind, column=None if was_series else col, what=what)
              for col in frame.columns]
-    table = _periods.totals(frame, span, kinds, long_ranges(series, frame, by))
+    spans = None if by is not None else recorded_spans(series, frame.columns)
+    table = _periods.totals(frame, span, kinds, long_ranges(series, frame, by), spans)
     return frame, was_series, table, kinds
 
 
