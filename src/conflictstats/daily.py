@@ -717,11 +717,12 @@ def _attach_spans(out: pd.Series | pd.DataFrame, info: dict[str, Any], keys: lis
             order = np.argsort(code, kind="stable")
             code, first, last = code[order], first[order], last[order]
         present = np.unique(code)
-        bounds = np.searchsorted(code, np.r_[present, present[-1] + 1])
+        bounds: list[int] = np.asarray(
+            np.searchsorted(code, np.r_[present, present[-1] + 1])).tolist()
         labels = info["labels"]
         drop_metric = isinstance(metric, str) and len(keys) > 1
         for i, c in enumerate(present.tolist()):  # a loop over series, not reports
-            label = labels[c]
+            label: Any = labels[c]
             if drop_metric:
                 rest = tuple(label[1:])
                 label = rest[0] if len(rest) == 1 else rest

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._kinds import decode_spans
 from ._periods import Span, parse_freq
 from ._validate import DataWarning
 from .calendar import war_day
@@ -320,24 +321,38 @@ def _days_of(rows: pd.DataFrame) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(reps + offs * np.timedelta64(1, "D")).unique().sort_values()
 
 
-def _spread_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
-    """Days whose daily value comes from a report spread over several days."""
-    end = pd.DatetimeIndex(rows["end"]).normalize()
-    start = pd.DatetimeIndex(rows["start"]).normalize()
-    overnight = (pd.DatetimeIndex(rows["start"]) != start) & (end - start == _DAY)
-    multi = ((end - start) > _DAY) | (((end - start) == _DAY) & ~overnight)
-    return _days_of(rows.loc[np.asarray(multi)])
+def _own_spans(spans: Any, col: Any) -> bytes:
+    """The ``attrs["spans"]`` of one column of a ``to_daily`` result (all columns when summed)."""
+    if isinstance(spans, dict):
+        if col is None:
+            return b"".join(v for v in spans.values() if isinstance(v, bytes))
+        own = spans.get(col)
+        return own if isinstance(own, bytes) else b""
+    return spans if isinstance(spans, bytes) else b""
 
 
-def _gap_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
-    """Days whose daily value is a running total's step spread over a gap between reports:
-    every day of the range except a report day that follows a report day."""
-    report = pd.DatetimeIndex(rows["end"]).normalize().unique().sort_values()
-    if len(report) < 2:
+def _spread_index(spans: bytes) -> pd.DatetimeIndex:
+    """Days whose daily value is a share of a report spread over several days (a flow over
+    several days, a running total's step across a gap), as ``to_daily`` recorded them."""
+    pairs = decode_spans(spans)
+    if not len(pairs):
         return pd.DatetimeIndex([])
-    days = pd.date_range(report[0] + _DAY, report[-1])
-    observed = report[1:][(report[1:] - report[:-1]) == _DAY]
-    return days.difference(observed)
+    n = pairs[:, 1] - pairs[:, 0] + 1
+    offs = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    days = np.repeat(pairs[:, 0], n) + offs
+    return pd.DatetimeIndex(np.unique(days).astype("datetime64[D]").astype("datetime64[ns]"))
+
+
+def _spread_from(spans: Any, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """"1 Jun 2022–30 Sep 2024": the reports spread into the week that reach outside it."""
+    pairs = decode_spans(spans) if isinstance(spans, bytes) else np.zeros((0, 2), np.int64)
+    lo = start.to_datetime64().astype("datetime64[D]").astype(np.int64)
+    hi = end.to_datetime64().astype("datetime64[D]").astype(np.int64)
+    touch = (pairs[:, 0] <= hi) & (pairs[:, 1] >= lo)
+    cut = pairs[touch & ((pairs[:, 0] < lo) | (pairs[:, 1] > hi))]
+    cut = np.unique(cut, axis=0)
+    day = lambda d: _day(np.datetime64(int(d), "D"))  # noqa: E731
+    return " and ".join(f"{day(a)}–{day(b)}" for a, b in cut[:3])
 
 
 def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
@@ -449,7 +464,8 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
                     key = f"{_metric_label(decl, metric)} ({', '.join(map(str, vals))})"
             rows = sub.loc[mask]
             s = s.rename(key)
-            s.attrs = {"kind": kind, "unit": unit}
+            own = _own_spans(daily.attrs.get("spans"), col)
+            s.attrs = {"kind": kind, "unit": unit, "spans": own}
             comp = None
             if comparable and comparable in rows.columns and len(pd.unique(rows[comparable])) > 1:
                 lab = pd.Series(rows[comparable].astype(str).to_numpy(),
@@ -459,8 +475,7 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
             series.append(_Series(
                 dataset, key, metric, group, unit, kind, s, synthetic, source_line,
                 monthly, converted, outcome=metric in outcomes, flagged=_flagged_days(rows),
-                spread=(_gap_days(rows) if kind0 == "cumulative" else _spread_days(rows))
-                if kind == "flow" else pd.DatetimeIndex([]),
+                spread=_spread_index(own) if kind == "flow" else pd.DatetimeIndex([]),
                 family=family, comparable=comp, headline=is_headline))
     figures = pd.concat(singles) if singles else obs.iloc[:0]
     return series, figures, notes
@@ -588,6 +603,7 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     prev = weeks.iloc[pos - 1] if isinstance(pos, int) and pos > 0 else None
     what = "weekly change" if kind == "level" else "weekly total"
     n_rep, n_days, complete = int(w["n_reported"]), int(w["n_days"]), bool(w["complete"])
+    spread_here = kind != "level" and bool(w.get("partial_report", False))
     caveats = []
     if bool(w["flagged"]):
         caveats.append("the week holds a day the source flags as an artefact; it is not "
@@ -610,6 +626,11 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
             head = (f"{name}: {_signed(total, unit)} between the levels reported on "
                     f"{_day(b_day)} and {_day(e_day)} (the week is incomplete: "
                     f"{n_rep} of {n_days} days with a reported level)")
+    elif spread_here:
+        reports = _spread_from(s.attrs.get("spans"), start, end)
+        plural = "reports" if " and " in reports else "a report"
+        head = (f"{name}: {_num(total, unit)} this week, spread evenly from {plural} "
+                f"covering {reports} (not a weekly measurement)")
     else:
         head = (f"{name}: {_num(total, unit)} this week" if complete else
                 f"{name}: {_num(total, unit)} on the {n_rep} of {n_days} days with a report"
@@ -618,7 +639,13 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     change = pct = prev_value = math.nan
     method = "sum of the daily values" if kind != "level" else \
         "last reported level minus the last one before the week"
-    if prev is not None and not math.isnan(prev["total"]):
+    if kind != "level" and prev is not None and (
+            spread_here or bool(prev.get("partial_report", False))):
+        prev_value = float(prev["total"])
+        comparison = ("not compared with the previous week" if spread_here else
+                      "not compared with the previous week (its total is spread from a "
+                      "report covering more than the week)")
+    elif prev is not None and not math.isnan(prev["total"]):
         prev_value = float(prev["total"])
         if complete and bool(prev["complete"]):
             change = float(w["change"])

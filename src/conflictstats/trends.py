@@ -78,6 +78,12 @@ def _period_input(
     return frame, was_series, table, kinds
 
 
+def _partial(table: _periods.PeriodTable) -> np.ndarray:
+    if table.partial is None:
+        return np.zeros(table.total.shape, dtype=bool)
+    return table.partial
+
+
 @fill_doc
 def period_totals(
     series: pd.Series | pd.DataFrame,
@@ -120,6 +126,11 @@ def period_totals(
         - ``complete``: every day of the period reported and inside the data
           (the first and last period are usually incomplete); for levels: a
           level reported on the period's last day and on the day before it starts;
+        - ``partial_report``: the period holds part of a report spread over
+          days outside it (a fortnight's figure, a cumulative step across a
+          gap between reports, as :func:`~conflictstats.to_daily` records them
+          in ``attrs["spans"]``): its total is an even share of that report,
+          not a measurement, and the period is not complete;
         - ``start``, ``end``: first and last day of the period.
 
     Notes
@@ -128,7 +139,10 @@ def period_totals(
     For a level, ``total = L(e) - L(b)``, ``e`` the last report in the period
     and ``b`` the last report before it. Periods are built on the calendar
     from the first to the last date of the data, so a week with no report at
-    all still appears, with ``total`` NaN. :func:`period_change`,
+    all still appears, with ``total`` NaN. A flow period is complete only
+    when every report spread over its days lies wholly inside it: a weekly
+    figure keeps its own Monday-Sunday week complete, but a figure covering
+    two weeks leaves both incomplete (``partial_report``). :func:`period_change`,
     :func:`~conflictstats.rate`, :func:`~conflictstats.records` and
     :func:`~conflictstats.check_claim` use the same periods and the same
     completeness.
@@ -164,6 +178,7 @@ def period_totals(
         "n_days": table.n_days,
         "n_reported": table.n_reported,
         "complete": table.complete,
+        "partial_report": _partial(table),
     })
 
 
@@ -195,7 +210,8 @@ def period_change(
     -------
     DataFrame
         The table of :func:`period_totals` (same rows, ``total``,
-        ``n_days``, ``n_reported``, ``complete``, ``start``, ``end``) and
+        ``n_days``, ``n_reported``, ``complete``, ``partial_report``,
+        ``start``, ``end``) and
 
         - ``pace``: total per reported day (flow), or per day elapsed between
           the two reports whose difference is the total (level);
@@ -203,7 +219,9 @@ def period_change(
           previous period's total -- only when both periods are complete
           (NaN otherwise: a 5-day week is not compared with a full one);
         - ``pace_pct_change``: percent change of ``pace``, the fair comparison
-          when periods differ in length (months) or coverage.
+          when periods differ in length (months) or coverage (NaN when either
+          period is a ``partial_report``: its pace is an even share, not
+          measured).
 
     Notes
     -----
@@ -243,12 +261,16 @@ def period_change(
         change = np.where(both, total - prev_total, np.nan)
         pct = np.where(both & (prev_total != 0), 100.0 * (total / prev_total - 1.0), np.nan)
         prev_pace = previous(pace_, np.nan)
-        pace_pct = np.where(prev_pace != 0, 100.0 * (pace_ / prev_pace - 1.0), np.nan)
+        # a pace spread from a report reaching outside the period is not measured
+        spread = _partial(table)
+        pace_pct = np.where((prev_pace != 0) & ~spread & ~previous(spread, False),
+                            100.0 * (pace_ / prev_pace - 1.0), np.nan)
     return _periods.tidy(table, frame.columns, was_series, {
         "total": total,
         "n_days": table.n_days,
         "n_reported": table.n_reported,
         "complete": complete,
+        "partial_report": _partial(table),
         "pace": pace_,
         "change": change,
         "pct_change": pct,
