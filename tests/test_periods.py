@@ -8,6 +8,8 @@ depends on it.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -314,3 +316,109 @@ def test_by_equals_each_group_alone_for_trend_tests(long, name):
     out = fn(long, by="region", value="value").set_index("series")
     for g, alone in _each_group(long, fn).items():
         assert_allclose(out.loc[g, "slope"], alone.slope)
+
+
+# ---------------------------------------------------------------------------
+# reports spread over several days: a period holding part of one is not complete
+# ---------------------------------------------------------------------------
+
+
+def _flows(rows: list[tuple[str, str, float]]) -> pd.Series:
+    obs = cs.read_observations(pd.DataFrame(rows, columns=["start", "end", "value"]).assign(
+        metric="launched", unit="count", kind="flow"))
+    return cs.to_daily(obs, metric="launched")
+
+
+def _daily(first: str, last: str, value: float) -> list[tuple[str, str, float]]:
+    return [(str(d.date()), str(d.date()), value) for d in pd.date_range(first, last)]
+
+
+def test_a_weekly_report_spread_over_its_own_week_keeps_the_week_complete():
+    # 70 for Monday 1 - Sunday 7 Jan 2024, then one report a day
+    s = _flows([("2024-01-01", "2024-01-07", 70.0), *_daily("2024-01-08", "2024-01-14", 5.0)])
+    t = cs.period_totals(s, freq="W-SUN")
+    assert t["complete"].tolist() == [True, True]
+    assert t["partial_report"].tolist() == [False, False]
+    assert_allclose(t["total"], [70.0, 35.0])  # the report itself; 7 x 5 by hand
+    # rolling 7 days: only the window that is the report's own week holds all of it
+    r = cs.period_totals(s, window=7)
+    assert r.index[r["complete"].to_numpy()].tolist() == [
+        pd.Timestamp("2024-01-07"), pd.Timestamp("2024-01-14")]
+
+
+def test_a_report_spanning_two_weeks_makes_both_weeks_incomplete():
+    # 140 from Thursday 11 to Wednesday 24 Jan (two weeks), daily reports around it
+    s = _flows([*_daily("2024-01-01", "2024-01-10", 5.0), ("2024-01-11", "2024-01-24", 140.0),
+                *_daily("2024-01-25", "2024-02-04", 5.0)])
+    t = cs.period_totals(s, freq="W-SUN")
+    assert t["n_reported"].tolist() == [7] * 5  # every day holds a value ...
+    assert t["complete"].tolist() == [True, False, False, False, True]  # ... not all measured
+    assert t["partial_report"].tolist() == [False, True, True, True, False]
+    # the totals still add up: the spread conserves the report (house rule)
+    assert_allclose(t["total"].sum(), 10 * 5 + 140 + 11 * 5)
+    ch = cs.period_change(s, freq="W-SUN")
+    assert ch["change"].isna().all() and ch["pace_pct_change"].iloc[1:5].isna().all()
+    # the same rule in every function that totals over periods
+    assert cs.records(s, freq="W-SUN")["date"].tolist() == [pd.Timestamp("2024-01-07")]
+    pooled = cs.rate(s / 2, s, freq="W-SUN")
+    assert pooled["complete"].tolist() == t["complete"].tolist()
+
+
+@pytest.fixture
+def stepped() -> pd.Series:
+    """A running total: +10 a day, then no report for 30 days (+600 across the gap), then +10."""
+    days = pd.date_range("2024-01-01", "2024-01-31").append(
+        pd.date_range("2024-03-01", "2024-03-31"))
+    total = np.r_[np.arange(31) * 10.0, 300.0 + 600 + np.arange(31) * 10.0]
+    obs = cs.read_observations(pd.DataFrame({
+        "metric": "lost", "value": total, "unit": "count", "kind": "cumulative",
+        "end": days}))
+    return cs.to_daily(obs, metric="lost")
+
+
+def test_a_cumulative_step_over_a_gap_leaves_the_weeks_inside_it_incomplete(stepped):
+    t = cs.period_totals(stepped, freq="W-SUN")
+    # the step of 600 is spread over 1-29 Feb and 1 Mar: 20 a day, 140 a week (hand)
+    gap = t.loc["2024-02-05":"2024-03-03"]
+    assert_allclose(gap["total"].iloc[:-1], [140.0] * 3)
+    assert (gap["n_reported"] == 7).all()
+    assert not gap["complete"].any() and gap["partial_report"].all()
+    before_and_after = t.loc[["2024-01-28", "2024-03-17", "2024-03-24"]]
+    assert before_and_after["complete"].all()
+    # weekly records: the interpolated weeks (140 > 70) neither set nor break one
+    rec = cs.records(stepped, freq="W-SUN")
+    inside = (rec["date"] > "2024-01-31") & (rec["date"] <= "2024-03-03")
+    assert not inside.any() and rec["complete"].all()
+    assert rec["value"].max() == 70.0  # 7 x 10, a measured week
+
+
+def test_a_claim_about_a_week_inside_a_gap_is_undetermined(stepped):
+    check = cs.check_claim(stepped, "record", date="2024-02-18", freq="W-SUN")
+    assert check.verdict == "undetermined"
+    assert "incomplete" in check.reason
+    after = cs.check_claim(stepped, "record", date="2024-03-24", freq="W-SUN")
+    assert after.verdict != "undetermined"
+
+
+def test_levels_are_not_affected_by_spans():
+    area = pd.Series([100.0, 110.0, 125.0], name="area",
+                     index=pd.to_datetime(["2024-01-07", "2024-01-14", "2024-01-21"]))
+    area.attrs = {"kind": "level", "spans": b""}
+    t = cs.period_totals(area, freq="W-SUN")
+    assert t["complete"].tolist() == [False, True, True]  # unchanged by the empty record
+
+
+@pytest.mark.realdata
+def test_oryx_all_types_weeks_across_the_long_gap_are_incomplete(shared_data):
+    from conflictstats.sources import read_oryx_daily
+
+    obs = read_oryx_daily(shared_data("oryx_scarnecchia", "daily_count.csv"))
+    sub = obs.loc[((obs["entity"] == "Russia") & (obs["category"] == "All Types")).to_numpy()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)  # corrections in the running total
+        daily = cs.to_daily(sub, metric="total")
+    # daily_count.csv has no All Types row for Russia between 9 Jun 2022 and 30 Sep 2024:
+    # the step is spread over those 844 days, so every 2023 day holds a value
+    t = cs.period_totals(daily, freq="W-SUN").loc["2023-01-01":"2023-12-31"]
+    assert len(t) == 53 and (t["n_reported"] == 7).all()  # 2023 has 53 Sundays
+    assert not t["complete"].any() and t["partial_report"].all()
