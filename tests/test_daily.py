@@ -310,6 +310,39 @@ def test_to_daily_keeps_flags_in_attrs_and_flag_reasons_aligns_them():
     assert "flags" not in plain.attrs and cs.flag_reasons(plain).isna().all()
 
 
+
+def test_to_daily_records_the_reports_it_spreads_over_several_days():
+    from conflictstats._kinds import recorded_spans
+
+    obs = cs.read_observations(pd.DataFrame({
+        "metric": ["drones"] * 3 + ["lost"] * 3, "value": [70.0, 5, 28, 10, 12, 40],
+        "unit": "count", "kind": ["flow"] * 3 + ["cumulative"] * 3,
+        "start": ["2024-01-01", "2024-01-08", "2024-01-09", "2024-01-01", "2024-01-02",
+                  "2024-01-06"],
+        "end": ["2024-01-07", "2024-01-08", "2024-01-12", "2024-01-01", "2024-01-02",
+                "2024-01-06"]}))
+    day = lambda d: int(np.datetime64(d, "D").astype(np.int64))  # noqa: E731
+    drones = cs.to_daily(obs, metric="drones")
+    # the week and the four days; the one-day report is not spread
+    assert recorded_spans(drones)[0].tolist() == [[day("2024-01-01"), day("2024-01-07")],
+                                                  [day("2024-01-09"), day("2024-01-12")]]
+    # a cumulative step across a gap (3-6 Jan) is spread over the days after the earlier report
+    lost = cs.to_daily(obs, metric="lost")
+    assert recorded_spans(lost)[0].tolist() == [[day("2024-01-03"), day("2024-01-06")]]
+    # a frame keeps them per column; a column taken from it finds its own by name
+    both = cs.to_daily(obs)
+    assert set(both.attrs["spans"]) == {"drones", "lost"}
+    assert recorded_spans(both["lost"])[0].tolist() == recorded_spans(lost)[0].tolist()
+    # bytes compare with == and are copied for free: pandas keeps them through
+    # arithmetic, slicing and concatenation
+    again = pd.concat([drones.loc[:"2024-01-06"], drones.loc["2024-01-07":]])
+    assert again.attrs["spans"] == drones.attrs["spans"] == (drones * 2).attrs["spans"]
+    assert len(pd.concat([both, both.add_suffix("_b")], axis=1).columns) == 4
+    # nothing spread: an empty record, not a missing one
+    one_day = cs.to_daily(obs.iloc[[1]], metric="drones")
+    assert one_day.attrs["spans"] == b"" and len(recorded_spans(one_day)[0]) == 0
+
+
 # -- the accumulation on many series ---------------------------------------------
 
 

@@ -430,3 +430,23 @@ def test_a_weekly_record_is_stated_against_an_incomplete_week_with_more(tmp_path
     assert "739, above the 565 or more of the week to 10 Nov 2024 (not every day reported)" \
         in text
     assert "above 468" not in text
+
+
+@pytest.mark.realdata
+def test_a_week_spread_from_a_long_gap_in_oryx_is_not_reported_as_measured(shared_data):
+    from conflictstats.datasets import load_dataset
+
+    data = load_dataset(shared_data("oryx_scarnecchia", "daily_count.csv"), reader="oryx_daily")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)
+        rep = weekly_report({"oryx_daily": data}, reader="oryx_daily", week="2023-06-11")
+        later = weekly_report({"oryx_daily": data}, reader="oryx_daily", week="2024-10-13")
+    line = next(t for t in rep.facts["text"] if t.startswith("**All losses (Russia)**"))
+    # daily_count.csv: the running total is reported on 9 Jun 2022 and next on 30 Sep 2024
+    assert "spread evenly from a report covering 10 Jun 2022–30 Sep 2024" in line
+    assert "the same as the previous week" not in rep.summary
+    assert not bool(rep.facts.loc[rep.facts["text"] == line, "complete"].iloc[0])
+    # no record or "highest since" is drawn from interpolated weeks
+    assert not rep.facts["fact"].isin(["record", "record_year", "highest_since"]).any()
+    assert "highest weekly total since" not in later.summary
+    assert "largest weekly total of 2024" not in later.summary
