@@ -416,3 +416,20 @@ def test_series_are_numbered_and_labelled_as_pandas_groupby_numbers_them(make):
     code, labels = daily._series_codes(frame, ["metric", "g"])
     np.testing.assert_array_equal(code, grouped.ngroup().to_numpy())
     assert repr(labels) == repr(grouped.size().index.tolist())
+
+
+def test_level_changes_spread_over_a_gap_are_not_complete_periods():
+    # levels on Sun 7, Sun 14 and Sun 21 Jan, then every day to Sun 28 Jan
+    idx = pd.to_datetime(["2024-01-07", "2024-01-14", "2024-01-21"]).append(
+        pd.date_range("2024-01-22", "2024-01-28"))
+    area = pd.Series(np.r_[100.0, 114.0, 121.0, 122.0 + np.arange(7)], index=idx, name="a")
+    changes = cs.level_changes(area)
+    t = cs.period_totals(changes, freq="W-SUN")
+    # each gap is one Monday-Sunday week: the weekly changes are exact (hand: 14, 7, 7)
+    assert_allclose(t["total"].iloc[1:], [14.0, 7.0, 7.0])
+    assert t["complete"].tolist() == [False, True, True, True]
+    # a gap across a week's edge makes the weeks it touches incomplete
+    shifted = cs.level_changes(area.drop(pd.Timestamp("2024-01-14")))
+    assert cs.period_totals(shifted, freq="W-SUN")["complete"].tolist() == [
+        False, False, False, True]
+    assert cs.level_changes(area, spread="end").attrs.get("spans") is None

@@ -945,6 +945,14 @@ def to_daily(
         DataFrame; read them aligned with :func:`flag_reasons`). A flagged
         flow flags every day it covers; a flagged level, share or cumulative
         report the day it is placed on.
+        ``spans`` records every report spread over more than one day (a flow
+        over several days, a cumulative step across days without a report):
+        its first and last day, as a bytes object of day-number pairs (a
+        dict ``{column: bytes}`` for a DataFrame; bytes are immutable, so
+        pandas copies them for free). ``period_totals``, ``period_change``,
+        ``rate(freq=)``, ``records`` and ``check_claim`` read it: a period
+        holding part of such a report, but not all of it, has an even share
+        of that report as its total, not a measurement, and is not complete.
 
     Raises
     ------
@@ -1077,6 +1085,9 @@ def level_changes(
     Series or DataFrame
         On a daily index from the first to the last date: the change on each day.
         NaN before the first known level (and in gaps with ``spread="end"``).
+        ``attrs["kind"]`` is ``"flow"``; with ``spread="even"``, ``attrs["spans"]``
+        records the gaps a change was spread over (as :func:`to_daily` does), so
+        that a period holding part of one is not complete.
 
     Notes
     -----
@@ -1135,5 +1146,15 @@ def level_changes(
     changes.attrs = {"kind": "flow", "unit": unit} if isinstance(unit, str) else {"kind": "flow"}
     if "flags" in levels.attrs:  # a flagged level flags the change that ends on its day
         changes.attrs["flags"] = levels.attrs["flags"]
+    if spread == "even":  # a change spread over a gap between levels: as to_daily records it
+        multi = gap > 1
+        first, last = days[row[earlier]][multi] + 1, days[row[later]][multi]
+        if isinstance(changes, pd.Series):
+            changes.attrs["spans"] = encode_spans(first, last)
+        else:  # the changes are in column order: one slice per column
+            cut = np.searchsorted(col[later][multi], np.arange(ncol + 1)).tolist()
+            changes.attrs["spans"] = {
+                c: encode_spans(first[cut[j]:cut[j + 1]], last[cut[j]:cut[j + 1]])
+                for j, c in enumerate(changes.columns) if cut[j + 1] > cut[j]}
     return changes
 
