@@ -422,3 +422,7 @@ def test_oryx_all_types_weeks_across_the_long_gap_are_incomplete(shared_data):
     t = cs.period_totals(daily, freq="W-SUN").loc["2023-01-01":"2023-12-31"]
     assert len(t) == 53 and (t["n_reported"] == 7).all()  # 2023 has 53 Sundays
     assert not t["complete"].any() and t["partial_report"].all()
+    # the week to 27 Oct 2024 holds 4 days of a step spread over 10-24 Oct 2024 (the audit's
+    # "highest since 29 May 2022" came from comparing such weeks)
+    check = cs.check_claim(daily, "record", date="2024-10-27", freq="W-SUN")
+    assert check.verdict == "undetermined"

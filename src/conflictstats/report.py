@@ -343,16 +343,19 @@ def _spread_index(spans: bytes) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.unique(days).astype("datetime64[D]").astype("datetime64[ns]"))
 
 
-def _spread_from(spans: Any, start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """"1 Jun 2022–30 Sep 2024": the reports spread into the week that reach outside it."""
+def _spread_from(spans: Any, start: pd.Timestamp, end: pd.Timestamp) -> tuple[str, int]:
+    """"1 Jun 2022–30 Sep 2024": the reports spread into the week that reach outside it,
+    and how many of the week's days hold a share of one."""
     pairs = decode_spans(spans) if isinstance(spans, bytes) else np.zeros((0, 2), np.int64)
-    lo = start.to_datetime64().astype("datetime64[D]").astype(np.int64)
-    hi = end.to_datetime64().astype("datetime64[D]").astype(np.int64)
+    lo = int(start.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    hi = int(end.to_datetime64().astype("datetime64[D]").astype(np.int64))
     touch = (pairs[:, 0] <= hi) & (pairs[:, 1] >= lo)
-    cut = pairs[touch & ((pairs[:, 0] < lo) | (pairs[:, 1] > hi))]
-    cut = np.unique(cut, axis=0)
+    cut = np.unique(pairs[touch & ((pairs[:, 0] < lo) | (pairs[:, 1] > hi))], axis=0)
+    shared = np.zeros(hi - lo + 1, dtype=bool)
+    for a, b in cut.tolist():  # the few reports cut by the week's edges
+        shared[max(a, lo) - lo:min(b, hi) - lo + 1] = True
     day = lambda d: _day(np.datetime64(int(d), "D"))  # noqa: E731
-    return " and ".join(f"{day(a)}–{day(b)}" for a, b in cut[:3])
+    return " and ".join(f"{day(a)}–{day(b)}" for a, b in cut[:3]), int(shared.sum())
 
 
 def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
@@ -627,9 +630,10 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                     f"{_day(b_day)} and {_day(e_day)} (the week is incomplete: "
                     f"{n_rep} of {n_days} days with a reported level)")
     elif spread_here:
-        reports = _spread_from(s.attrs.get("spans"), start, end)
+        reports, n_shared = _spread_from(s.attrs.get("spans"), start, end)
         plural = "reports" if " and " in reports else "a report"
-        head = (f"{name}: {_num(total, unit)} this week, spread evenly from {plural} "
+        part = "" if n_shared >= n_days else f"{n_shared} of its {n_days} days "
+        head = (f"{name}: {_num(total, unit)} this week, {part}spread evenly from {plural} "
                 f"covering {reports} (not a weekly measurement)")
     else:
         head = (f"{name}: {_num(total, unit)} this week" if complete else
