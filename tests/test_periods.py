@@ -390,6 +390,11 @@ def test_a_cumulative_step_over_a_gap_leaves_the_weeks_inside_it_incomplete(step
     inside = (rec["date"] > "2024-01-31") & (rec["date"] <= "2024-03-03")
     assert not inside.any() and rec["complete"].all()
     assert rec["value"].max() == 70.0  # 7 x 10, a measured week
+    # nor are they a lower bound to beat (as an incomplete week's partial sum is): the first
+    # full week after the gap equals the January weeks, a joint record (70 = 70, by hand)
+    weak = cs.records(stepped, freq="W-SUN", ties="weak").set_index("date")
+    assert weak.loc["2024-03-10", "previous_date"] == pd.Timestamp("2024-01-28")
+    assert weak.loc["2024-03-10", "previous_value"] == 70.0
 
 
 def test_a_claim_about_a_week_inside_a_gap_is_undetermined(stepped):

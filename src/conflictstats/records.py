@@ -682,8 +682,9 @@ def _lower_bounds(frame: pd.DataFrame, table: _periods.PeriodTable, kinds: list[
     A flow that is never negative totals at least what its reported days sum
     to, so an incomplete week of 565 (6 of 7 days) beats a later full week of
     468: a record must beat it. A period holding part of a report spread over
-    days outside it (``partial``) bounds nothing and is left out. None when no column allows the bound (levels,
-    flows with negative values, minima, or ``incomplete="include"``).
+    days outside it (``partial``) bounds nothing and is left out. None when no
+    column allows the bound (levels, flows with negative values, minima, or
+    ``incomplete="include"``).
     """
     if incomplete != "exclude" or direction != "max" or not kinds:
         return None

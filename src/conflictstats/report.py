@@ -695,8 +695,10 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     # week of a never-negative flow still counts with its partial sum, a lower bound
     values = weeks["compare"]
     if kind != "level" and not bool((hist < 0).any()):
+        # (a week holding part of a report spread beyond it bounds nothing: left out)
         partial = weeks["total"].where(~weeks["complete"].to_numpy(bool)
-                                       & ~weeks["flagged"].to_numpy(bool))
+                                       & ~weeks["flagged"].to_numpy(bool)
+                                       & ~weeks["partial_report"].to_numpy(bool))
         values = values.fillna(partial)
     at_least = ~weeks["complete"].to_numpy(bool)
 
