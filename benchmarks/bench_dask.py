@@ -75,7 +75,7 @@ def main() -> None:
         where = f"cluster at {args.scheduler}"
     else:
         cluster = distributed.LocalCluster(n_workers=args.workers, processes=True,
-                                           threads_per_worker=1, dashboard_address=None,
+                                           threads_per_worker=1, dashboard_address=":0",
                                            silence_logs=logging.ERROR)
         client = distributed.Client(cluster)
         where = f"LocalCluster, {args.workers} worker processes x 1 thread"

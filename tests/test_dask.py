@@ -30,7 +30,8 @@ N_REGIONS, N_MODELS, N_DAYS = 40, 8, 120  # 320 series
 def client():
     """Two worker processes, one thread each; started once for the module."""
     cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=None, silence_logs=50)
+                                       dashboard_address=":0", scheduler_port=0,
+                                       silence_logs=50)
     with cluster, distributed.Client(cluster) as c:
         yield c
 
