@@ -749,8 +749,11 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
     # mean and variance (and the pooled dispersion) and so cry wolf.
     n, s1, s2, centre = _baseline_sums(x, present, parts)
     mu, var = _moments(n, s1, s2, centre)
-    inv_r = np.zeros_like(x) if poisson else _inverse_size(x, n, mu, var, present, causal,
-                                                           need)
+    var_inv: np.ndarray | None = None  # the Poisson law has no dispersion to estimate
+    if poisson:
+        inv_r = np.zeros_like(x)
+    else:
+        inv_r, var_inv = _inverse_size(x, n, mu, var, present, causal, need, with_var=True)
     high = np.zeros_like(present)
     capped = x.copy()
     look = present  # the days screened: all at first, then those whose baseline moved
@@ -758,23 +761,30 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
         p1, _ = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=False,
                             where=look)
         new = look & (p1 < alpha) & ~high
-        if not new.any():
-            break
-        rows, days = np.nonzero(new)
+        high |= new
+        # every flagged day counts at its alarm threshold under the current fit:
+        # a day capped while the dispersion was still inflated by the other
+        # spikes is capped again lower once they are capped (a fixed point)
+        rows, days = np.nonzero(high)
         old = capped[rows, days]
         cap = np.minimum(x[rows, days], _alarm_threshold(n[rows, days], mu[rows, days],
                                                          inv_r[rows, days], alpha))
+        moved = cap != old
+        if not moved.any():
+            break
+        rows, days, old, cap = rows[moved], days[moved], old[moved], cap[moved]
         capped[rows, days] = cap
-        high |= new
         look = _update_sums(s1, s2, centre, rows, days, old, cap, parts) & present
         mu, var = _moments(n, s1, s2, centre)
         if not poisson:
             # the pooled dispersion of these series moved: screen them again
-            inv_r = _inverse_size(capped, n, mu, var, present, causal, need)
+            inv_r, var_inv = _inverse_size(capped, n, mu, var, present, causal, need,
+                                           with_var=True, var_use=present & ~high)
             again = np.zeros(x.shape[0], dtype=bool)
             again[rows] = True
             look = present & again[:, None]
-    p, pvar = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=True)
+    p, pvar = _count_tail(x, n, mu, inv_r, need=need, alpha=alpha, exact=True,
+                          var_inv=var_inv)
     mean = np.where(n >= need, mu, np.nan)
     score = _safe_z(x - mean, np.sqrt(pvar))
     nan = np.full_like(x_in, np.nan)
@@ -798,7 +808,8 @@ _POOL_DAYS = 100
 
 
 def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
-                  use: np.ndarray, causal: bool, need: int) -> np.ndarray:
+                  use: np.ndarray, causal: bool, need: int, *, with_var: bool = False,
+                  var_use: np.ndarray | None = None) -> Any:
     """Negative-binomial dispersion ``1 / r`` of each series, pooled over many days.
 
     A short window cannot measure over-dispersion (a week's variance is itself
@@ -807,31 +818,55 @@ def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
     ones when causal), as Farrington-type detectors pool it (Noufaily et al.
     2013).  With ``Var X = mu + mu^2 / r`` and ``E (x - mu_hat)^2 =
     Var X (1 + 1/n)`` and ``E (mu_hat^2 - s^2 / n) = mu^2``, the moment
-    estimate is the ratio of sums
-    ``(sum (x - mu_hat)^2 / (1 + 1/n) - sum mu_hat) / sum (mu_hat^2 - s^2 / n)``
-    (so days with a tiny mean do not dominate it), at least 0.  Before 100
+    estimate is the ratio of sums ``c = sum d_i / sum m_i`` with
+    ``d_i = (x_i - mu_hat_i)^2 / (1 + 1/n_i) - mu_hat_i`` and
+    ``m_i = mu_hat_i^2 - s_i^2 / n_i`` (so days with a tiny mean do not
+    dominate it), at least 0.  Before 100
     days can be pooled (the start of a causal series), the larger of it and
     the window's own ``(s^2 - mu) / mu^2`` is used: a dispersion estimated
     from a few days is often far too low, and too low a dispersion means
     false alarms.  Shaped like ``x``.
+
+    With ``with_var=True`` also returns the sampling variance of the pooled
+    ratio, the linearised (sandwich) variance of a ratio estimator,
+    ``sum (d_i - c m_i)^2 / (sum m_i)^2`` over the same days (Cochran 1977,
+    section 6.3) but those of ``var_use`` only (the days flagged are left
+    out: a fourth power of a capped spike would still swamp it); infinite
+    where nothing is pooled yet.
     """
     ok = use & (n >= 2) & (mu > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         dev = np.where(ok, (x - mu) ** 2 / (1.0 + 1.0 / n) - mu, 0.0)
         m2 = np.where(ok, mu * mu - var / n, 0.0)  # E[mu_hat^2 - s^2/n] = mu^2
-    if causal:
-        num = np.cumsum(dev, axis=1) - dev
-        den = np.cumsum(m2, axis=1) - m2
-        days: np.ndarray = np.cumsum(ok, axis=1) - ok
-    else:
-        num = np.broadcast_to(dev.sum(axis=1, keepdims=True), x.shape)
-        den = np.broadcast_to(m2.sum(axis=1, keepdims=True), x.shape)
-        days = np.broadcast_to(ok.sum(axis=1, keepdims=True), x.shape)
+    terms = [dev, m2, ok.astype("float64")]
+    if with_var:
+        vd, vm = dev, m2
+        if var_use is not None:  # days flagged: capped in the ratio, left out of its variance
+            vd, vm = np.where(var_use, dev, 0.0), np.where(var_use, m2, 0.0)
+        terms += [vd * vd, vd * vm, vm * vm]
+    if causal:  # the days before each day
+        sums = [np.cumsum(t, axis=1) - t for t in terms]
+    else:  # the whole series
+        sums = [np.broadcast_to(t.sum(axis=1, keepdims=True), x.shape) for t in terms]
+    num, den, days = sums[:3]
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = np.where(den > 0, num / den, 0.0)
         local = np.where(mu > 0, (var - mu) / (mu * mu), 0.0)
-    inv = np.where(days >= _POOL_DAYS, pooled, np.maximum(pooled, local))
-    return np.maximum(np.nan_to_num(inv, nan=0.0, posinf=0.0), 0.0)
+    if _LOCAL_RULE:
+        inv = np.where(days >= _POOL_DAYS, pooled, np.maximum(pooled, local))
+    else:
+        inv = pooled
+    inv = np.maximum(np.nan_to_num(inv, nan=0.0, posinf=0.0), 0.0)
+    if not with_var:
+        return inv
+    sdd, sdm, smm = sums[3:]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        resid = np.maximum(sdd - 2.0 * pooled * sdm + pooled * pooled * smm, 0.0)
+        var_inv = np.where(den > 0, resid / (den * den), np.inf)
+    return inv, np.nan_to_num(var_inv, nan=np.inf)
+
+
+_LOCAL_RULE = True
 
 
 #: The exact beta-binomial tail is computed where the negative-binomial
@@ -871,14 +906,18 @@ def _alarm_threshold(n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, alpha: fl
 
 
 def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray, *,
-                need: int, alpha: float, exact: bool, where: np.ndarray | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+                need: int, alpha: float, exact: bool, where: np.ndarray | None = None,
+                var_inv: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Upper-tail probability ``P(X >= x)`` of each day given its baseline.
 
     Returns the p-values and the predictive variance
     ``(mu + mu^2 / r)(1 + 1/n)``.  ``exact=False`` screens: only the days of
     ``where`` (all if None) that are more than one sd above their mean get a
-    p-value (the others 1 or NaN), from the negative-binomial approximation.
+    p-value (the others 1 or NaN).  The cheap tails (the Poisson test, the
+    negative-binomial approximation) are computed first; where they are
+    below ``2 alpha`` the exact conditional tail is computed, averaged over
+    the sampling law of the dispersion when ``var_inv`` (the variance of the
+    pooled ``1 / r``) is given (:func:`_predictive_tail`).
     """
     from scipy import special
 
@@ -918,24 +957,136 @@ def _count_tail(x: np.ndarray, n: np.ndarray, mu: np.ndarray, inv_r: np.ndarray,
         # a zero baseline (total 0): the Poisson test's (1/(n+1))^x screens
         approx = np.where(m > 0, approx, (1.0 / (nn[nb] + 1.0)) ** kx[nb])
         p[nb] = approx
-        if exact:
-            # the exact conditional test for negative-binomial counts of size r:
-            # given S + x, the day's count is beta-binomial(S + x, r, n r) whatever
-            # the mean (the Polya-urn law of one of n + 1 counts given their
-            # total), computed where the screening is near or below alpha
-            cand = np.zeros_like(nb)
-            cand[nb] = approx < _EXACT_BELOW * alpha
-            if cand.any():
-                from scipy import stats
-
-                r = 1.0 / inv_r[cand]
-                bb = stats.betabinom.sf(kx[cand] - 1.0, total[cand] + kx[cand], r,
-                                        nn[cand] * r)
-                # scipy forms this tail as 1 - cdf, lost to rounding below about
-                # 1e-12: there the screening value stands in (both are far below
-                # any alpha)
-                p[cand] = np.where(bb > 1e-12, bb, np.minimum(p[cand], 1e-12))
+    # the exact tail where the cheap one is near or below alpha: the cheap
+    # tails run below it (the negative-binomial approximation ignores the
+    # conditioning on the total; averaging over the dispersion only adds to
+    # a far tail), so no day the exact test would flag is left out
+    cand = (nb if var_inv is None else pos) & (p < _EXACT_BELOW * alpha)
+    if cand.any():
+        vi = None if var_inv is None else var_inv[cand]
+        p[cand] = _predictive_tail(kx[cand], total[cand], nn[cand], mu[cand], inv_r[cand], vi)
     return p, pvar
+
+
+#: Nodes of the Gauss-Hermite rule that averages a tail over the sampling law
+#: of the dispersion.
+_GH_NODES = 8
+
+
+def _predictive_tail(k: np.ndarray, total: np.ndarray, n: np.ndarray, mu: np.ndarray,
+                     inv_r: np.ndarray, var_inv: np.ndarray | None) -> np.ndarray:
+    """Exact conditional tail ``P(X >= k | S + k)``, averaged over the dispersion.
+
+    For a given ``1 / r > 0`` the day's count given the total ``S + k`` of it
+    and its ``n`` baseline days is beta-binomial ``(S + k, r, n r)`` (the
+    Polya-urn law of one of ``n + 1`` negative-binomial counts given their
+    total); for ``1 / r = 0`` binomial ``(S + k, 1 / (n + 1))``.
+
+    With ``var_inv`` the variance ``V = mu + mu^2 / r`` is uncertain: its
+    estimate ``V_hat`` is taken as ``V chi2_nu / nu`` with Satterthwaite's
+    ``nu = 2 V_hat^2 / (mu^4 var_inv)``, so ``V = nu V_hat / chi2_nu``, as the
+    variance is integrated out of Student's t; the tail is averaged over this
+    law by Gauss-Hermite quadrature in the normal score of ``chi2_nu``.
+    Values of ``V`` at or below ``mu`` give the binomial (Poisson) tail.  1-D
+    arrays.
+    """
+    from scipy import special
+
+    c = np.maximum(inv_r, 0.0)
+    v_hat = mu + mu * mu * c
+    if var_inv is None:
+        cs = c[:, None]
+        weights = np.ones(1)
+    else:
+        from scipy import stats
+
+        z, weights = np.polynomial.hermite_e.hermegauss(_GH_NODES)
+        weights = weights / weights.sum()
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            nu = 2.0 * v_hat * v_hat / (mu**4 * var_inv)
+        sure = ~(nu < 1e10) | ~(mu > 0)  # no uncertainty left (or a zero baseline)
+        nu = np.where(sure, 1.0, np.maximum(nu, 1e-3))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ratio = stats.chi2.ppf(special.ndtr(z)[None, :], nu[:, None]) / nu[:, None]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            cs = (v_hat[:, None] / ratio - mu[:, None]) / (mu * mu)[:, None]
+        cs = np.where(sure[:, None], c[:, None], np.nan_to_num(cs, nan=0.0, posinf=1e12))
+    kk = np.broadcast_to(k[:, None], cs.shape)
+    tot = np.broadcast_to(total[:, None], cs.shape)
+    nn = np.broadcast_to(n[:, None], cs.shape)
+    tails = np.empty(cs.shape)
+    bb = cs > 0
+    pois = ~bb
+    tails[pois] = special.betainc(kk[pois], tot[pois] + 1.0, 1.0 / (nn[pois] + 1.0))
+    if bb.any():
+        r = 1.0 / cs[bb]
+        tails[bb] = _betabinom_sf(kk[bb], tot[bb] + kk[bb], r, nn[bb] * r)
+    return np.clip(tails @ weights, 0.0, 1.0)
+
+
+#: Terms of the beta-binomial tail summed per block, and the most blocks
+#: before scipy takes over (a very long tail).
+_BB_BLOCK = 64
+_BB_BLOCKS = 32
+
+
+def _betabinom_sf(k: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray
+                  ) -> np.ndarray:
+    """``P(X >= k)`` for ``X ~ beta-binomial(total, a, b)``, ``k >= 1`` whole; 1-D arrays.
+
+    The terms ``pmf(j)``, ``j >= k``, are summed from their ratios
+    ``pmf(j+1) / pmf(j) = (N - j)(j + a) / ((j + 1)(N - j - 1 + b))`` in
+    vectorised blocks, until the rest, bounded by a geometric series (the
+    ratios decrease beyond the mode when ``b > 1``), is below ``1e-15`` of
+    the sum.  Unlike scipy's ``1 - cdf`` it keeps its relative accuracy far
+    in the tail.  Cells with ``b <= 1`` or a tail too long for the blocks
+    are left to scipy.
+    """
+    from scipy import special
+
+    out = np.zeros(k.shape)
+    live = (k <= total) & (k > 0)
+    out[k <= 0] = 1.0
+    slow = live & (b <= 1.0)
+    idx = np.flatnonzero(live & ~slow)
+    kk, nn, aa, bb = k[idx], total[idx], a[idx], b[idx]
+    acc = np.zeros(len(idx))  # sum of pmf(j) / pmf(k) over the terms done
+    logt = np.zeros(len(idx))  # log pmf(next j) / pmf(k)
+    start = kk.copy()
+    steps = np.arange(_BB_BLOCK, dtype="float64")
+    act = np.arange(len(idx))
+    for _ in range(_BB_BLOCKS):  # blocks of terms, each vectorised over the cells
+        if len(act) == 0:
+            break
+        j = start[act, None] + steps
+        n_, a_, b_ = nn[act, None], aa[act, None], bb[act, None]
+        inside = j <= n_
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = np.log(n_ - j) + np.log(j + a_) - np.log(j + 1.0) - np.log(n_ - j - 1.0 + b_)
+        lr = np.where(inside, lr, -np.inf)
+        cl = np.cumsum(lr, axis=1)
+        lt = logt[act, None] + np.concatenate([np.zeros((len(act), 1)), cl[:, :-1]], axis=1)
+        acc[act] += np.where(inside, np.exp(lt), 0.0).sum(axis=1)
+        logt[act] += cl[:, -1]
+        start[act] += _BB_BLOCK
+        jn = start[act]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            bound = (nn[act] - jn) / (nn[act] - jn - 1.0 + bb[act]) * np.maximum(
+                (jn + aa[act]) / (jn + 1.0), 1.0)
+            rest = np.exp(logt[act]) / (1.0 - bound)
+        done = (jn > nn[act]) | ((bound < 1.0) & (rest <= 1e-15 * acc[act]))
+        act = act[~done]
+    logp0 = (special.gammaln(nn + 1.0) - special.gammaln(kk + 1.0)
+             - special.gammaln(nn - kk + 1.0) + special.betaln(kk + aa, nn - kk + bb)
+             - special.betaln(aa, bb))
+    out[idx] = np.exp(logp0) * acc
+    slow[idx[act]] = True
+    if slow.any():
+        from scipy import stats
+
+        out[slow] = stats.betabinom.sf(k[slow] - 1.0, total[slow], a[slow], b[slow])
+    return out
 
 
 # --- seasonal --------------------------------------------------------------
