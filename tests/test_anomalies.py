@@ -309,7 +309,7 @@ def test_beta_binomial_tail_keeps_its_relative_accuracy_far_in_the_tail():
     total = np.rint(n * mu)
     k = np.ceil(mu + rng.uniform(1, 12, m) * np.sqrt(mu + mu * mu / r))
     got = _betabinom_sf(k, total + k, r, n * r)
-    ref = np.array([_direct_betabinom_sf(*v) for v in zip(k, total + k, r, n * r)])
+    ref = np.array([_direct_betabinom_sf(*v) for v in zip(k, total + k, r, n * r, strict=True)])
     assert ref.min() < 1e-14  # tails far beyond what 1 - cdf can resolve
     assert_allclose(got, ref, rtol=1e-9)
 

@@ -852,10 +852,7 @@ def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = np.where(den > 0, num / den, 0.0)
         local = np.where(mu > 0, (var - mu) / (mu * mu), 0.0)
-    if _LOCAL_RULE:
-        inv = np.where(days >= _POOL_DAYS, pooled, np.maximum(pooled, local))
-    else:
-        inv = pooled
+    inv = np.where(days >= _POOL_DAYS, pooled, np.maximum(pooled, local))
     inv = np.maximum(np.nan_to_num(inv, nan=0.0, posinf=0.0), 0.0)
     if not with_var:
         return inv
@@ -865,8 +862,6 @@ def _inverse_size(x: np.ndarray, n: np.ndarray, mu: np.ndarray, var: np.ndarray,
         var_inv = np.where(den > 0, resid / (den * den), np.inf)
     return inv, np.nan_to_num(var_inv, nan=np.inf)
 
-
-_LOCAL_RULE = True
 
 
 #: The exact beta-binomial tail is computed where the negative-binomial
