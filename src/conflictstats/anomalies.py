@@ -314,7 +314,15 @@ def anomalies(
                 value  expected
     date
     2024-11-06  188.0      40.0
-    >>> bool(out.loc["2024-11-06", "p_value"] < 1e-40)
+
+    Five nights say little about how bursty the counts are, so the p-value
+    allows for over-dispersion; told the counts are Poisson, it is tiny:
+
+    >>> round(float(out.loc["2024-11-06", "p_value"]), 5)
+    0.00085
+    >>> poisson = anomalies(drones, window=6, causal=True, min_periods=4,
+    ...                     distribution="poisson")
+    >>> bool(poisson.loc["2024-11-06", "p_value"] < 1e-40)
     True
     """
     check_choice("method", method, _METHODS)
