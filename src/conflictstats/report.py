@@ -63,6 +63,12 @@ MAX_ENTITIES_APART = 3
 MIN_WEEK_COUNT = 10
 #: A rate needs at least this many trials (its denominator) in the week.
 MIN_RATE_BASE = 30
+#: A series that began fewer than this many days before the week's end is "short": its
+#: "on record" sentences say when it began.
+SHORT_SERIES_DAYS = 2 * 365
+#: A percentage change is printed only on a previous total at least this large
+#: (below it the sentence says "up from 7 to 123").
+MIN_PCT_BASE = 20
 #: A per-reported-day comparison needs at least this many reported days in each week.
 MIN_DAYS_PER_DAY_COMPARISON = 4
 #: "A record for 2025" needs this many earlier weeks of that year to compare with.
@@ -555,10 +561,33 @@ def _weekly_table(s: pd.Series, span: Span, kind: str, flagged: pd.DatetimeIndex
         hi = np.searchsorted(fl, en, side="right")
         bad = hi > lo
     t["flagged"] = bad
-    t["compare"] = t["total"].where(t["complete"].to_numpy() & ~bad)
+    # a negative day of a flow is a correction of a running total, not a loss count:
+    # the week's positive increments and its corrections are kept apart
+    known = s.dropna()
+    neg = known.loc[known < 0]
+    corr = np.zeros(len(t))
+    if kind == "flow" and len(neg):
+        st, en = t["start"].to_numpy(), t["end"].to_numpy()
+        nd = neg.index.to_numpy()
+        cum = np.concatenate([[0.0], np.cumsum(neg.to_numpy(dtype=float))])
+        lo = np.searchsorted(nd, st, side="left")
+        hi = np.searchsorted(nd, en, side="right")
+        corr = cum[hi] - cum[lo]
+    t["correction"] = corr
+    t["increments"] = t["total"] - corr
+    mixed = np.zeros(len(t), dtype=bool)
     if comparable is not None:
         lab = comparable.reindex(t.index, method="ffill")
         t["definition"] = lab.to_numpy()
+        # a week whose days fall under two definitions (a break inside the week)
+        days = comparable.reindex(pd.date_range(t["start"].min(), t["end"].max()),
+                                  method="ffill")
+        week_of = np.searchsorted(t["end"].to_numpy(), days.index.to_numpy(), side="left")
+        ok = week_of < len(t)
+        n_def = pd.Series(days.to_numpy()[ok]).groupby(week_of[ok]).nunique(dropna=True)
+        mixed[n_def.index.to_numpy()] = n_def.to_numpy() > 1
+    t["mixed"] = mixed
+    t["compare"] = t["total"].where(t["complete"].to_numpy() & ~bad & (corr == 0) & ~mixed)
     return t
 
 
@@ -577,6 +606,31 @@ def _completeness(n_rep: int, n_days: int, kind: str) -> str:
     if kind == "level":
         return f"{n_rep} of {n_days} days with a reported level"
     return f"{n_rep} of {n_days} days reported"
+
+
+def _break_day(comparable: pd.Series | None, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """" (from 24 Jul)": the first day of the week under a new definition, or ""."""
+    if comparable is None:
+        return ""
+    c = comparable.loc[:end]
+    before = c.loc[:start - _DAY]
+    inside = c.loc[start:end]
+    ref = before.iloc[-1] if len(before) else (inside.iloc[0] if len(inside) else None)
+    new = inside.index[(inside != ref).to_numpy()]
+    return (f" (first report under the new definition: {new[0].day} "
+            f"{new[0].strftime('%b')})" if len(new) else "")
+
+
+def _level_comparison(total: float, prev_value: float, unit: str) -> str:
+    """A level's weekly change set beside the previous week's: no change of a change."""
+    return f"against {_signed(prev_value, unit)} in the previous week"
+
+
+def _since_start(first: pd.Timestamp, end: pd.Timestamp) -> str:
+    """"on record", or "since the series began on 10 Jul 2024" for a short series."""
+    if (end - pd.Timestamp(first)).days < SHORT_SERIES_DAYS:
+        return f"since the series began on {_day(first)}"
+    return "on record"
 
 
 def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
@@ -604,9 +658,11 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     w = weeks.loc[end]
     pos = weeks.index.get_loc(end)
     prev = weeks.iloc[pos - 1] if isinstance(pos, int) and pos > 0 else None
-    what = "weekly change" if kind == "level" else "weekly total"
+    what = "weekly gain" if kind == "level" else "weekly total"
     n_rep, n_days, complete = int(w["n_reported"]), int(w["n_days"]), bool(w["complete"])
     spread_here = kind != "level" and bool(w.get("partial_report", False))
+    corrected = kind == "flow" and float(w.get("correction", 0.0)) != 0.0
+    mixed = bool(w.get("mixed", False))
     caveats = []
     if bool(w["flagged"]):
         caveats.append("the week holds a day the source flags as an artefact; it is not "
@@ -636,19 +692,48 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
         head = (f"{name}: {_num(total, unit)} this week, {part}spread evenly from {plural} "
                 f"covering {reports} (not a weekly measurement)")
     else:
-        head = (f"{name}: {_num(total, unit)} this week" if complete else
-                f"{name}: {_num(total, unit)} on the {n_rep} of {n_days} days with a report"
-                + _missing_days(hist, start, end, n_days - n_rep))
+        shown_total = float(w["increments"]) if corrected else total
+        head = (f"{name}: {_num(shown_total, unit)} this week" if complete else
+                f"{name}: {_num(shown_total, unit)} on the {n_rep} of {n_days} days with a "
+                "report" + _missing_days(hist, start, end, n_days - n_rep))
+        if corrected:
+            days = hist.loc[start:end]
+            neg = days.loc[days < 0]
+            parts = [f"{_signed(float(v), unit)} on {d.day} {d.strftime('%b')}"
+                     for d, v in neg.items()]
+            head += (", and a correction of the running total of " if len(parts) == 1
+                     else ", and corrections of the running total of ") + " and ".join(parts)
+            caveats.append("the week holds a correction (a fall of the running total); the "
+                           "total is the positive increments, the correction is stated apart "
+                           "and the week is not compared")
+            total = shown_total
     comparison = ""
     change = pct = prev_value = math.nan
     method = "sum of the daily values" if kind != "level" else \
         "last reported level minus the last one before the week"
+    if corrected:
+        method = "sum of the positive daily increments; corrections stated apart"
+    prev_corrected = prev is not None and float(prev.get("correction", 0.0)) != 0.0
+    prev_mixed = prev is not None and bool(prev.get("mixed", False))
+    new_def = (prev is not None and "definition" in weeks
+               and prev.get("definition") != w.get("definition"))
     if kind != "level" and prev is not None and (
             spread_here or bool(prev.get("partial_report", False))):
         prev_value = float(prev["total"])
         comparison = ("not compared with the previous week" if spread_here else
                       "not compared with the previous week (its total is spread from a "
                       "report covering more than the week)")
+    elif prev is not None and (corrected or prev_corrected):
+        prev_value = float(prev["total"]) if not math.isnan(prev["total"]) else math.nan
+        comparison = ("not compared with the previous week (" +
+                      ("this week holds" if corrected else "the previous week holds")
+                      + " a correction of the running total)")
+    elif prev is not None and (mixed or prev_mixed or new_def):
+        prev_value = float(prev["total"]) if not math.isnan(prev["total"]) else math.nan
+        comparison = ("not compared with the previous week (the definition changes "
+                      + ("within this week" if mixed else "within the previous week"
+                         if prev_mixed else "between the two weeks") + ")")
+        caveats.append(comparison[comparison.index("(") + 1:-1])
     elif prev is not None and not math.isnan(prev["total"]):
         prev_value = float(prev["total"])
         if complete and bool(prev["complete"]):
@@ -658,11 +743,19 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                 comparison = f"the same as the previous week ({_num(prev_value, unit)})"
             else:
                 direction = "up" if change > 0 else "down"
-                pct_text = f", {abs(pct):.1f}%" if not math.isnan(pct) and kind != "level" \
-                    else ""
+                # no percentage on a small base, and never a fall of more than 100%
+                pct_ok = (not math.isnan(pct) and kind != "level"
+                          and abs(prev_value) >= MIN_PCT_BASE and -100.0 <= pct)
+                pct_text = f", {abs(pct):.1f}%" if pct_ok else ""
                 shown = _signed(prev_value, unit) if kind == "level" else _num(prev_value, unit)
-                comparison = (f"{direction} {_num(abs(change), unit)}{pct_text} on the "
-                              f"previous week ({shown})")
+                if kind == "level":
+                    comparison = _level_comparison(total, prev_value, unit)
+                elif not pct_ok and not math.isnan(pct):
+                    comparison = (f"{direction} from {_num(prev_value, unit)} in the previous "
+                                  f"week to {_num(total, unit)}")
+                else:
+                    comparison = (f"{direction} {_num(abs(change), unit)}{pct_text} on the "
+                                  f"previous week ({shown})")
         elif (kind != "level" and n_rep >= MIN_DAYS_PER_DAY_COMPARISON
               and int(prev["n_reported"]) >= MIN_DAYS_PER_DAY_COMPARISON
               and not math.isnan(w["pace_pct_change"])):
@@ -688,8 +781,13 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
         completeness=_completeness(n_rep, n_days, kind), n_reported=n_rep, n_days=n_days,
         complete=complete, method=method, caveats="; ".join(caveats),
         text=head + (f"; {comparison}" if comparison else "") + "."))
-    if caveats:
+    if bool(w["flagged"]):
         facts[-1]["text"] += " The source flags an artefact in this week."
+    if mixed:
+        facts[-1]["text"] += (" The definition changes within this week"
+                              + _break_day(item.comparable, start, end)
+                              + ": the week mixes both definitions and is compared with no "
+                                "other week.")
 
     # weekly records and "highest since", among complete, unflagged weeks; an incomplete
     # week of a never-negative flow still counts with its partial sum, a lower bound
@@ -720,7 +818,8 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                           & (rec["n_compared"] >= (1 if scope == "all" else MIN_YEAR_WEEKS))]
             if len(hit):
                 r = hit.iloc[0]
-                where = ("the largest " + what + " on record" if scope == "all"
+                where = (f"the largest {what} "
+                         + _since_start(hist.first_valid_index(), end) if scope == "all"
                          else f"the largest {what} of {end.year}")
                 facts.append(_fact(
                     item, "record" if scope == "all" else "record_year", end, date=end,
@@ -882,8 +981,13 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     tmp = _weekly_table(n, span, "flow", flagged, base.comparable)
     weeks["definition"] = tmp["definition"].reindex(weeks.index) if "definition" in tmp \
         else ""
-    weeks["usable"] = (weeks["denominator"] >= MIN_RATE_BASE) & ~tmp["flagged"].reindex(
-        weeks.index).fillna(False).astype(bool)
+    weeks["mixed"] = tmp["mixed"].reindex(weeks.index).fillna(False).astype(bool)
+    # records of a share follow the rule of counts: complete weeks (every day with both
+    # counts), no flagged day, one definition throughout, enough trials
+    weeks["usable"] = ((weeks["denominator"] >= MIN_RATE_BASE)
+                       & weeks["complete"].fillna(False).astype(bool)
+                       & ~weeks["mixed"]
+                       & ~tmp["flagged"].reindex(weeks.index).fillna(False).astype(bool))
     w = weeks.loc[end]
     key = f"{part.key} / {_outcome_of(base)}"
     pseudo = dataclasses.replace(part, key=key, metric=f"{part.metric}/{base.metric}",
@@ -913,7 +1017,15 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     comparison = ""
     if isinstance(pos, int) and pos > 0:
         p = weeks.iloc[pos - 1]
-        same_def = p.get("definition") == w.get("definition")
+        same_def = (p.get("definition") == w.get("definition") and not bool(w["mixed"])
+                    and not bool(p["mixed"]))
+        if not same_def:
+            comparison = ("not compared with the previous week (the definition of "
+                          f"{_label(part.metric)} changes "
+                          + ("within this week" if bool(w["mixed"]) else
+                             "within the previous week" if bool(p["mixed"]) else
+                             "between the two weeks") + ")")
+            text += "; " + comparison
         if p["denominator"] >= MIN_RATE_BASE and same_def:
             # night by night, so that over-dispersion between nights is allowed for
             c = compare_periods(x, n, first=(w["start"], w["end"]),
@@ -932,6 +1044,10 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                               f"(p = {c.p_value:.2g})")
                 text += "; " + comparison
     caveat = ""
+    if bool(w["mixed"]):
+        text += (f". The definition of {_label(part.metric)} changes within this week"
+                 + _break_day(base.comparable, pd.Timestamp(w["start"]), end)
+                 + ": the week mixes both definitions")
     if "definition" in weeks and len(pd.unique(weeks["definition"].dropna())) > 1:
         caveat = (f"the definition of {_label(part.metric)} changes in the data; weeks are "
                   "compared only within one definition")
@@ -949,6 +1065,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     usable = usable.loc[usable["usable"].to_numpy(bool)
                         & (usable["definition"] == w["definition"]).to_numpy(bool)]
     vals = usable["rate"].dropna()
+    began = _since_start(pd.Timestamp(x.first_valid_index()), end)
     if len(vals) >= 4 and end in vals.index:
         for direction, word in (("min", "lowest"), ("max", "highest")):
             rec = records(vals, direction=direction)
@@ -963,8 +1080,8 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                            f"{_label(base.metric)}" + (" under one definition"
                                                       if caveat else ""),
                     caveats=caveat,
-                    text=f"That is the {word} weekly share on record (weeks with at least "
-                         f"{MIN_RATE_BASE} {base.key}"
+                    text=f"That is the {word} weekly share {began} (complete "
+                         f"weeks with at least {MIN_RATE_BASE} {base.key}"
                          + (f", from the week to {_day(usable.index[0])}, when the "
                             f"definition of {_label(part.metric)} changed" if caveat
                             and usable.index[0] > weeks.index[0] else "")
