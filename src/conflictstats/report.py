@@ -1190,17 +1190,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
 
 
-def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any]) -> str:
-    """The chart's source line: publisher, dataset and retrieval date when known."""
+def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any],
+                 data_end: pd.Timestamp | None = None) -> str:
+    """The chart's source line: publisher, dataset, the data's own span, and the
+    retrieval date only when it is truly known (``about["retrieved"]``, e.g. from
+    :func:`conflictstats.sources.fetch_dataset`); a file's modification date says
+    nothing about the data and is not printed."""
     if decl.get("publisher"):
         line = f"Source: {decl['publisher']}, “{decl['dataset']}”"
     else:
         line = f"Source: {name}"
+    if data_end is not None and pd.notna(data_end):
+        line += f", data to {_day(data_end)}"
     retrieved = about.get("retrieved")
     if retrieved is not None:
         line += f", retrieved {_day(retrieved)}"
-    elif about.get("file_date") is not None:  # a file's own date, not proof of a download date
-        line += f", file dated {_day(about['file_date'])}"
     return line + ". Chart: conflictstats."
 
 
@@ -1262,9 +1266,10 @@ def weekly_report(
     split : list of str, optional
         Extra columns whose values become separate series (``["model"]``).
     about : mapping of name to dict, optional
-        Per table: ``retrieved`` (date the file was fetched) or ``file_date``
-        (the file's modification date, when the fetch date is not known), for
-        the source line.
+        Per table: ``retrieved`` (the date the file was fetched, when truly
+        known), for the source line, which also gives the data's own last day
+        ("data to 21 Aug 2026"). A ``file_date`` key is accepted and ignored: a
+        file's modification date is not the data's date.
     progress : callable, optional
         Called with a short message as each step runs.
 
@@ -1336,7 +1341,8 @@ def weekly_report(
         obs, row_notes = _select_rows(obs, decl, wanted, name)
         obs = _money_to_report_currency(obs, problems, name)
         bounds.append(pd.DatetimeIndex(obs["end"]).normalize())
-        line = _source_line(name, decl, (about or {}).get(name, {}))
+        line = _source_line(name, decl, (about or {}).get(name, {}),
+                            pd.Timestamp(obs["end"].max()).normalize() if len(obs) else None)
         series, figures, group_notes = _series_of(name, obs, conflict, decl, split, metrics,
                                                   line, problems, say)
         if decl.get("split") and series:
@@ -1354,7 +1360,8 @@ def weekly_report(
     ] or [d for d in bounds if len(d)]
     days = [d for d in days if len(d)]
     if not days:
-        found = "; ".join(f"{p['metric']}: {p['reason']}" for p in problems[:3])
+        found = "; ".join((f"{p['metric']}: " if p["metric"] else "") + str(p["reason"])
+                          for p in problems[:3])
         raise InputError("no usable observations: nothing to report"
                          + (f" ({found})" if found else ""))
     first = min(d.min() for d in days)
