@@ -160,14 +160,14 @@ def _num(x: float, unit: str = "count") -> str:
         return "n/a"
     if unit in CURRENCY_CODES:
         if abs(x) >= 1e9:
-            return f"{unit} {x / 1e9:,.2f}bn"
+            return f"{unit} {x / 1e9:,.2f}bn".replace("-", "−")
         if abs(x) >= 1e6:
-            return f"{unit} {x / 1e6:,.{0 if abs(x) >= 1e8 else 1}f}m"
-        return f"{unit} {x:,.0f}"
+            return f"{unit} {x / 1e6:,.{0 if abs(x) >= 1e8 else 1}f}m".replace("-", "−")
+        return f"{unit} {x:,.0f}".replace("-", "−")
     suffix = {"km2": " km²", "percent": "%", "sq_mi": " sq mi", "ha": " ha", "km": " km",
               "mi": " mi"}.get(unit, "")
     digits = 0 if unit == "count" or abs(x) >= 100 else 1
-    return f"{x:,.{digits}f}{suffix}"
+    return f"{x:,.{digits}f}{suffix}".replace("-", "−")  # a true minus sign
 
 
 def _signed(x: float, unit: str) -> str:
@@ -930,7 +930,8 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
         facts.append(_fact(item, "record", end, date=last.name, value=float(r["value"]),
                            previous_value=float(r["previous_value"]),
                            previous_date=r["previous_date"], method="records among months",
-                           text=f"A monthly record: above {_num(r['previous_value'], unit)} "
+                           text=f"A monthly record: {_num(r['value'], unit)} in {month}, "
+                                f"above {_num(r['previous_value'], unit)} "
                                 f"in {pd.Timestamp(r['previous_date']).strftime('%B %Y')}."))
     if item.converted:
         facts[0]["text"] += (f" Amounts in other currencies were converted to "
@@ -1021,7 +1022,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                     and not bool(p["mixed"]))
         if not same_def:
             comparison = ("not compared with the previous week (the definition of "
-                          f"{_label(part.metric)} changes "
+                          f"{part.key} changes "
                           + ("within this week" if bool(w["mixed"]) else
                              "within the previous week" if bool(p["mixed"]) else
                              "between the two weeks") + ")")
@@ -1045,7 +1046,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                 text += "; " + comparison
     caveat = ""
     if bool(w["mixed"]):
-        text += (f". The definition of {_label(part.metric)} changes within this week"
+        text += (f". The definition of {part.key} changes within this week"
                  + _break_day(base.comparable, pd.Timestamp(w["start"]), end)
                  + ": the week mixes both definitions")
     if "definition" in weeks and len(pd.unique(weeks["definition"].dropna())) > 1:
@@ -1417,7 +1418,7 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
     own_facts: dict[int, list[dict[str, Any]]] = {}
     totals: dict[int, dict[str, Any]] = {}
     reported: dict[int, bool] = {}
-    left_out: dict[str, list[str]] = {}
+    left_out: dict[str, list[tuple[_Series, str]]] = {}
     analysed: list[_Series] = []
     for item in all_series:
         say(f"analysing {item.key}")
@@ -1436,7 +1437,7 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
             totals[id(item)] = tot
         reported[id(item)] = why is None and item.headline
         if why is not None and item.headline:
-            left_out.setdefault(item.dataset, []).append(f"{item.key} ({why})")
+            left_out.setdefault(item.dataset, []).append((item, why))
         own_facts[id(item)] = own
         rows.append(_table_row(item, own, reported[id(item)]))
 
@@ -1469,10 +1470,51 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
                 item, "left_out", end, series="", metric="", group="",
                 method=f"sparseness rule: a count series under {MIN_WEEK_COUNT} in the week, "
                        "or without a report in it",
-                text="Left out (too few to carry a sentence: a count under "
-                     f"{MIN_WEEK_COUNT} in the week, or no report in it): "
-                     + "; ".join(left_out[name]) + "."))
+                text="Left out: " + _left_out_text(left_out[name], analysed) + "."))
+    _mixed_caveats(analysed, totals, reported)
     return facts, tables, rows
+
+
+def _left_out_text(items: list[tuple[_Series, str]], analysed: list[_Series]) -> str:
+    """One short clause per reason: "no report in the week: surface-to-air missiles"
+    (a group named once when all its series are left out for that reason)."""
+    by_reason: dict[str, list[str]] = {}
+    for item, why in items:
+        names = by_reason.setdefault(why, [])
+        group = item.group
+        same = [i for i in analysed if i.dataset == item.dataset and group
+                and i.group == group and i.headline]
+        if group and len(same) > 1 and all(
+                any(j is i and w == why for j, w in items) for i in same):
+            noun = item.key[: -len(item.key.split(" ")[-1])].strip() or item.key
+            if noun not in names:
+                names.append(noun)
+        else:
+            names.append(item.key)
+    return "; ".join(f"{why}: {', '.join(names)}" for why, names in by_reason.items())
+
+
+def _mixed_caveats(items: list[_Series], totals: Mapping[int, dict[str, Any]],
+                   reported: Mapping[int, bool]) -> None:
+    """A category's total says when reports of mixed weapons (not split by type) in the
+    same week are not in it."""
+    for mix in items:
+        if not mix.group.endswith("= combined"):
+            continue
+        tot = totals.get(id(mix))
+        value = tot.get("value") if tot else None
+        if value is None or not value > 0:
+            continue
+        for other in items:
+            if (other is mix or other.dataset != mix.dataset or other.metric != mix.metric
+                    or not other.group or other.group.endswith("= combined")):
+                continue
+            own = totals.get(id(other))
+            if own and reported.get(id(other)) and isinstance(own.get("text"), str):
+                own["text"] += (f" Not counted here: {_num(float(value))} {mix.metric} in "
+                                "reports of mixed weapons not split by type.")
+                own["caveats"] = "; ".join(c for c in (
+                    own.get("caveats") or "", "leaves out reports of mixed weapons") if c)
 
 
 def _in_order(items: list[_Series], decl: Mapping[str, Any],
@@ -1618,8 +1660,27 @@ def _charted(item: _Series, facts: pd.DataFrame) -> bool:
     own = facts.loc[(facts["dataset"] == item.dataset) & (facts["series"] == item.key)]
     if own.empty or not item.headline or item.kind == "share" or item.outcome:
         return False
+    if _noise(item):
+        return False
     # outcomes are drawn through their base's rate panel
     return not bool((facts["series"].astype(str).str.startswith(f"{item.key} / ")).any())
+
+
+#: A daily flow reported on fewer than this share of the days of its last half year is
+#: too sparse to chart (cruise and ballistic missiles, reported on attack days only).
+MIN_CHART_DAY_SHARE = 0.5
+
+
+def _noise(item: _Series) -> bool:
+    """A series too sparse for a chart of weekly bars and 7-day averages."""
+    if item.kind != "flow" or item.monthly:
+        return False
+    s = item.daily
+    last = s.last_valid_index()
+    if last is None:
+        return True
+    recent = s.loc[last - pd.Timedelta(days=182):last]
+    return float(recent.notna().mean()) < MIN_CHART_DAY_SHARE
 
 
 def _chart_marks(item: _Series, facts: pd.DataFrame,
