@@ -80,7 +80,7 @@ def missile_data():
 @pytest.mark.realdata
 def test_the_week_of_the_definition_break_is_not_compared(missile_data):
     # EW_DEFINITION_BREAK is Thursday 24 Jul 2025: the week to 27 Jul mixes definitions
-    assert cs.sources.EW_DEFINITION_BREAK == pd.Timestamp("2025-07-24")
+    assert pd.Timestamp("2025-07-24") == cs.sources.EW_DEFINITION_BREAK
     rep = _report({"m": missile_data}, reader="missile_attacks", conflict="sum",
                   week="2025-07-27")
     facts = rep.facts.set_index(["series", "fact"])
@@ -108,8 +108,10 @@ def test_a_record_on_a_short_series_says_where_it_begins(shared_data):
         assert "on record" in text or "since the series began on" in text
     robots = rep.facts.loc[rep.facts["series"].str.contains("robotic")
                            & (rep.facts["fact"] == "record"), "text"]
-    if len(robots):  # the series begins on 3 May 2026 (audit)
-        assert "since the series began on 3 May 2026" in robots.iloc[0]
+    # the running total is first reported on 3 May 2026 (audit), so its first daily
+    # increment, the first day of the weekly series, is 4 May
+    assert len(robots) == 1
+    assert "since the series began on 4 May 2026" in robots.iloc[0]
 
 
 def test_the_source_line_gives_the_datas_span_not_a_file_date():

@@ -103,7 +103,6 @@ def _check_data(path_text: str, reader: str | None) -> Path:
 
 
 def _weekly(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from .datasets import load_dataset
     from .errors import InputError

@@ -745,7 +745,7 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                 direction = "up" if change > 0 else "down"
                 # no percentage on a small base, and never a fall of more than 100%
                 pct_ok = (not math.isnan(pct) and kind != "level"
-                          and abs(prev_value) >= MIN_PCT_BASE and -100.0 <= pct)
+                          and abs(prev_value) >= MIN_PCT_BASE and pct >= -100.0)
                 pct_text = f", {abs(pct):.1f}%" if pct_ok else ""
                 shown = _signed(prev_value, unit) if kind == "level" else _num(prev_value, unit)
                 if kind == "level":
@@ -1660,8 +1660,9 @@ def _charted(item: _Series, facts: pd.DataFrame) -> bool:
     own = facts.loc[(facts["dataset"] == item.dataset) & (facts["series"] == item.key)]
     if own.empty or not item.headline or item.kind == "share" or item.outcome:
         return False
-    if _noise(item):
-        return False
+    tot = own.loc[own["fact"] == "week_total", "n_reported"]
+    if _noise(item) and len(tot) and float(tot.iloc[0]) < MIN_DAYS_PER_DAY_COMPARISON:
+        return False  # a sparse series in a sparse week: bars and averages are noise
     # outcomes are drawn through their base's rate panel
     return not bool((facts["series"].astype(str).str.startswith(f"{item.key} / ")).any())
 
