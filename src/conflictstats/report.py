@@ -192,8 +192,18 @@ def _day(ts: Any) -> str:
     return f"{t.day} {t.strftime('%b %Y')}"
 
 
+#: Words printed in capitals in a label made from a metric name.
+_ACRONYMS = {"pow": "POW", "iris_t": "IRIS-T", "himars": "HIMARS", "atacms": "ATACMS",
+             "uav": "UAV", "uavs": "UAVs", "mrl": "MRL", "apc": "APC", "srbm": "SRBM",
+             "ifv": "IFV", "mlrs": "MLRS", "eu": "EU", "us": "US", "uk": "UK", "nato": "NATO"}
+
+
 def _label(metric: str) -> str:
-    return metric.replace("_", " ")
+    """A metric name as words: "iris_t_systems_pledged" -> "IRIS-T systems pledged"."""
+    text = f"_{metric.lower()}_"
+    for word, shown in _ACRONYMS.items():
+        text = text.replace(f"_{word}_", f"_{shown}_")
+    return text.strip("_").replace("_", " ")
 
 
 def _sentence_case(text: str) -> str:
@@ -378,7 +388,15 @@ def _noun(decl: Mapping[str, Any], value: str) -> str:
     return str(decl.get("nouns", {}).get(value, value))
 
 
-def _metric_label(decl: Mapping[str, Any], metric: str) -> str:
+def _metric_label(decl: Mapping[str, Any], metric: str,
+                  rows: pd.DataFrame | None = None) -> str:
+    """The reader's label of a metric; a ``label_from`` column whose rows hold one value
+    names it instead (Oryx's ``event_destroyed.csv``: "destroyed", not "losses recorded")."""
+    col = decl.get("label_from", {}).get(metric)
+    if col and rows is not None and col in rows.columns:
+        values = pd.unique(rows[col].dropna().astype(str))
+        if len(values) == 1:
+            return str(values[0]).replace("_", " ")
     return str(decl.get("labels", {}).get(metric, _label(metric)))
 
 
@@ -456,7 +474,7 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
         for col, s in columns:
             mask = np.ones(len(sub), dtype=bool)
             group = ""
-            key = _metric_label(decl, metric)
+            key = _metric_label(decl, metric, sub)
             # without a declaration, metrics sharing a first word form a family
             # (drones_launched, drones_shot_down): their rates pair within it
             family = f"{dataset}|" + ("" if decl else metric.split("_")[0])
@@ -468,9 +486,9 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
                 group = "; ".join(f"{c} = {v}" for c, v in zip(names, vals, strict=False))
                 family += "|" + group
                 if decl and names and names[0] != "entity":
-                    key = f"{_noun(decl, str(vals[-1]))} {_metric_label(decl, metric)}"
+                    key = f"{_noun(decl, str(vals[-1]))} {_metric_label(decl, metric, sub)}"
                 else:
-                    key = f"{_metric_label(decl, metric)} ({', '.join(map(str, vals))})"
+                    key = f"{_metric_label(decl, metric, sub)} ({', '.join(map(str, vals))})"
             rows = sub.loc[mask]
             s = s.rename(key)
             own = _own_spans(daily.attrs.get("spans"), col)
