@@ -126,3 +126,45 @@ def test_the_source_line_gives_the_datas_span_not_a_file_date():
     line = _source_line("x", {}, {"retrieved": pd.Timestamp("2026-08-22")},
                         pd.Timestamp("2026-08-21"))
     assert "data to 21 Aug 2026, retrieved 22 Aug 2026" in line
+
+
+@pytest.mark.realdata
+def test_a_weeks_change_of_territory_is_a_gain_or_loss_with_its_one_day_step(shared_data):
+    from conflictstats.datasets import load_dataset
+
+    path = shared_data("deepstate_area", "deepstate_occupied_area_daily.csv")
+    data = load_dataset(path, reader="deepstate_area")
+    rep = _report({"ds": data}, reader="deepstate_area", conflict="sum", week="2026-08-16")
+    text = rep.facts.set_index("fact").loc["week_total", "text"]
+    # audit: −94.6 km² in the week, mostly a −116 km² drop on 12 Aug 2026
+    assert "a loss of 94.6 km² this week" in text
+    assert "mostly a one-day change of −116 km² on 12 Aug 2026" in text
+    assert "down" not in text and "gain of" in text  # the previous week is a gain
+    assert "-" not in text.replace("one-day", "")  # true minus signs only
+
+
+def test_labels_print_acronyms_in_capitals():
+    from conflictstats.report import _label
+
+    assert _label("iris_t_systems_pledged") == "IRIS-T systems pledged"
+    assert _label("pow") == "POW"
+    assert _label("powder") == "powder"
+
+
+def test_a_public_file_without_reader_names_the_reader(shared_data, capsys):
+    from conflictstats.cli import main
+
+    path = shared_data("massive_missile_attacks", "missile_attacks_daily.csv")
+    assert main(["weekly", "--data", str(path), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "(:" not in err and "--reader missile_attacks" in err
+
+
+def test_a_run_reporting_nothing_fails_with_one_line(shared_data, capsys, tmp_path):
+    from conflictstats.cli import main
+
+    path = shared_data("deepstate_area", "deepstate_occupied_area_snapshots_2022-2025.csv")
+    assert main(["weekly", "--data", str(path), "--reader", "deepstate_area", "--quiet",
+                 "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "nothing to report" in err and "0 series" in err

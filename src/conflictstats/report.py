@@ -641,7 +641,27 @@ def _break_day(comparable: pd.Series | None, start: pd.Timestamp, end: pd.Timest
 
 def _level_comparison(total: float, prev_value: float, unit: str) -> str:
     """A level's weekly change set beside the previous week's: no change of a change."""
-    return f"against {_signed(prev_value, unit)} in the previous week"
+    if prev_value == 0:
+        return "after no change in the previous week"
+    word = "a gain" if prev_value > 0 else "a loss"
+    return f"after {word} of {_num(abs(prev_value), unit)} in the previous week"
+
+
+def _one_day_step(hist: pd.Series, start: pd.Timestamp, end: pd.Timestamp, total: float,
+                  unit: str) -> str:
+    """", mostly a one-day change of −116 km² on 12 Aug 2026" when one day's step of a
+    level makes more than half of the week's change (worth checking before it is read as
+    a week's movement)."""
+    known = hist.dropna()
+    steps = known.diff().loc[start:end].dropna()
+    if len(steps) < 2 or total == 0:
+        return ""
+    day = steps.abs().idxmax()
+    step = float(steps.loc[day])
+    if abs(step) <= 0.5 * abs(total):
+        return ""
+    word = "mostly" if step * total > 0 else "including"
+    return f", {word} a one-day change of {_signed(step, unit)} on {_day(day)}"
 
 
 def _since_start(first: pd.Timestamp, end: pd.Timestamp) -> str:
@@ -695,7 +715,10 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     total = float(w["total"])
     if kind == "level":
         if complete:
-            head = f"{name}: {_signed(total, unit)} this week"
+            word = "a gain of" if total > 0 else "a loss of" if total < 0 else "no change:"
+            head = (f"{name}: {word} {_num(abs(total), unit)} this week "
+                    f"({_signed(total, unit)})" if total else f"{name}: no change this week")
+            head += _one_day_step(hist, start, end, total, unit)
         else:
             known = hist.dropna()
             e_day = known.loc[:end].index[-1]
