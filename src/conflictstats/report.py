@@ -1760,8 +1760,36 @@ def _chart_marks(item: _Series, facts: pd.DataFrame,
     if day is not None:
         day["start"] = day["date"]
     unusual = frame(("unusual_day",), lambda r: f"unusual: {_num(r['value'], unit)}")
+    if day is not None and unusual is not None:
+        # one label for a day that is both: the two would be written over each other
+        both = unusual["date"].isin(day["date"]).to_numpy()
+        unusual.loc[both, "label"] = ""
+        day.loc[day["date"].isin(unusual["date"]).to_numpy(), "label"] = [
+            f"record day (unusual): {_num(v, unit)}"
+            for v in day.loc[day["date"].isin(unusual["date"]).to_numpy(), "value"]]
     return {"weekly": pd.concat(weekly, ignore_index=True) if weekly else None,
             "daily": day, "anomalies": unusual}
+
+
+def _mark_corrections(ax: Any, corrections: pd.Series, unit: str) -> None:
+    """A triangle under the axis and "correction −83 (not drawn)" at each correction."""
+    from .plotting import PALETTE, _legend_above, style
+
+    with style():
+        _draw_corrections(ax, corrections, unit, PALETTE.get("vermillion", "C3"))
+        _legend_above(ax)
+
+
+def _draw_corrections(ax: Any, corrections: pd.Series, unit: str, color: str) -> None:
+    x = pd.DatetimeIndex(corrections.index).to_numpy()
+    ax.scatter(x, np.zeros(len(x)), marker="v", s=36, color=color,
+               zorder=5, label="correction (not drawn)", clip_on=False)
+    for d, v in corrections.items():
+        ax.annotate(f"correction {_signed(float(v), unit)} on {d.day} {d.strftime('%b')}",
+                    (np.datetime64(d), 0), xytext=(-6, 28), textcoords="offset points",
+                    ha="right", fontsize=7.5, color="#333333",
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1},
+                    arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6})
 
 
 def _title(item: _Series, end: pd.Timestamp, what: str) -> str:
@@ -1787,7 +1815,8 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
     from .trends import period_totals
 
     months = period_totals(item.daily.loc[:end], freq="ME", kind=item.kind)
-    months = months.loc[months["complete"] | (months.index == months.index[-1])]
+    # reported months only: a monthly figure is never pro-rated into a partial month
+    months = months.loc[months["complete"]]
     money = item.unit in CURRENCY_CODES
     scale, unit = (1e9, f"{item.unit} bn") if money else (1.0, _unit_text(item.unit))
     months = months.assign(total=months["total"] / scale)
@@ -1807,15 +1836,30 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
                        color="#F0E442", alpha=0.25,
                        linewidth=0, zorder=0, label="month reported")
         ax.set_ylabel(unit)
-        ax.set_title(f"{_sentence_case(item.key)} by month ({unit}), to "
-                     f"{end.strftime('%B %Y')}", loc="left")
+        last = months.index[-1].strftime("%B %Y") if len(months) else end.strftime("%B %Y")
+        # the title on its own line above the legend: the two never overprint
+        ax.set_title(f"{_sentence_case(item.key)} by month ({unit}), reported months to "
+                     f"{last}", loc="left", pad=17)
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7.5,
                   borderaxespad=0.2)
-        import textwrap
-
-        add_source(ax, textwrap.fill(item.source + " Hatched: a month not complete in the "
-                                     "data.", 124), synthetic=item.synthetic)
+        add_source(ax, _fill_source(item.source, 124), synthetic=item.synthetic)
     return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.key)}")
+
+
+def _fill_source(text: str, width: int) -> str:
+    """Wrap a source line, keeping "Chart: conflictstats." on the last line of the source
+    when it fits there rather than alone on a line."""
+    import textwrap
+
+    tail = " Chart: conflictstats."
+    if not text.endswith(tail):
+        return textwrap.fill(text, width)
+    lines = textwrap.wrap(text[: -len(tail)], width)
+    if lines and len(lines[-1]) + len(tail) <= width:
+        lines[-1] += tail
+    else:
+        lines.append(tail.strip())
+    return "\n".join(lines)
 
 
 def _unit_text(unit: str) -> str:
@@ -1840,6 +1884,11 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
     s = s.loc[first - _DAY:]  # the day before: the base of a level's first week
     if not s.notna().any():
         return []
+    corrections = s.loc[s < 0] if item.kind == "flow" else s.iloc[:0]
+    if len(corrections):
+        # a fall of a running total is a correction, not a negative loss count: the bars
+        # show the positive increments and the correction is marked, not drawn
+        s = s.where(~(s < 0), 0.0)
     marks = _chart_marks(item, facts, span)
     what = ""
     rate_frame, rate_label = (None, None)
@@ -1854,6 +1903,8 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
         anomalies=marks["anomalies"], title=_title(item, end, what), source=item.source,
         synthetic=item.synthetic, freq=span.code, highlight=(start, end),
         spread=item.spread, flagged=item.flagged, rate_label=rate_label)
+    if len(corrections):
+        _mark_corrections(fig.axes[0], corrections, item.unit)
     if rate is not None:
         own = facts.loc[(facts["dataset"] == item.dataset)
                         & (facts["series"] == rate[1])
