@@ -837,7 +837,8 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
         # (a week holding part of a report spread beyond it bounds nothing: left out)
         partial = weeks["total"].where(~weeks["complete"].to_numpy(bool)
                                        & ~weeks["flagged"].to_numpy(bool)
-                                       & ~weeks["partial_report"].to_numpy(bool))
+                                       & ~weeks["partial_report"].to_numpy(bool)
+                                       & ~weeks["mixed"].to_numpy(bool))
         values = values.fillna(partial)
     at_least = ~weeks["complete"].to_numpy(bool)
 
