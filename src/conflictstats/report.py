@@ -1125,8 +1125,9 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                     caveats=caveat,
                     text=f"That is the {word} weekly share {began} (complete "
                          f"weeks with at least {MIN_RATE_BASE} {base.key}"
-                         + (f", from the week to {_day(usable.index[0])}, when the "
-                            f"definition of {_label(part.metric)} changed" if caveat
+                         + (f", from the week to {_day(usable.index[0])}, the first "
+                            f"whole week under the current definition of {part.key}"
+                            if caveat
                             and usable.index[0] > weeks.index[0] else "")
                          + f"): the previous {word} was "
                          f"{_pct(r['previous_value'])}, in the week to "
