@@ -88,6 +88,14 @@ def test_the_week_of_the_definition_break_is_not_compared(missile_data):
     assert np.isnan(destroyed["change"]) and "(687)" not in destroyed["text"]
     assert "definition changes within this week" in destroyed["text"]
     assert "24 Jul" in destroyed["text"]
+    # one short clause per reason, a category named once when all its series are out
+    left = rep.facts.set_index("fact").loc["left_out", "text"]
+    assert left == ("Left out: fewer than 10 in the week: ballistic missiles; no report in "
+                    "the week: surface-to-air missiles.")
+    # the category total says what the reports of mixed weapons (27 launched) leave out
+    cruise = facts.loc[("cruise missiles launched", "week_total"), "text"]
+    assert "Not counted here: 27 launched in reports of mixed weapons" in cruise
+    assert "mixed-model" not in rep.summary.lower() and "locationally" not in rep.summary
     share = facts.loc[("drones destroyed / launched", "rate")]
     assert "not compared" in share["text"] and "within this week" in share["text"]
     # the mixed week (66.2%) is in no comparison set: the weeks after it are compared

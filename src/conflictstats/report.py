@@ -1527,7 +1527,7 @@ def _left_out_text(items: list[tuple[_Series, str]], analysed: list[_Series]) ->
         group = item.group
         same = [i for i in analysed if i.dataset == item.dataset and group
                 and i.group == group and i.headline]
-        if group and len(same) > 1 and all(
+        if group and not item.key.endswith(")") and len(same) > 1 and all(
                 any(j is i and w == why for j, w in items) for i in same):
             noun = item.key[: -len(item.key.split(" ")[-1])].strip() or item.key
             if noun not in names:
