@@ -155,6 +155,11 @@ def test_the_command_runs_on_every_public_dataset(capsys, tmp_path, reader, part
     assert totals.loc[~totals["complete"].astype(bool), "change"].isna().all()
     # the summary and every chart name the same week definition
     svgs = list(Path(tmp_path).glob("*.svg"))
+    if reader == "oryx_events":
+        # events on 2 of 7 days in the latest week, and on under half the days of the
+        # half year before: too sparse to chart (the report's noise rule)
+        assert not svgs and (totals["n_reported"] < 4).all()
+        return
     assert svgs
     week = out.split("Weeks run ")[1].split(",")[0]
     assert all(f"{week} weeks" in s.read_text(encoding="utf-8") for s in svgs

@@ -75,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+#: Reader suggested for a public file given without --reader, by its file name.
+_READER_HINTS = (("missile_attacks", "missile_attacks"), ("missiles_and_uavs", "missile_attacks"),
+                 ("deepstate", "deepstate_area"), ("territory", "liveuamap_territory"),
+                 ("nzz_area", "liveuamap_territory"), ("kiel", "kiel_tracker"),
+                 ("data_explorer", "kiel_tracker"), ("russia_losses", "general_staff_losses"),
+                 ("daily_count", "oryx_daily"), ("event_", "oryx_events"),
+                 ("totals_by_type", "oryx_daily"))
+
+
+def _guess_reader(path: Path) -> str | None:
+    """The reader whose public file this looks like, by name, or None."""
+    name = str(path).lower()
+    return next((r for key, r in _READER_HINTS if key in name), None)
+
+
 def _check_data(path_text: str, reader: str | None) -> Path:
     """The --data path exists, is readable, and is a file (or a folder its reader takes)."""
     path = Path(path_text)
@@ -88,7 +103,6 @@ def _check_data(path_text: str, reader: str | None) -> Path:
 
 
 def _weekly(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from .datasets import load_dataset
     from .errors import InputError
@@ -112,8 +126,16 @@ def _weekly(args: argparse.Namespace) -> int:
             raise InputError(f"--data {path} cannot be read"
                              + (f" as {args.reader}" if args.reader else "")
                              + f": {text}") from None
+        if args.reader is None and "metric" not in frame.columns:
+            guess = _guess_reader(path)
+            raise InputError(f"--data {path.name} is not an observation CSV (it has no "
+                             "'metric' column)" + (f"; it looks like a public dataset: add "
+                                                   f"--reader {guess}" if guess else
+                                                   "; for a public dataset pass --reader"))
         data = {name: frame}
-        about = {name: {"file_date": pd.Timestamp(path.stat().st_mtime, unit="s").normalize()}}
+        # the file's modification date is not the data's date: the source line gives
+        # the data's own span; a retrieval date is printed only when truly known
+        about = None
     where = list(args.where or [])
     where += [f"category={c}" for c in args.category or []]
     where += [f"model={m}" for m in args.model or []]
@@ -123,6 +145,14 @@ def _weekly(args: argparse.Namespace) -> int:
                         split=["model"] if args.model else (), about=about,
                         progress=progress)
     n_png = sum(f.endswith(".png") for f in rep.files)
+    n_series = int(rep.table["reported"].sum()) if len(rep.table) else 0
+    if n_series == 0 and not rep.facts["text"].notna().any():
+        print(f"conflictstats: error: nothing to report for the week "
+              f"{rep.week_start.date()} to {rep.week_end.date()}: 0 series"
+              + (f" ({len(rep.problems)} input problem(s): "
+                 f"{rep.problems['reason'].iloc[0]})" if len(rep.problems) else ""),
+              file=sys.stderr)
+        return 1
     print(rep.summary, flush=True)
     print(f"\nWeek {rep.week_start.date()} to {rep.week_end.date()} ({rep.freq} weeks): "
           f"{int(rep.table['reported'].sum()) if len(rep.table) else 0} series reported, "

@@ -1185,6 +1185,15 @@ def _legend_above(ax: Axes, ncols: int = 4, lift: float = 0.0) -> None:
         handles.append(extra)
         labels.append(extra.get_label())
     if handles:
+        # the panel title goes on the line above the legend, so that a long title and a
+        # wide legend never overprint each other
+        rows = -(-len(handles) // ncols)
+        for loc in ("left", "center"):
+            title = ax.get_title(loc=loc)
+            if title:
+                ax.set_title(title, loc=loc, fontsize=9.5, pad=6 + 12 * rows + lift,
+                             fontweight=ax.title.get_fontweight() if loc == "center"
+                             else ax._left_title.get_fontweight())  # type: ignore[attr-defined]
         ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0),
                   bbox_transform=offset_copy(ax.transAxes, fig=ax.get_figure(root=True),
                                              y=lift, units="points"),
@@ -1336,4 +1345,6 @@ def _decorate(fig: Figure, day_axes: list[Axes], week_axes: list[Axes], rate_ax:
     import textwrap
 
     width = int(fig.get_figwidth() * 15.5)  # characters of the 7.5 pt footnote per line
-    add_source(bottom, "\n".join(textwrap.fill(n, width) for n in notes))
+    # "Chart: conflictstats." is one word for wrapping (a no-break space): it stays whole
+    add_source(bottom, "\n".join(textwrap.fill(n.replace("Chart: ", "Chart:\u00a0"), width)
+                                  for n in notes))

@@ -63,6 +63,12 @@ MAX_ENTITIES_APART = 3
 MIN_WEEK_COUNT = 10
 #: A rate needs at least this many trials (its denominator) in the week.
 MIN_RATE_BASE = 30
+#: A series that began fewer than this many days before the week's end is "short": its
+#: "on record" sentences say when it began.
+SHORT_SERIES_DAYS = 2 * 365
+#: A percentage change is printed only on a previous total at least this large
+#: (below it the sentence says "up from 7 to 123").
+MIN_PCT_BASE = 20
 #: A per-reported-day comparison needs at least this many reported days in each week.
 MIN_DAYS_PER_DAY_COMPARISON = 4
 #: "A record for 2025" needs this many earlier weeks of that year to compare with.
@@ -154,14 +160,14 @@ def _num(x: float, unit: str = "count") -> str:
         return "n/a"
     if unit in CURRENCY_CODES:
         if abs(x) >= 1e9:
-            return f"{unit} {x / 1e9:,.2f}bn"
+            return f"{unit} {x / 1e9:,.2f}bn".replace("-", "−")
         if abs(x) >= 1e6:
-            return f"{unit} {x / 1e6:,.{0 if abs(x) >= 1e8 else 1}f}m"
-        return f"{unit} {x:,.0f}"
+            return f"{unit} {x / 1e6:,.{0 if abs(x) >= 1e8 else 1}f}m".replace("-", "−")
+        return f"{unit} {x:,.0f}".replace("-", "−")
     suffix = {"km2": " km²", "percent": "%", "sq_mi": " sq mi", "ha": " ha", "km": " km",
               "mi": " mi"}.get(unit, "")
     digits = 0 if unit == "count" or abs(x) >= 100 else 1
-    return f"{x:,.{digits}f}{suffix}"
+    return f"{x:,.{digits}f}{suffix}".replace("-", "−")  # a true minus sign
 
 
 def _signed(x: float, unit: str) -> str:
@@ -186,8 +192,18 @@ def _day(ts: Any) -> str:
     return f"{t.day} {t.strftime('%b %Y')}"
 
 
+#: Words printed in capitals in a label made from a metric name.
+_ACRONYMS = {"pow": "POW", "iris_t": "IRIS-T", "himars": "HIMARS", "atacms": "ATACMS",
+             "uav": "UAV", "uavs": "UAVs", "mrl": "MRL", "apc": "APC", "srbm": "SRBM",
+             "ifv": "IFV", "mlrs": "MLRS", "eu": "EU", "us": "US", "uk": "UK", "nato": "NATO"}
+
+
 def _label(metric: str) -> str:
-    return metric.replace("_", " ")
+    """A metric name as words: "iris_t_systems_pledged" -> "IRIS-T systems pledged"."""
+    text = f"_{metric.lower()}_"
+    for word, shown in _ACRONYMS.items():
+        text = text.replace(f"_{word}_", f"_{shown}_")
+    return text.strip("_").replace("_", " ")
 
 
 def _sentence_case(text: str) -> str:
@@ -372,7 +388,15 @@ def _noun(decl: Mapping[str, Any], value: str) -> str:
     return str(decl.get("nouns", {}).get(value, value))
 
 
-def _metric_label(decl: Mapping[str, Any], metric: str) -> str:
+def _metric_label(decl: Mapping[str, Any], metric: str,
+                  rows: pd.DataFrame | None = None) -> str:
+    """The reader's label of a metric; a ``label_from`` column whose rows hold one value
+    names it instead (Oryx's ``event_destroyed.csv``: "destroyed", not "losses recorded")."""
+    col = decl.get("label_from", {}).get(metric)
+    if col and rows is not None and col in rows.columns:
+        values = pd.unique(rows[col].dropna().astype(str))
+        if len(values) == 1:
+            return str(values[0]).replace("_", " ")
     return str(decl.get("labels", {}).get(metric, _label(metric)))
 
 
@@ -450,7 +474,7 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
         for col, s in columns:
             mask = np.ones(len(sub), dtype=bool)
             group = ""
-            key = _metric_label(decl, metric)
+            key = _metric_label(decl, metric, sub)
             # without a declaration, metrics sharing a first word form a family
             # (drones_launched, drones_shot_down): their rates pair within it
             family = f"{dataset}|" + ("" if decl else metric.split("_")[0])
@@ -462,9 +486,9 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
                 group = "; ".join(f"{c} = {v}" for c, v in zip(names, vals, strict=False))
                 family += "|" + group
                 if decl and names and names[0] != "entity":
-                    key = f"{_noun(decl, str(vals[-1]))} {_metric_label(decl, metric)}"
+                    key = f"{_noun(decl, str(vals[-1]))} {_metric_label(decl, metric, sub)}"
                 else:
-                    key = f"{_metric_label(decl, metric)} ({', '.join(map(str, vals))})"
+                    key = f"{_metric_label(decl, metric, sub)} ({', '.join(map(str, vals))})"
             rows = sub.loc[mask]
             s = s.rename(key)
             own = _own_spans(daily.attrs.get("spans"), col)
@@ -555,10 +579,33 @@ def _weekly_table(s: pd.Series, span: Span, kind: str, flagged: pd.DatetimeIndex
         hi = np.searchsorted(fl, en, side="right")
         bad = hi > lo
     t["flagged"] = bad
-    t["compare"] = t["total"].where(t["complete"].to_numpy() & ~bad)
+    # a negative day of a flow is a correction of a running total, not a loss count:
+    # the week's positive increments and its corrections are kept apart
+    known = s.dropna()
+    neg = known.loc[known < 0]
+    corr = np.zeros(len(t))
+    if kind == "flow" and len(neg):
+        st, en = t["start"].to_numpy(), t["end"].to_numpy()
+        nd = neg.index.to_numpy()
+        cum = np.concatenate([[0.0], np.cumsum(neg.to_numpy(dtype=float))])
+        lo = np.searchsorted(nd, st, side="left")
+        hi = np.searchsorted(nd, en, side="right")
+        corr = cum[hi] - cum[lo]
+    t["correction"] = corr
+    t["increments"] = t["total"] - corr
+    mixed = np.zeros(len(t), dtype=bool)
     if comparable is not None:
         lab = comparable.reindex(t.index, method="ffill")
         t["definition"] = lab.to_numpy()
+        # a week whose days fall under two definitions (a break inside the week)
+        days = comparable.reindex(pd.date_range(t["start"].min(), t["end"].max()),
+                                  method="ffill")
+        week_of = np.searchsorted(t["end"].to_numpy(), days.index.to_numpy(), side="left")
+        ok = week_of < len(t)
+        n_def = pd.Series(days.to_numpy()[ok]).groupby(week_of[ok]).nunique(dropna=True)
+        mixed[n_def.index.to_numpy()] = n_def.to_numpy() > 1
+    t["mixed"] = mixed
+    t["compare"] = t["total"].where(t["complete"].to_numpy() & ~bad & (corr == 0) & ~mixed)
     return t
 
 
@@ -577,6 +624,51 @@ def _completeness(n_rep: int, n_days: int, kind: str) -> str:
     if kind == "level":
         return f"{n_rep} of {n_days} days with a reported level"
     return f"{n_rep} of {n_days} days reported"
+
+
+def _break_day(comparable: pd.Series | None, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """" (from 24 Jul)": the first day of the week under a new definition, or ""."""
+    if comparable is None:
+        return ""
+    c = comparable.loc[:end]
+    before = c.loc[:start - _DAY]
+    inside = c.loc[start:end]
+    ref = before.iloc[-1] if len(before) else (inside.iloc[0] if len(inside) else None)
+    new = inside.index[(inside != ref).to_numpy()]
+    return (f" (first report under the new definition: {new[0].day} "
+            f"{new[0].strftime('%b')})" if len(new) else "")
+
+
+def _level_comparison(total: float, prev_value: float, unit: str) -> str:
+    """A level's weekly change set beside the previous week's: no change of a change."""
+    if prev_value == 0:
+        return "after no change in the previous week"
+    word = "a gain" if prev_value > 0 else "a loss"
+    return f"after {word} of {_num(abs(prev_value), unit)} in the previous week"
+
+
+def _one_day_step(hist: pd.Series, start: pd.Timestamp, end: pd.Timestamp, total: float,
+                  unit: str) -> str:
+    """", mostly a one-day change of −116 km² on 12 Aug 2026" when one day's step of a
+    level makes more than half of the week's change (worth checking before it is read as
+    a week's movement)."""
+    known = hist.dropna()
+    steps = known.diff().loc[start:end].dropna()
+    if len(steps) < 2 or total == 0:
+        return ""
+    day = steps.abs().idxmax()
+    step = float(steps.loc[day])
+    if abs(step) <= 0.5 * abs(total):
+        return ""
+    word = "mostly" if step * total > 0 else "including"
+    return f", {word} a one-day change of {_signed(step, unit)} on {_day(day)}"
+
+
+def _since_start(first: pd.Timestamp, end: pd.Timestamp) -> str:
+    """"on record", or "since the series began on 10 Jul 2024" for a short series."""
+    if (end - pd.Timestamp(first)).days < SHORT_SERIES_DAYS:
+        return f"since the series began on {_day(first)}"
+    return "on record"
 
 
 def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
@@ -604,9 +696,11 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     w = weeks.loc[end]
     pos = weeks.index.get_loc(end)
     prev = weeks.iloc[pos - 1] if isinstance(pos, int) and pos > 0 else None
-    what = "weekly change" if kind == "level" else "weekly total"
+    what = "weekly gain" if kind == "level" else "weekly total"
     n_rep, n_days, complete = int(w["n_reported"]), int(w["n_days"]), bool(w["complete"])
     spread_here = kind != "level" and bool(w.get("partial_report", False))
+    corrected = kind == "flow" and float(w.get("correction", 0.0)) != 0.0
+    mixed = bool(w.get("mixed", False))
     caveats = []
     if bool(w["flagged"]):
         caveats.append("the week holds a day the source flags as an artefact; it is not "
@@ -621,7 +715,10 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     total = float(w["total"])
     if kind == "level":
         if complete:
-            head = f"{name}: {_signed(total, unit)} this week"
+            word = "a gain of" if total > 0 else "a loss of" if total < 0 else "no change:"
+            head = (f"{name}: {word} {_num(abs(total), unit)} this week "
+                    f"({_signed(total, unit)})" if total else f"{name}: no change this week")
+            head += _one_day_step(hist, start, end, total, unit)
         else:
             known = hist.dropna()
             e_day = known.loc[:end].index[-1]
@@ -636,19 +733,48 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
         head = (f"{name}: {_num(total, unit)} this week, {part}spread evenly from {plural} "
                 f"covering {reports} (not a weekly measurement)")
     else:
-        head = (f"{name}: {_num(total, unit)} this week" if complete else
-                f"{name}: {_num(total, unit)} on the {n_rep} of {n_days} days with a report"
-                + _missing_days(hist, start, end, n_days - n_rep))
+        shown_total = float(w["increments"]) if corrected else total
+        head = (f"{name}: {_num(shown_total, unit)} this week" if complete else
+                f"{name}: {_num(shown_total, unit)} on the {n_rep} of {n_days} days with a "
+                "report" + _missing_days(hist, start, end, n_days - n_rep))
+        if corrected:
+            days = hist.loc[start:end]
+            neg = days.loc[days < 0]
+            parts = [f"{_signed(float(v), unit)} on {d.day} {d.strftime('%b')}"
+                     for d, v in neg.items()]
+            head += (", and a correction of the running total of " if len(parts) == 1
+                     else ", and corrections of the running total of ") + " and ".join(parts)
+            caveats.append("the week holds a correction (a fall of the running total); the "
+                           "total is the positive increments, the correction is stated apart "
+                           "and the week is not compared")
+            total = shown_total
     comparison = ""
     change = pct = prev_value = math.nan
     method = "sum of the daily values" if kind != "level" else \
         "last reported level minus the last one before the week"
+    if corrected:
+        method = "sum of the positive daily increments; corrections stated apart"
+    prev_corrected = prev is not None and float(prev.get("correction", 0.0)) != 0.0
+    prev_mixed = prev is not None and bool(prev.get("mixed", False))
+    new_def = (prev is not None and "definition" in weeks
+               and prev.get("definition") != w.get("definition"))
     if kind != "level" and prev is not None and (
             spread_here or bool(prev.get("partial_report", False))):
         prev_value = float(prev["total"])
         comparison = ("not compared with the previous week" if spread_here else
                       "not compared with the previous week (its total is spread from a "
                       "report covering more than the week)")
+    elif prev is not None and (corrected or prev_corrected):
+        prev_value = float(prev["total"]) if not math.isnan(prev["total"]) else math.nan
+        comparison = ("not compared with the previous week (" +
+                      ("this week holds" if corrected else "the previous week holds")
+                      + " a correction of the running total)")
+    elif prev is not None and (mixed or prev_mixed or new_def):
+        prev_value = float(prev["total"]) if not math.isnan(prev["total"]) else math.nan
+        comparison = ("not compared with the previous week (the definition changes "
+                      + ("within this week" if mixed else "within the previous week"
+                         if prev_mixed else "between the two weeks") + ")")
+        caveats.append(comparison[comparison.index("(") + 1:-1])
     elif prev is not None and not math.isnan(prev["total"]):
         prev_value = float(prev["total"])
         if complete and bool(prev["complete"]):
@@ -658,11 +784,19 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                 comparison = f"the same as the previous week ({_num(prev_value, unit)})"
             else:
                 direction = "up" if change > 0 else "down"
-                pct_text = f", {abs(pct):.1f}%" if not math.isnan(pct) and kind != "level" \
-                    else ""
+                # no percentage on a small base, and never a fall of more than 100%
+                pct_ok = (not math.isnan(pct) and kind != "level"
+                          and abs(prev_value) >= MIN_PCT_BASE and pct >= -100.0)
+                pct_text = f", {abs(pct):.1f}%" if pct_ok else ""
                 shown = _signed(prev_value, unit) if kind == "level" else _num(prev_value, unit)
-                comparison = (f"{direction} {_num(abs(change), unit)}{pct_text} on the "
-                              f"previous week ({shown})")
+                if kind == "level":
+                    comparison = _level_comparison(total, prev_value, unit)
+                elif not pct_ok and not math.isnan(pct):
+                    comparison = (f"{direction} from {_num(prev_value, unit)} in the previous "
+                                  f"week to {_num(total, unit)}")
+                else:
+                    comparison = (f"{direction} {_num(abs(change), unit)}{pct_text} on the "
+                                  f"previous week ({shown})")
         elif (kind != "level" and n_rep >= MIN_DAYS_PER_DAY_COMPARISON
               and int(prev["n_reported"]) >= MIN_DAYS_PER_DAY_COMPARISON
               and not math.isnan(w["pace_pct_change"])):
@@ -688,8 +822,13 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
         completeness=_completeness(n_rep, n_days, kind), n_reported=n_rep, n_days=n_days,
         complete=complete, method=method, caveats="; ".join(caveats),
         text=head + (f"; {comparison}" if comparison else "") + "."))
-    if caveats:
+    if bool(w["flagged"]):
         facts[-1]["text"] += " The source flags an artefact in this week."
+    if mixed:
+        facts[-1]["text"] += (" The definition changes within this week"
+                              + _break_day(item.comparable, start, end)
+                              + ": the week mixes both definitions and is compared with no "
+                                "other week.")
 
     # weekly records and "highest since", among complete, unflagged weeks; an incomplete
     # week of a never-negative flow still counts with its partial sum, a lower bound
@@ -698,7 +837,8 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
         # (a week holding part of a report spread beyond it bounds nothing: left out)
         partial = weeks["total"].where(~weeks["complete"].to_numpy(bool)
                                        & ~weeks["flagged"].to_numpy(bool)
-                                       & ~weeks["partial_report"].to_numpy(bool))
+                                       & ~weeks["partial_report"].to_numpy(bool)
+                                       & ~weeks["mixed"].to_numpy(bool))
         values = values.fillna(partial)
     at_least = ~weeks["complete"].to_numpy(bool)
 
@@ -720,7 +860,8 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                           & (rec["n_compared"] >= (1 if scope == "all" else MIN_YEAR_WEEKS))]
             if len(hit):
                 r = hit.iloc[0]
-                where = ("the largest " + what + " on record" if scope == "all"
+                where = (f"the largest {what} "
+                         + _since_start(hist.first_valid_index(), end) if scope == "all"
                          else f"the largest {what} of {end.year}")
                 facts.append(_fact(
                     item, "record" if scope == "all" else "record_year", end, date=end,
@@ -831,7 +972,8 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
         facts.append(_fact(item, "record", end, date=last.name, value=float(r["value"]),
                            previous_value=float(r["previous_value"]),
                            previous_date=r["previous_date"], method="records among months",
-                           text=f"A monthly record: above {_num(r['previous_value'], unit)} "
+                           text=f"A monthly record: {_num(r['value'], unit)} in {month}, "
+                                f"above {_num(r['previous_value'], unit)} "
                                 f"in {pd.Timestamp(r['previous_date']).strftime('%B %Y')}."))
     if item.converted:
         facts[0]["text"] += (f" Amounts in other currencies were converted to "
@@ -882,8 +1024,13 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     tmp = _weekly_table(n, span, "flow", flagged, base.comparable)
     weeks["definition"] = tmp["definition"].reindex(weeks.index) if "definition" in tmp \
         else ""
-    weeks["usable"] = (weeks["denominator"] >= MIN_RATE_BASE) & ~tmp["flagged"].reindex(
-        weeks.index).fillna(False).astype(bool)
+    weeks["mixed"] = tmp["mixed"].reindex(weeks.index).fillna(False).astype(bool)
+    # records of a share follow the rule of counts: complete weeks (every day with both
+    # counts), no flagged day, one definition throughout, enough trials
+    weeks["usable"] = ((weeks["denominator"] >= MIN_RATE_BASE)
+                       & weeks["complete"].fillna(False).astype(bool)
+                       & ~weeks["mixed"]
+                       & ~tmp["flagged"].reindex(weeks.index).fillna(False).astype(bool))
     w = weeks.loc[end]
     key = f"{part.key} / {_outcome_of(base)}"
     pseudo = dataclasses.replace(part, key=key, metric=f"{part.metric}/{base.metric}",
@@ -913,7 +1060,15 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     comparison = ""
     if isinstance(pos, int) and pos > 0:
         p = weeks.iloc[pos - 1]
-        same_def = p.get("definition") == w.get("definition")
+        same_def = (p.get("definition") == w.get("definition") and not bool(w["mixed"])
+                    and not bool(p["mixed"]))
+        if not same_def:
+            comparison = ("not compared with the previous week (the definition of "
+                          f"{part.key} changes "
+                          + ("within this week" if bool(w["mixed"]) else
+                             "within the previous week" if bool(p["mixed"]) else
+                             "between the two weeks") + ")")
+            text += "; " + comparison
         if p["denominator"] >= MIN_RATE_BASE and same_def:
             # night by night, so that over-dispersion between nights is allowed for
             c = compare_periods(x, n, first=(w["start"], w["end"]),
@@ -932,6 +1087,10 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                               f"(p = {c.p_value:.2g})")
                 text += "; " + comparison
     caveat = ""
+    if bool(w["mixed"]):
+        text += (f". The definition of {part.key} changes within this week"
+                 + _break_day(base.comparable, pd.Timestamp(w["start"]), end)
+                 + ": the week mixes both definitions")
     if "definition" in weeks and len(pd.unique(weeks["definition"].dropna())) > 1:
         caveat = (f"the definition of {_label(part.metric)} changes in the data; weeks are "
                   "compared only within one definition")
@@ -949,6 +1108,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     usable = usable.loc[usable["usable"].to_numpy(bool)
                         & (usable["definition"] == w["definition"]).to_numpy(bool)]
     vals = usable["rate"].dropna()
+    began = _since_start(pd.Timestamp(x.first_valid_index()), end)
     if len(vals) >= 4 and end in vals.index:
         for direction, word in (("min", "lowest"), ("max", "highest")):
             rec = records(vals, direction=direction)
@@ -963,10 +1123,11 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                            f"{_label(base.metric)}" + (" under one definition"
                                                       if caveat else ""),
                     caveats=caveat,
-                    text=f"That is the {word} weekly share on record (weeks with at least "
-                         f"{MIN_RATE_BASE} {base.key}"
-                         + (f", from the week to {_day(usable.index[0])}, when the "
-                            f"definition of {_label(part.metric)} changed" if caveat
+                    text=f"That is the {word} weekly share {began} (complete "
+                         f"weeks with at least {MIN_RATE_BASE} {base.key}"
+                         + (f", from the week to {_day(usable.index[0])}, the first "
+                            f"whole week under the current definition of {part.key}"
+                            if caveat
                             and usable.index[0] > weeks.index[0] else "")
                          + f"): the previous {word} was "
                          f"{_pct(r['previous_value'])}, in the week to "
@@ -1073,17 +1234,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
 
 
-def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any]) -> str:
-    """The chart's source line: publisher, dataset and retrieval date when known."""
+def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any],
+                 data_end: pd.Timestamp | None = None) -> str:
+    """The chart's source line: publisher, dataset, the data's own span, and the
+    retrieval date only when it is truly known (``about["retrieved"]``, e.g. from
+    :func:`conflictstats.sources.fetch_dataset`); a file's modification date says
+    nothing about the data and is not printed."""
     if decl.get("publisher"):
         line = f"Source: {decl['publisher']}, “{decl['dataset']}”"
     else:
         line = f"Source: {name}"
+    if data_end is not None and pd.notna(data_end):
+        line += f", data to {_day(data_end)}"
     retrieved = about.get("retrieved")
     if retrieved is not None:
         line += f", retrieved {_day(retrieved)}"
-    elif about.get("file_date") is not None:  # a file's own date, not proof of a download date
-        line += f", file dated {_day(about['file_date'])}"
     return line + ". Chart: conflictstats."
 
 
@@ -1145,9 +1310,10 @@ def weekly_report(
     split : list of str, optional
         Extra columns whose values become separate series (``["model"]``).
     about : mapping of name to dict, optional
-        Per table: ``retrieved`` (date the file was fetched) or ``file_date``
-        (the file's modification date, when the fetch date is not known), for
-        the source line.
+        Per table: ``retrieved`` (the date the file was fetched, when truly
+        known), for the source line, which also gives the data's own last day
+        ("data to 21 Aug 2026"). A ``file_date`` key is accepted and ignored: a
+        file's modification date is not the data's date.
     progress : callable, optional
         Called with a short message as each step runs.
 
@@ -1219,7 +1385,8 @@ def weekly_report(
         obs, row_notes = _select_rows(obs, decl, wanted, name)
         obs = _money_to_report_currency(obs, problems, name)
         bounds.append(pd.DatetimeIndex(obs["end"]).normalize())
-        line = _source_line(name, decl, (about or {}).get(name, {}))
+        line = _source_line(name, decl, (about or {}).get(name, {}),
+                            pd.Timestamp(obs["end"].max()).normalize() if len(obs) else None)
         series, figures, group_notes = _series_of(name, obs, conflict, decl, split, metrics,
                                                   line, problems, say)
         if decl.get("split") and series:
@@ -1237,7 +1404,8 @@ def weekly_report(
     ] or [d for d in bounds if len(d)]
     days = [d for d in days if len(d)]
     if not days:
-        found = "; ".join(f"{p['metric']}: {p['reason']}" for p in problems[:3])
+        found = "; ".join((f"{p['metric']}: " if p["metric"] else "") + str(p["reason"])
+                          for p in problems[:3])
         raise InputError("no usable observations: nothing to report"
                          + (f" ({found})" if found else ""))
     first = min(d.min() for d in days)
@@ -1293,7 +1461,7 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
     own_facts: dict[int, list[dict[str, Any]]] = {}
     totals: dict[int, dict[str, Any]] = {}
     reported: dict[int, bool] = {}
-    left_out: dict[str, list[str]] = {}
+    left_out: dict[str, list[tuple[_Series, str]]] = {}
     analysed: list[_Series] = []
     for item in all_series:
         say(f"analysing {item.key}")
@@ -1312,7 +1480,7 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
             totals[id(item)] = tot
         reported[id(item)] = why is None and item.headline
         if why is not None and item.headline:
-            left_out.setdefault(item.dataset, []).append(f"{item.key} ({why})")
+            left_out.setdefault(item.dataset, []).append((item, why))
         own_facts[id(item)] = own
         rows.append(_table_row(item, own, reported[id(item)]))
 
@@ -1345,10 +1513,51 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
                 item, "left_out", end, series="", metric="", group="",
                 method=f"sparseness rule: a count series under {MIN_WEEK_COUNT} in the week, "
                        "or without a report in it",
-                text="Left out (too few to carry a sentence: a count under "
-                     f"{MIN_WEEK_COUNT} in the week, or no report in it): "
-                     + "; ".join(left_out[name]) + "."))
+                text="Left out: " + _left_out_text(left_out[name], analysed) + "."))
+    _mixed_caveats(analysed, totals, reported)
     return facts, tables, rows
+
+
+def _left_out_text(items: list[tuple[_Series, str]], analysed: list[_Series]) -> str:
+    """One short clause per reason: "no report in the week: surface-to-air missiles"
+    (a group named once when all its series are left out for that reason)."""
+    by_reason: dict[str, list[str]] = {}
+    for item, why in items:
+        names = by_reason.setdefault(why, [])
+        group = item.group
+        same = [i for i in analysed if i.dataset == item.dataset and group
+                and i.group == group and i.headline]
+        if group and not item.key.endswith(")") and len(same) > 1 and all(
+                any(j is i and w == why for j, w in items) for i in same):
+            noun = item.key[: -len(item.key.split(" ")[-1])].strip() or item.key
+            if noun not in names:
+                names.append(noun)
+        else:
+            names.append(item.key)
+    return "; ".join(f"{why}: {', '.join(names)}" for why, names in by_reason.items())
+
+
+def _mixed_caveats(items: list[_Series], totals: Mapping[int, dict[str, Any]],
+                   reported: Mapping[int, bool]) -> None:
+    """A category's total says when reports of mixed weapons (not split by type) in the
+    same week are not in it."""
+    for mix in items:
+        if not mix.group.endswith("= combined"):
+            continue
+        tot = totals.get(id(mix))
+        value = tot.get("value") if tot else None
+        if value is None or not value > 0:
+            continue
+        for other in items:
+            if (other is mix or other.dataset != mix.dataset or other.metric != mix.metric
+                    or not other.group or other.group.endswith("= combined")):
+                continue
+            own = totals.get(id(other))
+            if own and reported.get(id(other)) and isinstance(own.get("text"), str):
+                own["text"] += (f" Not counted here: {_num(float(value))} {mix.metric} in "
+                                "reports of mixed weapons not split by type.")
+                own["caveats"] = "; ".join(c for c in (
+                    own.get("caveats") or "", "leaves out reports of mixed weapons") if c)
 
 
 def _in_order(items: list[_Series], decl: Mapping[str, Any],
@@ -1494,8 +1703,28 @@ def _charted(item: _Series, facts: pd.DataFrame) -> bool:
     own = facts.loc[(facts["dataset"] == item.dataset) & (facts["series"] == item.key)]
     if own.empty or not item.headline or item.kind == "share" or item.outcome:
         return False
+    tot = own.loc[own["fact"] == "week_total", "n_reported"]
+    if _noise(item) and len(tot) and float(tot.iloc[0]) < MIN_DAYS_PER_DAY_COMPARISON:
+        return False  # a sparse series in a sparse week: bars and averages are noise
     # outcomes are drawn through their base's rate panel
     return not bool((facts["series"].astype(str).str.startswith(f"{item.key} / ")).any())
+
+
+#: A daily flow reported on fewer than this share of the days of its last half year is
+#: too sparse to chart (cruise and ballistic missiles, reported on attack days only).
+MIN_CHART_DAY_SHARE = 0.5
+
+
+def _noise(item: _Series) -> bool:
+    """A series too sparse for a chart of weekly bars and 7-day averages."""
+    if item.kind != "flow" or item.monthly:
+        return False
+    s = item.daily
+    last = s.last_valid_index()
+    if last is None:
+        return True
+    recent = s.loc[last - pd.Timedelta(days=182):last]
+    return float(recent.notna().mean()) < MIN_CHART_DAY_SHARE
 
 
 def _chart_marks(item: _Series, facts: pd.DataFrame,
@@ -1533,8 +1762,36 @@ def _chart_marks(item: _Series, facts: pd.DataFrame,
     if day is not None:
         day["start"] = day["date"]
     unusual = frame(("unusual_day",), lambda r: f"unusual: {_num(r['value'], unit)}")
+    if day is not None and unusual is not None:
+        # one label for a day that is both: the two would be written over each other
+        both = unusual["date"].isin(day["date"]).to_numpy()
+        unusual.loc[both, "label"] = ""
+        day.loc[day["date"].isin(unusual["date"]).to_numpy(), "label"] = [
+            f"record day (unusual): {_num(v, unit)}"
+            for v in day.loc[day["date"].isin(unusual["date"]).to_numpy(), "value"]]
     return {"weekly": pd.concat(weekly, ignore_index=True) if weekly else None,
             "daily": day, "anomalies": unusual}
+
+
+def _mark_corrections(ax: Any, corrections: pd.Series, unit: str) -> None:
+    """A triangle under the axis and "correction −83 (not drawn)" at each correction."""
+    from .plotting import PALETTE, _legend_above, style
+
+    with style():
+        _draw_corrections(ax, corrections, unit, PALETTE.get("vermillion", "C3"))
+        _legend_above(ax)
+
+
+def _draw_corrections(ax: Any, corrections: pd.Series, unit: str, color: str) -> None:
+    x = pd.DatetimeIndex(corrections.index).to_numpy()
+    ax.scatter(x, np.zeros(len(x)), marker="v", s=36, color=color,
+               zorder=5, label="correction (not drawn)", clip_on=False)
+    for d, v in corrections.items():
+        ax.annotate(f"correction {_signed(float(v), unit)} on {d.day} {d.strftime('%b')}",
+                    (np.datetime64(d), 0), xytext=(-6, 28), textcoords="offset points",
+                    ha="right", fontsize=7.5, color="#333333",
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1},
+                    arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6})
 
 
 def _title(item: _Series, end: pd.Timestamp, what: str) -> str:
@@ -1560,7 +1817,8 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
     from .trends import period_totals
 
     months = period_totals(item.daily.loc[:end], freq="ME", kind=item.kind)
-    months = months.loc[months["complete"] | (months.index == months.index[-1])]
+    # reported months only: a monthly figure is never pro-rated into a partial month
+    months = months.loc[months["complete"]]
     money = item.unit in CURRENCY_CODES
     scale, unit = (1e9, f"{item.unit} bn") if money else (1.0, _unit_text(item.unit))
     months = months.assign(total=months["total"] / scale)
@@ -1580,15 +1838,30 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
                        color="#F0E442", alpha=0.25,
                        linewidth=0, zorder=0, label="month reported")
         ax.set_ylabel(unit)
-        ax.set_title(f"{_sentence_case(item.key)} by month ({unit}), to "
-                     f"{end.strftime('%B %Y')}", loc="left")
+        last = months.index[-1].strftime("%B %Y") if len(months) else end.strftime("%B %Y")
+        # the title on its own line above the legend: the two never overprint
+        ax.set_title(f"{_sentence_case(item.key)} by month ({unit}), reported months to "
+                     f"{last}", loc="left", pad=17)
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7.5,
                   borderaxespad=0.2)
-        import textwrap
-
-        add_source(ax, textwrap.fill(item.source + " Hatched: a month not complete in the "
-                                     "data.", 124), synthetic=item.synthetic)
+        add_source(ax, _fill_source(item.source, 124), synthetic=item.synthetic)
     return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.key)}")
+
+
+def _fill_source(text: str, width: int) -> str:
+    """Wrap a source line, keeping "Chart: conflictstats." on the last line of the source
+    when it fits there rather than alone on a line."""
+    import textwrap
+
+    tail = " Chart: conflictstats."
+    if not text.endswith(tail):
+        return textwrap.fill(text, width)
+    lines = textwrap.wrap(text[: -len(tail)], width)
+    if lines and len(lines[-1]) + len(tail) <= width:
+        lines[-1] += tail
+    else:
+        lines.append(tail.strip())
+    return "\n".join(lines)
 
 
 def _unit_text(unit: str) -> str:
@@ -1613,6 +1886,11 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
     s = s.loc[first - _DAY:]  # the day before: the base of a level's first week
     if not s.notna().any():
         return []
+    corrections = s.loc[s < 0] if item.kind == "flow" else s.iloc[:0]
+    if len(corrections):
+        # a fall of a running total is a correction, not a negative loss count: the bars
+        # show the positive increments and the correction is marked, not drawn
+        s = s.where(~(s < 0), 0.0)
     marks = _chart_marks(item, facts, span)
     what = ""
     rate_frame, rate_label = (None, None)
@@ -1627,6 +1905,8 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
         anomalies=marks["anomalies"], title=_title(item, end, what), source=item.source,
         synthetic=item.synthetic, freq=span.code, highlight=(start, end),
         spread=item.spread, flagged=item.flagged, rate_label=rate_label)
+    if len(corrections):
+        _mark_corrections(fig.axes[0], corrections, item.unit)
     if rate is not None:
         own = facts.loc[(facts["dataset"] == item.dataset)
                         & (facts["series"] == rate[1])

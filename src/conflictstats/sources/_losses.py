@@ -258,7 +258,7 @@ REPORT_SERIES: dict[str, Any] = {
         "helicopter": "Russian helicopters lost (claimed)",
         "naval_ship": "Russian warships lost (claimed)",
         "submarines": "Russian submarines lost (claimed)",
-        "cruise_missiles": "Russian cruise missiles lost (claimed)",
+        "cruise_missiles": "Russian cruise missiles shot down (claimed)",
         "mobile_srbm_system": "Russian short-range ballistic missile launchers lost (claimed)",
         "military_auto": "Russian military vehicles lost (claimed)",
         "fuel_tank": "Russian fuel tankers lost (claimed)",

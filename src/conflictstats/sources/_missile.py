@@ -550,11 +550,11 @@ REPORT_SERIES: dict[str, Any] = {
     "headline": ("launched", "destroyed"),
     "rates": {"launched": ("destroyed", "not_reach_goal")},
     "comparable": "definition",
-    "labels": {"not_reach_goal": "locationally lost", "still_attacking": "still in the air",
+    "labels": {"not_reach_goal": "lost track", "still_attacking": "still in the air",
                "border_crossing": "crossed the border"},
     "nouns": {"drone": "drones", "cruise missile": "cruise missiles",
               "ballistic missile": "ballistic missiles",
               "surface-to-air missile": "surface-to-air missiles",
-              "guided bomb": "guided bombs", "combined": "mixed-model rows",
+              "guided bomb": "guided bombs", "combined": "weapons in mixed reports",
               "unknown": "uncatalogued weapons"},
 }

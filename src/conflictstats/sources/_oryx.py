@@ -550,4 +550,6 @@ REPORT_SERIES: dict[str, Any] = {
     "rows": {"category": "All Types"},
     "rows_note": "the all-types rows (equipment categories are also summed in them)",
     "labels": {"total": "all losses", "losses_recorded": "losses recorded"},
+    # a file of one status (event_destroyed.csv) is labelled by it: "destroyed"
+    "label_from": {"losses_recorded": "status"},
 }
