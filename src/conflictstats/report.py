@@ -1051,7 +1051,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     phi = float(next(iter(weeks.attrs.get("dispersion", {}).values()), 1.0))
     interval = ("Wilson" if weeks.attrs.get("variance_model", "binomial") == "binomial"
                 or phi <= 1.0 else
-                f"Wilson, widened {math.sqrt(phi):.1f}× for over-dispersion between nights")
+                f"Wilson, widened {math.sqrt(phi):.2f}× for over-dispersion between nights")
     text = (f"**{_sentence_case(key)}**: {_pct(w['rate'])} this week "
             f"({w['numerator']:,.0f} of {w['denominator']:,.0f}{on}; 95% CI "
             f"{_pct(w['lower'])}–{_pct(w['upper'])}, {interval})")
