@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._validate import calendar_frequency
 from .errors import PeriodError
 
 __all__: list[str] = []  # private module
@@ -223,17 +224,6 @@ def _check_midnight(index: pd.DatetimeIndex, what: str) -> None:
         )
 
 
-def _calendar_steps(index: pd.DatetimeIndex) -> str | None:
-    """The pandas frequency of ``index`` when it is a regular calendar coarser than days."""
-    import warnings
-
-    with warnings.catch_warnings():  # pandas 3 warns that a BaseOffset will come back
-        warnings.simplefilter("ignore")
-        freq = pd.infer_freq(index)
-    code = getattr(freq, "freqstr", freq)
-    return None if code is None or code == "D" else str(code)
-
-
 def _split_reports(days: pd.DatetimeIndex, spans: Sequence[np.ndarray | None],
                    kinds: Sequence[str], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Which periods (rows lo:hi of ``days``) hold part of a report that reaches outside them.
@@ -349,10 +339,11 @@ def totals(frame: pd.DataFrame, span: Span, kinds: Sequence[str],
 
     kinds_arr = np.asarray(list(kinds), dtype=object)
     flow = np.flatnonzero(kinds_arr != "level")
-    if len(flow) and len(idx) >= 3 and _calendar_steps(idx) is not None:
+    coarse = calendar_frequency(idx) if len(flow) else None
+    if coarse is not None:
         raise PeriodError(
             f"a flow must be a daily series to total over {span.label}; its dates follow "
-            f"the calendar frequency {_calendar_steps(idx)!r} (one value per period is not a "
+            f"the calendar frequency {coarse!r} (one value per period is not a "
             "daily value: spread reported totals over their days with conflictstats.to_daily, "
             "or pass a daily series with absent days as NaN)"
         )

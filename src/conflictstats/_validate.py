@@ -240,6 +240,19 @@ def _found_frequency(index: pd.DatetimeIndex) -> str:
     return f"smallest step {step}" + (" and clock times" if clock else "")
 
 
+def calendar_frequency(index: pd.DatetimeIndex) -> str | None:
+    """The pandas frequency of ``index`` when its dates follow a regular calendar coarser
+    than days (``"W-SUN"``, ``"ME"`` ...); None for daily dates (gaps allowed) or fewer
+    than three dates."""
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():  # pandas 3 warns that a BaseOffset will come back
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(index)
+    code = getattr(freq, "freqstr", freq)
+    return None if code is None or code == "D" else str(code)
+
+
 def check_values(frame: pd.DataFrame, *, name: str = "data", finite: bool = False,
                  nonempty: bool = False, daily: bool = False) -> None:
     """The value checks :func:`as_frame` applies on request; raise naming the date.
@@ -277,11 +290,8 @@ def check_values(frame: pd.DataFrame, *, name: str = "data", finite: bool = Fals
         steps = np.diff(_nanoseconds(index))
         day = 86_400 * 10**9
         ok = midnight and bool((steps % day == 0).all())
-        if ok and len(index) >= 3:  # a regular calendar of weeks or months is not daily
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                freq = pd.infer_freq(index)
-            ok = freq is None or getattr(freq, "freqstr", freq) == "D"
+        if ok:  # a regular calendar of weeks or months is not daily
+            ok = calendar_frequency(index) is None
         if not ok:
             raise InputError(
                 f"{name} must be a daily series (dates at midnight, whole days apart, gaps "

@@ -55,19 +55,10 @@ def _day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray((index - index[0]) / _DAY, dtype=float)
 
 
-def _check_dates(index: pd.DatetimeIndex, name: str) -> None:
-    if len(index) and not (index == index.normalize()).all():
-        pos = int(np.flatnonzero(index != index.normalize())[0])
-        raise InputError(
-            f"{name} must hold one value per calendar day (dates at midnight); "
-            f"{index[pos]} has a clock time (aggregate to days first, e.g. with to_daily)"
-        )
-
-
 def _period_input(
     series: pd.Series | pd.DataFrame, *, freq: Any, window: Any, kind: str | None,
     by: str | Sequence[str] | None, value: str | None, what: str,
-) -> tuple[pd.DataFrame, bool, _periods.PeriodTable, list[str]]:
+) -> tuple[pd.DataFrame, bool, _periods.Span, _periods.PeriodTable, list[str]]:
     """Validate, resolve the kind of each series and total over the periods."""
     frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     span = _periods.parse_span(freq, window) or _periods.parse_freq("W-SUN")
@@ -75,7 +66,7 @@ def _period_input(
              for col in frame.columns]
     spans = None if by is not None else recorded_spans(series, frame.columns)
     table = _periods.totals(frame, span, kinds, long_ranges(series, frame, by), spans)
-    return frame, was_series, table, kinds
+    return frame, was_series, span, table, kinds
 
 
 def _partial(table: _periods.PeriodTable) -> np.ndarray:
@@ -167,7 +158,7 @@ def period_totals(
     [nan, 10.0, 15.0, 5.0]
     """
     min_count = check_int("min_count", min_count, minimum=0)
-    frame, was_series, table, kinds = _period_input(
+    frame, was_series, _, table, kinds = _period_input(
         series, freq=freq, window=window, kind=kind, by=by, value=value, what="period_totals")
     enough = table.n_reported >= max(min_count, 1)
     flow = np.asarray([k != "level" for k in kinds])[None, :]
@@ -241,9 +232,8 @@ def period_change(
     {'total': [140.0, 180.0], 'n_reported': [7, 6], 'pace': [20.0, 30.0],
      'change': [nan, nan], 'pace_pct_change': [nan, 50.0]}
     """
-    frame, was_series, table, _ = _period_input(
+    frame, was_series, span, table, _ = _period_input(
         series, freq=freq, window=window, kind=kind, by=by, value=value, what="period_change")
-    span = _periods.parse_span(freq, window) or _periods.parse_freq("W-SUN")
     lag = span.days or 1
     total, complete = table.total, table.complete
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -779,7 +769,6 @@ def decompose(
     """
     frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True,
                                  daily=True)
-    _check_dates(frame.index, "series")
     if len(frame) == 0:
         raise InputError("series is empty")
     periods = [period] if isinstance(period, (int, np.integer)) else list(period)
