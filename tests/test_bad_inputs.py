@@ -46,7 +46,7 @@ PUBLIC_FILES = [
      "read_deepstate_area", "screen_deepstate_area", {}),
     ("liveuamap_territory", "territory.csv", "read_liveuamap_territory",
      "screen_liveuamap_territory", {}),
-    ("liveuamap_territory", "nzz_area_occupied.json", "read_liveuamap_territory", None, {}),
+    ("liveuamap_territory", "nzz_area_occupied.json", "read_nzz_area", None, {}),
     ("massive_missile_attacks", "missile_attacks_daily.csv", "read_missile_attacks",
      "screen_missile_attacks", {}),
     ("massive_missile_attacks", "missiles_and_uavs.csv", "read_missile_catalogue", None, {}),
@@ -271,7 +271,7 @@ READER_CASES = [
     ("cut last line", "read_deepstate_area", "area.csv",
      (DEEPSTATE_HEAD + "2024-07-08,109360.869,7\n2024-07-09,1093").encode(),
      r"area\.csv\): line 3 is incomplete: the file ends inside it.*'2024-07-09,1093'"),
-    ("JSON garbage number", "read_liveuamap_territory", "nzz.json",
+    ("JSON garbage number", "read_nzz_area", "nzz.json",
      b'{\n  "2022-02-24": 42981.0,\n  "2022-02-25": "4x"\n}\n',
      r"nzz\.json\): line 3 \(row 1\), column 'area': expected a finite number; got '4x'"),
     ("JSON garbage number, losses", "read_general_staff_losses", "p.json",
@@ -279,9 +279,9 @@ READER_CASES = [
      b'"POW": 0},\n {"date": "2022-02-26", "day": 3, "personnel": "43OO", '
      b'"personnel*": "more", "POW": null}\n]\n',
      r"p\.json\): line 3 \(row 1\), column 'personnel': expected a finite number"),
-    ("JSON cut", "read_liveuamap_territory", "nzz.json", b'{"2022-02-24": 42981.0, "2022-0',
+    ("JSON cut", "read_nzz_area", "nzz.json", b'{"2022-02-24": 42981.0, "2022-0',
      r"nzz\.json\): line 1, column \d+: not valid JSON.*cut short"),
-    ("JSON not an object", "read_liveuamap_territory", "nzz.json", b"[1, 2]\n",
+    ("JSON not an object", "read_nzz_area", "nzz.json", b"[1, 2]\n",
      r"expected a JSON object mapping dates to km2; found list"),
     ("JSON empty list", "read_general_staff_losses", "p.json", b"[]\n",
      r"expected a JSON list of daily records; found an empty list"),
@@ -802,11 +802,30 @@ def test_the_weekly_command_on_a_cut_missile_file_fails_naming_the_line(tmp_path
     data = _source("massive_missile_attacks", "missile_attacks_daily.csv")
     cut = tmp_path / "missile_attacks_daily.csv"
     cut.write_bytes(data[: len(data) // 2])  # cut somewhere inside a line
+    (tmp_path / "missiles_and_uavs.csv").write_bytes(
+        _source("massive_missile_attacks", "missiles_and_uavs.csv"))
     status = main(["weekly", "--data", str(cut), "--reader", "missile_attacks",
                    "--out", str(tmp_path / "out")])
     assert status == 2
     err = capsys.readouterr().err
     assert re.search(r"missile_attacks_daily\.csv\): line \d+ is incomplete", err)
+
+
+@pytest.mark.realdata
+def test_the_missile_file_without_its_catalogue_is_one_line_naming_it(tmp_path, capsys):
+    from conflictstats.cli import main
+
+    alone = tmp_path / "missile_attacks_daily.csv"
+    alone.write_bytes(_source("massive_missile_attacks", "missile_attacks_daily.csv"))
+    out = tmp_path / "out"
+    status = main(["weekly", "--data", str(alone), "--reader", "missile_attacks",
+                   "--out", str(out), "--quiet"])
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert re.match(r"conflictstats: error: .*missiles_and_uavs\.csv must lie beside "
+                    r"missile_attacks_daily\.csv", err[0])
+    assert not out.exists()
 
 
 # ---------------------------------------------------------------------------

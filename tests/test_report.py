@@ -193,7 +193,7 @@ def test_a_cumulative_series_with_a_correction_is_still_reported():
      "Russian tanks lost (claimed)"),
     ("kiel_tracker", ("kiel_support_tracker", "data_explorer.csv"), "Aid allocated"),
     ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "Destroyed (Russia)"),
-    ("oryx_events", ("oryx_scarnecchia",), "Losses recorded (Ukraine)"),
+    ("oryx_events", ("oryx_scarnecchia",), "Losses logged (Ukraine)"),
     ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "Occupied area"),
 ])
 def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
@@ -369,7 +369,7 @@ def test_drones_and_missiles_are_reported_apart_with_the_drone_only_record_low(m
     assert not rep.facts["series"].isin(["launched", "destroyed"]).any()
     assert "632" not in rep.summary
     assert facts.loc[("cruise missiles launched", "week_total"), "value"] == 115
-    assert "nationwide Air Force reports only" in rep.summary
+    assert "the national Air Force command's posts (source 'kpszsu')" in rep.summary
     # the incomplete week (6 of 7 days) is compared per reported day, never as a full week
     launched = facts.loc[("drones launched", "week_total")]
     assert not launched["complete"] and np.isnan(launched["change"])
@@ -419,7 +419,8 @@ def test_a_weekly_record_is_stated_against_an_incomplete_week_with_more(tmp_path
 
     path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
     data = load_dataset(path, reader="missile_attacks")
-    drones = data[(data["metric"] == "launched") & (data["category"] == "drone")]
+    drones = data[(data["metric"] == "launched") & (data["category"] == "drone")
+                  & (data["scope"] == "national")]
     day = pd.to_datetime(drones["end"]).dt.normalize()
     weekly = drones.groupby(day)["value"].sum().asfreq("D")
     wk = weekly.loc["2024-11-04":"2024-11-10"]

@@ -128,10 +128,10 @@ def test_the_source_line_gives_the_datas_span_not_a_file_date():
                   about={"losses": {"file_date": pd.Timestamp("2026-11-26")}})
     from conflictstats.report import _source_line
 
-    line = _source_line("x", {}, {}, pd.Timestamp("2026-08-21"))
+    line = _source_line("x", None, {}, pd.Timestamp("2026-08-21"))
     assert line == "Source: x, data to 21 Aug 2026. Chart: conflictstats."
     assert "file dated" not in rep.summary
-    line = _source_line("x", {}, {"retrieved": pd.Timestamp("2026-08-22")},
+    line = _source_line("x", None, {"retrieved": pd.Timestamp("2026-08-22")},
                         pd.Timestamp("2026-08-21"))
     assert "data to 21 Aug 2026, retrieved 22 Aug 2026" in line
 

@@ -33,6 +33,7 @@ from conflictstats.sources import (
     read_kiel_snapshot,
     read_kiel_tracker,
     read_liveuamap_territory,
+    read_nzz_area,
     read_missile_attacks,
     read_missile_catalogue,
     read_oryx_daily,
@@ -333,11 +334,15 @@ def test_liveuamap_territory_levels(shared_data):
     assert_allclose(obs.loc[obs["flag"] == "pre_invasion", "value"], 42980.991)
 
 
-def test_nzz_json_is_read_as_a_second_source(shared_data):
-    obs = read_liveuamap_territory(shared_data("liveuamap_territory", "nzz_area_occupied.json"))
+def test_nzz_json_is_nzz_not_liveuamap(shared_data):
+    path = shared_data("liveuamap_territory", "nzz_area_occupied.json")
+    obs = read_nzz_area(path)
     assert len(obs) == 384
     assert set(obs["source"]) == {"nzz"}
     assert obs["end"].max() == pd.Timestamp("2023-03-14")
+    # the Liveuamap reader refuses it, naming the reader that reads it
+    with pytest.raises(SourceLayoutError, match="NZZ's .*read_nzz_area"):
+        read_liveuamap_territory(path)
 
 
 # --------------------------------------------------------------------------- Kiel
@@ -411,7 +416,7 @@ def test_kiel_procurement_trends_are_monthly_flows_by_delivery_mode(shared_data)
     _is_observation_table(obs)
     assert len(raw) == 52  # SOURCE.md: 52 x 6, 2022-01 -> 2026-04
     assert len(obs) + len(t.set_aside) == 52 * 4
-    assert set(obs["metric"]) == {"military_aid_allocated"}
+    assert set(obs["metric"]) == {"military_aid_by_delivery_mode"}
     assert obs["start"].min() == pd.Timestamp("2022-01-01")
     assert obs["end"].max() == pd.Timestamp("2026-04-30")
     got = obs.groupby("mode")["value"].sum()
@@ -420,7 +425,7 @@ def test_kiel_procurement_trends_are_monthly_flows_by_delivery_mode(shared_data)
     # first data line: 2022-01 stockpile 0.00149570612079685 (EUR bn)
     first = obs[(obs["start"] == "2022-01-01") & (obs["mode"] == "stockpile")]
     assert_allclose(first["value"].iloc[0], 0.00149570612079685e9)
-    daily = cs.to_daily(obs, metric="military_aid_allocated", by="mode")
+    daily = cs.to_daily(obs, metric="military_aid_by_delivery_mode", by="mode")
     assert_allclose(daily.sum().sum(), raw[["stockpile", "procurement", "unspecified",
                                             "nato_purl"]].to_numpy().sum() * 1e9)
 

@@ -18,12 +18,9 @@ from typing import Any
 __all__ = ["main"]
 
 
-#: Readers whose --data is a folder of files rather than one file.
-_FOLDER_READERS = ("oryx_events",)
-
-
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
+    from .sources import SOURCES
 
     p = argparse.ArgumentParser(
         prog="conflictstats",
@@ -44,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="observation CSV, or a public dataset file with --reader "
                         "(default: the bundled seed article and synthetic demo)")
     w.add_argument("--reader", metavar="NAME",
-                   help="reader for --data: missile_attacks, deepstate_area, "
-                        "liveuamap_territory, kiel_tracker, general_staff_losses, oryx_daily, "
-                        "oryx_events")
+                   help=f"reader for --data: {', '.join(SOURCES)}")
     w.add_argument("--out", metavar="DIR", default="conflictstats_report",
                    help="output folder (default: %(default)s); report files of an earlier "
                         "run that this run does not write are removed")
@@ -71,23 +66,17 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="print observations as daily series",
                        description="Print a short summary of each metric's daily series.")
     s.add_argument("--data", metavar="PATH", help="observation CSV (default: bundled data)")
-    s.add_argument("--reader", metavar="NAME", help="reader for a public dataset file")
+    s.add_argument("--reader", metavar="NAME",
+                   help=f"reader for a public dataset file: {', '.join(SOURCES)}")
     return p
-
-
-#: Reader suggested for a public file given without --reader, by its file name.
-_READER_HINTS = (("missile_attacks", "missile_attacks"), ("missiles_and_uavs", "missile_attacks"),
-                 ("deepstate", "deepstate_area"), ("territory", "liveuamap_territory"),
-                 ("nzz_area", "liveuamap_territory"), ("kiel", "kiel_tracker"),
-                 ("data_explorer", "kiel_tracker"), ("russia_losses", "general_staff_losses"),
-                 ("daily_count", "oryx_daily"), ("event_", "oryx_events"),
-                 ("totals_by_type", "oryx_daily"))
 
 
 def _guess_reader(path: Path) -> str | None:
     """The reader whose public file this looks like, by name, or None."""
-    name = str(path).lower()
-    return next((r for key, r in _READER_HINTS if key in name), None)
+    from .sources import guess_source
+
+    spec = guess_source(path)
+    return None if spec is None else spec.name
 
 
 def _check_data(path_text: str, reader: str | None) -> Path:
@@ -95,7 +84,10 @@ def _check_data(path_text: str, reader: str | None) -> Path:
     path = Path(path_text)
     if not path.exists():
         raise FileNotFoundError(f"data file not found: {path}")
-    if path.is_dir() and reader not in _FOLDER_READERS:
+    from .sources import SOURCES
+
+    if path.is_dir() and not (reader is not None and reader in SOURCES
+                              and SOURCES[reader].folder):
         raise IsADirectoryError(f"--data {path} is a folder; give the data file itself")
     if not os.access(path, os.R_OK):
         raise PermissionError(f"--data {path} cannot be read (permission denied)")
@@ -170,7 +162,14 @@ def _summary(args: argparse.Namespace) -> int:
     from .observations import screen_observations
 
     if args.data:
-        datasets = {args.data: load_dataset(args.data, reader=args.reader)}
+        frame = load_dataset(args.data, reader=args.reader)
+        if args.reader:  # the rows the source's declaration reports by default
+            from .sources import source_spec
+
+            for col, value in source_spec(args.reader).series.rows.items():
+                if col in frame.columns:
+                    frame = frame.loc[frame[col].astype(str) == value]
+        datasets = {args.data: frame}
     else:
         datasets = bundled_datasets()
     for name, raw in datasets.items():

@@ -8,14 +8,14 @@
   currencies), made by ``data/make_demo.py``; its ``source`` column says
   "synthetic" on every row.
 
-It also holds the table of public-dataset readers (:data:`READERS`) and
-:func:`load_dataset`, which the weekly report and the command line use to read a
-file, and :func:`bundled_datasets`, the data the report runs on by default.
+It also holds :func:`load_dataset`, which the weekly report and the command line
+use to read a file with the reader a source declaration names
+(:data:`conflictstats.sources.SOURCES`), and :func:`bundled_datasets`, the data
+the report runs on by default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -25,26 +25,12 @@ from .errors import InputError
 from .observations import read_observations
 
 __all__ = [
-    "READERS",
     "bundled_datasets",
     "data_path",
     "load_dataset",
     "load_demo",
     "load_seed_article",
 ]
-
-#: Reader name (as ``load_dataset(reader=...)`` and ``conflictstats weekly --reader``
-#: take it) -> the function in :mod:`conflictstats.sources` that reads the file.
-READERS: dict[str, str] = {
-    "missile_attacks": "read_missile_attacks",
-    "deepstate_area": "read_deepstate_area",
-    "liveuamap_territory": "read_liveuamap_territory",
-    "kiel_tracker": "read_kiel_tracker",
-    "general_staff_losses": "read_general_staff_losses",
-    "oryx_daily": "read_oryx_daily",
-    "oryx_events": "read_oryx_events",
-}
-
 
 def data_path(name: str) -> Path:
     """Path of a bundled data file (installed package, or the source tree).
@@ -117,15 +103,6 @@ def bundled_datasets() -> dict[str, pd.DataFrame]:
     }
 
 
-def _reader(name: str) -> Callable[..., pd.DataFrame]:
-    from . import sources  # the readers import more than most users need
-
-    if name not in READERS:
-        raise InputError(f"reader must be one of {', '.join(READERS)}; got {name!r}")
-    reader: Callable[..., pd.DataFrame] = getattr(sources, READERS[name])
-    return reader
-
-
 def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame:
     """Observations from an observation CSV, or a public dataset file with its reader.
 
@@ -134,26 +111,32 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
     path : str or Path
         The file.
     reader : str, optional
-        The reader for a public dataset, a key of :data:`READERS`:
-        ``missile_attacks``, ``deepstate_area``, ``liveuamap_territory``,
-        ``kiel_tracker``, ``general_staff_losses``, ``oryx_daily`` or
-        ``oryx_events``. Without it the file is read as an observation CSV (bad
-        rows are kept for the report to list), after the same whole-file checks as
+        The reader name of a public dataset, a key of
+        :data:`conflictstats.sources.SOURCES` (``missile_attacks``,
+        ``deepstate_area``, ``liveuamap_territory``, ``nzz_area``,
+        ``kiel_tracker``, ``general_staff_losses``, ``oryx_daily``,
+        ``oryx_events``). The files its declaration names as companions (the
+        missile file's model catalogue) must lie in the same folder. Without a
+        reader the file is read as an observation CSV (bad rows are kept for the
+        report to list), after the same whole-file checks as
         :func:`~conflictstats.read_observations` (encoding, field counts, a last
         line that is complete).
 
     Returns
     -------
     DataFrame
-        Observations (possibly with bad rows, which the weekly report lists).
+        Observations (possibly with bad rows, which the weekly report lists); all
+        of a public file's rows (the report picks the rows its declaration names,
+        such as the missile file's national posts).
 
     Raises
     ------
     FileNotFoundError
         When the file does not exist.
     InputError
-        For an unknown ``reader``, or a file that is empty, cut short or not UTF-8
-        (naming the file, line and column).
+        For an unknown ``reader``, a companion file that is not beside the file
+        (naming it), or a file that is empty, cut short or not UTF-8 (naming the
+        file, line and column).
 
     Examples
     --------
@@ -171,12 +154,16 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         frame, _ = read_csv_checked(path, name=f"load_dataset({path.name})",
                                     keep_default_na=False, na_values=[""])
         return frame
-    read = _reader(reader)
-    frame = read(path)
-    if reader == "missile_attacks" and "scope" in frame.columns:
-        # regional reports overlap the nationwide ones: the report uses the nationwide
-        frame = frame.loc[frame["scope"] == "national"]
-    if reader == "oryx_daily" and "category" in frame.columns:
-        # one row per equipment category: the report follows the all-types totals
-        frame = frame.loc[frame["category"] == "All Types"]
-    return frame
+    from . import sources  # the readers import more than most users need
+
+    spec = sources.source_spec(reader)
+    folder = path if path.is_dir() else path.parent
+    for companion in spec.companions:
+        if not (folder / companion).is_file():
+            raise InputError(
+                f"{spec.title}: {companion} must lie beside {path.name} (in {folder}); "
+                f"the {reader} reader needs it (fetch both with "
+                f"conflictstats.sources.fetch_dataset({reader!r}))")
+    read = getattr(sources, spec.reader)
+    observations: pd.DataFrame = read(path)
+    return observations

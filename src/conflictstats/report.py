@@ -51,6 +51,7 @@ from .datasets import bundled_datasets
 from .errors import InputError, PeriodError
 from .observations import CURRENCY_CODES, screen_observations
 from .results import Result
+from .sources import SeriesRule, SourceSpec, source_spec
 
 __all__ = ["FACT_COLUMNS", "WeeklyReport", "weekly_report"]
 
@@ -91,12 +92,6 @@ FACT_COLUMNS = (
     "change", "pct_change", "comparison", "completeness", "n_reported", "n_days",
     "complete", "method", "source", "caveats", "synthetic", "text",
 )
-#: reader name -> module in conflictstats.sources holding its ``REPORT_SERIES``.
-_GROUPING_MODULES = {
-    "missile_attacks": "_missile", "deepstate_area": "_deepstate",
-    "liveuamap_territory": "_liveuamap", "kiel_tracker": "_kiel",
-    "general_staff_losses": "_losses", "oryx_daily": "_oryx", "oryx_events": "_oryx",
-}
 
 Progress = Callable[[str], None]
 _DAY = pd.Timedelta(days=1)
@@ -236,14 +231,14 @@ class _Series:
     outcome: bool = False  # the numerator of a declared rate: drawn in its base's chart
 
 
-def _grouping(reader: str | None) -> dict[str, Any]:
-    """The reader's ``REPORT_SERIES`` declaration (empty for an observation CSV)."""
-    if reader is None or reader not in _GROUPING_MODULES:
-        return {}
-    import importlib
+def _grouping(reader: str | None) -> SourceSpec | None:
+    """The reader's source declaration (None for an observation CSV)."""
+    return None if reader is None else source_spec(reader)
 
-    module = importlib.import_module(f".sources.{_GROUPING_MODULES[reader]}", __package__)
-    return dict(getattr(module, "REPORT_SERIES", {}))
+
+def _rule(decl: SourceSpec | None) -> SeriesRule:
+    """How the declared source's rows form series (nothing declared: no rule)."""
+    return SeriesRule() if decl is None else decl.series
 
 
 def _parse_where(where: Mapping[str, Any] | Sequence[str] | None) -> dict[str, list[str]]:
@@ -267,18 +262,19 @@ def _parse_where(where: Mapping[str, Any] | Sequence[str] | None) -> dict[str, l
     return out
 
 
-def _select_rows(obs: pd.DataFrame, decl: Mapping[str, Any], where: dict[str, list[str]],
+def _select_rows(obs: pd.DataFrame, decl: SourceSpec | None, where: dict[str, list[str]],
                  dataset: str) -> tuple[pd.DataFrame, list[str]]:
     """The rows the report uses: the reader's default rows, then ``where``; notes say which."""
     notes: list[str] = []
-    rows = {c: [str(v)] for c, v in decl.get("rows", {}).items() if c in obs.columns}
+    rule = _rule(decl)
+    rows = {c: [str(v)] for c, v in rule.rows.items() if c in obs.columns}
     for col in where:
         rows.pop(col, None)  # an explicit choice replaces the default
     for col, vals in rows.items():
         keep = obs[col].astype(str).isin(vals).to_numpy()
         left = int((~keep).sum())
         obs = obs.loc[keep]
-        note = decl.get("rows_note") or f"rows with {col} = {', '.join(vals)}"
+        note = rule.rows_note or f"rows with {col} = {', '.join(vals)}"
         notes.append(f"Rows used: {note}" + (f" ({left:,} rows left out)." if left else "."))
     for col, vals in where.items():
         if col not in obs.columns:
@@ -384,23 +380,23 @@ def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
     return _days_of(rows.loc[bad.to_numpy()])
 
 
-def _noun(decl: Mapping[str, Any], value: str) -> str:
-    return str(decl.get("nouns", {}).get(value, value))
+def _noun(rule: SeriesRule, value: str) -> str:
+    return str(rule.nouns.get(value, value))
 
 
-def _metric_label(decl: Mapping[str, Any], metric: str,
+def _metric_label(rule: SeriesRule, metric: str,
                   rows: pd.DataFrame | None = None) -> str:
     """The reader's label of a metric; a ``label_from`` column whose rows hold one value
-    names it instead (Oryx's ``event_destroyed.csv``: "destroyed", not "losses recorded")."""
-    col = decl.get("label_from", {}).get(metric)
+    names it instead (Oryx's ``event_destroyed.csv``: "destroyed", not "losses logged")."""
+    col = rule.label_from.get(metric)
     if col and rows is not None and col in rows.columns:
         values = pd.unique(rows[col].dropna().astype(str))
         if len(values) == 1:
             return str(values[0]).replace("_", " ")
-    return str(decl.get("labels", {}).get(metric, _label(metric)))
+    return str(rule.labels.get(metric, _label(metric)))
 
 
-def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str, Any],
+def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec | None,
                split_extra: Sequence[str], metrics: Sequence[str] | None,
                source_line: str, problems: list[dict[str, Any]],
                progress: Progress) -> tuple[list[_Series], pd.DataFrame, list[str]]:
@@ -408,9 +404,10 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
     series: list[_Series] = []
     singles = []
     notes: list[str] = []
-    split = [c for c in (*decl.get("split", ()), *split_extra) if c in obs.columns]
-    summed = [c for c in decl.get("sum", ()) if c in obs.columns]
-    headline = decl.get("headline")
+    rule = _rule(decl)
+    split = [c for c in (*rule.split, *split_extra) if c in obs.columns]
+    summed = [c for c in rule.summed if c in obs.columns]
+    headline = rule.headline or None
     if metrics:
         unknown = [m for m in metrics if m not in set(obs["metric"])]
         if unknown:
@@ -470,11 +467,11 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
                 (None, frame.sum(axis=1, min_count=1))]
         else:
             columns = [(c, frame[c]) for c in frame.columns]
-        comparable = decl.get("comparable")
+        comparable = rule.comparable
         for col, s in columns:
             mask = np.ones(len(sub), dtype=bool)
             group = ""
-            key = _metric_label(decl, metric, sub)
+            key = _metric_label(rule, metric, sub)
             # without a declaration, metrics sharing a first word form a family
             # (drones_launched, drones_shot_down): their rates pair within it
             family = f"{dataset}|" + ("" if decl else metric.split("_")[0])
@@ -486,9 +483,9 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
                 group = "; ".join(f"{c} = {v}" for c, v in zip(names, vals, strict=False))
                 family += "|" + group
                 if decl and names and names[0] != "entity":
-                    key = f"{_noun(decl, str(vals[-1]))} {_metric_label(decl, metric, sub)}"
+                    key = f"{_noun(rule, str(vals[-1]))} {_metric_label(rule, metric, sub)}"
                 else:
-                    key = f"{_metric_label(decl, metric, sub)} ({', '.join(map(str, vals))})"
+                    key = f"{_metric_label(rule, metric, sub)} ({', '.join(map(str, vals))})"
             rows = sub.loc[mask]
             s = s.rename(key)
             own = _own_spans(daily.attrs.get("spans"), col)
@@ -498,7 +495,7 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: Mapping[str
                 lab = pd.Series(rows[comparable].astype(str).to_numpy(),
                                 index=pd.DatetimeIndex(rows["end"]).normalize())
                 comp = lab[~lab.index.duplicated(keep="last")].sort_index()
-            outcomes = {o for outs in decl.get("rates", {}).values() for o in outs}
+            outcomes = {o for outs in rule.rates.values() for o in outs}
             series.append(_Series(
                 dataset, key, metric, group, unit, kind, s, synthetic, source_line,
                 monthly, converted, outcome=metric in outcomes, flagged=_flagged_days(rows),
@@ -982,10 +979,10 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
     return facts, None
 
 
-def _rate_pairs(items: list[_Series], decl: Mapping[str, Any]) -> list[tuple[_Series, _Series]]:
+def _rate_pairs(items: list[_Series], decl: SourceSpec | None) -> list[tuple[_Series, _Series]]:
     """(outcome, base) pairs of one family: destroyed / launched of the same group."""
     pairs = []
-    declared = decl.get("rates")
+    declared = _rule(decl).rates or None
     fams: dict[str, dict[str, _Series]] = {}
     for i in items:
         if i.unit == "count" and i.kind == "flow" and not i.monthly:
@@ -1234,16 +1231,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
 
 
-def _source_line(name: str, decl: Mapping[str, Any], about: Mapping[str, Any],
+def _source_line(name: str, decl: SourceSpec | None, about: Mapping[str, Any],
                  data_end: pd.Timestamp | None = None) -> str:
     """The chart's source line: publisher, dataset, the data's own span, and the
     retrieval date only when it is truly known (``about["retrieved"]``, e.g. from
     :func:`conflictstats.sources.fetch_dataset`); a file's modification date says
     nothing about the data and is not printed."""
-    if decl.get("publisher"):
-        line = f"Source: {decl['publisher']}, “{decl['dataset']}”"
-    else:
-        line = f"Source: {name}"
+    line = f"Source: {name}" if decl is None else f"Source: {decl.publisher}, “{decl.title}”"
     if data_end is not None and pd.notna(data_end):
         line += f", data to {_day(data_end)}"
     retrieved = about.get("retrieved")
@@ -1373,7 +1367,7 @@ def weekly_report(
     notes: dict[str, list[str]] = {}
     all_series: list[_Series] = []
     all_figures: dict[str, pd.DataFrame] = {}
-    decls: dict[str, dict[str, Any]] = {}
+    decls: dict[str, SourceSpec | None] = {}
     bounds: list[pd.DatetimeIndex] = []
     for name, raw in datasets.items():
         say(f"reading {name}")
@@ -1389,13 +1383,14 @@ def weekly_report(
                             pd.Timestamp(obs["end"].max()).normalize() if len(obs) else None)
         series, figures, group_notes = _series_of(name, obs, conflict, decl, split, metrics,
                                                   line, problems, say)
-        if decl.get("split") and series:
+        rule = _rule(decl)
+        if rule.split and series:
             groups = sorted({s.group.split(" = ")[-1] for s in series if s.group})
             if len(groups) > 1:
                 row_notes.append(
-                    f"Series by {', '.join(decl['split'])}: {', '.join(groups)}; never summed "
+                    f"Series by {', '.join(rule.split)}: {', '.join(groups)}; never summed "
                     "across them.")
-        notes[name] = ([decl["note"]] if decl.get("note") else []) + row_notes + group_notes
+        notes[name] = ([rule.note] if rule.note else []) + row_notes + group_notes
         all_series.extend(series)
         all_figures[name] = figures
 
@@ -1447,7 +1442,7 @@ def _screen(name: str, raw: Any, problems: list[dict[str, Any]]) -> pd.DataFrame
     return table.observations
 
 
-def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]], span: Span,
+def _all_facts(all_series: list[_Series], decls: Mapping[str, SourceSpec | None], span: Span,
                start: pd.Timestamp, end: pd.Timestamp, problems: list[dict[str, Any]],
                say: Progress) -> tuple[list[dict[str, Any]], dict[str, Any],
                                        list[dict[str, Any]]]:
@@ -1487,7 +1482,7 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
     rate_facts: dict[int, list[dict[str, Any]]] = {}
     for name in dict.fromkeys(i.dataset for i in analysed):
         own_items = [i for i in analysed if i.dataset == name]
-        for part, base in _rate_pairs(own_items, decls.get(name, {})):
+        for part, base in _rate_pairs(own_items, decls.get(name)):
             if not reported.get(id(base)):
                 continue
             say(f"rate {part.key} / {base.key}")
@@ -1500,13 +1495,13 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, Mapping[str, Any]]
             rate_facts.setdefault(id(base), []).extend(rf)
             key = f"{name}|rate|{base.key}"
             if rt is not None and rf and key not in tables:
-                tables[key] = (rt, rf[0]["series"], _metric_label(decls.get(name, {}),
+                tables[key] = (rt, rf[0]["series"], _metric_label(_rule(decls.get(name)),
                                                                   part.metric))
 
     facts: list[dict[str, Any]] = []
     for name in dict.fromkeys(i.dataset for i in analysed):
         facts.extend(_in_order([i for i in analysed if i.dataset == name],
-                               decls.get(name, {}), own_facts, rate_facts, reported))
+                               decls.get(name), own_facts, rate_facts, reported))
         if name in left_out:
             item = next(i for i in analysed if i.dataset == name)
             facts.append(_fact(
@@ -1560,14 +1555,14 @@ def _mixed_caveats(items: list[_Series], totals: Mapping[int, dict[str, Any]],
                     own.get("caveats") or "", "leaves out reports of mixed weapons") if c)
 
 
-def _in_order(items: list[_Series], decl: Mapping[str, Any],
+def _in_order(items: list[_Series], decl: SourceSpec | None,
               own: Mapping[int, list[dict[str, Any]]], rates: Mapping[int, list[dict[str, Any]]],
               reported: Mapping[int, bool]) -> list[dict[str, Any]]:
     """One dataset's facts in reading order."""
     size: dict[str, int] = {}
     for i in items:
         size[i.family] = size.get(i.family, 0) + int(i.daily.notna().sum())
-    headline = list(decl.get("headline") or [])
+    headline = list(_rule(decl).headline)
     rank = {m: k for k, m in enumerate(headline)}
     ordered = sorted(items, key=lambda i: (-size[i.family], i.family,
                                            rank.get(i.metric, len(rank)), i.key))

@@ -8,12 +8,20 @@ work on it directly. Each ``screen_*`` twin returns an
 missing figure is not an observation) with the reason, so every input row is
 accounted for. :func:`fetch_dataset` downloads the files into a local cache.
 
+What each dataset's rows mean is declared once, in :data:`SOURCES`: one
+:class:`SourceSpec` per reader name with the files it needs, its scope (who
+reported, national or regional), its event-date rule (when the counted events
+happened, were reported or were logged), its definitions and their breaks, its
+credit line and its plausibility rules. The readers, ``load_dataset``, the
+``conflictstats`` command and the weekly report read it from there.
+
 ========================================  =========================================
 reader                                    dataset
 ========================================  =========================================
 :func:`read_missile_attacks`              Massive Missile Attacks on Ukraine
 :func:`read_deepstate_area`               DeepStateMap occupied area (derived)
-:func:`read_liveuamap_territory`          Liveuamap controlled area (and NZZ)
+:func:`read_liveuamap_territory`          Liveuamap controlled area
+:func:`read_nzz_area`                     NZZ occupied area (2022-2023)
 :func:`read_kiel_tracker`                 Kiel Ukraine Support Tracker (monthly)
 :func:`read_kiel_snapshot`                Kiel heavy weapons, EU aid shares (static)
 :func:`read_general_staff_losses`         General Staff claimed Russian losses
@@ -26,6 +34,14 @@ reader                                    dataset
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from ..errors import InputError
+from . import _deepstate, _kiel, _liveuamap, _losses, _missile, _oryx
 from ._common import SourceLayoutError
 from ._deepstate import DEEPSTATE_FLAGS, read_deepstate_area, screen_deepstate_area
 from ._fetch import DATASETS, default_cache_dir, fetch_dataset
@@ -37,7 +53,12 @@ from ._kiel import (
     screen_kiel_snapshot,
     screen_kiel_tracker,
 )
-from ._liveuamap import read_liveuamap_territory, screen_liveuamap_territory
+from ._liveuamap import (
+    read_liveuamap_territory,
+    read_nzz_area,
+    screen_liveuamap_territory,
+    screen_nzz_area,
+)
 from ._losses import LOSSES_MERGED, read_general_staff_losses, screen_general_staff_losses
 from ._missile import (
     EW_DEFINITION_BREAK,
@@ -58,10 +79,78 @@ from ._oryx import (
     screen_oryx_events,
     screen_oryx_totals,
 )
+from ._spec import EVENT_DATE_RULES, DefinitionBreak, Plausibility, SeriesRule, SourceSpec
+
+#: Every public dataset's declaration, by reader name (the name ``load_dataset``,
+#: ``conflictstats weekly --reader`` and :func:`source_spec` take).
+SOURCES: Mapping[str, SourceSpec] = MappingProxyType({s.name: s for s in (
+    _missile.SPEC, _deepstate.SPEC, _liveuamap.SPEC, _liveuamap.NZZ_SPEC, _kiel.SPEC,
+    _losses.SPEC, _oryx.SPEC_DAILY, _oryx.SPEC_EVENTS,
+)})
+
+
+def source_spec(name: str) -> SourceSpec:
+    """The declaration of the dataset read by reader ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SOURCES` (``"missile_attacks"``, ``"general_staff_losses"`` ...).
+
+    Returns
+    -------
+    SourceSpec
+
+    Raises
+    ------
+    InputError
+        For an unknown name, listing the known ones.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import source_spec
+    >>> spec = source_spec("general_staff_losses")
+    >>> spec.event_dates
+    'reported'
+    >>> spec.dated("18 Nov 2024")
+    'in the 24 hours to the morning report of 18 Nov 2024'
+    """
+    if name not in SOURCES:
+        raise InputError(f"reader must be one of {', '.join(SOURCES)}; got {name!r}")
+    return SOURCES[name]
+
+
+def guess_source(path: str | Path) -> SourceSpec | None:
+    """The dataset whose public file ``path`` looks like (by its name), or None.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import guess_source
+    >>> guess_source("data/missile_attacks_daily.csv").name
+    'missile_attacks'
+    >>> guess_source("my_observations.csv") is None
+    True
+    """
+    return next((s for s in SOURCES.values() if s.matches(path)), None)
+
+
+def sources_table() -> pd.DataFrame:
+    """Every declaration as one row: scope, event dates, breaks and credit.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import sources_table
+    >>> sources_table().loc["oryx_events", "event_dates"]
+    'logged'
+    """
+    return pd.concat([s.to_frame() for s in SOURCES.values()],
+                     ignore_index=True).set_index("name")
+
 
 __all__ = [
     "DATASETS",
     "DEEPSTATE_FLAGS",
+    "EVENT_DATE_RULES",
     "EW_DEFINITION_BREAK",
     "KIEL_MODES",
     "KIEL_SCALE",
@@ -70,10 +159,16 @@ __all__ = [
     "MISSILE_METRICS",
     "ORYX_BACKFILL_DATES",
     "ORYX_STATUSES",
+    "SOURCES",
+    "DefinitionBreak",
+    "Plausibility",
+    "SeriesRule",
     "SourceLayoutError",
+    "SourceSpec",
     "default_cache_dir",
     "fetch_dataset",
     "find_definition_break",
+    "guess_source",
     "read_deepstate_area",
     "read_general_staff_losses",
     "read_kiel_snapshot",
@@ -81,6 +176,7 @@ __all__ = [
     "read_liveuamap_territory",
     "read_missile_attacks",
     "read_missile_catalogue",
+    "read_nzz_area",
     "read_oryx_daily",
     "read_oryx_events",
     "read_oryx_totals",
@@ -90,7 +186,10 @@ __all__ = [
     "screen_kiel_tracker",
     "screen_liveuamap_territory",
     "screen_missile_attacks",
+    "screen_nzz_area",
     "screen_oryx_daily",
     "screen_oryx_events",
     "screen_oryx_totals",
+    "source_spec",
+    "sources_table",
 ]

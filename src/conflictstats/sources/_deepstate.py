@@ -19,6 +19,7 @@ from ._common import (
     reading,
     screening,
 )
+from ._spec import SeriesRule, SourceSpec
 
 __all__ = ["DEEPSTATE_FLAGS", "read_deepstate_area", "screen_deepstate_area"]
 
@@ -204,11 +205,29 @@ def read_deepstate_area(path: str | os.PathLike[str]) -> pd.DataFrame:
     return screen_deepstate_area(path).observations
 
 
-#: How the weekly report groups this reader's rows into series (read by
-#: :mod:`conflictstats.report`); flagged map artefacts stay out of comparisons.
-REPORT_SERIES: dict[str, Any] = {
-    "publisher": "DeepStateMap.live, areas measured from archived map snapshots",
-    "dataset": "DeepStateMap occupied area",
-    "split": ("entity",),
-    "headline": ("occupied_area",),
-}
+#: What the DeepState area files mean (see :class:`~conflictstats.sources.SourceSpec`).
+SPEC = SourceSpec(
+    name="deepstate_area",
+    title="DeepStateMap occupied area",
+    publisher="DeepStateMap.live, areas measured from archived map snapshots",
+    credit="DeepStateMap.live; areas measured from the snapshots archived by "
+           "DanielRose2310/deepstatemaps-history and cyterat/deepstate-map-data",
+    licence="snapshot archives: none stated (A) and GPL-3.0 (B)",
+    reader="read_deepstate_area",
+    screener="screen_deepstate_area",
+    files=("deepstate_occupied_area_daily.csv",),
+    file_hints=("deepstate",),
+    scope="The area DeepState marks as occupied, including Crimea and the areas held before "
+          "2022 (CADR/CALR); grey zones and areas outside Ukraine are left out.",
+    event_dates="as_of",
+    event_dates_note="The area on DeepState's last map of that day (as of the evening, UTC); "
+                     "a level: gains are differences between two days.",
+    date_phrase="on the map of {date}",
+    definitions={"occupied_area": "occupied area including Crimea and CADR/CALR, km²",
+                 "occupied_since_2022": "occupied area less Crimea and CADR/CALR, km²",
+                 "unknown_status_area": "grey zone of unknown status, km²"},
+    artefacts="April-May 2022 (a coarse early map being redrawn) and the Crimea polygon "
+              "redraw of 18 Sep 2022 (+740 km², not an advance) are flagged and left out of "
+              "records.",
+    series=SeriesRule(split=("entity",), headline=("occupied_area",)),
+)

@@ -26,6 +26,7 @@ from ._common import (
     shown,
     whole_column,
 )
+from ._spec import Plausibility, SeriesRule, SourceSpec
 
 __all__ = [
     "KIEL_MODES",
@@ -56,6 +57,12 @@ KIEL_MODES: dict[str, str] = {
     "unspecified": "mode not stated",
     "nato_purl": "bought through NATO's Prioritised Ukraine Requirements List",
 }
+
+#: The metric of ``procurement_trends.csv``: military aid by delivery mode. Its
+#: monthly sums are not ``total_allocations.csv``'s military column (EUR 3.78bn vs
+#: 3.41bn for Feb 2026; EUR 168.0bn vs 173.0bn over 2022-01..2026-04), so the two
+#: are separate metrics with their own names, never one.
+MODES_METRIC = "military_aid_by_delivery_mode"
 
 _DONOR_METRICS = {
     "total": "aid_allocated",
@@ -252,8 +259,8 @@ def screen_kiel_tracker(
     obs["row"] = pd.array(row.to_numpy()[obs["row"].to_numpy()], dtype="Int64")
     if set(cols) == set(_MODES):  # one metric, the delivery mode as a column
         obs.insert(len(obs.columns), "mode", obs["metric"].to_numpy())
-        obs["metric"] = "military_aid_allocated"
-        aside = aside.assign(metric="military_aid_allocated")
+        obs["metric"] = MODES_METRIC
+        aside = aside.assign(metric=MODES_METRIC)
     return ObservationTable(observations=obs, set_aside=aside)
 
 
@@ -520,13 +527,44 @@ def read_kiel_snapshot(
     return screen_kiel_snapshot(path, as_of=as_of).observations
 
 
-#: How the weekly report groups this reader's rows into series (read by
-#: :mod:`conflictstats.report`): donors are summed into the total received.
-REPORT_SERIES: dict[str, Any] = {
-    "publisher": "Kiel Institute for the World Economy",
-    "dataset": "Ukraine Support Tracker",
-    "split": (),
-    "sum": ("entity",),
-    "headline": ("aid_allocated", "military_aid_allocated", "financial_aid_allocated",
-                 "humanitarian_aid_allocated"),
-}
+#: What the Kiel tracker's monthly files mean (see :class:`~conflictstats.sources.SourceSpec`).
+SPEC = SourceSpec(
+    name="kiel_tracker",
+    title="Ukraine Support Tracker",
+    publisher="Kiel Institute for the World Economy",
+    credit="Kiel Institute for the World Economy, Ukraine Support Tracker",
+    licence="published for public use with attribution (no licence file in the repository)",
+    reader="read_kiel_tracker",
+    screener="screen_kiel_tracker",
+    files=("total_allocations.csv", "data_explorer.csv", "procurement_trends.csv"),
+    file_hints=("kiel", "data_explorer", "total_allocations", "procurement_trends"),
+    fetch=("kiel_totals", "kiel_donors"),
+    scope="Bilateral government aid to Ukraine allocated (earmarked for delivery) by 41 "
+          "countries and the EU institutions, per month, in current euros; not commitments "
+          "by announcement date.",
+    event_dates="period",
+    event_dates_note="Each figure is the aid allocated in a calendar month; the tracker "
+                     "revises past months between releases.",
+    date_phrase="in {date}",
+    definitions={
+        "aid_allocated": "all aid allocated in the month (military, financial and "
+                         "humanitarian), EUR",
+        "military_aid_allocated": "military aid allocated in the month (the 'military' "
+                                  "column of total_allocations.csv and data_explorer.csv), EUR",
+        "financial_aid_allocated": "financial aid allocated in the month, EUR",
+        "humanitarian_aid_allocated": "humanitarian aid allocated in the month, EUR",
+        "aid_committed": "aid committed in the month (data_explorer.csv), EUR",
+        "aid_to_be_allocated": "commitments not yet allocated; negative when earlier "
+                               "commitments are drawn down, EUR",
+        MODES_METRIC: "military aid by delivery mode (stockpile, procurement, unspecified, "
+                      "NATO PURL; procurement_trends.csv): its monthly sums differ from "
+                      "military_aid_allocated (up to EUR 2.07bn in a month)",
+    },
+    series=SeriesRule(
+        summed=("entity",),
+        headline=("aid_allocated", "military_aid_allocated", "financial_aid_allocated",
+                  "humanitarian_aid_allocated", MODES_METRIC),
+        labels={MODES_METRIC: "military aid by delivery mode"},
+    ),
+    plausibility=Plausibility(whole_counts=False),
+)

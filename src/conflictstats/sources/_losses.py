@@ -25,6 +25,7 @@ from ._common import (
     screening,
     whole_column,
 )
+from ._spec import Plausibility, SeriesRule, SourceSpec
 
 __all__ = ["LOSSES_MERGED", "read_general_staff_losses", "screen_general_staff_losses"]
 
@@ -241,14 +242,35 @@ def read_general_staff_losses(
     return screen_general_staff_losses(path, corrections=corrections).observations
 
 
-#: How the weekly report groups this reader's rows into series (read by
-#: :mod:`conflictstats.report`).
-REPORT_SERIES: dict[str, Any] = {
-    "publisher": "General Staff of the Armed Forces of Ukraine via P. Ivaniuk",
-    "dataset": "Russian losses claimed by Ukraine",
-    "split": ("entity",),
-    "note": "Figures claimed by Ukraine's General Staff, not independently verified.",
-    "labels": {
+#: What the General Staff loss files mean (see :class:`~conflictstats.sources.SourceSpec`).
+SPEC = SourceSpec(
+    name="general_staff_losses",
+    title="Russian losses claimed by Ukraine",
+    publisher="General Staff of the Armed Forces of Ukraine via P. Ivaniuk",
+    credit="General Staff of the Armed Forces of Ukraine, compiled by Petro Ivaniuk "
+           "(2022-Ukraine-Russia-War-Dataset)",
+    licence="MIT (the compilation)",
+    reader="read_general_staff_losses",
+    screener="screen_general_staff_losses",
+    files=("russia_losses_equipment.json", "russia_losses_personnel.json"),
+    file_hints=("russia_losses",),
+    fetch=("losses_equipment", "losses_personnel", "losses_equipment_correction"),
+    scope="Russian personnel and equipment losses claimed by Ukraine's General Staff, "
+          "nationwide; not independently verified.",
+    event_dates="reported",
+    event_dates_note="Each morning's post gives running totals; the increase over the "
+                     "previous post covers roughly the 24 hours to that morning (losses of "
+                     "17 Nov appear in the post of 18 Nov).",
+    date_phrase="in the 24 hours to the morning report of {date}",
+    definitions={"personnel": "Russian personnel losses, as claimed (killed and wounded are "
+                               "not given apart)",
+                 "vehicles_and_fuel_tanks": "military vehicles and fuel tankers (from 1 May "
+                                            "2022 the sum of the two earlier columns)"},
+    breaks=(),
+    series=SeriesRule(
+        split=("entity",),
+        note="Figures claimed by Ukraine's General Staff, not independently verified.",
+        labels={
         "apc": "Russian armoured personnel carriers lost (claimed)",
         "mrl": "Russian multiple rocket launchers lost (claimed)",
         "anti_aircraft_warfare": "Russian air-defence systems lost (claimed)",
@@ -268,4 +290,6 @@ REPORT_SERIES: dict[str, Any] = {
         "ground_robotic_systems": "Russian ground robotic systems lost (claimed)",
         "personnel": "Russian personnel lost (claimed)",
     },
-}
+    ),
+    plausibility=Plausibility(running_total_dips=True),
+)

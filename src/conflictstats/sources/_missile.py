@@ -28,6 +28,7 @@ from ._common import (
     screening,
     set_aside_rows,
 )
+from ._spec import DefinitionBreak, Plausibility, SeriesRule, SourceSpec
 
 __all__ = [
     "EW_DEFINITION_BREAK",
@@ -80,6 +81,13 @@ EW_DEFINITION_BREAK: pd.Timestamp = pd.Timestamp("2025-07-24")
 
 _CATEGORY_NAMES = {"uav": "drone"}
 _NATIONAL = "Ukraine"
+#: The first morning date from which the national posts report "lost track"
+#: (``not_reach_goal``) apart from ``destroyed`` for nearly every drone wave: before
+#: it the field is empty (0 of 14 national Shahed reports filled in June 2024, 26 of
+#: 31 in September 2024), so a share destroyed before it counts the lost ones too.
+LOST_TRACK_BREAK: pd.Timestamp = pd.Timestamp("2024-09-01")
+
+_LOST_NOT_REPORTED = "lost_track_not_reported"
 _EXCLUDES = "destroyed_excludes_ew"
 _INCLUDES = "destroyed_includes_ew"
 
@@ -536,25 +544,70 @@ def read_missile_attacks(
     return table.observations
 
 
-#: How the weekly report groups this reader's rows into series (read by
-#: :mod:`conflictstats.report`): one series per ``category`` (drones apart from each
-#: missile type, never summed), optionally per ``model``; nationwide rows only.
-REPORT_SERIES: dict[str, Any] = {
-    "publisher": "Ukrainian Air Force via P. Ivaniuk",
-    "dataset": "Massive Missile Attacks on Ukraine (Kaggle)",
-    "split": ("category",),
-    "optional_split": ("model",),
-    "rows": {"scope": "national"},
-    "rows_note": "nationwide Air Force reports only (target 'Ukraine'); the regional "
-                 "commands' reports overlap them and are left out",
-    "headline": ("launched", "destroyed"),
-    "rates": {"launched": ("destroyed", "not_reach_goal")},
-    "comparable": "definition",
-    "labels": {"not_reach_goal": "lost track", "still_attacking": "still in the air",
-               "border_crossing": "crossed the border"},
-    "nouns": {"drone": "drones", "cruise missile": "cruise missiles",
-              "ballistic missile": "ballistic missiles",
-              "surface-to-air missile": "surface-to-air missiles",
-              "guided bomb": "guided bombs", "combined": "weapons in mixed reports",
-              "unknown": "uncatalogued weapons"},
-}
+#: What this dataset's rows mean (see :class:`~conflictstats.sources.SourceSpec`).
+SPEC = SourceSpec(
+    name="missile_attacks",
+    title="Massive Missile Attacks on Ukraine",
+    publisher="Ukrainian Air Force via P. Ivaniuk",
+    credit="Ukrainian Air Force (kpszsu) and regional air commands, compiled by Petro Ivaniuk "
+           "(Kaggle, Massive Missile Attacks on Ukraine)",
+    licence="as stated on the upstream Kaggle page",
+    reader="read_missile_attacks",
+    screener="screen_missile_attacks",
+    files=("missile_attacks_daily.csv",),
+    companions=("missiles_and_uavs.csv",),
+    file_hints=("missile_attacks", "missiles_and_uavs"),
+    fetch=("missile_attacks", "missile_catalogue"),
+    scope="Nationwide figures are the posts of the national Air Force command (source "
+          "'kpszsu/...'), whatever their target (the whole country, an oblast or a city); the "
+          "regional air commands South, East and West (sources 'PvKPivden', 'pvkshid', "
+          "'PvkZahid') report their own interceptions, which overlap the national posts, and "
+          "form their own series, never summed with the national ones.",
+    event_dates="happened",
+    event_dates_note="Each row is one weapon model in one reported wave (attack), with the "
+                     "wave's start and end in Kyiv time; a wave counts on its morning (end) "
+                     "date, and a day can hold several waves.",
+    date_phrase="on {date}",
+    definitions={
+        "launched": "weapons launched in the wave (the report's total for this model)",
+        "destroyed": "shot down; from 24 Jul 2025 also those suppressed by electronic warfare",
+        "not_reach_goal": "'locationally lost' (lost track), mostly to electronic warfare",
+        "still_attacking": "still in the air when the report was published",
+        "border_crossing": "flew on into another country",
+        "unaccounted": "launched minus every reported outcome",
+    },
+    breaks=(
+        DefinitionBreak(
+            date=LOST_TRACK_BREAK, metrics=("destroyed", "not_reach_goal"),
+            before=_LOST_NOT_REPORTED, after=_EXCLUDES,
+            description="'lost track' (not_reach_goal) is reported apart from 'destroyed' "
+                        "in the national posts"),
+        DefinitionBreak(
+            date=EW_DEFINITION_BREAK, metrics=("destroyed", "not_reach_goal"),
+            before=_EXCLUDES, after=_INCLUDES,
+            description="drones suppressed by electronic warfare are counted in 'destroyed' "
+                        "(not_reach_goal about 0 from then on)"),
+    ),
+    series=SeriesRule(
+        split=("category",),
+        optional_split=("model",),
+        rows={"scope": "national"},
+        rows_note="the national Air Force command's posts (source 'kpszsu'), whatever their "
+                  "target; the regional commands' reports overlap them and are their own "
+                  "series (--where scope=regional)",
+        headline=("launched", "destroyed"),
+        rates={"launched": ("destroyed", "not_reach_goal")},
+        comparable="definition",
+        labels={"not_reach_goal": "lost track", "still_attacking": "still in the air",
+                "border_crossing": "crossed the border"},
+        nouns={"drone": "drones", "cruise missile": "cruise missiles",
+               "ballistic missile": "ballistic missiles",
+               "surface-to-air missile": "surface-to-air missiles",
+               "guided bomb": "guided bombs", "combined": "weapons in mixed reports",
+               "unknown": "uncatalogued weapons"},
+    ),
+    plausibility=Plausibility(
+        parts={"launched": ("destroyed", "not_reach_goal", "still_attacking",
+                            "border_crossing")},
+    ),
+)

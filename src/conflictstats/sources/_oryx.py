@@ -24,6 +24,7 @@ from ._common import (
     reading,
     screening,
 )
+from ._spec import SeriesRule, SourceSpec
 
 __all__ = [
     "ORYX_BACKFILL_DATES",
@@ -541,15 +542,65 @@ def read_oryx_events(path_or_folder: str | os.PathLike[str]) -> pd.DataFrame:
     return screen_oryx_events(path_or_folder).observations
 
 
-#: How the weekly report groups this reader's rows into series (read by
-#: :mod:`conflictstats.report`): each side apart; the all-types rows of the daily file.
-REPORT_SERIES: dict[str, Any] = {
-    "publisher": "Oryx via scarnecchia/oryx_data",
-    "dataset": "Visually confirmed equipment losses",
-    "split": ("entity",),
-    "rows": {"category": "All Types"},
-    "rows_note": "the all-types rows (equipment categories are also summed in them)",
-    "labels": {"total": "all losses", "losses_recorded": "losses recorded"},
-    # a file of one status (event_destroyed.csv) is labelled by it: "destroyed"
-    "label_from": {"losses_recorded": "status"},
-}
+_ORYX_COMMON: dict[str, Any] = dict(
+    publisher="Oryx via scarnecchia/oryx_data",
+    credit="Oryx (oryxspioenkop.com), scraped by scarnecchia/oryx_data (CC BY 4.0)",
+    licence="CC BY 4.0",
+    scope="Russian and Ukrainian equipment losses confirmed by photo or video; a floor, "
+          "not a total.",
+    event_dates="logged",
+    date_phrase="logged on {date}",
+    artefacts="Backlogs logged at once (the first scrape of 19 Mar 2022 covers everything "
+              "since 24 Feb 2022; bulk additions on 8 Apr 2024 and 12 May 2025) are flagged "
+              "and left out of records.",
+)
+
+#: What ``daily_count.csv`` means (see :class:`~conflictstats.sources.SourceSpec`).
+SPEC_DAILY = SourceSpec(
+    name="oryx_daily",
+    title="Visually confirmed equipment losses (running totals)",
+    reader="read_oryx_daily",
+    screener="screen_oryx_daily",
+    files=("daily_count.csv",),
+    file_hints=("daily_count", "totals_by_type"),
+    fetch=("oryx_daily",),
+    event_dates_note="Running totals on the dates the scraper ran (irregular, 1 to 7 or more "
+                     "days apart); a date is when losses were logged by Oryx, not when they "
+                     "happened, and an increase between two runs far apart is spread over "
+                     "the days between them, not known day by day.",
+    definitions={"total": "all confirmed losses (destroyed, damaged, abandoned, captured)",
+                 "destroyed": "confirmed destroyed", "damaged": "confirmed damaged",
+                 "abandoned": "confirmed abandoned", "captured": "confirmed captured"},
+    series=SeriesRule(
+        split=("entity",),
+        rows={"category": "All Types"},
+        rows_note="the all-types rows (equipment categories are also summed in them)",
+        labels={"total": "all losses"},
+    ),
+    **_ORYX_COMMON,
+)
+
+#: What the ``event_*.csv`` files mean.
+SPEC_EVENTS = SourceSpec(
+    name="oryx_events",
+    title="Visually confirmed equipment losses (one row per loss)",
+    reader="read_oryx_events",
+    screener="screen_oryx_events",
+    files=("event_destroyed.csv", "event_damaged.csv", "event_abandoned.csv",
+           "event_captured.csv"),
+    folder=True,
+    file_hints=("event_",),
+    event_dates_note="One row per confirmed loss, dated by date_recorded: the day the "
+                     "scraper first saw the entry, not the day of the loss. Counts per "
+                     "logged day differ from daily_count.csv's running totals, which move "
+                     "when Oryx reclassifies entries.",
+    definitions={"losses_recorded": "confirmed losses first logged that day (of the status "
+                                    "the file holds)"},
+    series=SeriesRule(
+        split=("entity",),
+        labels={"losses_recorded": "losses logged"},
+        # a file of one status (event_destroyed.csv) is labelled by it: "destroyed"
+        label_from={"losses_recorded": "status"},
+    ),
+    **_ORYX_COMMON,
+)
