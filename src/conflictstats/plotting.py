@@ -301,18 +301,25 @@ def plot_series(
                bar_kws),
     )
     if window is not None:
-        days = parse_window(window).days or 1
-        # on a daily grid the line needs half the window reported; coarser data, one value
-        need = math.ceil(days / 2) if _step_days(x) <= 1 else 1
-        mean = s.rolling(f"{days}D", min_periods=need).mean()
-        ax.plot(
-            _x(x),
-            mean.to_numpy(),
-            **_kws({"color": PALETTE["line"], "linewidth": 2.0,
-                    "label": f"{days}-day average"}, line_kws),
-        )
+        _mean_line(s, window, ax=ax, line_kws=line_kws)
     _date_axis(ax)
     return ax
+
+
+def _mean_line(s: pd.Series, window: str | int, *, ax: Axes,
+               line_kws: Mapping[str, Any] | None = None) -> None:
+    """The trailing mean line of :func:`plot_series` (NaN days left out of the mean)."""
+    x = pd.DatetimeIndex(s.index)
+    days = parse_window(window).days or 1
+    # on a daily grid the line needs half the window reported; coarser data, one value
+    need = math.ceil(days / 2) if _step_days(x) <= 1 else 1
+    mean = s.rolling(f"{days}D", min_periods=need).mean()
+    ax.plot(
+        _x(x),
+        mean.to_numpy(),
+        **_kws({"color": PALETTE["line"], "linewidth": 2.0,
+                "label": f"{days}-day average"}, line_kws),
+    )
 
 
 # --------------------------------------------------------------------------- weekly
@@ -1225,7 +1232,12 @@ def _draw_metric(full: pd.Series, kind: str, unit: str | None, dax: Axes, wax: A
         plot_series(s, kind="level", ax=dax, label="reported level")
         day_title = f"{name}: reported level" if single else f"{name}, level"
     else:
-        plot_series(s, window=window, kind="flow", ax=dax, label="daily")
+        # a day spread from a report over many days is no measurement: the average line
+        # is drawn over measured days only (the hatched bars show the spread share)
+        plot_series(s, window=None, kind="flow", ax=dax, label="daily")
+        if window is not None:
+            _mean_line(s.where(~pd.DatetimeIndex(s.index).isin(marks["spread"])), window,
+                       ax=dax)
         bars = dax.containers[0] if dax.containers else None
         dates = pd.DatetimeIndex(s.index[s.notna().to_numpy()])
         if bars is not None and (dates.isin(marks["spread"]).any()

@@ -229,6 +229,11 @@ class _Series:
     comparable: pd.Series | None = None  # daily definition label (comparisons stay within)
     headline: bool = True
     outcome: bool = False  # the numerator of a declared rate: drawn in its base's chart
+    date_phrase: str = "on {date}"  # how the source dates a day (SourceSpec.date_phrase)
+
+    def on(self, day: Any) -> str:
+        """A day in the source's own terms: "logged on 3 Mar 2024"."""
+        return self.date_phrase.format(date=_day(day))
 
 
 def _grouping(reader: str | None) -> SourceSpec | None:
@@ -500,7 +505,8 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
                 dataset, key, metric, group, unit, kind, s, synthetic, source_line,
                 monthly, converted, outcome=metric in outcomes, flagged=_flagged_days(rows),
                 spread=_spread_index(own) if kind == "flow" else pd.DatetimeIndex([]),
-                family=family, comparable=comp, headline=is_headline))
+                family=family, comparable=comp, headline=is_headline,
+                date_phrase=decl.date_phrase if decl else "on {date}"))
     figures = pd.concat(singles) if singles else obs.iloc[:0]
     return series, figures, notes
 
@@ -908,10 +914,10 @@ def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
             item, "record_day", end, date=r["date"], value=float(r["value"]),
             previous_value=float(r["previous_value"]), previous_date=r["previous_date"],
             method="records among reported days",
-            text=f"Record day for {item.key}: {_num(r['value'], unit)} on {_day(r['date'])}, "
+            text=f"Record day for {item.key}: {_num(r['value'], unit)} {item.on(r['date'])}, "
                  "above the "
-                 f"previous record of {_num(r['previous_value'], unit)} on "
-                 f"{_day(r['previous_date'])}."))
+                 f"previous record of {_num(r['previous_value'], unit)} "
+                 f"{item.on(r['previous_date'])}."))
     known = clean.dropna()
     counts = unit == "count" and bool(((known >= 0) & (known == np.floor(known))).all())
     method = "count" if counts else "robust_z"
@@ -924,7 +930,7 @@ def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
             previous_value=float(a["expected"]),
             method="count model (causal)" if counts else "robust z-score (causal)",
             comparison=f"expected {_num(a['expected'], unit)} from the previous weeks",
-            text=f"Unusual day for {item.key}: {_num(a['value'], unit)} on {_day(d)}, against "
+            text=f"Unusual day for {item.key}: {_num(a['value'], unit)} {item.on(d)}, against "
                  "an expected "
                  f"{_num(a['expected'], unit)} from the previous weeks "
                  f"({'count model' if counts else 'robust z-score'})."))
@@ -1243,6 +1249,8 @@ def _source_line(name: str, decl: SourceSpec | None, about: Mapping[str, Any],
     retrieved = about.get("retrieved")
     if retrieved is not None:
         line += f", retrieved {_day(retrieved)}"
+    if decl is not None and decl.date_caption:
+        line += f"; {decl.date_caption}"
     return line + ". Chart: conflictstats."
 
 
@@ -1390,7 +1398,11 @@ def weekly_report(
                 row_notes.append(
                     f"Series by {', '.join(rule.split)}: {', '.join(groups)}; never summed "
                     "across them.")
-        notes[name] = ([rule.note] if rule.note else []) + row_notes + group_notes
+        about_source = [] if decl is None else [f"Dates: {decl.event_dates_note}"] + [
+            f"Definition change on {_day(b.date)}: {b.description}; no comparison across it."
+            for b in decl.breaks if bounds[-1].min() <= b.date <= bounds[-1].max()]
+        notes[name] = (([rule.note] if rule.note else []) + about_source + row_notes
+                       + group_notes)
         all_series.extend(series)
         all_figures[name] = figures
 

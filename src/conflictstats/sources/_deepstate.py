@@ -223,6 +223,7 @@ SPEC = SourceSpec(
     event_dates_note="The area on DeepState's last map of that day (as of the evening, UTC); "
                      "a level: gains are differences between two days.",
     date_phrase="on the map of {date}",
+    date_caption="levels as of each day's last map update",
     definitions={"occupied_area": "occupied area including Crimea and CADR/CALR, km²",
                  "occupied_since_2022": "occupied area less Crimea and CADR/CALR, km²",
                  "unknown_status_area": "grey zone of unknown status, km²"},

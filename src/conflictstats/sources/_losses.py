@@ -262,6 +262,7 @@ SPEC = SourceSpec(
                      "previous post covers roughly the 24 hours to that morning (losses of "
                      "17 Nov appear in the post of 18 Nov).",
     date_phrase="in the 24 hours to the morning report of {date}",
+    date_caption="days are report dates: each covers the 24 hours to that morning's report",
     definitions={"personnel": "Russian personnel losses, as claimed (killed and wounded are "
                                "not given apart)",
                  "vehicles_and_fuel_tanks": "military vehicles and fuel tankers (from 1 May "

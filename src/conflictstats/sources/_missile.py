@@ -568,6 +568,7 @@ SPEC = SourceSpec(
                      "wave's start and end in Kyiv time; a wave counts on its morning (end) "
                      "date, and a day can hold several waves.",
     date_phrase="on {date}",
+    date_caption="an overnight attack counts on its morning date",
     definitions={
         "launched": "weapons launched in the wave (the report's total for this model)",
         "destroyed": "shot down; from 24 Jul 2025 also those suppressed by electronic warfare",

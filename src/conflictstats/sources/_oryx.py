@@ -550,6 +550,7 @@ _ORYX_COMMON: dict[str, Any] = dict(
           "not a total.",
     event_dates="logged",
     date_phrase="logged on {date}",
+    date_caption="dates are when Oryx logged a loss, not when it happened",
     artefacts="Backlogs logged at once (the first scrape of 19 Mar 2022 covers everything "
               "since 24 Feb 2022; bulk additions on 8 Apr 2024 and 12 May 2025) are flagged "
               "and left out of records.",

@@ -188,7 +188,10 @@ class SourceSpec:
         report").
     date_phrase : str
         How a sentence dates a day of this source: ``"{date}"`` is replaced by
-        the date ("in the 24 hours to the morning of {date}").
+        the date ("in the 24 hours to the morning report of {date}").
+    date_caption : str
+        What a chart's dates are, in a few words for its source line ("days are
+        report dates: the 24 hours to each morning report").
     definitions : mapping of str to str
         Metric -> what it counts.
     breaks : tuple of DefinitionBreak
@@ -213,6 +216,7 @@ class SourceSpec:
     event_dates: EventDates
     event_dates_note: str
     date_phrase: str = "on {date}"
+    date_caption: str = ""
     companions: tuple[str, ...] = ()
     folder: bool = False
     file_hints: tuple[str, ...] = ()
