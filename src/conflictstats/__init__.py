@@ -90,6 +90,11 @@ _EXPORTS: dict[str, str] = {
     # claims.py
     "check_claim": "claims",
     "ClaimCheck": "results",
+    # reconcile.py
+    "reconcile": "reconcile",
+    "Reconciliation": "reconcile",
+    "revisions": "reconcile",
+    "Revisions": "reconcile",
 }
 
 # Submodules reachable as attributes: conflictstats.sources, conflictstats.plotting ...
@@ -105,6 +110,7 @@ __all__ = sorted(_EXPORTS)
 # them. Importing them here, once, makes the package attribute the function: the
 # import system binds a submodule to its package only when it first loads it.
 from .anomalies import anomalies  # noqa: E402
+from .reconcile import reconcile  # noqa: E402
 from .records import records  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
@@ -138,6 +144,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         pace_ratio,
         rate,
     )
+    from .reconcile import Reconciliation, Revisions, reconcile, revisions
     from .records import (
         RECORD_COLUMNS,
         highest_since,
