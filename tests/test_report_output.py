@@ -117,11 +117,16 @@ def test_a_users_own_facts_csv_stops_the_run_and_nothing_changes(tmp_path):
 def test_a_report_written_before_manifests_existed_is_replaced(tmp_path):
     out = tmp_path / "report"
     _plant(out)
-    (out / "summary.md").write_text("# Weekly report: 4 Nov 2024 to 10 Nov 2024\n")
+    (out / "summary.md").write_text("# Weekly report: 4 Nov 2024 to 10 Nov 2024\n\n"
+                                    "## Charts\n\n- ![t__drones](t__drones.png)\n")
     (out / "facts.csv").write_text("dataset,series,metric,group\n")
+    for ext in ("png", "svg"):  # the charts that summary lists
+        (out / f"t__drones.{ext}").write_text("old chart")
+    (out / "t__other.png").write_text("a chart no summary lists: kept")
     rep = weekly_report({"t": _obs()}, out=out)
     assert (out / "summary.md").read_text(encoding="utf-8").startswith(rep.summary)
-    assert _user_files_intact(out)
+    assert not (out / "t__drones.png").exists() and not (out / "t__drones.svg").exists()
+    assert (out / "t__other.png").exists() and _user_files_intact(out)
 
 
 def test_a_link_to_a_folder_as_out_keeps_the_link_and_fills_its_folder(tmp_path):

@@ -187,11 +187,19 @@ def _legacy(path: Path) -> bool:
 
 
 def _ours(out: Path) -> set[str]:
-    """Names in ``out`` that an earlier report wrote (by its manifest)."""
+    """Names in ``out`` that an earlier report wrote: those its manifest lists; without
+    a manifest, a report of an earlier version: its summary, facts and the charts its
+    summary lists."""
     listed = _read_manifest(out)
     if listed is not None:
         return {*listed, MANIFEST}
-    return {n for n in ("summary.md", "facts.csv") if _legacy(out / n)}
+    ours = {n for n in ("summary.md", "facts.csv") if _legacy(out / n)}
+    if "summary.md" in ours:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = (out / "summary.md").read_text(encoding="utf-8")
+            stems = re.findall(r"^- !\[[^\]\n]*\]\(([^()/\\\n]+)\.png\)$", text, re.M)
+            ours |= {f"{stem}.{ext}" for stem in stems for ext in ("png", "svg")}
+    return ours
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -419,10 +427,16 @@ def _install(new: Path, out: Path, names: list[str], old_prefix: str,
     if out.is_dir():
         os.chmod(new, stat.S_IMODE(out.stat().st_mode))
     old = _swap(new, out, old_prefix)
-    if old is not None:  # files the user added while the report was being built
-        skip = {*kept, *_ours(old)}
+    if old is not None:
+        _late_files(old, out, {*kept, *_ours(old)})
+    return old
+
+
+def _late_files(old: Path, out: Path, skip: set[str]) -> None:
+    """Files the user added to the old folder while the report was being built, moved
+    into the new one (best effort: the report is already in place)."""
+    with contextlib.suppress(OSError):
         for e in os.scandir(old):
             if e.name not in skip and not os.path.lexists(out / e.name):
                 with contextlib.suppress(OSError):
                     os.rename(e.path, out / e.name)
-    return old

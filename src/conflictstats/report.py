@@ -16,7 +16,9 @@
    with its value, comparison, completeness, method, source and caveats;
 6. **write**: the summary sentences are the facts' ``text``; the charts label
    the same facts; ``summary.md``, ``facts.csv`` and the charts (PNG, SVG) are
-   written to a temporary folder and moved into place only when complete.
+   built in a new folder beside ``out`` and swapped in whole, the user's own files
+   kept (:mod:`conflictstats._output`); text from data is escaped in the summary
+   and in ``facts.csv``, and drawn literally in the charts.
 
 A week-on-week change is made only between two complete weeks. When either week
 has unreported days the comparison is made per reported day and says so (or not

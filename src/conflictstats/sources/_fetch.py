@@ -200,7 +200,8 @@ def _fetch_into(url: str, dest: Path, deadline: float, expected: str) -> str:
     fd, part = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     try:
         # readable as the folder is: a shared cache (0o775) stays shared, a private one private
-        os.fchmod(fd, stat.S_IMODE(dest.parent.stat().st_mode) & 0o666)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, stat.S_IMODE(dest.parent.stat().st_mode) & 0o666)
         with os.fdopen(fd, "wb") as fh:
             _download(url, fh, deadline=deadline)
         got = _sha256(Path(part))
