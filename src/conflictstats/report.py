@@ -1325,7 +1325,10 @@ def weekly_report(
     WeekError
         ``week`` is not an ISO date, or its week lies outside the data.
     InputError
-        Nothing can be reported, or ``metric``/``where`` name what is not there.
+        Nothing can be reported, or ``metric``/``where`` name what is not there, or
+        ``out`` cannot take the report (a file, a mount point, a file of the user's
+        where the report writes one, a disk error, another run still writing after
+        :data:`conflictstats._output.LOCK_WAIT` seconds); ``out`` is then unchanged.
 
     Notes
     -----
