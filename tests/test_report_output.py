@@ -138,6 +138,21 @@ def test_a_link_to_a_folder_as_out_keeps_the_link_and_fills_its_folder(tmp_path)
     assert _user_files_intact(real)
 
 
+def test_the_current_folder_or_home_is_never_replaced(tmp_path, monkeypatch):
+    _plant(tmp_path / "here")
+    monkeypatch.chdir(tmp_path / "here")
+    before = _snapshot(tmp_path)
+    for out, what in ((".", "the current folder"), (str(tmp_path), "a folder above the "
+                      "current one"), ("/", "the file system's root")):
+        with pytest.raises(cs.InputError, match=f"is {what}; .*a folder of its own"):
+            write_report(out, _build(NEW))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    with pytest.raises(cs.InputError, match="is your home folder"):
+        write_report(tmp_path / "home", _build(NEW))
+    assert _snapshot(tmp_path) == {**before, "home": "dir"}
+
+
 # --------------------------------------------------------------------------- exits 1 and 2
 
 

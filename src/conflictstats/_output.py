@@ -380,6 +380,7 @@ def write_report(out: str | os.PathLike[str], build: Callable[[Path], Sequence[s
     if given.exists() and not given.is_dir():
         raise InputError(f"out: {given} is a file, not a folder")
     target = given.resolve()  # a link to a folder: the folder it points at is replaced
+    _refuse_shared(given, target)
     if os.path.ismount(target):
         raise InputError(f"out: {given} is a mount point; the report is swapped in as a "
                          "whole folder, which cannot replace a mount point: give a folder "
@@ -402,6 +403,19 @@ def write_report(out: str | os.PathLike[str], build: Callable[[Path], Sequence[s
         raise InputError(f"out: cannot write to {given} "
                          f"({err.strerror or err}); nothing was changed there") from None
     return names
+
+
+def _refuse_shared(given: Path, target: Path) -> None:
+    """The report replaces its folder as a whole: never the current folder (or one
+    above it), the home folder or a file system's root."""
+    cwd = Path.cwd().resolve()
+    what = ("the file system's root" if target.parent == target else "the current folder"
+            if target == cwd else "a folder above the current one" if target in cwd.parents
+            else "your home folder" if target == Path.home().resolve() else "")
+    if what:
+        raise InputError(f"out: {given} is {what}; the report replaces its folder as a "
+                         "whole, so give it a folder of its own, e.g. "
+                         f"{given / 'conflictstats_report'}")
 
 
 def _install(new: Path, out: Path, names: list[str], old_prefix: str,
