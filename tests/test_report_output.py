@@ -469,7 +469,8 @@ def test_markdown_and_html_from_data_are_shown_literally_in_the_summary(tmp_path
 def test_md_text_escapes_what_markdown_or_html_would_act_on():
     assert md_text("line\nbreak\r# and\u202etext") == "line break # and text"
     assert md_text("# heading") == r"\# heading" and md_text("1. item") == r"1\. item"
-    assert md_text("a_b *c* ~~d~~ \\") == r"a\_b \*c\* \~\~d\~\~ \\"
+    assert md_text("_a_ b*c* ~~d~~ \\") == r"\_a\_ b\*c\* \~\~d\~\~ \\"
+    assert md_text("missile_attacks_daily.csv") == "missile_attacks_daily.csv"
     assert md_text("&lt; & AT&T") == "&amp;lt; & AT&T"
     plain = "Drones launched (Ukraine): 1,234 on 24 Nov 2024, up 5.1% (−3 km²); ok."
     assert md_text(plain) == plain

@@ -79,7 +79,8 @@ def chart_stem(dataset: str, key: str) -> str:
 #: Control characters (a newline would start a new Markdown block), line and paragraph
 #: separators, and bidirectional overrides (they reorder what the reader sees).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_MD_PUNCT = re.compile(r"([\\`*_\[\]~])")
+# "_" between two letters or digits never starts emphasis (missile_attacks_daily.csv)
+_MD_PUNCT = re.compile(r"([\\`*\[\]~]|(?<![^\W_])_|_(?![^\W_]))")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+(?=[.)]))")
 
 
@@ -88,10 +89,11 @@ def md_text(text: Any) -> str:
 
     Control characters become spaces (no new block can start), ``<`` and ``>`` become
     ``&lt;`` and ``&gt;`` (no HTML tag), an ``&`` that would start an entity becomes
-    ``&amp;``, and the Markdown punctuation ``\\ ` * _ [ ] ~`` is backslash-escaped (no
-    link, image, code span or emphasis); a leading ``#``, ``-``, ``+``, ``=`` or
-    ``1.`` is escaped too. Ordinary text (letters, digits, ``( ) % : ; , .``) is
-    unchanged.
+    ``&amp;``, and the Markdown punctuation ``\\ ` * [ ] ~`` is backslash-escaped (no
+    link, image, code span or emphasis), as is ``_`` unless it stands between two
+    letters or digits (``missile_attacks_daily.csv`` stays as it is); a leading
+    ``#``, ``-``, ``+``, ``=`` or ``1.`` is escaped too. Ordinary text (letters,
+    digits, ``( ) % : ; , .``) is unchanged.
 
     Examples
     --------
