@@ -78,6 +78,21 @@ def _user_files_intact(out: Path) -> bool:
             and os.readlink(out / "latest") == "notes.txt")
 
 
+@pytest.fixture
+def quick_charts(monkeypatch):
+    """Charts as small files under their real names: for tests of the folder, not the
+    drawing (which takes seconds a chart)."""
+    from conflictstats import report as R
+
+    def draw(folder, item, *args):
+        stem = chart_stem(item.dataset, item.key)
+        for ext in ("png", "svg"):
+            (folder / f"{stem}.{ext}").write_bytes(b"chart")
+        return [f"{stem}.png", f"{stem}.svg"]
+
+    monkeypatch.setattr(R, "_draw", draw)
+
+
 def _beside(out: Path) -> list[str]:
     """Temporary folders or lock files of a run left beside ``out``."""
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
@@ -86,7 +101,7 @@ def _beside(out: Path) -> list[str]:
 # --------------------------------------------------------------------------- the user's files
 
 
-def test_the_users_own_files_are_kept_and_an_earlier_reports_files_replaced(tmp_path):
+def test_the_users_own_files_are_kept_and_an_earlier_reports_files_replaced(tmp_path, quick_charts):
     out = tmp_path / "report"
     _plant(out)
     first = weekly_report({"first": _obs()}, out=out)
@@ -103,7 +118,7 @@ def test_the_users_own_files_are_kept_and_an_earlier_reports_files_replaced(tmp_
     assert _beside(out) == []
 
 
-def test_a_users_own_facts_csv_stops_the_run_and_nothing_changes(tmp_path):
+def test_a_users_own_facts_csv_stops_the_run_and_nothing_changes(tmp_path, quick_charts):
     out = tmp_path / "report"
     _plant(out)
     (out / "facts.csv").write_text("my,own\n1,2\n")  # no manifest lists it
@@ -114,7 +129,7 @@ def test_a_users_own_facts_csv_stops_the_run_and_nothing_changes(tmp_path):
     assert _snapshot(out) == before and _beside(out) == []
 
 
-def test_a_report_written_before_manifests_existed_is_replaced(tmp_path):
+def test_a_report_written_before_manifests_existed_is_replaced(tmp_path, quick_charts):
     out = tmp_path / "report"
     _plant(out)
     (out / "summary.md").write_text("# Weekly report: 4 Nov 2024 to 10 Nov 2024\n\n"
@@ -129,7 +144,7 @@ def test_a_report_written_before_manifests_existed_is_replaced(tmp_path):
     assert (out / "t__other.png").exists() and _user_files_intact(out)
 
 
-def test_a_link_to_a_folder_as_out_keeps_the_link_and_fills_its_folder(tmp_path):
+def test_a_link_to_a_folder_as_out_keeps_the_link_and_fills_its_folder(tmp_path, quick_charts):
     real = tmp_path / "real"
     _plant(real)
     (tmp_path / "link").symlink_to(real)
@@ -163,7 +178,7 @@ def _csv(tmp_path: Path, frame: pd.DataFrame, name: str) -> str:
 
 
 def test_a_run_that_exits_1_or_2_leaves_a_good_report_unchanged(tmp_path, capsys,
-                                                                monkeypatch):
+                                                                monkeypatch, quick_charts):
     out = tmp_path / "report"
     _plant(out)
     good = _csv(tmp_path, _obs(), "good.csv")
@@ -193,7 +208,7 @@ def test_a_run_that_exits_1_or_2_leaves_a_good_report_unchanged(tmp_path, capsys
     assert _snapshot(out) == before and _beside(out) == []
 
 
-def test_nothing_is_written_when_there_is_nothing_to_report(tmp_path):
+def test_nothing_is_written_when_there_is_nothing_to_report(tmp_path, quick_charts):
     rep = weekly_report({"t": _obs(metric="drones_still_attacking")}, out=tmp_path / "r")
     assert rep.files == () and not (tmp_path / "r").exists()
 
@@ -360,7 +375,7 @@ def test_stale_folders_of_killed_runs_are_removed_and_others_kept(tmp_path):
 
 
 def test_a_second_run_into_the_same_folder_stops_with_a_message(tmp_path, capsys,
-                                                                monkeypatch):
+                                                                monkeypatch, quick_charts):
     out = tmp_path / "report"
     _old_report(out)
     before = _snapshot(out)
@@ -403,7 +418,7 @@ def test_concurrent_runs_wait_for_each_other_and_leave_one_whole_report(tmp_path
 
 
 def test_a_mount_point_or_a_cross_device_swap_is_one_line_and_deletes_nothing(
-        tmp_path, capsys, monkeypatch):
+        tmp_path, capsys, monkeypatch, quick_charts):
     out = tmp_path / "report"
     _plant(out)
     good = _csv(tmp_path, _obs(), "good.csv")
@@ -454,7 +469,7 @@ def test_formula_cells_are_text_in_facts_csv_and_negative_numbers_stay_numbers(t
     assert (rep.facts["change"] < 0).any()
 
 
-def test_markdown_and_html_from_data_are_shown_literally_in_the_summary(tmp_path):
+def test_markdown_and_html_from_data_are_shown_literally_in_the_summary(tmp_path, quick_charts):
     out = tmp_path / "r"
     rep = weekly_report({"@SUM(1+1).csv": _obs(entities=HOSTILE)}, out=out)
     text = (out / "summary.md").read_text(encoding="utf-8")
