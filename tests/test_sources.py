@@ -782,9 +782,9 @@ def test_fetch_downloads_into_the_cache_and_checks_the_sum(tmp_path, monkeypatch
     monkeypatch.setitem(DATASETS, "toy", entry)
     calls = []
 
-    def fake(url: str, dest: Path, *, timeout: float = 60.0) -> None:
+    def fake(url: str, fh, *, deadline: float) -> None:  # writes into the open partial file
         calls.append(url)
-        dest.write_bytes(content)
+        fh.write(content)
 
     monkeypatch.setattr(_fetch, "_download", fake)
     path = fetch_dataset("toy", cache_dir=tmp_path)
@@ -797,14 +797,14 @@ def test_fetch_downloads_into_the_cache_and_checks_the_sum(tmp_path, monkeypatch
 def test_fetch_rejects_a_wrong_checksum(tmp_path, monkeypatch):
     monkeypatch.setitem(DATASETS, "toy", {"url": "https://example.invalid/x.csv",
                                           "filename": "x.csv", "sha256": "0" * 64})
-    monkeypatch.setattr(_fetch, "_download", lambda url, dest, **kw: dest.write_bytes(b"x"))
+    monkeypatch.setattr(_fetch, "_download", lambda url, fh, **kw: fh.write(b"x"))
     with pytest.raises(ValueError, match="checksum mismatch.*expected sha256 0000"):
         fetch_dataset("toy", cache_dir=tmp_path)
     assert not (tmp_path / "toy" / "x.csv").exists()
 
 
 def test_fetch_offline_says_where_to_get_the_file(tmp_path, monkeypatch):
-    def offline(url: str, dest: Path, **kw: object) -> None:
+    def offline(url: str, fh: object, **kw: object) -> None:
         raise urllib.error.URLError("no network")
 
     monkeypatch.setattr(_fetch, "_download", offline)

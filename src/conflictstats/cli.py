@@ -43,8 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--reader", metavar="NAME",
                    help=f"reader for --data: {', '.join(SOURCES)}")
     w.add_argument("--out", metavar="DIR", default="conflictstats_report",
-                   help="output folder (default: %(default)s); report files of an earlier "
-                        "run that this run does not write are removed")
+                   help="output folder (default: %(default)s), replaced as a whole when the "
+                        "run succeeds; an earlier report's files are replaced, your own "
+                        "files there are kept")
     w.add_argument("--metric", metavar="NAME", action="append",
                    help="report this metric (repeat for several; default: the reader's "
                         "headline metrics, e.g. launched and destroyed)")
@@ -98,7 +99,7 @@ def _weekly(args: argparse.Namespace) -> int:
 
     from .datasets import load_dataset
     from .errors import InputError
-    from .report import weekly_report
+    from .report import _nothing_to_report, weekly_report
 
     t0 = time.perf_counter()
 
@@ -137,8 +138,7 @@ def _weekly(args: argparse.Namespace) -> int:
                         split=["model"] if args.model else (), about=about,
                         progress=progress)
     n_png = sum(f.endswith(".png") for f in rep.files)
-    n_series = int(rep.table["reported"].sum()) if len(rep.table) else 0
-    if n_series == 0 and not rep.facts["text"].notna().any():
+    if _nothing_to_report(rep.table, rep.facts):  # and weekly_report wrote nothing
         print(f"conflictstats: error: nothing to report for the week "
               f"{rep.week_start.date()} to {rep.week_end.date()}: 0 series"
               + (f" ({len(rep.problems)} input problem(s): "

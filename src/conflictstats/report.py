@@ -16,7 +16,9 @@
    with its value, comparison, completeness, method, source and caveats;
 6. **write**: the summary sentences are the facts' ``text``; the charts label
    the same facts; ``summary.md``, ``facts.csv`` and the charts (PNG, SVG) are
-   written to a temporary folder and moved into place only when complete.
+   built in a new folder beside ``out`` and swapped in whole, the user's own files
+   kept (:mod:`conflictstats._output`); text from data is escaped in the summary
+   and in ``facts.csv``, and drawn literally in the charts.
 
 A week-on-week change is made only between two complete weeks. When either week
 has unreported days the comparison is made per reported day and says so (or not
@@ -32,8 +34,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import shutil
-import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ._kinds import decode_spans
+from ._output import chart_stem, csv_cells, literal_text, md_text, write_report
 from ._periods import Span, parse_freq
 from ._validate import DataWarning
 from .calendar import war_day
@@ -1233,10 +1234,6 @@ def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
-
-
 def _source_line(name: str, decl: SourceSpec | None, about: Mapping[str, Any],
                  data_end: pd.Timestamp | None = None) -> str:
     """The chart's source line: publisher, dataset, the data's own span, and the
@@ -1291,10 +1288,12 @@ def weekly_report(
         ending on that weekday. Default: the latest complete Monday-to-Sunday week
         in the data. A string must be an ISO date (YYYY-MM-DD).
     out : str or Path, optional
-        Folder to write to (created). None: compute only, write nothing. The files
-        are written to a temporary folder beside it and moved into place when all
-        are written; files of an earlier run that this run does not write are
-        removed.
+        Folder to write to (created). None: compute only, write nothing. The
+        report is built in a new folder beside it and swapped in as a whole; the
+        files of an earlier report (listed in its manifest,
+        ``.conflictstats-report.json``) are replaced and the folder's other files
+        kept. Nothing is written when there is nothing to report, or when the run
+        fails; a second run into the same folder waits for the first.
     conflict : str
         Policy for several reports of one metric on one day (see
         :func:`conflictstats.to_daily`); a metric whose reports conflict under it is
@@ -1328,7 +1327,10 @@ def weekly_report(
     WeekError
         ``week`` is not an ISO date, or its week lies outside the data.
     InputError
-        Nothing can be reported, or ``metric``/``where`` name what is not there.
+        Nothing can be reported, or ``metric``/``where`` name what is not there, or
+        ``out`` cannot take the report (a file, a mount point, a file of the user's
+        where the report writes one, a disk error, another run still writing after
+        :data:`conflictstats._output.LOCK_WAIT` seconds); ``out`` is then unchanged.
 
     Notes
     -----
@@ -1422,16 +1424,21 @@ def weekly_report(
     facts, tables, rows = _all_facts(all_series, decls, span, start, end, problems, say)
     facts_frame = pd.DataFrame(facts, columns=list(FACT_COLUMNS))
     facts_frame = facts_frame.astype({"n_reported": "Int64", "n_days": "Int64"})
-    problems_frame = pd.DataFrame(problems, columns=["dataset", "row", "metric", "reason"])
-    md = _markdown(start, end, span, datasets, facts_frame, notes, all_figures, problems_frame)
+
+    def render(found: list[dict[str, Any]]) -> tuple[str, pd.DataFrame]:
+        frame = pd.DataFrame(found, columns=["dataset", "row", "metric", "reason"])
+        return _markdown(start, end, span, datasets, facts_frame, notes, all_figures,
+                         frame), frame
+
+    md, problems_frame = render(problems)
     table = pd.DataFrame(rows, columns=[
         "dataset", "series", "metric", "unit", "kind", "synthetic", "week_total",
         "previous_total", "change", "change_pct", "days_reported", "complete", "record_all",
         "record_year", "highest_since", "n_anomalies", "reported"])
     files: tuple[str, ...] = ()
-    if out is not None:
-        md, files = _write(Path(out), md, facts_frame, all_series, tables, span, start, end,
-                           problems, say)
+    if out is not None and not _nothing_to_report(table, facts_frame):
+        md, problems_frame, files = _write(Path(out), render, facts_frame, all_series, tables,
+                                           span, start, end, problems, say)
     return WeeklyReport(week_start=start, week_end=end, summary=md, facts=facts_frame,
                         table=table, problems=problems_frame, files=files, freq=span.code)
 
@@ -1607,6 +1614,23 @@ def _table_row(item: _Series, own: list[dict[str, Any]], reported: bool) -> dict
     }
 
 
+def _md_sentence(text: Any) -> str:
+    """A fact's sentence for ``summary.md``: its bold lead ("**Drones launched**:") stays
+    bold; the rest, and the lead's words, are shown literally (:func:`md_text`)."""
+    lead = re.match(r"\*\*(.+?)\*\*", str(text))
+    if lead is None:
+        return md_text(text)
+    return f"**{md_text(lead[1])}**{md_text(str(text)[lead.end():])}"
+
+
+def _md_line(line: str, tag: str) -> str:
+    """A reported figure's line for ``summary.md``: the synthetic tag kept, the rest literal."""
+    line = line.strip()
+    if tag and line.startswith(tag):
+        return tag + md_text(line[len(tag):])
+    return md_text(line)
+
+
 def _markdown(start: pd.Timestamp, end: pd.Timestamp, span: Span,
               datasets: Mapping[str, pd.DataFrame], facts: pd.DataFrame,
               notes: Mapping[str, list[str]], figures: Mapping[str, pd.DataFrame],
@@ -1622,87 +1646,79 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, span: Span,
         synthetic = "synthetic" in name.lower()
         own = facts.loc[facts["dataset"] == name]
         tag = "[synthetic] " if synthetic or (len(own) and bool(own["synthetic"].all())) else ""
-        lines = [f"{tag}{t}" for t in own["text"]]
+        lines = [f"{tag}{_md_sentence(t)}" for t in own["text"]]
         figs = figures.get(name)
         fig_lines = _figure_lines(figs, bool(tag)) if figs is not None else []
         if not lines and not fig_lines:
             continue
-        out += [f"## {name}", ""]
+        out += [f"## {md_text(name)}", ""]
         if tag:
             out += ["*Synthetic data made by `data/make_demo.py` to show every feature; "
                     "not real events.*", ""]
-        out += [f"*{n}*" for n in notes.get(name, [])]
+        out += [f"*{md_text(n)}*" for n in notes.get(name, [])]
         if notes.get(name):
             out.append("")
         out += [f"- {line}" for line in lines]
         if fig_lines:
             out += ["", "### Reported figures", ""]
             # a line starting with spaces is a note on the figure above it
-            out += [f"  - {line.strip()}" if line.startswith("  ") else f"- {line}"
-                    for line in fig_lines]
+            out += [f"  - {_md_line(line, tag)}" if line.startswith("  ")
+                    else f"- {_md_line(line, tag)}" for line in fig_lines]
         out.append("")
     if len(problems):
         out += ["## Input problems", "",
                 "These rows or metrics were left out; the rest of the report stands.", ""]
         for _, p in problems.iterrows():
-            where = f"row {p['row']}, " if p["row"] != "" else ""
-            metric = f"{p['metric']}: " if isinstance(p["metric"], str) and p["metric"] else ""
-            out.append(f"- {p['dataset']}: {where}{metric}{p['reason']}")
+            where = f"row {md_text(p['row'])}, " if p["row"] != "" else ""
+            metric = (f"{md_text(p['metric'])}: " if isinstance(p["metric"], str)
+                      and p["metric"] else "")
+            out.append(f"- {md_text(p['dataset'])}: {where}{metric}{md_text(p['reason'])}")
         out.append("")
     return "\n".join(out)
 
 
-def _write(out_dir: Path, md: str, facts: pd.DataFrame, series: list[_Series],
-           tables: Mapping[str, Any], span: Span, start: pd.Timestamp, end: pd.Timestamp,
-           problems: list[dict[str, Any]], say: Progress) -> tuple[str, tuple[str, ...]]:
-    """Step 6b: charts, facts and summary into a temporary folder, then into place."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"out: {out_dir} is a file, not a folder")
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
-    except OSError as err:
-        raise InputError(f"out: cannot write to {out_dir} ({err.strerror or err})") from None
-    try:
+def _nothing_to_report(table: pd.DataFrame, facts: pd.DataFrame) -> bool:
+    """No series reported and no sentence: the command exits 1 and nothing is written."""
+    n_series = int(table["reported"].sum()) if len(table) else 0
+    return n_series == 0 and not facts["text"].notna().any()
+
+
+def _write(out_dir: Path, render: Callable[[list[dict[str, Any]]], tuple[str, pd.DataFrame]],
+           facts: pd.DataFrame, series: list[_Series], tables: Mapping[str, Any], span: Span,
+           start: pd.Timestamp, end: pd.Timestamp, problems: list[dict[str, Any]],
+           say: Progress) -> tuple[str, pd.DataFrame, tuple[str, ...]]:
+    """Step 6b: charts, facts and summary built in a new folder, swapped in as a whole
+    (:func:`conflictstats._output.write_report`). A chart that cannot be drawn is an
+    input problem of the summary."""
+    done: dict[str, Any] = {}
+
+    def build(folder: Path) -> list[str]:
         names: list[str] = []
-        for item in series:
-            if not _charted(item, facts):
-                continue
-            say(f"drawing {item.key}")
-            rate = tables.get(f"{item.dataset}|rate|{item.key}")
-            try:
-                names += _draw(tmp, item, facts, tables.get(f"{item.dataset}|{item.key}"),
-                               rate, span, start, end)
-            except ValueError as err:
-                problems.append({"dataset": item.dataset, "row": "", "metric": item.key,
-                                 "reason": f"no chart: {err}"})
-        chart_list = "\n".join(f"- ![{Path(f).stem}]({f})" for f in names if f.endswith(".png"))
-        text = md + ("\n## Charts\n\n" + chart_list + "\n" if chart_list else "")
-        (tmp / "summary.md").write_text(text, encoding="utf-8")
-        facts.to_csv(tmp / "facts.csv", index=False, date_format="%Y-%m-%d")
-        names += ["facts.csv", "summary.md"]
-        _move_into_place(tmp, out_dir, names)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return text, tuple(str(out_dir / n) for n in names)
+        with literal_text():  # labels from data are drawn as written, never as mathtext
+            for item in series:
+                if not _charted(item, facts):
+                    continue
+                say(f"drawing {item.key}")
+                rate = tables.get(f"{item.dataset}|rate|{item.key}")
+                try:
+                    names += _draw(folder, item, facts, tables.get(f"{item.dataset}|{item.key}"),
+                                   rate, span, start, end)
+                except OSError:
+                    raise  # the disk, not the data: the run fails and nothing is swapped in
+                except Exception as err:  # one chart's trouble does not stop the report
+                    problems.append({"dataset": item.dataset, "row": "", "metric": item.key,
+                                     "reason": f"no chart: {type(err).__name__}: {err}"})
+        md, done["problems"] = render(problems)
+        chart_list = "\n".join(f"- ![{md_text(Path(f).stem)}]({f})" for f in names
+                               if f.endswith(".png"))
+        done["text"] = md + ("\n## Charts\n\n" + chart_list + "\n" if chart_list else "")
+        (folder / "summary.md").write_text(done["text"], encoding="utf-8")
+        csv_cells(facts).to_csv(folder / "facts.csv", index=False, date_format="%Y-%m-%d")
+        return [*names, "facts.csv", "summary.md"]
 
-
-#: Files a report writes: an earlier run's files of these kinds are replaced.
-_REPORT_FILES = re.compile(r".+\.(png|svg)|summary\.md|facts\.csv")
-
-
-def _move_into_place(tmp: Path, out_dir: Path, names: list[str]) -> None:
-    """Replace the folder's report files with the new ones (other files stay)."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for old in out_dir.iterdir():
-            if old.is_file() and _REPORT_FILES.fullmatch(old.name) and old.name not in names:
-                old.unlink()
-        for n in names:
-            (tmp / n).replace(out_dir / n)
-    except OSError as err:
-        raise InputError(f"out: cannot write to {out_dir} ({err.strerror or err})") from None
+    names = write_report(out_dir, build, say=say,
+                         meta={"week_start": start.date(), "week_end": end.date()})
+    return done["text"], done["problems"], tuple(str(out_dir / n) for n in names)
 
 
 def _charted(item: _Series, facts: pd.DataFrame) -> bool:
@@ -1852,7 +1868,7 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7.5,
                   borderaxespad=0.2)
         add_source(ax, _fill_source(item.source, 124), synthetic=item.synthetic)
-    return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.key)}")
+    return _save(fig, out_dir / chart_stem(item.dataset, item.key))
 
 
 def _fill_source(text: str, width: int) -> str:
@@ -1927,4 +1943,4 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
                                "highest on record: ") + _pct(v)
                               for f, v in zip(own["fact"], own["value"], strict=True)]})
                 mark_records(marks_rate, ax=fig.axes[-1])
-    return _save(fig, out_dir / f"{_slug(item.dataset)}__{_slug(item.key)}")
+    return _save(fig, out_dir / chart_stem(item.dataset, item.key))

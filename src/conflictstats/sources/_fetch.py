@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
+import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, MissingKeyError
 
@@ -68,10 +73,25 @@ def default_cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "conflictstats"
 
 
-def _download(url: str, dest: Path, *, timeout: float = 60.0) -> None:
-    """Fetch ``url`` into ``dest`` (the one function that touches the network)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        dest.write_bytes(response.read())
+#: Seconds one download may take in all (not per read): a server that trickles
+#: bytes cannot keep :func:`fetch_dataset` waiting longer.
+DOWNLOAD_DEADLINE = 300.0
+#: Seconds one read may wait for the server.
+READ_TIMEOUT = 60.0
+
+
+def _download(url: str, fh: Any, *, deadline: float) -> None:
+    """Fetch ``url`` into the open file ``fh`` (the one function that touches the
+    network), within ``deadline`` seconds in all."""
+    stop = time.monotonic() + deadline
+    with urllib.request.urlopen(url, timeout=min(READ_TIMEOUT, deadline)) as response:
+        while True:
+            if time.monotonic() > stop:
+                raise TimeoutError(f"the download took longer than {deadline:g} s")
+            block = response.read1(1 << 16)  # what one read brings, not a full block
+            if not block:
+                return
+            fh.write(block)
 
 
 def _sha256(path: Path) -> str:
@@ -87,6 +107,7 @@ def fetch_dataset(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     force: bool = False,
+    deadline: float | None = None,
 ) -> Path:
     """Download a public dataset into the local cache and return its path.
 
@@ -100,7 +121,11 @@ def fetch_dataset(
     cache_dir : str or path, optional
         Where to keep the files; default :func:`default_cache_dir`.
     force : bool
-        Download again even when a cached copy with the right checksum exists.
+        Download again, replacing the cached copy (also one that failed its
+        checksum).
+    deadline : float, optional
+        Seconds the whole download may take (default :data:`DOWNLOAD_DEADLINE`);
+        each read also times out after :data:`READ_TIMEOUT` seconds.
 
     Returns
     -------
@@ -112,18 +137,24 @@ def fetch_dataset(
     KeyError
         For an unknown name (the message lists the known ones).
     ConnectionError
-        When the download fails (offline, or the address moved): the message
-        gives the address so the file can be fetched by hand.
+        When the download fails or passes its deadline (offline, the address
+        moved, a stalled server): the message gives the address so the file can
+        be fetched by hand.
     ValueError
         When the downloaded content's SHA-256 differs from the pinned one (the
-        file is then deleted).
+        file is then deleted), or when the cached copy fails its checksum: the
+        message gives both digests and says to delete it or fetch with
+        ``force=True``; a changed cached file is never replaced silently.
 
     Notes
     -----
     Every address points at a pinned commit, so the content cannot change under
-    the checksum. The DeepState area series has no public address: it is derived
-    from map snapshots (see the readers' notes) and is not fetched. The Kaggle
-    original of the missile data needs a Kaggle account; a GitHub mirror is used.
+    the checksum. The download goes to a new file of a random name in the cache
+    folder (created exclusively, never through a link planted there) and is renamed
+    over the cached file only after its checksum matched. The DeepState area series
+    has no public address: it is derived from map snapshots (see the readers' notes)
+    and is not fetched. The Kaggle original of the missile data needs a Kaggle
+    account; a GitHub mirror is used.
 
     Examples
     --------
@@ -136,25 +167,47 @@ def fetch_dataset(
     entry = DATASETS[name]
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     dest = folder / name / entry["filename"]
-    if dest.exists() and not force and _sha256(dest) == entry["sha256"]:
-        return dest
+    if dest.exists() and not force:
+        found = _sha256(dest)
+        if found == entry["sha256"]:
+            return dest
+        raise InputError(
+            f"dataset {name!r}: the cached copy {dest} failed its checksum: expected sha256 "
+            f"{entry['sha256']}, found {found}; it is damaged or was changed. Delete it, or "
+            f"call fetch_dataset({name!r}, force=True) to download it again")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
     try:
-        _download(entry["url"], tmp)
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        tmp.unlink(missing_ok=True)
+        got = _fetch_into(entry["url"], dest,
+                          DOWNLOAD_DEADLINE if deadline is None else deadline, entry["sha256"])
+    except (urllib.error.URLError, OSError) as exc:
         raise ConnectionError(
             f"could not download dataset {name!r} from {entry['url']} ({exc}); are you "
             f"offline? Download it by hand and pass its path to the reader, or place it at "
             f"{dest}"
         ) from exc
-    got = _sha256(tmp)
     if got != entry["sha256"]:
-        tmp.unlink(missing_ok=True)
         raise InputError(
             f"dataset {name!r}: checksum mismatch for {entry['url']}: expected sha256 "
             f"{entry['sha256']}, got {got}; the file was not kept"
         )
-    tmp.replace(dest)
     return dest
+
+
+def _fetch_into(url: str, dest: Path, deadline: float, expected: str) -> str:
+    """Download into a new private file beside ``dest``; rename it over ``dest`` when its
+    SHA-256 is ``expected``. Returns the SHA-256 found (the partial file is removed
+    unless it became ``dest``)."""
+    fd, part = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        # readable as the folder is: a shared cache (0o775) stays shared, a private one private
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, stat.S_IMODE(dest.parent.stat().st_mode) & 0o666)
+        with os.fdopen(fd, "wb") as fh:
+            _download(url, fh, deadline=deadline)
+        got = _sha256(Path(part))
+        if got == expected:
+            os.replace(part, dest)
+        return got
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)
