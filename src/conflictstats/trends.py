@@ -363,6 +363,21 @@ def _frame_input(
     return frame, was_series, t
 
 
+def _own_starts(series: pd.Series | pd.DataFrame, frame: pd.DataFrame,
+                by: str | Sequence[str] | None) -> np.ndarray:
+    """Days from the first date of the shared index to each series' own first date.
+
+    Zero for a Series or a wide frame; for a long frame, each group's first row
+    (:func:`conflictstats._validate.long_ranges`), so that an intercept is the
+    value at the group's own first date, as for the group alone (issue 22).
+    """
+    ranges = long_ranges(series, frame, by) if len(frame) else None
+    if ranges is None:
+        return np.zeros(frame.shape[1])
+    first = pd.DatetimeIndex(ranges[0])
+    return np.asarray((first - pd.DatetimeIndex(frame.index)[0]) / _DAY, dtype=float)
+
+
 def _reported(t: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ok = ~np.isnan(column)
     return t[ok], column[ok]
@@ -410,7 +425,7 @@ def mann_kendall(series: pd.DataFrame, *, method: str = ..., alpha: float = ...,
 def mann_kendall(
     series: pd.Series | pd.DataFrame,
     *,
-    method: str = "original",
+    method: str = "ar1",
     alpha: float = 0.05,
     lag: int | None = None,
     by: str | Sequence[str] | None = None,
@@ -504,7 +519,7 @@ def mann_kendall(
     0      a  no trend  25
     1      b  no trend -25
     """
-    check_choice("method", method, ("original", "hamed_rao"))
+    check_choice("method", method, ("ar1", "original", "hamed_rao"))
     alpha = check_alpha(alpha)
     frame, was_series, t = _frame_input(series, by, value)
     values = frame.to_numpy()
@@ -513,8 +528,9 @@ def mann_kendall(
         _too_few(xk, 3, "mann_kendall")
         return _mann_kendall_one(tk, xk, method, alpha, lag)
     rows: list[dict[str, Any]] = []
+    starts = _own_starts(series, frame, by)
     for k, col in enumerate(frame.columns):
-        tk, xk = _reported(t, values[:, k])
+        tk, xk = _reported(t - starts[k], values[:, k])
         if xk.size < 3:
             rows.append(_missing_row(col, _TREND_FIELDS, xk.size, method=method, alpha=alpha))
         else:
@@ -533,6 +549,10 @@ def _mann_kendall_one(t: np.ndarray, x: np.ndarray, method: str, alpha: float,
     var_s = (n * (n - 1) * (2 * n + 5) - int(np.sum(c * (c - 1) * (2 * c + 5)))) / 18
     tau = s / (0.5 * n * (n - 1))
     slope, intercept = _sen_slope(t, x)
+    if method == "ar1":
+        d = x - (t - t[0]) * slope
+        _phi, upper = _kendall.ar1_upper_bound(rankdata(d))
+        var_s = var_s * _kendall.ar1_rank_factor(upper, n)
     if method == "hamed_rao":
         nl = n if lag is None else check_int("lag", lag, minimum=1, maximum=n - 1) + 1
         # detrend on the real day numbers: with missing days, the k-th reported
@@ -647,8 +667,9 @@ def theil_sen(
         _too_few(xk, 2, "theil_sen")
         return _theil_sen_one(tk, xk, alpha)
     rows: list[dict[str, Any]] = []
+    starts = _own_starts(series, frame, by)
     for k, col in enumerate(frame.columns):
-        tk, xk = _reported(t, values[:, k])
+        tk, xk = _reported(t - starts[k], values[:, k])
         if xk.size < 2:
             rows.append(_missing_row(col, _THEIL_SEN_FIELDS, xk.size, alpha=alpha))
         else:
