@@ -16,8 +16,10 @@ standard error ``sqrt(p (1 - p) / reps)`` and the number of NaN p-values:
   modest trend: it moves the level by about as much as the day-to-day spread).
 
 Targets (issue 20): size <= 7 % for phi up to 0.9 and <= 6 % on white noise
-(phi = 0), for n = 30-365, with no NaN. Each cell uses its own seed
-(``--seed`` + a cell number), so a cell can be rerun alone.
+(phi = 0), for n = 30-365, with no NaN. Each cell's seed is
+``[--seed, n, 100 phi]``, so a cell rerun alone gives the same series.
+``--ar1-z 0`` shows what the bias-corrected point estimate of phi gives
+without the upper bound (the figure quoted in mann_kendall's Notes).
 """
 
 from __future__ import annotations
@@ -60,20 +62,26 @@ def main() -> None:
     ap.add_argument("--methods", nargs="+", default=["ar1", "original", "hamed_rao"])
     ap.add_argument("--rise", type=float, default=1.0,
                     help="trend of the power runs, in marginal SDs over the series")
+    ap.add_argument("--ar1-z", type=float, default=None,
+                    help="normal quantile of the bound on phi in method 'ar1' (default "
+                         "1.645; 0 uses the bias-corrected point estimate)")
     args = ap.parse_args()
+    if args.ar1_z is not None:
+        from conflictstats import _kendall
+
+        _kendall.AR1_BOUND_Z = args.ar1_z
     import warnings
 
     from conflictstats import DataWarning
 
     warnings.simplefilter("ignore", DataWarning)  # hamed_rao's NaN are counted instead
-    print(f"reps={args.reps} seed={args.seed} alpha=0.05 rise={args.rise} SD")
+    print(f"reps={args.reps} seed={args.seed} alpha=0.05 rise={args.rise} SD "
+          f"ar1 bound z={args.ar1_z if args.ar1_z is not None else 1.645}")
     print(f"{'method':>10} {'n':>4} {'phi':>4} {'size':>14} {'nan':>4} {'power':>14}")
     t0 = time.perf_counter()
-    cell = 0
     for n in args.n:
         for phi in args.phi:
-            cell += 1
-            rng = np.random.default_rng(args.seed * 1000 + cell)
+            rng = np.random.default_rng([args.seed, n, round(phi * 100)])
             noise = ar1(args.reps, n, phi, rng)
             trend = noise + args.rise * np.linspace(0.0, 1.0, n)[:, None]
             for method in args.methods:

@@ -698,10 +698,10 @@ def test_the_default_is_the_ar1_corrected_test_and_its_variance_is_the_formula()
 def test_the_ar1_test_keeps_its_size_on_strongly_dependent_daily_series():
     # a reduced version of benchmarks/bench_trend_size.py: 400 AR(1) series per cell
     # with no trend. The target is a size of at most 7 % (phi 0.9) and 6 % (white
-    # noise); the benchmark measures 1.2-4.6 % at n = 30-365 (1,000 replicates). With
+    # noise); the benchmark measures 1.3-5.2 % at n = 30-365 (1,000 replicates). With
     # 400 replicates the standard error at 7 % is sqrt(.07 * .93 / 400) = 1.3 %: the
     # bounds below are the targets plus 1.5 standard errors, so a method that misses
-    # the target by more fails, and the original test (59 % at phi 0.9) fails by far
+    # the target by more fails, and the original test (58.5 % at phi 0.9) fails by far
     for n, phi, target, seed in [(30, 0.9, 0.07, 1), (60, 0.9, 0.07, 2), (30, 0.0, 0.06, 3)]:
         panel_ = _ar1_panel(400, n, phi, seed)
         out = mann_kendall(panel_)
