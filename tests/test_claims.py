@@ -631,3 +631,20 @@ def test_a_decided_claim_never_changes_when_its_unknown_days_are_filled(data):
         assert after.verdict == before.verdict, (before.sentence, after.sentence)
     if before.holds is not None:
         assert after.holds == before.holds, (before.sentence, after.sentence)
+
+
+def test_a_fewest_claim_is_undetermined_when_an_unknown_day_could_be_lower():
+    # 2 Jan missing: a flow day is never negative but could be 0, below (or tying) the
+    # value claimed; a level (negative values possible) could be anything
+    flow = cs.check_claim(_days([5.0, np.nan, 1.0, 0.5], kind="flow"),
+                          "fewest since 2023-12-31", date="2024-01-04")
+    assert flow.verdict == "undetermined" and "1 unknown day (2024-01-02)" in flow.reason
+    zero = _days([5.0, np.nan, 0.0, 2.0], kind="flow")
+    assert cs.check_claim(zero, "fewest since 2023-12-31",
+                          date="2024-01-03").verdict == "undetermined"  # 0 could tie
+    level = _days([5.0, np.nan, -1.0, 2.0], kind="level")
+    assert cs.check_claim(level, "lowest since 2023-12-31",
+                          date="2024-01-03").verdict == "undetermined"
+    # without the gap each is decided
+    assert cs.check_claim(_days([5.0, 3.0, 1.0, 0.5], kind="flow"), "fewest since 2023-12-31",
+                          date="2024-01-04").verdict == "true"

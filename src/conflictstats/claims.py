@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _periods
-from ._kinds import recorded_spans, resolve_kind
+from ._kinds import recorded_kind, recorded_spans, resolve_kind
 from ._validate import as_series, as_timestamp, calendar_frequency, check_choice, check_int
 from .errors import InputError
 from .records import _aggregate, _finite, _flag_mask, _flag_windows
@@ -697,8 +697,9 @@ def check_claim(
         if days is None:
             raise InputError("claim 'largest in' needs days= (a number of days such as 30)")
         days = check_int("days", days, minimum=1)
+    # daily values: the kind only says what an unknown day could hold (a level: anything)
     k = (resolve_kind(series, kind, what="a claim about weekly or rolling totals")
-         if span is not None else "flow")
+         if span is not None else str(kind or recorded_kind(series) or "flow"))
     if as_of is not None:
         cut = as_timestamp(as_of, name="as_of").normalize()
         notes.append(f"as known on {_day(cut)}: later values are not used")

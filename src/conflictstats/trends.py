@@ -676,7 +676,8 @@ def theil_sen(
     TheilSenFit or DataFrame
         For a Series, a :class:`~conflictstats.results.TheilSenFit`: ``slope``
         and its ``lower``/``upper`` bounds (per day), ``intercept`` (value at
-        the first date of the index), ``n``, ``alpha``; properties
+        the first date of the index; with ``by=``, at the group's own first
+        date), ``n``, ``alpha``; properties
         ``per_week`` and ``per_year``.
 
         For a DataFrame (wide, or long with ``by=``), a tidy DataFrame with one
