@@ -257,7 +257,6 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         else:
             earlier &= ~edge
     x = sign * values[pos]
-    comp_known = earlier & known
     unknown = earlier & ~known & ~(y_hi == y_lo)
     # the values and partial sums to beat (a floor of 0 with no day known is no evidence)
     evidence = earlier & np.isfinite(y_lo) & (known | ~np.isnan(total))
@@ -278,14 +277,15 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         row["rank"] = 1 + int(np.count_nonzero(y_lo[ev] > x))
     else:
         row["rank"] = 1
-    usable_day = np.isfinite(y_lo[:pos]) & ~(flagged[:pos] & (flags == "exclude"))
+    usable_day = (np.isfinite(y_lo[:pos]) & (known[:pos] | ~np.isnan(total[:pos]))
+                  & ~(flagged[:pos] & (flags == "exclude")))
     at_least = np.flatnonzero(usable_day & (y_lo[:pos] >= x))
     row["since"] = idx[at_least[-1]] if len(at_least) else pd.NaT
     floor_top = float(np.max(y_lo[earlier])) if earlier.any() else -np.inf
     can_hold = bool(x > floor_top) if strict else bool(x >= floor_top)
     hi_u = y_hi[unknown]
     can_fail = (not can_hold) or bool(np.any(hi_u >= x) if strict else np.any(hi_u > x))
-    if not earlier.any() and not comp_known.any():
+    if not earlier.any():
         if row["n_flagged"]:
             row["reason"] = f"no earlier window could be compared ({row['n_flagged']} flagged)"
             return row
