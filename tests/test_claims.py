@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import conflictstats as cs
@@ -204,22 +206,41 @@ def test_empty_all_missing_and_out_of_range_dates_are_undetermined():
     assert c.verdict == "undetermined" and "reaches outside the data" in c.reason
 
 
-def test_an_incomplete_alternative_is_undetermined_not_a_failure():
+def test_a_missing_day_in_the_comparison_set_leaves_a_weekly_record_undetermined():
     # Mon 1 .. Sun 21 Jan; Sunday 14 is missing. Week 15-21: 7 x 20 = 140 against the
-    # complete week 1-7 (70); the rolling 7 days to Saturday 20 (14 .. 20) lack the 14th
+    # complete week 1-7 (70) and the week 8-14, whose 6 known days sum to 60: with the
+    # 14th at 80 or more it would reach 140, so the record cannot be decided (issue 20)
     values = [10.0] * 13 + [np.nan] + [20.0] * 7
     s = _days(values, kind="flow")
     c = cs.check_claim(s, "weekly record", date="2024-01-21")
-    assert list(c.alternatives["status"]) == ["holds", "holds", "undetermined"]
-    assert c.verdict == "true" and c.holds is True
+    assert c.verdict == "undetermined" and c.holds is None
+    assert "1 unknown day (2024-01-14)" in c.reason and "could be larger" in c.reason
     # the week 8-14 (6 of 7 days) is compared through its partial sum, at least 60
-    assert c.alternatives["n_unknown"].iloc[0] == 0
+    assert c.alternatives["n_unknown"].iloc[0] == 1
     assert c.alternatives["n_compared"].iloc[0] == 2
-    assert "undetermined under: rolling 7 days ending 2024-01-20" in c.sentence
-    assert "6 of 7 days reported" in c.sentence
+    # the 14th known (any value up to 79) decides it
+    filled = s.copy()
+    filled["2024-01-14"] = 79.0
+    assert cs.check_claim(filled, "weekly record", date="2024-01-21").holds is True
+    filled["2024-01-14"] = 80.0  # the week 8-14 then totals 140: no strict record
+    assert cs.check_claim(filled, "weekly record", date="2024-01-21").holds is False
     # had the main definition been the incomplete one, the verdict is undetermined
     c2 = cs.check_claim(s, "record", window=7, date="2024-01-20")
     assert c2.verdict == "undetermined" and "incomplete" in c2.reason
+
+
+def test_an_alternative_that_unknown_days_could_decide_either_way_leaves_the_verdict_open():
+    # the fewest in a week: 15-21 Jan (7 x 5 = 35) is below the week 1-7 (70) and the week
+    # 8-14, which totals at least 60 whatever its missing Sunday: it holds for Mon-Sun
+    # weeks. The rolling 7 days 14-20 total 30 plus the unknown 14th: below 35 or not
+    values = [10.0] * 13 + [np.nan] + [5.0] * 7
+    s = _days(values, kind="flow")
+    c = cs.check_claim(s, "weekly record", date="2024-01-21", direction="min")
+    assert c.alternatives["status"].iloc[0] == "holds" and c.holds is True
+    assert c.alternatives["n_unknown"].iloc[0] == 1
+    assert c.verdict == "undetermined"
+    assert "unknown days could change the verdict under rolling 7 days ending" in c.reason
+    assert "2024-01-14" in c.reason
 
 
 def test_a_new_year_week_is_compared_with_the_weeks_of_the_year_claimed():
@@ -300,11 +321,15 @@ _CASES = [
     # gaps: the day claimed is missing
     ("gap on the day", [3, 5, np.nan, 4], "record", {"date": "2024-01-03"}, "undetermined",
      None),
-    # gaps in the comparison set do not stop a decision
-    ("gap before", [3, np.nan, 4, 6], "record", {"date": "2024-01-04"}, "true", None),
+    # a gap in the comparison set could hold a larger value (issue 20)
+    ("gap before", [3, np.nan, 4, 6], "record", {"date": "2024-01-04"}, "undetermined", None),
+    # ... unless no value of the missing day could change it: 2 is below the 3 of 1 Jan
+    ("gap before, fails", [3, np.nan, 4, 2], "record", {"date": "2024-01-04"}, "false",
+     "2024-01-03"),
     # edges: last day of the data, first day, beyond
     ("last day", [3, 5, 4, 6], "record", {"date": "2024-01-04"}, "true", None),
-    ("first day", [3, 5, 4, 6], "record", {"date": "2024-01-01"}, "true", None),
+    # "ever" on the first day: nothing earlier to compare with (issue 20)
+    ("first day", [3, 5, 4, 6], "record", {"date": "2024-01-01"}, "undetermined", None),
     ("past the end", [3, 5, 4, 6], "record", {"date": "2024-01-05"}, "undetermined", None),
     ("lowest since", [5, 1, 6, 7, 3, 8, 2], "fewest since 2024-01-02",
      {"date": "2024-01-07"}, "true", "2024-01-02"),
@@ -376,7 +401,10 @@ def test_deepstate_weekly_record_for_2024_holds_for_the_week_to_sunday_not_satur
     assert c.previous_date == before.idxmax()
     assert c.holds
     alt = c.alternatives
-    assert list(alt["holds"]) == [True, True, False]  # not for the 7 days to Saturday
+    # not for the 7 days to Saturday; the 7 days to Sunday are compared with rolling
+    # windows whose ends include days missing from the file (the first 10 Jan 2024)
+    assert list(alt["status"]) == ["holds", "undetermined", "fails"]
+    assert "unknown days (2024-01-10" in alt["reason"].iloc[1]
     assert_allclose(alt["value"].iloc[2], area["2024-11-23"] - area["2024-11-16"])
     assert c.verdict == "depends"
 
@@ -440,8 +468,11 @@ def test_deepstate_claims_of_24_november_2024_leave_the_crimea_redraw_out(shared
     assert m30.since == since30 == pd.Timestamp("2022-07-21")
     assert m30.verdict == "false"  # the summer 2022 windows were larger
     assert_allclose(m30.previous_value, e30.max())
+    # the fastest 30 days since July 2022 among the known ones, but 85 days of the file
+    # are missing and a level there could be anything (issue 20): undetermined
     fastest = cs.check_claim(area, "highest since 2022-07", window=30, date="2024-11-24")
-    assert fastest.verdict == "true" and fastest.n_flagged > 0
+    assert fastest.verdict == "undetermined" and fastest.n_flagged > 0
+    assert "85 unknown days (2022-07-05" in fastest.reason
     assert "crimea_redraw on 2022-09-18" in fastest.sentence
 
 
@@ -464,10 +495,18 @@ def test_the_shahed_record_of_26_november_2024_holds_188_after_145(shared_data):
         "launched"].sum()
     before = by_day[:"2024-11-25"]
     assert by_day["2024-11-26"] == 188 and before.max() == 145
-    assert c.verdict == "true" and c.value == 188.0 and c.previous_value == 145.0
+    assert c.value == 188.0 and c.previous_value == 145.0
     assert c.previous_date == before.idxmax() == pd.Timestamp("2024-11-10")
     assert pd.isna(c.since)  # nothing as high before, within the data
     assert c.data_start == by_day.index.min()
+    # issue 20: the file has no row on 480 earlier days (no report is missing, not zero),
+    # any of which could have been larger: the record is undetermined from the file alone
+    absent = pd.date_range(by_day.index.min(), "2024-11-25").difference(by_day.index)
+    assert c.verdict == "undetermined" and c.holds is None
+    assert f"{len(absent)} unknown days ({absent[0]:%Y-%m-%d}" in c.reason
+    # read as "no row means no drones", it is true
+    zero = drones.reindex(pd.date_range(drones.index[0], drones.index[-1])).fillna(0.0)
+    assert cs.check_claim(zero, "largest ever", date="2024-11-26").verdict == "true"
 
 
 def test_a_week_running_past_the_data_is_undetermined_unless_incomplete_weeks_are_included():
@@ -491,7 +530,9 @@ def test_a_full_week_below_an_incomplete_weeks_partial_total_is_no_record():
     assert c.verdict == "false"
     assert_allclose(c.previous_value, 600.0)
     assert "at least 600 on 2024-01-07 (an incomplete window" in c.sentence
-    assert cs.check_claim(s, "record", date="2024-01-28", freq="W-SUN", kind="flow").holds
+    # 700 beats 600, but the missing 7 Jan could be 100 or more: undetermined
+    last = cs.check_claim(s, "record", date="2024-01-28", freq="W-SUN", kind="flow")
+    assert last.verdict == "undetermined" and "1 unknown day (2024-01-07)" in last.reason
 
 
 def test_a_record_with_only_flagged_or_incomplete_windows_before_it_is_undetermined():
@@ -503,3 +544,107 @@ def test_a_record_with_only_flagged_or_incomplete_windows_before_it_is_undetermi
     main = c.alternatives.iloc[0]
     assert main["status"] == "undetermined"
     assert "no earlier window could be compared (2 flagged)" in main["reason"]
+
+
+# ---------------------------------------------------------------------------
+# issue 20: unknown days are unknown
+# ---------------------------------------------------------------------------
+
+
+def test_an_absent_date_is_a_missing_day_like_nan():
+    # issue 20: 1 Dec is absent; it could have been above 2, so no record for December
+    s = pd.Series([0.0, 2.0], index=pd.to_datetime(["2024-11-30", "2024-12-02"]))
+    c = cs.check_claim(s, "record", date="2024-12-02", scope="month")
+    assert c.verdict == "undetermined" and c.holds is None
+    assert "1 unknown day (2024-12-01)" in c.reason
+    same = pd.Series([0.0, np.nan, 2.0], index=pd.date_range("2024-11-30", periods=3))
+    d = cs.check_claim(same, "record", date="2024-12-02", scope="month")
+    assert (d.verdict, d.reason) == (c.verdict, c.reason)
+    # records() treats the absent date and the NaN alike too
+    pd.testing.assert_frame_equal(cs.records(s), cs.records(same), check_freq=False)
+    pd.testing.assert_series_equal(cs.highest_since(s), cs.highest_since(same).dropna()
+                                   .reindex(s.index), check_freq=False)
+
+
+def test_largest_ever_on_the_first_day_needs_something_earlier():
+    s = _days([120.0, 145.0, 90.0, 188.0], start="2024-11-23")
+    first = cs.check_claim(s, "largest ever", date="2024-11-23")
+    assert first.verdict == "undetermined"
+    assert first.reason == ("nothing earlier to compare it with: the data begin on "
+                            "2024-11-23")
+    # as "record for 2024" on the same data is
+    assert cs.check_claim(s, "record for 2024", date="2024-11-23").verdict == "undetermined"
+    # the second day has the first to beat
+    assert cs.check_claim(s, "largest ever", date="2024-11-24").verdict == "true"
+
+
+def test_a_claim_fails_whatever_the_unknown_days_hold_when_a_known_value_beats_it():
+    # 9 on 2 Jan beats 6 on 5 Jan; 3-4 Jan absent: false whatever they were
+    s = pd.Series([5.0, 9.0, 6.0], index=pd.to_datetime(["2024-01-01", "2024-01-02",
+                                                         "2024-01-05"]))
+    c = cs.check_claim(s, "largest ever", date="2024-01-05")
+    assert c.verdict == "false" and c.previous_value == 9.0
+    # the fewest since 1 Jan: the absent days of a flow could be 0, below 6
+    low = cs.check_claim(s, "fewest since 2024-01-01", date="2024-01-05")
+    assert low.verdict == "undetermined" and "2 unknown days (2024-01-03 to 2024-01-04)" \
+        in low.reason
+
+
+_WEEK_CLAIMS = [
+    ("largest ever", {}),
+    ("record", {"freq": "W-SUN"}),
+    ("record", {"window": 7}),
+    ("record", {"scope": "month"}),
+    ("largest in 10 days", {}),
+    ("highest since 2024-01-05", {"window": 3}),
+    ("fewest since 2024-01-03", {}),
+    ("record", {"freq": "W-SUN", "direction": "min"}),
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_decided_claim_never_changes_when_its_unknown_days_are_filled(data):
+    # a flow of 35 days (Mon 1 Jan .. Mon 4 Feb 2024) with some days unknown (NaN or
+    # absent from the index); any non-negative values in their place give the same
+    # verdict whenever it was "true" or "false"
+    n = 35
+    values = np.asarray(data.draw(st.lists(st.integers(0, 20), min_size=n, max_size=n)),
+                        dtype=float)
+    unknown = np.asarray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    unknown[[0, -1]] = False  # the span of the data stays the same
+    idx = pd.date_range("2024-01-01", periods=n)
+    s = pd.Series(np.where(unknown, np.nan, values), index=idx, name="x")
+    s.attrs = {"kind": "flow"}
+    absent = np.asarray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    given_s = s[~(unknown & absent)]  # some unknown days NaN, others absent
+    given_s.attrs = {"kind": "flow"}
+    claim, kw = data.draw(st.sampled_from(_WEEK_CLAIMS))
+    date = idx[data.draw(st.integers(5, n - 1))]  # after every "since" claimed
+    before = cs.check_claim(given_s, claim, date=date, **kw)
+    fill = np.asarray(data.draw(st.lists(st.integers(0, 60), min_size=n, max_size=n)),
+                      dtype=float)
+    filled = pd.Series(np.where(unknown, fill, values), index=idx, name="x")
+    filled.attrs = {"kind": "flow"}
+    after = cs.check_claim(filled, claim, date=date, **kw)
+    if before.verdict in ("true", "false"):
+        assert after.verdict == before.verdict, (before.sentence, after.sentence)
+    if before.holds is not None:
+        assert after.holds == before.holds, (before.sentence, after.sentence)
+
+
+def test_a_fewest_claim_is_undetermined_when_an_unknown_day_could_be_lower():
+    # 2 Jan missing: a flow day is never negative but could be 0, below (or tying) the
+    # value claimed; a level (negative values possible) could be anything
+    flow = cs.check_claim(_days([5.0, np.nan, 1.0, 0.5], kind="flow"),
+                          "fewest since 2023-12-31", date="2024-01-04")
+    assert flow.verdict == "undetermined" and "1 unknown day (2024-01-02)" in flow.reason
+    zero = _days([5.0, np.nan, 0.0, 2.0], kind="flow")
+    assert cs.check_claim(zero, "fewest since 2023-12-31",
+                          date="2024-01-03").verdict == "undetermined"  # 0 could tie
+    level = _days([5.0, np.nan, -1.0, 2.0], kind="level")
+    assert cs.check_claim(level, "lowest since 2023-12-31",
+                          date="2024-01-03").verdict == "undetermined"
+    # without the gap each is decided
+    assert cs.check_claim(_days([5.0, 3.0, 1.0, 0.5], kind="flow"), "fewest since 2023-12-31",
+                          date="2024-01-04").verdict == "true"

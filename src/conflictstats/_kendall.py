@@ -20,6 +20,7 @@ so the results equal those of pymannkendall and scipy bit for bit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -450,3 +451,49 @@ def acf(y: np.ndarray, nlags: int) -> np.ndarray:
         acov = np.fft.irfft(f * np.conj(f), nfft)[:n] / n
     with np.errstate(invalid="ignore", divide="ignore"):  # constant input: NaN, as pymannkendall
         return acov[: nlags + 1] / acov[0]
+
+
+# ---------------------------------------------------------------------------
+# variance of S under AR(1) dependence
+# ---------------------------------------------------------------------------
+
+#: One-sided normal quantile of the upper confidence bound on the AR(1) coefficient.
+AR1_BOUND_Z = 1.6448536269514722
+
+
+def ar1_rank_factor(phi: float, n: int) -> float:
+    """``Var*(S) / Var(S)`` for an AR(1) series with coefficient ``phi`` (Hamed & Rao 1998).
+
+    ``1 + 2/(n(n-1)(n-2)) sum_{i=1}^{n-1} (n-i)(n-i-1)(n-i-2) rho_s(i)`` with the
+    rank autocorrelations of a Gaussian AR(1), ``rho_s(i) = (6/pi) asin(phi^i / 2)``
+    (the Spearman correlation of a bivariate normal with correlation ``phi^i``).
+    """
+    if n < 3 or phi == 0.0:
+        return 1.0
+    i = np.arange(1, n, dtype=float)
+    rho = (6.0 / np.pi) * np.arcsin(np.power(phi, i) / 2.0)
+    w = (n - i) * (n - i - 1) * (n - i - 2)
+    return float(1.0 + 2.0 / (n * (n - 1) * (n - 2)) * np.sum(w * rho))
+
+
+def ar1_upper_bound(ranks: np.ndarray) -> tuple[float, float]:
+    """Bias-corrected AR(1) coefficient of a (detrended) series from its ranks, and
+    its one-sided upper confidence bound, floored at 0: ``(phi_hat, phi_upper)``.
+
+    ``r`` is the lag-1 autocorrelation of the ranks, bias-corrected as
+    ``r_c = (n r + 2) / (n - 4)`` (Kendall's ``(n r + 1)/(n - 4)`` for an
+    estimated mean, one more for the fitted slope), turned into the AR(1)
+    coefficient of the underlying Gaussian series, ``phi = 2 sin(pi r_c / 6)``;
+    the bound is ``phi + z sqrt((1 - phi^2) / n)``, z = 1.645, within [0, 0.99].
+    With fewer than 6 values nothing can be estimated and the bound is 0.99.
+    """
+    n = ranks.size
+    if n < 6:
+        return math.nan, 0.99
+    r = float(acf(ranks, 1)[1])
+    if not np.isfinite(r):  # a constant series: no dependence to speak of
+        return 0.0, 0.0
+    rc = min(max((n * r + 2.0) / (n - 4.0), -1.0), 1.0)
+    phi = 2.0 * math.sin(math.pi * rc / 6.0)
+    upper = phi + AR1_BOUND_Z * math.sqrt(max(1.0 - phi * phi, 0.0) / n)
+    return phi, min(max(upper, 0.0), 0.99)

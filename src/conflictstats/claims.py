@@ -10,6 +10,7 @@ the day before; a calendar month versus the last 30 days).
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -17,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from . import _periods
-from ._kinds import recorded_spans, resolve_kind
-from ._validate import as_series, as_timestamp, check_choice, check_int
+from ._kinds import recorded_kind, recorded_spans, resolve_kind
+from ._validate import as_series, as_timestamp, calendar_frequency, check_choice, check_int
 from .errors import InputError
-from .records import _aggregate, _finite, _flag_mask, _flag_windows, _lower_bounds
+from .records import _aggregate, _finite, _flag_mask, _flag_windows
 from .results import ClaimCheck
 
 __all__ = ["CLAIMS", "check_claim"]
@@ -169,10 +170,9 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         row["reason"] = f"{what} outside the data ({_range(first, last)})"
         return row
     table = _aggregate(s.to_frame(), span, [kind], "include", spans=spans)
-    bound = _lower_bounds(s.to_frame(), table, [kind] if span is not None else [], incomplete,
-                          direction)
-    values = (table.total[:, 0].copy() if incomplete == "include" or span is None
-              else np.where(table.complete[:, 0], table.total[:, 0], np.nan))
+    total = table.total[:, 0]
+    values = (total.copy() if incomplete == "include" or span is None
+              else np.where(table.complete[:, 0], total, np.nan))
     idx = pd.DatetimeIndex(table.end)
     flagged = (np.zeros(len(idx), dtype=bool) if mask is None
                else _flag_windows(mask, pd.DatetimeIndex(s.index), span)[:, 0])
@@ -184,6 +184,8 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
     row["flagged"] = bool(flagged[pos])
     row["value"] = values[pos]
     if np.isnan(values[pos]):
+        # the value itself is unknown: filling its days could make the claim hold or fail
+        row["_possible"] = {"holds", "fails", "undetermined"}
         if span is None:
             row["reason"] = f"the value on {_day(date)} is missing"
         else:
@@ -202,14 +204,8 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
                          f"flagged day ({why}); pass flags='include' to use it")
         row["flag_reasons"] = why
         return row
-    if flags == "exclude":
-        values = np.where(flagged, np.nan, values)
-    if bound is not None:  # an incomplete window's partial sum is a value to beat
-        usable = ~flagged if flags == "exclude" else np.ones(len(idx), dtype=bool)
-        values = np.where(np.isnan(values) & usable, bound[:, 0], values)
     sign = 1.0 if direction == "max" else -1.0
-    y = sign * values
-    x = y[pos]
+    strict = definition["ties"] == "strict"
     ar = np.arange(len(idx))
     earlier = ar < pos
     # the first window of the comparison set and the day it needs data from
@@ -228,46 +224,155 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
         lo = date - pd.Timedelta(days=int(days or 0))
         earlier &= np.asarray(idx > lo)
         need_end = lo + pd.Timedelta(days=1)
-    known = ~np.isnan(y)
-    comp = np.flatnonzero(earlier & known)
-    unknown = earlier & ~known
-    row["n_flagged"] = int(np.count_nonzero(unknown & flagged)) if flags == "exclude" else 0
-    row["n_unknown"] = int(np.count_nonzero(unknown)) - row["n_flagged"]
+    out_flag = earlier & flagged if flags == "exclude" else np.zeros(len(idx), dtype=bool)
+    earlier &= ~out_flag
+    # each window of the comparison set as an interval [y_lo, y_hi] of y = sign * value:
+    # a known value is a point; an unknown one is anything its kind allows (a flow that is
+    # never negative totals at least its reported days, unless a report is spread into
+    # it; a level, or a series with negative values, can be anything)
+    known = ~np.isnan(values)
+    usable = kind != "level" and not bool(np.any(s.to_numpy() < 0))
+    cut = (np.zeros(len(idx), dtype=bool) if table.partial is None
+           else table.partial[:, 0])
+    floor = (np.where(np.isnan(total) | cut, 0.0, total) if usable
+             else np.full(len(idx), -np.inf))
+    y_lo = np.where(known, sign * values, -np.inf)
+    y_hi = np.where(known, sign * values, np.inf)
+    if direction == "max":
+        y_lo = np.where(known, y_lo, floor)
+    else:
+        y_hi = np.where(known, y_hi, -floor)
+    starts = pd.DatetimeIndex(table.start)
+    if span is not None and incomplete == "exclude":
+        # a window reaching before the data is outside "since the data begin": its days
+        # before the data are not compared; only what its days in the data add up to
+        # bounds it from below (a claim of a maximum fails against it), and only when
+        # those days are all known is that bound all there is
+        edge = np.asarray(starts - level_base < first) & ~known
+        in_data = np.asarray((idx - starts.where(starts >= first, first))
+                             / pd.Timedelta(days=1)) + 1
+        full = table.n_reported[:, 0] == in_data
+        if direction == "max" and usable:
+            y_hi = np.where(edge & full & ~cut, y_lo, y_hi)
+        else:
+            earlier &= ~edge
+    x = sign * values[pos]
+    unknown = earlier & ~known & ~(y_hi == y_lo)
+    # the values and partial sums to beat (a floor of 0 with no day known is no evidence)
+    evidence = earlier & np.isfinite(y_lo) & (known | ~np.isnan(total))
+    ev = np.flatnonzero(evidence)
+    row["n_flagged"] = int(np.count_nonzero(out_flag))
+    row["n_unknown"] = int(np.count_nonzero(unknown))
     if row["n_flagged"]:
-        fl = np.flatnonzero(unknown & flagged)
+        fl = np.flatnonzero(out_flag)
         row["flag_reasons"] = _reasons_between(
             reasons, _bounds(span, idx[fl[0]])[0], idx[fl[-1]])
-    row["n_compared"] = len(comp)
-    if len(comp):
-        best = comp[np.argmax(y[comp])]  # first date that reached the best value
-        row["previous_value"] = values[best]
+    row["n_compared"] = len(ev)
+    if len(ev):
+        best = ev[np.argmax(y_lo[ev])]  # first date that reached the best value
+        row["previous_value"] = sign * y_lo[best]
         row["previous_date"] = idx[best]
-        row["previous_complete"] = bool(table.complete[best, 0]) if span is not None else True
-        row["rank"] = 1 + int(np.count_nonzero(y[comp] > x))
-        beaten = x > y[best] if definition["ties"] == "strict" else x >= y[best]
+        row["previous_complete"] = bool(known[best] and (span is None
+                                                         or table.complete[best, 0]))
+        row["rank"] = 1 + int(np.count_nonzero(y_lo[ev] > x))
     else:
         row["rank"] = 1
-        beaten = True
-        if row["n_flagged"] or row["n_unknown"]:
-            gone = [f"{row['n_flagged']} flagged" if row["n_flagged"] else "",
-                    f"{row['n_unknown']} incomplete" if row["n_unknown"] else ""]
-            row["reason"] = ("no earlier window could be compared ("
-                             + " and ".join(g for g in gone if g) + ")")
-            return row
-    at_least = np.flatnonzero(known[:pos] & (y[:pos] >= x))
+    usable_day = (np.isfinite(y_lo[:pos]) & (known[:pos] | ~np.isnan(total[:pos]))
+                  & ~(flagged[:pos] & (flags == "exclude")))
+    at_least = np.flatnonzero(usable_day & (y_lo[:pos] >= x))
     row["since"] = idx[at_least[-1]] if len(at_least) else pd.NaT
-    if beaten and need_end is not None:
+    floor_top = float(np.max(y_lo[earlier])) if earlier.any() else -np.inf
+    can_hold = bool(x > floor_top) if strict else bool(x >= floor_top)
+    hi_u = y_hi[unknown]
+    can_fail = (not can_hold) or bool(np.any(hi_u >= x) if strict else np.any(hi_u > x))
+    if not earlier.any():
+        if row["n_flagged"]:
+            row["reason"] = f"no earlier window could be compared ({row['n_flagged']} flagged)"
+            return row
+        if claim == "record" and period is None:
+            row["reason"] = (f"nothing earlier to compare it with: the data begin on "
+                             f"{_day(first)}")
+            return row
+    edge_reason = ""
+    if need_end is not None:
         need = _first_start(span, need_end) - level_base
         if need < first:
-            row["reason"] = (f"the claim reaches back to {_day(need)} but the data begin on "
-                             f"{_day(first)}; earlier values could be larger"
-                             if direction == "max" else
-                             f"the claim reaches back to {_day(need)} but the data begin on "
-                             f"{_day(first)}; earlier values could be smaller")
-            return row
-    row["holds"] = bool(beaten)
-    row["status"] = "holds" if beaten else "fails"
+            more = "larger" if direction == "max" else "smaller"
+            edge_reason = (f"the claim reaches back to {_day(need)} but the data begin on "
+                           f"{_day(first)}; earlier values could be {more}")
+    held = "undetermined" if edge_reason else "holds"
+    if can_hold and can_fail:
+        row["_possible"] = {held, "fails"}
+        days_txt = _unknown_days(s, starts[unknown], idx[unknown], level_base)
+        more = "larger" if direction == "max" else "smaller"
+        lead = (f"it beats the {len(ev)} known value{'' if len(ev) == 1 else 's'} compared"
+                if len(ev) else "no value of the comparison set is known")
+        row["reason"] = f"{lead}, but {days_txt} of the comparison set could be {more}"
+        return row
+    if can_hold and edge_reason:
+        row["reason"] = edge_reason
+        return row
+    row["_possible"] = {"holds" if can_hold else "fails"}
+    row["holds"] = bool(can_hold)
+    row["status"] = "holds" if can_hold else "fails"
     return row
+
+
+def _unknown_days(s: pd.Series, starts: pd.DatetimeIndex, ends: pd.DatetimeIndex,
+                  base: pd.Timedelta) -> str:
+    """The missing days inside some window ``[start - base, end]`` (for a level, its two
+    end days), summed up in words."""
+    index = pd.DatetimeIndex(s.index)
+    n = len(index)
+    if base > pd.Timedelta(0):  # a level's change needs the levels at its two ends only
+        inside = np.zeros(n, dtype=bool)
+        for ends_of in (starts - base, ends):
+            at = index.get_indexer(ends_of)
+            inside[at[at >= 0]] = True
+    else:
+        d = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(d, index.searchsorted(starts - base), 1)
+        np.add.at(d, index.searchsorted(ends, side="right"), -1)
+        inside = np.cumsum(d[:n]) > 0
+    days = index[inside & np.isnan(s.to_numpy())]
+    if len(days) == 0:
+        return f"{len(starts)} windows holding part of a report spread over other days"
+    runs: list[str] = []
+    day_no = days.to_numpy().astype("datetime64[D]").astype(np.int64)
+    gap = np.flatnonzero(np.diff(day_no) != 1)
+    for a, b in zip(np.r_[0, gap + 1], np.r_[gap, len(days) - 1], strict=True):
+        runs.append(_range(days[a], days[b]))
+    shown = ", ".join(runs[:4]) + (f" and {len(runs) - 4} more runs" if len(runs) > 4 else "")
+    word = "day" if len(days) == 1 else "days"
+    return f"{len(days)} unknown {word} ({shown})"
+
+
+def _verdict(statuses: tuple[str, ...]) -> str:
+    """The verdict from each definition's status, the one asked for first."""
+    if statuses[0] == "undetermined":
+        return "undetermined"
+    decided = [st for st in statuses if st != "undetermined"]
+    n_ok = decided.count("holds")
+    return "true" if n_ok == len(decided) else ("false" if n_ok == 0 else "depends")
+
+
+def _on_calendar(s: pd.Series) -> pd.Series:
+    """The series on every date of its calendar: an absent date is a missing day.
+
+    Daily dates (gaps allowed) are put on every day from the first to the last;
+    a regular weekly or monthly calendar on each of its dates. Dates with clock
+    times are left as they are.
+    """
+    index = pd.DatetimeIndex(s.index)
+    if len(index) < 2 or (index != index.normalize()).any():
+        return s
+    code = calendar_frequency(index) or "D"
+    full = pd.date_range(index[0], index[-1], freq=code)
+    if len(full) == len(index):
+        return s
+    out = s.reindex(full)
+    out.attrs = dict(s.attrs)
+    return out
 
 
 def _reasons_between(reasons: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> str:
@@ -464,23 +569,43 @@ def check_claim(
     months, likewise with the calendar month and the last 30 days; for daily
     values, strict and weak ties.
 
-    A definition is **undetermined** when the data cannot decide it: the
-    series has no values; its window reaches outside the data; its value is
-    missing or its window incomplete (with ``incomplete="exclude"``); its
-    window holds a flagged day (with ``flags="exclude"``); or the claim holds
-    on the data but its comparison set reaches back before the data begin
-    ("since 2020" on data from 2024, "in 1000 days" on 60 days, "a record for
-    2024" on data from March 2024).  A claim that fails is false whatever
-    came before.  A missing or incomplete window inside the comparison set
-    does not make the claim undetermined: it is counted in ``n_unknown`` and
-    named in the sentence.  "Ever" means since the data begin, which the
-    sentence states.
+    Unknown days are unknown: a NaN, and a date absent from the index between
+    the first and the last value (as in :func:`conflictstats.period_totals`),
+    could hold any value its kind allows. A flow that is never negative
+    totals at least what its known days add up to (an incomplete week of 565
+    over 6 days is at least 565), and at most anything; a level, or a series
+    with negative values, can be anything. Each window of the comparison set
+    is so an interval (a point when it is known), and a definition is
+    decided only when every value of the unknown days gives the same answer:
+    it **fails** when a known value or a lower bound beats the claimed value,
+    and **holds** when the value beats every known value and no unknown
+    window could reach it. Otherwise it is undetermined and the reason names
+    the unknown days, as it is when the series has no values; the window
+    reaches outside the data; the value is missing or its window incomplete
+    (with ``incomplete="exclude"``); the window holds a flagged day (with
+    ``flags="exclude"``); the claim holds on the data but its comparison set
+    reaches back before the data begin ("since 2020" on data from 2024, "in
+    1000 days" on 60 days, "a record for 2024" on data from March 2024); or,
+    for "record"/"ever", nothing earlier can be compared ("the data begin on
+    ..."; a record for a year or month on its first window is the trivial
+    first record of that scope). A claim that fails is false whatever came
+    before. "Ever" means since the data begin, which the sentence states: a
+    window reaching before the first day is compared only through the lower
+    bound its days in the data give (claims of a maximum of a flow).
+    ``n_unknown`` counts the unknown windows of the comparison set.
+    With ``incomplete="include"`` the partial totals are taken as the values.
 
-    The verdict: ``"undetermined"`` when the definition asked for is
-    undetermined; otherwise, over the definitions that can be decided,
-    ``"true"`` when the claim holds under all of them, ``"false"`` under
-    none, ``"depends"`` otherwise.  Undetermined alternatives are listed
-    as such, never counted as failures.
+    The verdict: over the definitions that can be decided, ``"true"`` when
+    the claim holds under all of them, ``"false"`` under none, ``"depends"``
+    otherwise; ``"undetermined"`` when the definition asked for is
+    undetermined, and also when the unknown days could still change the
+    verdict through another definition (``holds`` then still gives the
+    answer under the definition asked for). So a verdict ``"true"`` or
+    ``"false"`` never changes when the unknown days are filled with values
+    their kind allows. Alternatives that no filling could decide (a window
+    outside the data) are listed as undetermined, never counted as failures.
+    To read an absent report as zero, fill it first:
+    ``s.asfreq("D").fillna(0)``.
 
     References
     ----------
@@ -504,6 +629,17 @@ def check_claim(
 
     >>> check_claim(drones, "highest in 30 days", date="2024-11-26").verdict
     'undetermined'
+
+    Nor can one that an unknown day could overturn: 1 December is absent, so
+    it is missing, and it could have been larger than 2:
+
+    >>> gap = pd.Series([0.0, 2.0], index=pd.to_datetime(["2024-11-30", "2024-12-02"]))
+    >>> c = check_claim(gap, "record", date="2024-12-02", scope="month")
+    >>> c.verdict
+    'undetermined'
+    >>> print(c.reason)  # doctest: +NORMALIZE_WHITESPACE
+    no value of the comparison set is known, but 1 unknown day (2024-12-01) of the
+    comparison set could be larger
     """
     parsed = _parse_claim(claim) if claim not in CLAIMS else {
         "claim": "highest since" if claim.endswith("since") else
@@ -561,8 +697,9 @@ def check_claim(
         if days is None:
             raise InputError("claim 'largest in' needs days= (a number of days such as 30)")
         days = check_int("days", days, minimum=1)
+    # daily values: the kind only says what an unknown day could hold (a level: anything)
     k = (resolve_kind(series, kind, what="a claim about weekly or rolling totals")
-         if span is not None else "flow")
+         if span is not None else str(kind or recorded_kind(series) or "flow"))
     if as_of is not None:
         cut = as_timestamp(as_of, name="as_of").normalize()
         notes.append(f"as known on {_day(cut)}: later values are not used")
@@ -571,7 +708,7 @@ def check_claim(
     coverage = ((pd.Timestamp(valid[0]), pd.Timestamp(valid[-1])) if len(valid)
                 else (pd.NaT, pd.NaT))
     if len(valid):
-        s = s.loc[coverage[0]:coverage[1]]
+        s = _on_calendar(s.loc[coverage[0]:coverage[1]])
     mask = _flag_mask(series, s.to_frame()) if len(valid) else None
     from .daily import flag_reasons
 
@@ -587,17 +724,23 @@ def check_claim(
                   spans=spans)
         for d in defs
     ]
+    possible = [r.pop("_possible", {r["status"]}) for r in rows]
     table = pd.DataFrame(rows)
     for c in ("rank", "n_compared", "n_unknown", "n_flagged"):
         table[c] = table[c].astype(np.int64)
     table["holds"] = table["holds"].astype("boolean")
     main = rows[0]
-    decided = table.loc[table["status"] != "undetermined", "status"]
-    if main["status"] == "undetermined":
-        verdict = "undetermined"
-    else:
-        n_ok = int((decided == "holds").sum())
-        verdict = "true" if n_ok == len(decided) else ("false" if n_ok == 0 else "depends")
+    # the verdict under every status each definition could take once its unknown days
+    # are known: one verdict for all of them, or undetermined
+    verdicts = {_verdict(combo) for combo in itertools.product(*possible)}
+    verdict = verdicts.pop() if len(verdicts) == 1 else "undetermined"
+    reason = str(main["reason"])
+    if verdict == "undetermined" and main["status"] != "undetermined":
+        open_rows = [r for r, p in zip(rows[1:], possible[1:], strict=True) if len(p) > 1]
+        reason = ("under the definition asked it "
+                  + ("holds" if main["status"] == "holds" else "fails")
+                  + ", but unknown days could change the verdict under "
+                  + "; ".join(f"{r['definition']} ({r['reason']})" for r in open_rows))
     def things(n: int) -> str:
         word = "day" if span is None else "window"
         return f"{n} {word}" + ("" if n == 1 else "s")
@@ -623,8 +766,8 @@ def check_claim(
     unit = str(series.attrs.get("unit") or "") if isinstance(series, pd.Series) else ""
     unit = "" if unit == "count" else unit
     claim_text = claim if isinstance(claim, str) else str(claim)
-    sentence = _sentence(claim_text, main, table, verdict, unit, kind_claim, direction,
-                         scope_label, coverage, notes)
+    sentence = _sentence(claim_text, {**main, "reason": reason}, table, verdict, unit,
+                         kind_claim, direction, scope_label, coverage, notes)
     return ClaimCheck(
         claim=kind_claim if direction == "max" else kind_claim.replace(
             "highest", "lowest").replace("largest", "smallest"),
@@ -642,7 +785,7 @@ def check_claim(
         window=_label(span),
         sentence=sentence,
         alternatives=table,
-        reason=str(main["reason"]),
+        reason=reason,
         data_start=pd.Timestamp(coverage[0]),
         data_end=pd.Timestamp(coverage[1]),
         n_flagged=int(main["n_flagged"]),

@@ -345,10 +345,11 @@ class ClaimCheck(Result):
     date : pandas.Timestamp
         The date (or the last day of the window) the claim is about.
     verdict : str
-        ``"undetermined"`` if the data cannot decide the definition asked for
-        (see ``reason``); otherwise, over the definitions that can be decided,
-        ``"true"`` if the claim holds under all, ``"false"`` if under none,
-        ``"depends"`` otherwise.
+        ``"undetermined"`` if the data cannot decide the definition asked for,
+        or if the unknown days (missing or absent) could still change the
+        verdict (see ``reason``); otherwise, over the definitions that can be
+        decided, ``"true"`` if the claim holds under all, ``"false"`` if under
+        none, ``"depends"`` otherwise.
     holds : bool or None
         Whether it holds under the definition asked for (None: undetermined).
     value : float

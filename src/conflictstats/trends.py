@@ -363,6 +363,21 @@ def _frame_input(
     return frame, was_series, t
 
 
+def _own_starts(series: pd.Series | pd.DataFrame, frame: pd.DataFrame,
+                by: str | Sequence[str] | None) -> np.ndarray:
+    """Days from the first date of the shared index to each series' own first date.
+
+    Zero for a Series or a wide frame; for a long frame, each group's first row
+    (:func:`conflictstats._validate.long_ranges`), so that an intercept is the
+    value at the group's own first date, as for the group alone (issue 22).
+    """
+    ranges = long_ranges(series, frame, by) if len(frame) else None
+    if ranges is None:
+        return np.zeros(frame.shape[1])
+    first = pd.DatetimeIndex(ranges[0])
+    return np.asarray((first - pd.DatetimeIndex(frame.index)[0]) / _DAY, dtype=float)
+
+
 def _reported(t: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ok = ~np.isnan(column)
     return t[ok], column[ok]
@@ -410,7 +425,7 @@ def mann_kendall(series: pd.DataFrame, *, method: str = ..., alpha: float = ...,
 def mann_kendall(
     series: pd.Series | pd.DataFrame,
     *,
-    method: str = "original",
+    method: str = "ar1",
     alpha: float = 0.05,
     lag: int | None = None,
     by: str | Sequence[str] | None = None,
@@ -423,9 +438,16 @@ def mann_kendall(
     series : Series or DataFrame
         Values with a DatetimeIndex; NaN are dropped (as pymannkendall does).
         A wide DataFrame (one column per series) is tested column by column.
-    method : {"original", "hamed_rao"}, default "original"
-        ``"hamed_rao"`` corrects the variance of S for autocorrelation
-        (Hamed & Rao 1998), as ``pymannkendall.hamed_rao_modification_test``.
+    method : {"ar1", "original", "hamed_rao"}, default "ar1"
+        ``"ar1"`` (the default since issue 20; it was ``"original"``) widens
+        the variance of S for serial dependence, as an AR(1) of a
+        conservatively estimated coefficient would have it, so that daily
+        series (whose days are rarely independent) do not show trends that
+        are not there; see Notes. ``"original"`` assumes independent values
+        (``pymannkendall.original_test``); ``"hamed_rao"`` corrects the
+        variance with the sample autocorrelations of the ranks (Hamed & Rao
+        1998), as ``pymannkendall.hamed_rao_modification_test``. Both are
+        kept by name.
     alpha : float, default 0.05
         Significance level of the two-sided test.
     lag : int, optional
@@ -440,9 +462,12 @@ def mann_kendall(
         For a Series, a :class:`~conflictstats.results.TrendTest`: ``trend``
         ("increasing", "decreasing", "no trend"), ``h``, ``p_value`` (also as
         ``p``), ``z``, ``tau``, ``s``, ``var_s``, ``slope`` (per day),
-        ``intercept`` (value at the first date of the index), ``n``,
-        ``method``, ``alpha``. All equal pymannkendall's ``original_test`` /
-        ``hamed_rao_modification_test`` on a daily series.
+        ``intercept`` (value at the first date of the index; with ``by=``,
+        at the group's own first date, so each group equals the group alone),
+        ``n``, ``method``, ``alpha``. With ``method="original"`` or
+        ``"hamed_rao"`` all equal pymannkendall's ``original_test`` /
+        ``hamed_rao_modification_test`` on a daily series; with ``"ar1"``,
+        all but ``var_s``, ``z``, ``p_value``, ``h`` and ``trend``.
 
         For a DataFrame (wide, or long with ``by=``), a tidy DataFrame with one
         row per series (RangeIndex): ``series`` (the column label, or the group)
@@ -475,6 +500,49 @@ def mann_kendall(
     which is what pymannkendall's ``hamed_rao_modification_test`` returns
     (NaN), without the crash.
 
+    AR(1) (the default): ``Var*(S) = Var(S) [1 + 2/(n(n-1)(n-2)) sum_{i=1}^{n-1}
+    (n-i)(n-i-1)(n-i-2) rho_s(i)]``, Hamed & Rao's factor, with the rank
+    autocorrelations of a Gaussian AR(1), ``rho_s(i) = (6/pi) asin(phi_u^i / 2)``,
+    at every lag. ``phi_u`` bounds the AR(1) coefficient from above: ``r``,
+    the lag-1 autocorrelation of the ranks of the Sen-detrended series (as
+    for Hamed–Rao, on the real day numbers), is bias-corrected to
+    ``r_c = (n r + 2)/(n - 4)`` (Kendall's ``(n r + 1)/(n - 4)`` for an
+    estimated mean, plus one for the slope), turned into the Gaussian
+    coefficient ``phi = 2 sin(pi r_c / 6)``, and ``phi_u = phi + 1.645
+    sqrt((1 - phi^2)/n)``, kept within [0, 0.99] (0.99 below 6 values). The
+    point estimate alone (``phi_u = phi``) leaves a size of 16.4 % at n = 30
+    and 12.5 % at n = 60 for phi = 0.9 (estimates of phi from short series
+    fall short of it exactly when the series wanders like a trend); the
+    one-sided 95 % bound brings it under 6 %. The factor is at least 1, so the
+    test is defined (no NaN) whenever S is, and it is never more liberal than
+    ``"original"``. Values are taken in their order: missing days are
+    dropped, not modelled.
+
+    Measured with ``benchmarks/bench_trend_size.py`` (1,000 Gaussian AR(1)
+    series per cell, unit marginal variance, alpha = 0.05; standard errors
+    0.4-1.6 points): the share of series found trending, in %.
+
+    ==========================  ======  ======  =======  =======
+    no trend (size)             n = 30  n = 60  n = 120  n = 365
+    ==========================  ======  ======  =======  =======
+    ar1, phi = 0                   1.3     1.6      2.1      4.3
+    ar1, phi = 0.3                 1.4     2.3      2.1      2.7
+    ar1, phi = 0.6                 2.7     2.1      2.1      4.1
+    ar1, phi = 0.9                 5.2     4.2      3.0      2.8
+    original, phi = 0              4.3     3.9      3.9      6.0
+    original, phi = 0.9           58.5    65.8     65.3     65.1
+    hamed_rao, phi = 0             8.8     8.5      6.9      9.9
+    hamed_rao, phi = 0.9          42.0    40.3     34.1     30.3
+    hamed_rao NaN p (of 1,000)      16       9        8        4
+    ==========================  ======  ======  =======  =======
+
+    The price is power on short series: a linear rise of one standard
+    deviation over the series is found in 13 / 41 / 79 / 100 % of white-noise
+    series (n = 30 / 60 / 120 / 365) against 32 / 60 / 88 / 100 % with
+    ``"original"``, and in 7 / 5 / 6 / 15 % at phi = 0.9, where such a rise
+    is hard to tell from the wandering of the noise. Pass
+    ``method="original"`` when the values are known to be independent.
+
     ``slope`` is the median of ``(x_j - x_i)/(t_j - t_i)`` with ``t`` in days since the
     first date (Sen 1968), found without forming all pairs, and
     ``intercept = median(x) - median(t) * slope``.
@@ -485,6 +553,8 @@ def mann_kendall(
     Kendall, M. G. (1975). Rank Correlation Methods. Griffin, London.
     Hamed, K. H., Rao, A. R. (1998). A modified Mann–Kendall trend test for
     autocorrelated data. J. Hydrology 204, 182–196.
+    Kendall, M. G. (1954). Note on bias in the estimation of autocorrelation.
+    Biometrika 41, 403–404.
     Knight, W. R. (1966). A computer method for calculating Kendall's tau with
     ungrouped data. JASA 61, 436–439.
     Sen, P. K. (1968). Estimates of the regression coefficient based on Kendall's
@@ -497,14 +567,16 @@ def mann_kendall(
     ...               index=pd.date_range("2024-01-01", periods=12))
     >>> r = mann_kendall(s)
     >>> r.trend, r.s, round(r.p_value, 3), round(r.slope, 4)
-    ('no trend', 25, 0.095, 0.3667)
+    ('no trend', 25, 0.192, 0.3667)
+    >>> round(mann_kendall(s, method="original").p_value, 3)  # as if the days were independent
+    0.095
     >>> wide = pd.DataFrame({"a": s, "b": s.to_numpy()[::-1]})
     >>> mann_kendall(wide)[["series", "trend", "s"]]
       series     trend   s
     0      a  no trend  25
     1      b  no trend -25
     """
-    check_choice("method", method, ("original", "hamed_rao"))
+    check_choice("method", method, ("ar1", "original", "hamed_rao"))
     alpha = check_alpha(alpha)
     frame, was_series, t = _frame_input(series, by, value)
     values = frame.to_numpy()
@@ -513,8 +585,9 @@ def mann_kendall(
         _too_few(xk, 3, "mann_kendall")
         return _mann_kendall_one(tk, xk, method, alpha, lag)
     rows: list[dict[str, Any]] = []
+    starts = _own_starts(series, frame, by)
     for k, col in enumerate(frame.columns):
-        tk, xk = _reported(t, values[:, k])
+        tk, xk = _reported(t - starts[k], values[:, k])
         if xk.size < 3:
             rows.append(_missing_row(col, _TREND_FIELDS, xk.size, method=method, alpha=alpha))
         else:
@@ -533,6 +606,10 @@ def _mann_kendall_one(t: np.ndarray, x: np.ndarray, method: str, alpha: float,
     var_s = (n * (n - 1) * (2 * n + 5) - int(np.sum(c * (c - 1) * (2 * c + 5)))) / 18
     tau = s / (0.5 * n * (n - 1))
     slope, intercept = _sen_slope(t, x)
+    if method == "ar1":
+        d = x - (t - t[0]) * slope
+        _phi, upper = _kendall.ar1_upper_bound(rankdata(d))
+        var_s = var_s * _kendall.ar1_rank_factor(upper, n)
     if method == "hamed_rao":
         nl = n if lag is None else check_int("lag", lag, minimum=1, maximum=n - 1) + 1
         # detrend on the real day numbers: with missing days, the k-th reported
@@ -599,7 +676,8 @@ def theil_sen(
     TheilSenFit or DataFrame
         For a Series, a :class:`~conflictstats.results.TheilSenFit`: ``slope``
         and its ``lower``/``upper`` bounds (per day), ``intercept`` (value at
-        the first date of the index), ``n``, ``alpha``; properties
+        the first date of the index; with ``by=``, at the group's own first
+        date), ``n``, ``alpha``; properties
         ``per_week`` and ``per_year``.
 
         For a DataFrame (wide, or long with ``by=``), a tidy DataFrame with one
@@ -647,8 +725,9 @@ def theil_sen(
         _too_few(xk, 2, "theil_sen")
         return _theil_sen_one(tk, xk, alpha)
     rows: list[dict[str, Any]] = []
+    starts = _own_starts(series, frame, by)
     for k, col in enumerate(frame.columns):
-        tk, xk = _reported(t, values[:, k])
+        tk, xk = _reported(t - starts[k], values[:, k])
         if xk.size < 2:
             rows.append(_missing_row(col, _THEIL_SEN_FIELDS, xk.size, alpha=alpha))
         else:
