@@ -73,7 +73,8 @@ class Reconciliation(Result):
         ``difference`` (b - a), ``ratio`` (b / a) and ``outside_band``.
     episodes : DataFrame
         Divergences: ``start``, ``end``, ``days``, ``ratio`` (b / a in the
-        episode, after the lag) and ``usual_ratio`` (the scale), one row each.
+        episode, after the lag) and ``usual_ratio`` (the median weekly ratio),
+        one row each.
     one_sided : DataFrame
         Days inside the common span that one source reports and the other does
         not: ``date``, ``reported_by``.
@@ -226,6 +227,18 @@ def _ratio_interval(num: pd.Series, den: pd.Series, alpha: float) -> tuple[float
     return ratio, ratio - t * se, ratio + t * se
 
 
+def _usual_ratio(a_al: pd.Series, b: pd.Series, both: pd.Series) -> float:
+    """The median weekly ratio (weeks with at least 4 days both report): the relation
+    the sources usually keep, which an episode of divergence does not drag."""
+    weeks = pd.DatetimeIndex(b.index).to_period("W")
+    frame = pd.DataFrame({"a": a_al.where(both), "b": b.where(both), "n": both.astype(int)})
+    sums = frame.groupby(np.asarray(weeks.asi8)).sum()
+    sums = sums[(sums["n"] >= 4) & (sums["a"] != 0)]
+    if len(sums) < 3:
+        return math.nan
+    return float(np.median(sums["b"] / sums["a"]))
+
+
 def _episodes(a_al: pd.Series, b: pd.Series, scale: float, kind: str,
               min_days: int) -> pd.DataFrame:
     """Stretches where ``b`` departs from ``scale * a`` beyond the noise (change points)."""
@@ -327,7 +340,8 @@ def reconcile(
 
     **Band and episodes.** The band is the 10th to 90th percentile of the ratio
     over periods complete in both. Episodes are the segments of the residual
-    :math:`(y_t - \\hat s x_{t-\\hat L}) / \\sqrt{\\hat s x_{t - \\hat L}}` found by
+    :math:`(y_t - \\tilde s x_{t-\\hat L}) / \\sqrt{\\tilde s x_{t - \\hat L}}`, with
+    :math:`\\tilde s` the median weekly ratio (which an episode does not drag), found by
     :func:`~conflictstats.changepoints`, kept when their mean departs from zero
     by more than five robust standard errors and their median by more than one
     robust standard deviation.
@@ -382,7 +396,9 @@ def reconcile(
     lag, lag_lo, lag_hi, corr = _estimate_lag(_changes(xa, kind_).to_numpy(),
                                               _changes(xb, kind_).to_numpy(),
                                               max_lag, alpha, n_boot, rng)
-    a_al = xa.shift(lag)
+    # the lagged A may reach before the common span: take it from A's own earlier days
+    a_al = sa.reindex(pd.date_range(lo - max(lag, 0) * _DAY, hi, freq="D")).astype(
+        float).shift(lag).reindex(days)
     both = a_al.notna() & xb.notna()
     scale, s_lo, s_hi = _ratio_interval(xb[both], a_al[both], alpha)
     table = _aligned_table(xa, xb, freq, kind_)
@@ -392,7 +408,7 @@ def reconcile(
     else:
         band = np.array([math.nan, math.nan])
     table["outside_band"] = ok & ((table["ratio"] < band[0]) | (table["ratio"] > band[1]))
-    episodes = _episodes(a_al, xb, scale, kind_, min_days)
+    episodes = _episodes(a_al, xb, _usual_ratio(a_al, xb, both), kind_, min_days)
     only_a = xa.notna() & xb.isna()
     only_b = xb.notna() & xa.isna()
     one_sided = pd.DataFrame({
