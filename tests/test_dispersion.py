@@ -47,14 +47,14 @@ def test_compare_periods_keeps_its_level_on_over_dispersed_nights():
     assert binom / reps > 0.10
 
 
-def test_period_dispersion_equals_statsmodels_quasi_binomial_scale():
+def test_quasi_binomial_period_dispersion_equals_statsmodels_scale():
     import statsmodels.api as sm
 
     x = np.array([60, 70, 52, 80, 41, 66, 75, 30, 58, 49, 71, 62])
     n = np.array([80, 85, 75, 90, 70, 80, 88, 60, 76, 70, 90, 77])
     num, den = _nights(x, n)
     c = cs.compare_periods(num, den, first=("2024-01-07", "2024-01-12"),
-                           second=("2024-01-01", "2024-01-06"))
+                           second=("2024-01-01", "2024-01-06"), dispersion="quasi_binomial")
     group = (np.arange(12) >= 6).astype(float)
     fit = sm.GLM(x / n, sm.add_constant(group), family=sm.families.Binomial(),
                  var_weights=n).fit(scale="X2")
@@ -95,21 +95,53 @@ def test_a_given_dispersion_divides_the_counts():
     assert_allclose(c.difference, 76 / 188 - 0.75)
 
 
-def test_windowed_rate_widens_its_interval_on_over_dispersed_nights():
+def test_windowed_rate_widens_each_window_by_its_own_night_sizes():
     rng = np.random.default_rng(3)
     x, n = _beta_binomial_nights(rng, 120, rho=0.02)
     num, den = _nights(x, n)
     auto = cs.rate(num, den, window=7)
     binom = cs.rate(num, den, window=7, dispersion="binomial")
-    assert auto.attrs["variance_model"] == "quasi_binomial"
-    phi = auto.attrs["dispersion"][0]
-    assert 1.5 < phi < 4.5  # 1 + 80 * 0.02 = 2.6 expected
+    assert auto.attrs["variance_model"] == "beta_binomial"
+    rho = auto.attrs["icc"][0]
+    # 120 nights of about 80 drones: the moment estimate has SE about 0.006
+    assert 0.005 < rho < 0.035
     assert_allclose(auto["rate"], binom["rate"])
+    # each window's factor 1 + rho (sum n^2 / sum n - 1), written with pandas rolling sums
+    phi = 1 + rho * ((den**2).rolling(7, min_periods=1).sum()
+                     / den.rolling(7, min_periods=1).sum() - 1)
+    assert_allclose(auto.attrs["dispersion"][0], phi.iloc[-1], rtol=1e-12)
     width = (auto["upper"] - auto["lower"]) / (binom["upper"] - binom["lower"])
-    assert_allclose(width.dropna(), np.sqrt(phi), rtol=0.05)  # Wilson half-width ~ 1/sqrt(n)
+    # Wilson half-width ~ z / sqrt(n / phi); the t quantile with ~ 100 df adds < 1 %
+    assert_allclose(width, np.sqrt(phi), rtol=0.03)
+    assert width.std() > 0.01  # the windows differ: not one factor for the series
+    # the last window: statsmodels' Wilson interval of the effective counts, at the
+    # normal level equal to Student's t with the reported df (scipy)
+    import statsmodels.stats.proportion as smp
+    from scipy import special, stats
+
+    df = auto.attrs["dispersion_df"][0]
+    level = 2 * special.ndtr(-stats.t.ppf(0.975, df))
+    last = auto.iloc[-1]
+    lo, hi = smp.proportion_confint(last["numerator"] / phi.iloc[-1],
+                                    last["denominator"] / phi.iloc[-1], alpha=level,
+                                    method="wilson")
+    assert_allclose([last["lower"], last["upper"]], [lo, hi], rtol=1e-10)
     assert binom.attrs["variance_model"] == "binomial"
     # one night's own rate: nothing between nights to measure
     assert cs.rate(num, den).attrs["variance_model"] == "binomial"
+
+
+def test_quasi_binomial_window_keeps_one_pearson_factor():
+    rng = np.random.default_rng(3)
+    x, n = _beta_binomial_nights(rng, 120, rho=0.02)
+    num, den = _nights(x, n)
+    quasi = cs.rate(num, den, window=7, dispersion="quasi_binomial")
+    binom = cs.rate(num, den, window=7, dispersion="binomial")
+    assert quasi.attrs["variance_model"] == "quasi_binomial"
+    phi = quasi.attrs["dispersion"][0]
+    assert 1.5 < phi < 4.5  # 1 + 80 * 0.02 = 2.6 expected
+    width = (quasi["upper"] - quasi["lower"]) / (binom["upper"] - binom["lower"])
+    assert_allclose(width.dropna(), np.sqrt(phi), rtol=0.05)  # Wilson half-width ~ 1/sqrt(n)
 
 
 def test_dispersion_errors_name_the_parameter():
@@ -127,14 +159,24 @@ def test_calendar_period_rates_widen_on_over_dispersed_nights():
     num, den = _nights(x, n)  # 2024-01-01 is a Monday: 20 whole weeks
     auto = cs.rate(num, den, freq="W-SUN")
     binom = cs.rate(num, den, freq="W-SUN", dispersion="binomial")
-    assert auto.attrs["variance_model"] == "quasi_binomial"
+    quasi = cs.rate(num, den, freq="W-SUN", dispersion="quasi_binomial")
+    assert auto.attrs["variance_model"] == "beta_binomial"
     assert binom.attrs["variance_model"] == "binomial"
-    phi = auto.attrs["dispersion"][0]
-    # reference: Pearson chi-square of each night against its week's rate, over
-    # N - 20 degrees of freedom (hand-written with pandas)
+    # hand calculation with pandas: Pearson chi-square of each night against its
+    # week's rate; E[X2] = (N - G) + rho sum_g (N_g - D_g - S2_g / N_g + 1) under the
+    # beta-binomial (Williams 1982, unit weights), solved for rho
     week = num.index.to_period("W-SUN")
-    p_week = (num.groupby(week).transform("sum") / den.groupby(week).transform("sum"))
+    n_w = den.groupby(week).transform("sum")
+    s2_w = (den**2).groupby(week).transform("sum")
+    p_week = num.groupby(week).transform("sum") / n_w
     chi2 = ((num - den * p_week) ** 2 / (den * p_week * (1 - p_week))).sum()
-    assert_allclose(phi, chi2 / (140 - 20), rtol=1e-10)
+    by_week = pd.DataFrame({"N": den, "S2": den**2, "D": 1.0}).groupby(week).sum()
+    slope = (by_week["N"] - by_week["D"] - by_week["S2"] / by_week["N"] + 1).sum()
+    rho = (chi2 - (140 - 20)) / slope
+    assert_allclose(auto.attrs["icc"][0], rho, rtol=1e-10)
+    assert_allclose(auto.attrs["dispersion"][0],
+                    1 + rho * (s2_w.iloc[-1] / n_w.iloc[-1] - 1), rtol=1e-10)
+    # the quasi-binomial option keeps Pearson's factor over N - 20 degrees of freedom
+    assert_allclose(quasi.attrs["dispersion"][0], chi2 / (140 - 20), rtol=1e-10)
     assert_allclose(auto["rate"], binom["rate"])
     assert ((auto["upper"] - auto["lower"]) > (binom["upper"] - binom["lower"])).all()

@@ -113,9 +113,13 @@ def _rate_method(method: str) -> str:
 
 
 def _binom_interval(
-    x: np.ndarray, n: np.ndarray, alpha: float, method: str
+    x: np.ndarray, n: np.ndarray, alpha: float | np.ndarray, method: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided interval for x successes out of n, elementwise; NaN where n is 0 or NaN.
+
+    ``alpha`` may be an array broadcast against ``x`` (a level per row, e.g.
+    the normal level equivalent to Student's t with each row's degrees of
+    freedom).
 
     The formulas are those of Brown, Cai & DasGupta (2001), written so that they
     agree with statsmodels' ``proportion_confint``: Wald, Wilson and
@@ -130,10 +134,10 @@ def _binom_interval(
     ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
     xs = np.where(ok, x, 0.0)
     ns = np.where(ok, n, 1.0)
-    a2 = alpha / 2.0
+    a2 = np.asarray(alpha, dtype="float64") / 2.0
     p = xs / ns
     if method in ("wald", "wilson", "agresti_coull"):
-        z = float(special.ndtri(1.0 - a2))
+        z = -special.ndtri(a2)  # accurate also for a tiny level (few degrees of freedom)
         z2 = z * z
         if method == "wald":
             half = z * np.sqrt(p * (1.0 - p) / ns)
@@ -175,19 +179,20 @@ def _binom_interval(
 
 
 # ---------------------------------------------------------------------------
-# over-dispersion between nights (quasi-binomial)
+# over-dispersion between nights (beta-binomial moments; quasi-binomial)
 # ---------------------------------------------------------------------------
 
-_DISPERSION_CHOICES = ("auto", "binomial", "quasi_binomial")
+_DISPERSION_CHOICES = ("auto", "binomial", "beta_binomial", "quasi_binomial")
 
 
 def _check_dispersion(dispersion: Any) -> str | float:
-    """``"auto"``, ``"binomial"``, ``"quasi_binomial"`` or a fixed factor >= 1."""
+    """``"auto"``, ``"binomial"``, ``"beta_binomial"``, ``"quasi_binomial"`` or a factor >= 1."""
     if isinstance(dispersion, str):
         return check_choice("dispersion", dispersion, _DISPERSION_CHOICES)
     if isinstance(dispersion, bool) or not _is_scalar_number(dispersion):
         raise InputTypeError(
-            "dispersion must be 'auto', 'binomial', 'quasi_binomial' or a number >= 1; "
+            "dispersion must be 'auto', 'binomial', 'beta_binomial', 'quasi_binomial' or a "
+            "number >= 1; "
             f"got {dispersion!r}"
         )
     d = float(dispersion)
@@ -232,6 +237,94 @@ def _use_dispersion(phi: np.ndarray, choice: str | float) -> tuple[np.ndarray, s
         return est, "quasi_binomial"
     use = np.maximum(est, 1.0)
     return use, ("quasi_binomial" if (use > 1.0).any() else "binomial")
+
+
+def _icc_moment(x: np.ndarray, n: np.ndarray, p: np.ndarray, n_fit: np.ndarray,
+                s2_fit: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Moment estimate of the intra-night correlation ``rho``, per column.
+
+    ``x``, ``n`` are nightly counts (nights along axis 0, NaN where unknown);
+    ``p`` is the rate fitted to each night: the pooled rate of the window or
+    period it is compared with, whose sums of ``n`` and ``n**2`` (over its
+    known nights) are ``n_fit`` and ``s2_fit``.  Under the beta-binomial
+    (``Var x_d = n_d p q (1 + (n_d - 1) rho)``, nights independent) the
+    Pearson statistic ``X2 = sum (x_d - n_d p_d)^2 / (n_d p_d q_d)`` has
+    expectation ``A + rho B`` with, for ``h_d = n_d / n_fit``,
+
+    ``A = sum (1 - h_d)``,
+    ``B = sum (n_d - 1)(1 - 2 h_d) + n_d (s2_fit - n_fit) / n_fit**2``
+
+    (Williams 1982, with unit weights), so ``rho = (X2 - A) / B``.  For
+    periods that partition the nights, ``A = N - G`` and ``B = sum_g (N_g -
+    D_g - S2_g / N_g + 1)``.  Returns ``(rho, B, var_x2, df_min)``: ``rho`` NaN where
+    there is less than one degree of freedom, ``var_x2`` the variance of
+    ``X2`` at the (non-negative) estimate, ``2 (A/D) sum_d phi_d^2``, with
+    ``phi_d = 1 + rho (n_d - 1)`` over the ``D`` nights used, and ``df_min``
+    the limit of the Satterthwaite degrees of freedom as ``rho`` grows,
+    ``B^2 / ((A/D) sum_d (n_d - 1)^2)``, which depends on the sizes only.
+    """
+    ok = (np.isfinite(x) & np.isfinite(n) & np.isfinite(p) & np.isfinite(n_fit)
+          & np.isfinite(s2_fit) & (n > 0) & (p > 0) & (p < 1) & (n_fit > 0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = np.where(ok, (x - n * p) ** 2 / (n * p * (1.0 - p)), 0.0)
+        h = np.where(ok, n / n_fit, 0.0)
+        a = np.where(ok, 1.0 - h, 0.0)
+        b = np.where(ok, (n - 1.0) * (1.0 - 2.0 * h) + n * (s2_fit - n_fit) / n_fit**2, 0.0)
+    x2, a_sum, b_sum = r2.sum(axis=0), a.sum(axis=0), b.sum(axis=0)
+    usable = (a_sum >= 1.0 - 1e-9) & (b_sum > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.where(usable, (x2 - a_sum) / np.where(usable, b_sum, 1.0), np.nan)
+        rho_pos = np.where(np.isfinite(rho), np.maximum(rho, 0.0), 0.0)
+        phi_d = np.where(ok, 1.0 + rho_pos * (np.where(ok, n, 1.0) - 1.0), 0.0)
+        share = a_sum / np.maximum(ok.sum(axis=0), 1)
+        var_x2 = 2.0 * share * (phi_d**2).sum(axis=0)
+        big = np.where(ok, (np.where(ok, n, 1.0) - 1.0) ** 2, 0.0).sum(axis=0)
+        df_min = np.where(big > 0, b_sum**2 / (share * big), math.inf)
+    return rho, b_sum, var_x2, df_min
+
+
+def _size_weighted_factor(rho: np.ndarray, b: np.ndarray, var_x2: np.ndarray,
+                          df_min: np.ndarray, n_row: np.ndarray, s2_row: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Variance factor and Satterthwaite degrees of freedom of each pooled rate.
+
+    ``phi = 1 + rho (S2 / N - 1)``, ``S2`` and ``N`` the sums of ``n**2``
+    and ``n`` over the pooled nights, ``rho`` clipped at 0; the degrees of
+    freedom are Satterthwaite's ``2 phi^2 / Var(phi_hat)`` with
+    ``Var(phi_hat) = (S2/N - 1)^2 var_x2 / B^2``, not below ``df_min`` (their
+    limit for large ``rho``; near ``rho = 0`` the plug-in value is smaller and
+    erratic) nor 1; infinite where ``rho`` is 0 (the binomial, whose variance
+    is not estimated).
+    """
+    rho_pos = np.where(np.isfinite(rho), np.maximum(rho, 0.0), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(n_row > 0, s2_row / np.where(n_row > 0, n_row, 1.0) - 1.0, 0.0)
+        c = np.maximum(np.nan_to_num(c, nan=0.0), 0.0)
+        phi = 1.0 + rho_pos * c
+        df = 2.0 * phi**2 * b**2 / (c**2 * var_x2)
+    df = np.maximum(np.nan_to_num(df, nan=1.0, posinf=math.inf), np.maximum(df_min, 1.0))
+    df = np.where((rho_pos > 0) & (c > 0), df, math.inf)
+    return phi, np.broadcast_to(df, phi.shape).copy()
+
+
+def _t_level(alpha: float, df: np.ndarray) -> np.ndarray:
+    """Elementwise level whose normal quantile is Student's t quantile at ``alpha``."""
+    from scipy import special, stats
+
+    df = np.asarray(df, dtype="float64")
+    fin = np.isfinite(df)
+    t = stats.t.ppf(1.0 - alpha / 2.0, np.where(fin, df, 1.0))
+    return np.where(fin, 2.0 * special.ndtr(-t), alpha)
+
+
+def _last_known(values: np.ndarray, known: np.ndarray, default: float = 1.0) -> list[float]:
+    """Per column, the value on the last row where ``known`` holds (``default`` if none)."""
+    out = []
+    for j in range(values.shape[1]):  # one step per series, not per day
+        rows = np.flatnonzero(known[:, j])
+        out.append(float(values[rows[-1], j]) if rows.size else default)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -449,9 +542,9 @@ def rate(
                             long_ranges(numerator, num, by), disp, spans)
     px, pn, days = _pooled(num, den, None if span is None else span.days, min_periods)
     xv, nv = px.to_numpy(), pn.to_numpy()
-    phi, model = _window_dispersion(num, den, xv, nv, None if span is None else span.days,
-                                    disp)
-    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, m)
+    phi, df, model, icc = _window_dispersion(num, den, xv, nv,
+                                             None if span is None else span.days, disp)
+    lo, hi = _binom_interval(xv / phi, nv / phi, _t_level(alpha, df), m)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     fields: dict[str, np.ndarray] = {
@@ -472,31 +565,59 @@ def rate(
                                              names=["series", "field"])
         data = {(c, f): fields[f][:, j] for j, c in enumerate(num.columns) for f in fields}
         out = pd.DataFrame(data, index=num.index, columns=columns)
-    out.attrs["variance_model"] = model
-    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    _set_attrs(out, num.columns, model, phi, df, nv, icc)
     return out
 
 
+def _set_attrs(out: pd.DataFrame, columns: pd.Index, model: str, phi: np.ndarray,
+               df: np.ndarray, nv: np.ndarray, icc: np.ndarray) -> None:
+    """The variance model, and per series the factor, its df (last pooled row) and rho."""
+    known = np.isfinite(nv) & (nv > 0)
+    out.attrs["variance_model"] = model
+    out.attrs["dispersion"] = dict(zip(columns, _last_known(phi, known), strict=True))
+    out.attrs["dispersion_df"] = dict(zip(columns, _last_known(df, known, math.inf),
+                                          strict=True))
+    out.attrs["icc"] = dict(zip(columns, icc.tolist(), strict=True))
+
+
 def _window_dispersion(num: pd.DataFrame, den: pd.DataFrame, xv: np.ndarray, nv: np.ndarray,
-                       days: int | None, choice: str | float) -> tuple[np.ndarray, str]:
-    """Dispersion factor per column for rates pooled over a rolling window (1 without one).
+                       days: int | None, choice: str | float
+                       ) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
+    """Variance factor and df of each pooled rate (rows x columns), the model, and rho.
 
     Each night is compared with the pooled rate of the window (of ``days``
-    days) ending on it.
+    days) ending on it.  Without a window, one night's own rate: nothing
+    between nights to measure (the binomial, or a given factor).
     """
-    n_cols = num.shape[1]
-    if days is None:  # one night's own rate: nothing between nights to measure
-        if isinstance(choice, str):
-            return np.ones(n_cols), "binomial"
-        return np.full(n_cols, float(choice)), "quasi_binomial"
+    shape = xv.shape
+    no_icc = np.full(shape[1], np.nan)
+    if not isinstance(choice, str) or choice == "binomial" or days is None:
+        d = float(choice) if not isinstance(choice, str) else 1.0
+        return (np.full(shape, d), np.full(shape, math.inf),
+                "binomial" if d == 1.0 else "quasi_binomial", no_icc)
     with np.errstate(invalid="ignore", divide="ignore"):
         p_fit = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     x = num.to_numpy(dtype="float64")
     n = den.to_numpy(dtype="float64")
     known = np.isfinite(x) & np.isfinite(n)
-    width = max(float(days), 1.0)
-    phi, _ = _pearson_dispersion(np.minimum(x, n), n, p_fit, known.sum(axis=0) / width)
-    return _use_dispersion(phi, choice)
+    if choice == "quasi_binomial":  # Pearson over residual df, the same for every window
+        width = max(float(days), 1.0)
+        phi, _ = _pearson_dispersion(np.minimum(x, n), n, p_fit, known.sum(axis=0) / width)
+        use, model = _use_dispersion(phi, choice)
+        return np.broadcast_to(use, shape).copy(), np.full(shape, math.inf), model, no_icc
+    squares = den.where(known) ** 2
+    s2 = squares.rolling(pd.Timedelta(days=days), min_periods=1).sum().to_numpy()
+    s2 = np.where(np.isfinite(nv), s2, np.nan)
+    rho, b, var_x2, df_min = _icc_moment(np.minimum(x, n), n, p_fit, nv, s2)
+    phi, df = _size_weighted_factor(rho, b, var_x2, df_min, nv, s2)
+    return phi, df, _bb_model(rho, choice), rho
+
+
+def _bb_model(rho: np.ndarray, choice: str) -> str:
+    """``"beta_binomial"`` when asked, or (``"auto"``) when some series has rho > 0."""
+    if choice == "beta_binomial" or bool((np.nan_to_num(rho, nan=0.0) > 0).any()):
+        return "beta_binomial"
+    return "binomial"
 
 
 def _aligned_pair(
@@ -588,29 +709,36 @@ def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_
     enough = tx.n_reported >= min_periods
     xv = np.where(enough, tx.total, np.nan)
     nv = np.where(enough, tn.total, np.nan)
-    phi, model = _calendar_dispersion(x, n, tx.end, xv, nv, dispersion)
-    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, method)
+    s2 = None
+    if dispersion in ("auto", "beta_binomial"):
+        s2 = np.where(enough, _periods.totals(n**2, span, kinds, ranges).total, np.nan)
+    phi, df, model, icc = _calendar_dispersion(x, n, tx.end, xv, nv, s2, dispersion)
+    lo, hi = _binom_interval(xv / phi, nv / phi, _t_level(alpha, df), method)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     out = _periods.tidy(tx, num.columns, was_series, {
         "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
         "n_days": tx.n_days, "n_reported": tx.n_reported, "complete": tx.complete,
     })
-    out.attrs["variance_model"] = model
-    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    _set_attrs(out, num.columns, model, phi, df, nv, icc)
     return out
 
 
 def _calendar_dispersion(x: pd.DataFrame, n: pd.DataFrame, period_end: pd.DatetimeIndex,
-                         xv: np.ndarray, nv: np.ndarray, choice: str | float
-                         ) -> tuple[np.ndarray, str]:
-    """Dispersion factor per column for rates pooled over calendar periods.
+                         xv: np.ndarray, nv: np.ndarray, s2: np.ndarray | None,
+                         choice: str | float
+                         ) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
+    """Variance factor and df per period and column, the model, and rho per column.
 
     Each night is compared with the pooled rate of its own period (periods
-    without enough days give no fitted rate and are left out).
+    without enough days give no fitted rate and are left out); ``s2`` holds
+    each period's sum of squared denominators.
     """
+    shape = xv.shape
+    no_icc = np.full(shape[1], np.nan)
     if not isinstance(choice, str) or choice == "binomial":
-        return _use_dispersion(np.ones(x.shape[1]), choice)
+        use, model = _use_dispersion(np.ones(shape[1]), choice)
+        return np.broadcast_to(use, shape).copy(), np.full(shape, math.inf), model, no_icc
     row = np.searchsorted(period_end.normalize().to_numpy(),
                           x.index.normalize().to_numpy(), side="left")
     row = np.clip(row, 0, len(period_end) - 1)
@@ -619,9 +747,14 @@ def _calendar_dispersion(x: pd.DataFrame, n: pd.DataFrame, period_end: pd.Dateti
     p_fit = p_period[row]
     xs = x.to_numpy(dtype="float64")
     ns = n.to_numpy(dtype="float64")
-    fitted = np.isfinite(p_period).sum(axis=0)
-    phi, _ = _pearson_dispersion(np.minimum(xs, ns), ns, p_fit, fitted)
-    return _use_dispersion(phi, choice)
+    if choice == "quasi_binomial" or s2 is None:
+        fitted = np.isfinite(p_period).sum(axis=0)
+        phi, _ = _pearson_dispersion(np.minimum(xs, ns), ns, p_fit, fitted)
+        use, model = _use_dispersion(phi, choice)
+        return np.broadcast_to(use, shape).copy(), np.full(shape, math.inf), model, no_icc
+    rho, b, var_x2, df_min = _icc_moment(np.minimum(xs, ns), ns, p_fit, nv[row], s2[row])
+    phi, df = _size_weighted_factor(rho, b, var_x2, df_min, nv, s2)
+    return phi, df, _bb_model(rho, choice), rho
 
 
 # ---------------------------------------------------------------------------
@@ -1050,8 +1183,21 @@ def compare_rates(
         raise InputTypeError(f"dispersion_df must be a number; got {dispersion_df!r}") from None
     if not df > 0:
         raise InputError(f"dispersion_df must be positive; got {dispersion_df!r}")
+    return _compare(x1, n1, x2, n2, d, d, df, method=method, ratio_method=ratio_method,
+                    alpha=alpha, model="binomial" if d == 1.0 else "quasi_binomial",
+                    reported=d)
+
+
+def _compare(x1: float, n1: float, x2: float, n2: float, d1: float, d2: float, df: float, *,
+             method: str, ratio_method: str, alpha: float, model: str,
+             reported: float) -> RateComparison:
+    """The comparison on effective counts ``x_i / d_i``, ``n_i / d_i`` (checked input).
+
+    Each sample has its own variance factor (the design effects of Rao &
+    Scott 1992); ``reported`` is the factor stored in the result.
+    """
     a_eff = _t_equivalent_alpha(alpha, df)
-    e1, m1, e2, m2 = x1 / d, n1 / d, x2 / d, n2 / d
+    e1, m1, e2, m2 = x1 / d1, n1 / d1, x2 / d2, n2 / d2
     dl, du = _diff_interval(e1, m1, e2, m2, a_eff, method)
     rl, ru = _ratio_interval(e1, m1, e2, m2, a_eff, ratio_method)
     stat, pval = _score_test_equal(e1, m1, e2, m2)
@@ -1066,8 +1212,7 @@ def compare_rates(
         ratio=p1 / p2 if p2 > 0 else (math.inf if p1 > 0 else math.nan),
         ratio_lower=rl, ratio_upper=ru, statistic=stat, p_value=pval,
         method=method, ratio_method=ratio_method, alpha=alpha,
-        variance_model="binomial" if d == 1.0 else "quasi_binomial", dispersion=d,
-        dispersion_df=df,
+        variance_model=model, dispersion=reported, dispersion_df=df,
     )
 
 
@@ -1265,10 +1410,57 @@ def compare_periods(
         totals.append((float(num.iloc[:, 0][sel].sum()), float(den.iloc[:, 0][sel].sum())))
         groups.append(sel.to_numpy())
     (x1, n1), (x2, n2) = totals
-    phi, df = _period_dispersion(num.iloc[:, 0].to_numpy(), den.iloc[:, 0].to_numpy(),
-                                 groups, [(x1, n1), (x2, n2)], disp)
-    return compare_rates(x1, n1, x2, n2, method=method, ratio_method=ratio_method, alpha=alpha,
-                         dispersion=phi, dispersion_df=df)
+    xs, ns = num.iloc[:, 0].to_numpy(), den.iloc[:, 0].to_numpy()
+    alpha = check_alpha(alpha)
+    check_choice("method", method, _DIFF_METHODS)
+    check_choice("ratio_method", ratio_method, _RATIO_METHODS)
+    for k, (label, total) in enumerate((("first", n1), ("second", n2)), start=1):
+        if not total > 0:
+            raise InputError(f"{label}: the denominators sum to {_fmt(total)}; "
+                             f"denominator{k} must be positive")
+    if disp in ("auto", "beta_binomial"):
+        return _compare_nights(xs, ns, groups, (x1, n1, x2, n2), str(disp), method=method,
+                               ratio_method=ratio_method, alpha=alpha)
+    phi, df = _period_dispersion(xs, ns, groups, [(x1, n1), (x2, n2)], disp)
+    # quasi_binomial may estimate a factor below 1 (nights more alike than the binomial)
+    return _compare(x1, n1, x2, n2, phi, phi, df, method=method, ratio_method=ratio_method,
+                    alpha=alpha, model="binomial" if phi == 1.0 else "quasi_binomial",
+                    reported=phi)
+
+
+def _compare_nights(x: np.ndarray, n: np.ndarray, groups: list[np.ndarray],
+                    totals: tuple[float, float, float, float], choice: str, *,
+                    method: str, ratio_method: str, alpha: float) -> RateComparison:
+    """:func:`compare_periods` with the size-weighted (beta-binomial) variance.
+
+    ``rho`` is estimated from the nights of both periods, each compared with
+    its period's rate; period ``g`` gets ``phi_g = 1 + rho (S2_g / N_g - 1)``;
+    the variance of the difference is ``p q (phi_1 / N_1 + phi_2 / N_2)``,
+    whose factor over the binomial ``p q (1 / N_1 + 1 / N_2)`` is reported as
+    ``dispersion``, with its Satterthwaite degrees of freedom.
+    """
+    x1, n1, x2, n2 = totals
+    xs = np.concatenate([np.minimum(x, n)[g] for g in groups])
+    ns = np.concatenate([n[g] for g in groups])
+    sq = [float(np.sum(n[g] ** 2)) for g in groups]
+    size = [(n1, sq[0], x1 / n1 if n1 > 0 else np.nan), (n2, sq[1], x2 / n2 if n2 > 0 else np.nan)]
+    counts = [int(g.sum()) for g in groups]
+    p_fit, n_fit, s2_fit = (np.repeat([t[k] for t in size], counts)[:, None] for k in (2, 0, 1))
+    rho, b, var_x2, df_min = _icc_moment(xs[:, None], ns[:, None], p_fit, n_fit, s2_fit)
+    phi, _ = _size_weighted_factor(rho, b, var_x2, df_min, np.array([[n1], [n2]]),
+                                   np.array([[sq[0]], [sq[1]]]))
+    d1, d2 = float(phi[0, 0]), float(phi[1, 0])
+    inv = 1.0 / n1 + 1.0 / n2
+    factor = (d1 / n1 + d2 / n2) / inv
+    model = _bb_model(rho, choice)
+    dof = math.inf
+    if model == "beta_binomial" and factor > 1.0:
+        # Satterthwaite: 2 V^2 / Var(V_hat), V_hat = p q (1/N_1 + 1/N_2 + rho c)
+        c = ((d1 - 1.0) / n1 + (d2 - 1.0) / n2) / (float(np.nan_to_num(rho[0])) * inv)
+        dof = max(2.0 * factor**2 * float(b[0]) ** 2 / (c**2 * float(var_x2[0])),
+                  float(df_min[0]), 1.0)
+    return _compare(x1, n1, x2, n2, d1, d2, dof, method=method, ratio_method=ratio_method,
+                    alpha=alpha, model=model, reported=factor)
 
 
 def _period_dispersion(x: np.ndarray, n: np.ndarray, groups: list[np.ndarray],
