@@ -306,3 +306,30 @@ def test_compare_periods_variance_agrees_with_cluster_robust_statsmodels():
         robust.append(fit.bse.iloc[1] ** 2)
         assert_allclose(fit.params.iloc[1], r.difference, rtol=1e-9)
     assert_allclose(np.mean(ours), np.mean(robust), rtol=0.10)
+
+
+@pytest.mark.realdata
+def test_shahed_weeks_are_widened_by_their_own_night_sizes(shared_data):
+    path = shared_data("massive_missile_attacks", "missile_attacks_daily.csv")
+    raw = pd.read_csv(path)
+    raw = raw[(raw["model"] == "Shahed-136/131") & (raw["target"] == "Ukraine")]
+    raw = raw.assign(date=pd.to_datetime(raw["time_end"], format="mixed").dt.normalize())
+    daily = raw.groupby("date")[["launched", "destroyed"]].sum(min_count=1)
+    daily = daily.reindex(pd.date_range(daily.index.min(), daily.index.max(), name="date"))
+    auto = cs.rate(daily["destroyed"], daily["launched"], freq="W-SUN")
+    binom = cs.rate(daily["destroyed"], daily["launched"], freq="W-SUN",
+                    dispersion="binomial")
+    assert auto.attrs["variance_model"] == "beta_binomial"
+    rho = auto.attrs["icc"]["destroyed"]
+    assert 0.01 < rho < 0.2  # measured 0.056 on the file of December 2026
+    # sum n^2 / sum n of each week's nights with both counts (plain pandas)
+    both = daily.dropna()
+    week = both.index.to_period("W-SUN").end_time.normalize().rename("date")
+    size = (both["launched"] ** 2).groupby(week).sum() / both["launched"].groupby(week).sum()
+    assert_allclose(auto.attrs["dispersion"]["destroyed"], 1 + rho * (size.iloc[-1] - 1),
+                    rtol=1e-10)
+    widening = (auto["upper"] - auto["lower"]) / (binom["upper"] - binom["lower"])
+    table = pd.DataFrame({"widening": widening, "size": size}).dropna()
+    assert len(table) > 100
+    # weeks of larger nights are widened more (rank correlation measured 0.97)
+    assert table.corr(method="spearman").loc["widening", "size"] > 0.9
