@@ -333,3 +333,32 @@ def test_shahed_weeks_are_widened_by_their_own_night_sizes(shared_data):
     assert len(table) > 100
     # weeks of larger nights are widened more (rank correlation measured 0.97)
     assert table.corr(method="spearman").loc["widening", "size"] > 0.9
+
+
+def test_compare_periods_gives_each_period_the_factor_of_its_night_sizes():
+    # hand calculation: rho by moments from both periods' nights, then
+    # phi_g = 1 + rho (S_g / N_g - 1) and the score test on x_g / phi_g, N_g / phi_g
+    from scipy import stats
+
+    x = np.array([60, 70, 52, 80, 41, 66, 150, 30, 258, 49, 71, 62], dtype=float)
+    n = np.array([80, 85, 75, 90, 70, 80, 188, 60, 300, 70, 90, 77], dtype=float)
+    num, den = _nights(x, n)
+    c = cs.compare_periods(num, den, first=("2024-01-07", "2024-01-12"),
+                           second=("2024-01-01", "2024-01-06"))
+    g = [slice(6, 12), slice(0, 6)]
+    N = [n[s].sum() for s in g]
+    S = [(n[s] ** 2).sum() for s in g]
+    p = [x[s].sum() / n[s].sum() for s in g]
+    chi2 = sum(((x[s] - n[s] * q) ** 2 / (n[s] * q * (1 - q))).sum()
+               for s, q in zip(g, p, strict=True))
+    rho = (chi2 - (12 - 2)) / sum(N[k] - 6 - S[k] / N[k] + 1 for k in range(2))
+    phi = [1 + rho * (S[k] / N[k] - 1) for k in range(2)]
+    assert c.variance_model == "beta_binomial" and rho > 0
+    assert phi[0] > 2 * phi[1]  # the first week holds the two large nights
+    assert_allclose(c.dispersion, (phi[0] / N[0] + phi[1] / N[1]) / (1 / N[0] + 1 / N[1]),
+                    rtol=1e-10)
+    pooled = (x[g[0]].sum() / phi[0] + x[g[1]].sum() / phi[1]) / (N[0] / phi[0] + N[1] / phi[1])
+    z = (p[0] - p[1]) / np.sqrt(pooled * (1 - pooled) * (phi[0] / N[0] + phi[1] / N[1]))
+    assert_allclose(c.statistic, z, rtol=1e-10)
+    assert 1 <= c.dispersion_df < 10
+    assert_allclose(c.p_value, 2 * stats.t.sf(abs(z), c.dispersion_df), rtol=1e-10)
