@@ -16,8 +16,9 @@ and 56 nights:
   over all the nights (``rate(num, den, window=D)``, last row), and over
   each calendar week (``freq="W-SUN"``, 56 nights only), for
   ``dispersion="auto"`` (size-weighted beta-binomial, the default),
-  ``"quasi_binomial"`` (Pearson's factor, the default before issue 20) and
-  ``"binomial"``; with the mean width relative to the binomial;
+  ``"quasi_binomial"`` (Pearson's factor, even below 1), ``"binomial"`` and
+  the former default (``"auto"`` before issue 20: Pearson's factor where it
+  exceeds 1, else the binomial); with mean widths relative to the binomial;
 - the rejection rate at alpha = 5 % of ``compare_periods`` between the two
   halves (equal rates: the size of the test), for ``"auto"`` and
   ``"quasi_binomial"`` (the binomial rejects 40-86 % here).
@@ -71,17 +72,24 @@ def main(reps: int, size_reps: int, which: str = "both") -> None:
         for days in (14, 56):
             for rho in (0.0, 0.01, 0.05, 0.2):
                 num, den = nights(rng, days, reps, rho, sizes)
-                cov, wid = {}, {}
+                cov, wid, bounds = {}, {}, {}
                 for mode in MODES:
-                    last = cs.rate(num, den, window=days, dispersion=mode).iloc[-1]
-                    lo = last.xs("lower", level="field").to_numpy()
-                    hi = last.xs("upper", level="field").to_numpy()
+                    out = cs.rate(num, den, window=days, dispersion=mode)
+                    last = out.iloc[-1]
+                    lo = last.xs("lower", level="field").to_numpy(dtype=float)
+                    hi = last.xs("upper", level="field").to_numpy(dtype=float)
+                    bounds[mode] = (lo, hi, np.array(list(out.attrs["dispersion"].values())))
+                # the former default: Pearson's factor where it exceeds 1, else the binomial
+                above = bounds["quasi_binomial"][2] > 1
+                bounds["former"] = tuple(np.where(above, q, b) for q, b in zip(
+                    bounds["quasi_binomial"][:2], bounds["binomial"][:2], strict=True))
+                for mode, (lo, hi, *_) in bounds.items():
                     cov[mode] = float(np.mean((lo <= P) & (hi >= P)))
                     wid[mode] = float(np.mean(hi - lo))
                 line = [f"{sizes:11s} D={days:2d} rho={rho:<4}",
-                        "rate " + " ".join(f"{m}={fmt(cov[m], reps)}" for m in MODES),
+                        "rate " + " ".join(f"{m}={fmt(cov[m], reps)}" for m in cov),
                         f"width auto/binom={wid['auto'] / wid['binomial']:.2f} "
-                        f"auto/quasi={wid['auto'] / wid['quasi_binomial']:.2f}"]
+                        f"former/binom={wid['former'] / wid['binomial']:.2f}"]
                 if days == 56:
                     wk = []
                     for mode in ("auto", "quasi_binomial"):
