@@ -492,13 +492,16 @@ def rate(
     only); with :math:`\\hat\\rho = 0` the interval is the binomial one.
 
     Measured (``benchmarks/bench_rate_coverage.py``, 2,000 replicates, SE
-    0.005): nominal 95 %% intervals of the rate pooled over 14 or 56
-    beta-binomial nights of 20-800 drones at :math:`\\rho` = 0.01-0.2 cover
-    0.944-0.980 (``"quasi_binomial"``, the former default: 0.74-0.91); weekly
-    rates of 56 such nights 0.945-0.965.  On binomial nights they cover
-    0.96-0.97 and are on average 1.20 (14 nights) and 1.06 (56 nights) times
-    as wide as the binomial interval (the former default: 1.03-1.07), the
-    estimate being 0 about half the time.
+    0.005; :math:`p` = 0.8, sizes uniform or log-uniform on 20-800): nominal
+    95 %% intervals of the rate pooled over 14 or 56 beta-binomial nights at
+    :math:`\\rho` = 0.01-0.2 cover 0.944-0.980 (the former default,
+    Pearson's factor clipped at 1: 0.74-0.89); the weekly rates of 56 such
+    nights 0.948-0.959 (former 0.84-0.91).  On binomial nights
+    (:math:`\\rho` = 0) they cover 0.959-0.973 and are on average 1.21
+    (14 uniform nights), 1.39 (14 log-uniform) and 1.07-1.10 (56) times as
+    wide as the binomial interval, against 1.02-1.03 for the former default:
+    the estimate is above 0 about half the time, and then a t reference with
+    few degrees of freedom applies.
 
     References
     ----------
@@ -1420,11 +1423,12 @@ def compare_periods(
     estimate, without its noise with few nights (the tests check the mean of
     both against statsmodels' WLS with cluster-robust covariance).
 
-    Measured (``benchmarks/bench_rate_coverage.py``, 500 replicates, SE
-    0.01): on two halves of 14 or 56 beta-binomial nights of 20-800 drones
-    with equal rates, at :math:`\\rho` = 0-0.2, the test rejects SIZE_AUTO at
-    :math:`\\alpha` = 5 %; Pearson's unweighted factor (the default before
-    issue 20) rejected SIZE_QUASI.
+    Measured (``benchmarks/bench_rate_coverage.py``, 300 replicates, SE
+    0.013; sizes uniform or log-uniform on 20-800): on two halves of 14 or
+    56 beta-binomial nights with equal rates, at :math:`\\rho` = 0-0.2, the
+    test rejects 2.3-6.7 % at :math:`\\alpha` = 5 % (1,500 replicates of
+    the three highest: 4.6-5.1 %, SE 0.6 %); Pearson's unweighted factor
+    (the default before issue 20) rejects 4.3-16.3 %.
 
     ``"quasi_binomial"``: Pearson's statistic over its degrees of freedom,
     :math:`\\hat\\phi = \\sum_d (x_d - n_d \\hat p_{g(d)})^2 /
