@@ -15,6 +15,11 @@ module gives
   over unequal spans, week-over-week and month-over-month change, and
   "X times faster than" with an exact interval for counts.
 
+Rates pooled over several nights allow for over-dispersion between nights:
+the share shot down moves from night to night, and the extra variance grows
+with the size of each night (a beta-binomial moment estimate, see
+:func:`rate`).
+
 All interval formulas are vectorised with numpy and ``scipy.special``
 quantile functions (no per-row calls).  They equal statsmodels'
 ``proportion_confint`` (except that Jeffreys follows Brown, Cai & DasGupta's
@@ -113,9 +118,13 @@ def _rate_method(method: str) -> str:
 
 
 def _binom_interval(
-    x: np.ndarray, n: np.ndarray, alpha: float, method: str
+    x: np.ndarray, n: np.ndarray, alpha: float | np.ndarray, method: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided interval for x successes out of n, elementwise; NaN where n is 0 or NaN.
+
+    ``alpha`` may be an array broadcast against ``x`` (a level per row, e.g.
+    the normal level equivalent to Student's t with each row's degrees of
+    freedom).
 
     The formulas are those of Brown, Cai & DasGupta (2001), written so that they
     agree with statsmodels' ``proportion_confint``: Wald, Wilson and
@@ -130,10 +139,10 @@ def _binom_interval(
     ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
     xs = np.where(ok, x, 0.0)
     ns = np.where(ok, n, 1.0)
-    a2 = alpha / 2.0
+    a2 = np.asarray(alpha, dtype="float64") / 2.0
     p = xs / ns
     if method in ("wald", "wilson", "agresti_coull"):
-        z = float(special.ndtri(1.0 - a2))
+        z = -special.ndtri(a2)  # accurate also for a tiny level (few degrees of freedom)
         z2 = z * z
         if method == "wald":
             half = z * np.sqrt(p * (1.0 - p) / ns)
@@ -175,19 +184,20 @@ def _binom_interval(
 
 
 # ---------------------------------------------------------------------------
-# over-dispersion between nights (quasi-binomial)
+# over-dispersion between nights (beta-binomial moments; quasi-binomial)
 # ---------------------------------------------------------------------------
 
-_DISPERSION_CHOICES = ("auto", "binomial", "quasi_binomial")
+_DISPERSION_CHOICES = ("auto", "binomial", "beta_binomial", "quasi_binomial")
 
 
 def _check_dispersion(dispersion: Any) -> str | float:
-    """``"auto"``, ``"binomial"``, ``"quasi_binomial"`` or a fixed factor >= 1."""
+    """``"auto"``, ``"binomial"``, ``"beta_binomial"``, ``"quasi_binomial"`` or a factor >= 1."""
     if isinstance(dispersion, str):
         return check_choice("dispersion", dispersion, _DISPERSION_CHOICES)
     if isinstance(dispersion, bool) or not _is_scalar_number(dispersion):
         raise InputTypeError(
-            "dispersion must be 'auto', 'binomial', 'quasi_binomial' or a number >= 1; "
+            "dispersion must be 'auto', 'binomial', 'beta_binomial', 'quasi_binomial' or a "
+            "number >= 1; "
             f"got {dispersion!r}"
         )
     d = float(dispersion)
@@ -232,6 +242,94 @@ def _use_dispersion(phi: np.ndarray, choice: str | float) -> tuple[np.ndarray, s
         return est, "quasi_binomial"
     use = np.maximum(est, 1.0)
     return use, ("quasi_binomial" if (use > 1.0).any() else "binomial")
+
+
+def _icc_moment(x: np.ndarray, n: np.ndarray, p: np.ndarray, n_fit: np.ndarray,
+                s2_fit: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Moment estimate of the intra-night correlation ``rho``, per column.
+
+    ``x``, ``n`` are nightly counts (nights along axis 0, NaN where unknown);
+    ``p`` is the rate fitted to each night: the pooled rate of the window or
+    period it is compared with, whose sums of ``n`` and ``n**2`` (over its
+    known nights) are ``n_fit`` and ``s2_fit``.  Under the beta-binomial
+    (``Var x_d = n_d p q (1 + (n_d - 1) rho)``, nights independent) the
+    Pearson statistic ``X2 = sum (x_d - n_d p_d)^2 / (n_d p_d q_d)`` has
+    expectation ``A + rho B`` with, for ``h_d = n_d / n_fit``,
+
+    ``A = sum (1 - h_d)``,
+    ``B = sum (n_d - 1)(1 - 2 h_d) + n_d (s2_fit - n_fit) / n_fit**2``
+
+    (Williams 1982, with unit weights), so ``rho = (X2 - A) / B``.  For
+    periods that partition the nights, ``A = N - G`` and ``B = sum_g (N_g -
+    D_g - S2_g / N_g + 1)``.  Returns ``(rho, B, var_x2, df_min)``: ``rho`` NaN where
+    there is less than one degree of freedom, ``var_x2`` the variance of
+    ``X2`` at the (non-negative) estimate, ``2 (A/D) sum_d phi_d^2``, with
+    ``phi_d = 1 + rho (n_d - 1)`` over the ``D`` nights used, and ``df_min``
+    the limit of the Satterthwaite degrees of freedom as ``rho`` grows,
+    ``B^2 / ((A/D) sum_d (n_d - 1)^2)``, which depends on the sizes only.
+    """
+    ok = (np.isfinite(x) & np.isfinite(n) & np.isfinite(p) & np.isfinite(n_fit)
+          & np.isfinite(s2_fit) & (n > 0) & (p > 0) & (p < 1) & (n_fit > 0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = np.where(ok, (x - n * p) ** 2 / (n * p * (1.0 - p)), 0.0)
+        h = np.where(ok, n / n_fit, 0.0)
+        a = np.where(ok, 1.0 - h, 0.0)
+        b = np.where(ok, (n - 1.0) * (1.0 - 2.0 * h) + n * (s2_fit - n_fit) / n_fit**2, 0.0)
+    x2, a_sum, b_sum = r2.sum(axis=0), a.sum(axis=0), b.sum(axis=0)
+    usable = (a_sum >= 1.0 - 1e-9) & (b_sum > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.where(usable, (x2 - a_sum) / np.where(usable, b_sum, 1.0), np.nan)
+        rho_pos = np.where(np.isfinite(rho), np.maximum(rho, 0.0), 0.0)
+        phi_d = np.where(ok, 1.0 + rho_pos * (np.where(ok, n, 1.0) - 1.0), 0.0)
+        share = a_sum / np.maximum(ok.sum(axis=0), 1)
+        var_x2 = 2.0 * share * (phi_d**2).sum(axis=0)
+        big = np.where(ok, (np.where(ok, n, 1.0) - 1.0) ** 2, 0.0).sum(axis=0)
+        df_min = np.where(big > 0, b_sum**2 / (share * big), math.inf)
+    return rho, b_sum, var_x2, df_min
+
+
+def _size_weighted_factor(rho: np.ndarray, b: np.ndarray, var_x2: np.ndarray,
+                          df_min: np.ndarray, n_row: np.ndarray, s2_row: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Variance factor and Satterthwaite degrees of freedom of each pooled rate.
+
+    ``phi = 1 + rho (S2 / N - 1)``, ``S2`` and ``N`` the sums of ``n**2``
+    and ``n`` over the pooled nights, ``rho`` clipped at 0; the degrees of
+    freedom are Satterthwaite's ``2 phi^2 / Var(phi_hat)`` with
+    ``Var(phi_hat) = (S2/N - 1)^2 var_x2 / B^2``, not below ``df_min`` (their
+    limit for large ``rho``; near ``rho = 0`` the plug-in value is smaller and
+    erratic) nor 1; infinite where ``rho`` is 0 (the binomial, whose variance
+    is not estimated).
+    """
+    rho_pos = np.where(np.isfinite(rho), np.maximum(rho, 0.0), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(n_row > 0, s2_row / np.where(n_row > 0, n_row, 1.0) - 1.0, 0.0)
+        c = np.maximum(np.nan_to_num(c, nan=0.0), 0.0)
+        phi = 1.0 + rho_pos * c
+        df = 2.0 * phi**2 * b**2 / (c**2 * var_x2)
+    df = np.maximum(np.nan_to_num(df, nan=1.0, posinf=math.inf), np.maximum(df_min, 1.0))
+    df = np.where((rho_pos > 0) & (c > 0), df, math.inf)
+    return phi, np.broadcast_to(df, phi.shape).copy()
+
+
+def _t_level(alpha: float, df: np.ndarray) -> np.ndarray:
+    """Elementwise level whose normal quantile is Student's t quantile at ``alpha``."""
+    from scipy import special, stats
+
+    df = np.asarray(df, dtype="float64")
+    fin = np.isfinite(df)
+    t = stats.t.ppf(1.0 - alpha / 2.0, np.where(fin, df, 1.0))
+    return np.where(fin, 2.0 * special.ndtr(-t), alpha)
+
+
+def _last_known(values: np.ndarray, known: np.ndarray, default: float = 1.0) -> list[float]:
+    """Per column, the value on the last row where ``known`` holds (``default`` if none)."""
+    out = []
+    for j in range(values.shape[1]):  # one step per series, not per day
+        rows = np.flatnonzero(known[:, j])
+        out.append(float(values[rows[-1], j]) if rows.size else default)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -283,14 +381,19 @@ def rate(
     alpha : float, default 0.05
         Two-sided level: the interval has nominal coverage ``1 - alpha``.
     %(by_value)s
-    dispersion : {"auto", "binomial", "quasi_binomial"} or float, default "auto"
-        Over-dispersion between nights, for rates pooled over a window.
-        ``"auto"`` estimates it (quasi-binomial, see Notes) and widens the
-        intervals when the nights vary more than the binomial allows;
-        ``"binomial"`` never does; ``"quasi_binomial"`` always uses the
-        estimate; a number >= 1 is used as the factor.  Without a window
-        (one night's rate) and for two numbers, ``"auto"`` is the binomial.
-        With ``freq`` each night is compared with its own period's rate.
+    dispersion : {"auto", "binomial", "beta_binomial", "quasi_binomial"} or float, default "auto"
+        Over-dispersion between nights, for rates pooled over a window or
+        period.  ``"auto"`` estimates the intra-night correlation of the
+        beta-binomial (see Notes) and widens each interval by a factor that
+        grows with the sizes of the nights it pools, when the nights vary
+        more than the binomial allows; ``"beta_binomial"`` is the same but
+        always names that model; ``"binomial"`` never widens;
+        ``"quasi_binomial"`` is Pearson's factor, one per series, not weighted
+        by night size (the default before issue 20; too narrow when nights
+        differ in size, kept for comparison); a number >= 1 is used as the
+        factor.  Without a window (one night's rate) and for two numbers,
+        ``"auto"`` is the binomial.  With ``freq`` each night is compared
+        with its own period's rate.
 
     Returns
     -------
@@ -298,8 +401,12 @@ def rate(
         For numbers: a frozen result with ``numerator``, ``denominator``,
         ``rate``, ``lower``, ``upper``, ``method``, ``alpha``,
         ``variance_model`` and ``dispersion``.  For Series, the frame's
-        ``attrs["variance_model"]`` names the model and
-        ``attrs["dispersion"]`` maps each series to its factor.
+        ``attrs["variance_model"]`` names the model
+        (``"binomial"``, ``"beta_binomial"`` or ``"quasi_binomial"``);
+        ``attrs["dispersion"]`` and ``attrs["dispersion_df"]`` map each
+        series to the variance factor and its degrees of freedom of its last
+        pooled row (each row has its own, see Notes), and ``attrs["icc"]``
+        to the estimated intra-night correlation (NaN when not estimated).
         For Series: a DataFrame on the union of the two indexes with columns
 
         - ``numerator``, ``denominator``: the (pooled) counts,
@@ -360,15 +467,46 @@ def rate(
 
     Over-dispersion.  Nights are not independent trials of one coin: the
     share shot down moves from night to night with weather, weapon mix and
-    targets, so pooled counts vary more than the binomial says.  With a
-    window, each night's count is compared with the pooled rate of its window,
-    and the quasi-binomial dispersion is Pearson's statistic over its degrees
-    of freedom, :math:`\\hat\\phi = \\sum_d (x_d - n_d \\hat p_d)^2 /
-    (n_d \\hat p_d (1 - \\hat p_d)) / (N - N/w)` for :math:`N` nights and a
-    window of :math:`w` days (Williams 1982; McCullagh & Nelder 1989, 4.5).
-    The interval is then computed from the effective counts
-    :math:`x/\\hat\\phi` and :math:`n/\\hat\\phi` (same rate, variance
-    :math:`\\hat\\phi` times larger).
+    targets, so pooled counts vary more than the binomial says.  Under the
+    beta-binomial, night :math:`d` has
+    :math:`\\operatorname{Var} x_d = n_d p q (1 + (n_d - 1)\\rho)`, so the
+    extra variance grows with the night's size and the pooled rate of a
+    window has
+
+    .. math:: \\operatorname{Var} \\hat p = \\frac{p q}{N}\\,\\phi, \\quad
+       \\phi = 1 + \\rho\\left(\\frac{\\sum_d n_d^2}{N} - 1\\right),
+       \\quad N = \\sum_d n_d,
+
+    the sums over the window's nights: one large night among small ones
+    widens it more than the same drones spread evenly.  Each night is
+    compared with the pooled rate of its window (or period); Pearson's
+    statistic :math:`X^2 = \\sum_d (x_d - n_d\\hat p_d)^2 / (n_d \\hat p_d
+    \\hat q_d)` then has expectation :math:`A + \\rho B` with
+    :math:`h_d = n_d / N_{W_d}`, :math:`A = \\sum_d (1 - h_d)` and
+    :math:`B = \\sum_d (n_d - 1)(1 - 2h_d) + n_d (S_{W_d} - N_{W_d}) /
+    N_{W_d}^2` (:math:`S` the sum of :math:`n^2`), and
+    :math:`\\hat\\rho = \\max(0, (X^2 - A)/B)`, a moment estimator of
+    Williams (1982) with unit weights, one per series.  The interval is
+    computed from the effective counts :math:`x/\\hat\\phi`,
+    :math:`n/\\hat\\phi` (same rate, variance :math:`\\hat\\phi` times
+    larger; Rao & Scott 1992) at the normal level equal to Student's t with
+    Satterthwaite's (1946) degrees of freedom for :math:`\\hat\\phi`,
+    :math:`2\\hat\\phi^2 / \\widehat{\\operatorname{Var}}\\,\\hat\\phi`,
+    :math:`\\operatorname{Var} X^2 \\approx 2 (A/D)\\sum_d \\hat\\phi_d^2`
+    (not below their limit for large :math:`\\rho`, which depends on the sizes
+    only); with :math:`\\hat\\rho = 0` the interval is the binomial one.
+
+    Measured (``benchmarks/bench_rate_coverage.py``, 2,000 replicates, SE
+    0.005; :math:`p` = 0.8, sizes uniform or log-uniform on 20-800): nominal
+    95 %% intervals of the rate pooled over 14 or 56 beta-binomial nights at
+    :math:`\\rho` = 0.01-0.2 cover 0.944-0.980 (the former default,
+    Pearson's factor clipped at 1: 0.74-0.89); the weekly rates of 56 such
+    nights 0.948-0.959 (former 0.84-0.91).  On binomial nights
+    (:math:`\\rho` = 0) they cover 0.959-0.973 and are on average 1.21
+    (14 uniform nights), 1.39 (14 log-uniform) and 1.07-1.10 (56) times as
+    wide as the binomial interval, against 1.02-1.03 for the former default:
+    the estimate is above 0 about half the time, and then a t reference with
+    few degrees of freedom applies.
 
     References
     ----------
@@ -380,6 +518,10 @@ def rate(
        models. Applied Statistics 31, 144-148.
     .. [4] McCullagh, P., Nelder, J. A. (1989). Generalized Linear Models, 2nd
        ed., chapter 4. Chapman and Hall.
+    .. [5] Rao, J. N. K., Scott, A. J. (1992). A simple method for the analysis
+       of clustered binary data. Biometrics 48, 577-585.
+    .. [6] Satterthwaite, F. E. (1946). An approximate distribution of estimates
+       of variance components. Biometrics Bulletin 2(6), 110-114.
 
     Examples
     --------
@@ -449,9 +591,9 @@ def rate(
                             long_ranges(numerator, num, by), disp, spans)
     px, pn, days = _pooled(num, den, None if span is None else span.days, min_periods)
     xv, nv = px.to_numpy(), pn.to_numpy()
-    phi, model = _window_dispersion(num, den, xv, nv, None if span is None else span.days,
-                                    disp)
-    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, m)
+    phi, df, model, icc = _window_dispersion(num, den, xv, nv,
+                                             None if span is None else span.days, disp)
+    lo, hi = _binom_interval(xv / phi, nv / phi, _t_level(alpha, df), m)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     fields: dict[str, np.ndarray] = {
@@ -472,31 +614,59 @@ def rate(
                                              names=["series", "field"])
         data = {(c, f): fields[f][:, j] for j, c in enumerate(num.columns) for f in fields}
         out = pd.DataFrame(data, index=num.index, columns=columns)
-    out.attrs["variance_model"] = model
-    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    _set_attrs(out, num.columns, model, phi, df, nv, icc)
     return out
 
 
+def _set_attrs(out: pd.DataFrame, columns: pd.Index, model: str, phi: np.ndarray,
+               df: np.ndarray, nv: np.ndarray, icc: np.ndarray) -> None:
+    """The variance model, and per series the factor, its df (last pooled row) and rho."""
+    known = np.isfinite(nv) & (nv > 0)
+    out.attrs["variance_model"] = model
+    out.attrs["dispersion"] = dict(zip(columns, _last_known(phi, known), strict=True))
+    out.attrs["dispersion_df"] = dict(zip(columns, _last_known(df, known, math.inf),
+                                          strict=True))
+    out.attrs["icc"] = dict(zip(columns, icc.tolist(), strict=True))
+
+
 def _window_dispersion(num: pd.DataFrame, den: pd.DataFrame, xv: np.ndarray, nv: np.ndarray,
-                       days: int | None, choice: str | float) -> tuple[np.ndarray, str]:
-    """Dispersion factor per column for rates pooled over a rolling window (1 without one).
+                       days: int | None, choice: str | float
+                       ) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
+    """Variance factor and df of each pooled rate (rows x columns), the model, and rho.
 
     Each night is compared with the pooled rate of the window (of ``days``
-    days) ending on it.
+    days) ending on it.  Without a window, one night's own rate: nothing
+    between nights to measure (the binomial, or a given factor).
     """
-    n_cols = num.shape[1]
-    if days is None:  # one night's own rate: nothing between nights to measure
-        if isinstance(choice, str):
-            return np.ones(n_cols), "binomial"
-        return np.full(n_cols, float(choice)), "quasi_binomial"
+    shape = xv.shape
+    no_icc = np.full(shape[1], np.nan)
+    if not isinstance(choice, str) or choice == "binomial" or days is None:
+        d = float(choice) if not isinstance(choice, str) else 1.0
+        return (np.full(shape, d), np.full(shape, math.inf),
+                "binomial" if d == 1.0 else "quasi_binomial", no_icc)
     with np.errstate(invalid="ignore", divide="ignore"):
         p_fit = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     x = num.to_numpy(dtype="float64")
     n = den.to_numpy(dtype="float64")
     known = np.isfinite(x) & np.isfinite(n)
-    width = max(float(days), 1.0)
-    phi, _ = _pearson_dispersion(np.minimum(x, n), n, p_fit, known.sum(axis=0) / width)
-    return _use_dispersion(phi, choice)
+    if choice == "quasi_binomial":  # Pearson over residual df, the same for every window
+        width = max(float(days), 1.0)
+        phi, _ = _pearson_dispersion(np.minimum(x, n), n, p_fit, known.sum(axis=0) / width)
+        use, model = _use_dispersion(phi, choice)
+        return np.broadcast_to(use, shape).copy(), np.full(shape, math.inf), model, no_icc
+    squares = den.where(known) ** 2
+    s2 = squares.rolling(pd.Timedelta(days=days), min_periods=1).sum().to_numpy()
+    s2 = np.where(np.isfinite(nv), s2, np.nan)
+    rho, b, var_x2, df_min = _icc_moment(np.minimum(x, n), n, p_fit, nv, s2)
+    phi, df = _size_weighted_factor(rho, b, var_x2, df_min, nv, s2)
+    return phi, df, _bb_model(rho, choice), rho
+
+
+def _bb_model(rho: np.ndarray, choice: str) -> str:
+    """``"beta_binomial"`` when asked, or (``"auto"``) when some series has rho > 0."""
+    if choice == "beta_binomial" or bool((np.nan_to_num(rho, nan=0.0) > 0).any()):
+        return "beta_binomial"
+    return "binomial"
 
 
 def _aligned_pair(
@@ -588,29 +758,36 @@ def _period_rate(num: pd.DataFrame, den: pd.DataFrame, span: _periods.Span, min_
     enough = tx.n_reported >= min_periods
     xv = np.where(enough, tx.total, np.nan)
     nv = np.where(enough, tn.total, np.nan)
-    phi, model = _calendar_dispersion(x, n, tx.end, xv, nv, dispersion)
-    lo, hi = _binom_interval(xv / phi, nv / phi, alpha, method)
+    s2 = None
+    if dispersion in ("auto", "beta_binomial"):
+        s2 = np.where(enough, _periods.totals(n**2, span, kinds, ranges).total, np.nan)
+    phi, df, model, icc = _calendar_dispersion(x, n, tx.end, xv, nv, s2, dispersion)
+    lo, hi = _binom_interval(xv / phi, nv / phi, _t_level(alpha, df), method)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(nv > 0, xv / np.where(nv > 0, nv, 1.0), np.nan)
     out = _periods.tidy(tx, num.columns, was_series, {
         "numerator": xv, "denominator": nv, "rate": p, "lower": lo, "upper": hi,
         "n_days": tx.n_days, "n_reported": tx.n_reported, "complete": tx.complete,
     })
-    out.attrs["variance_model"] = model
-    out.attrs["dispersion"] = dict(zip(num.columns, phi.tolist(), strict=True))
+    _set_attrs(out, num.columns, model, phi, df, nv, icc)
     return out
 
 
 def _calendar_dispersion(x: pd.DataFrame, n: pd.DataFrame, period_end: pd.DatetimeIndex,
-                         xv: np.ndarray, nv: np.ndarray, choice: str | float
-                         ) -> tuple[np.ndarray, str]:
-    """Dispersion factor per column for rates pooled over calendar periods.
+                         xv: np.ndarray, nv: np.ndarray, s2: np.ndarray | None,
+                         choice: str | float
+                         ) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
+    """Variance factor and df per period and column, the model, and rho per column.
 
     Each night is compared with the pooled rate of its own period (periods
-    without enough days give no fitted rate and are left out).
+    without enough days give no fitted rate and are left out); ``s2`` holds
+    each period's sum of squared denominators.
     """
+    shape = xv.shape
+    no_icc = np.full(shape[1], np.nan)
     if not isinstance(choice, str) or choice == "binomial":
-        return _use_dispersion(np.ones(x.shape[1]), choice)
+        use, model = _use_dispersion(np.ones(shape[1]), choice)
+        return np.broadcast_to(use, shape).copy(), np.full(shape, math.inf), model, no_icc
     row = np.searchsorted(period_end.normalize().to_numpy(),
                           x.index.normalize().to_numpy(), side="left")
     row = np.clip(row, 0, len(period_end) - 1)
@@ -619,9 +796,14 @@ def _calendar_dispersion(x: pd.DataFrame, n: pd.DataFrame, period_end: pd.Dateti
     p_fit = p_period[row]
     xs = x.to_numpy(dtype="float64")
     ns = n.to_numpy(dtype="float64")
-    fitted = np.isfinite(p_period).sum(axis=0)
-    phi, _ = _pearson_dispersion(np.minimum(xs, ns), ns, p_fit, fitted)
-    return _use_dispersion(phi, choice)
+    if choice == "quasi_binomial" or s2 is None:
+        fitted = np.isfinite(p_period).sum(axis=0)
+        phi, _ = _pearson_dispersion(np.minimum(xs, ns), ns, p_fit, fitted)
+        use, model = _use_dispersion(phi, choice)
+        return np.broadcast_to(use, shape).copy(), np.full(shape, math.inf), model, no_icc
+    rho, b, var_x2, df_min = _icc_moment(np.minimum(xs, ns), ns, p_fit, nv[row], s2[row])
+    phi, df = _size_weighted_factor(rho, b, var_x2, df_min, nv, s2)
+    return phi, df, _bb_model(rho, choice), rho
 
 
 # ---------------------------------------------------------------------------
@@ -1050,8 +1232,21 @@ def compare_rates(
         raise InputTypeError(f"dispersion_df must be a number; got {dispersion_df!r}") from None
     if not df > 0:
         raise InputError(f"dispersion_df must be positive; got {dispersion_df!r}")
+    return _compare(x1, n1, x2, n2, d, d, df, method=method, ratio_method=ratio_method,
+                    alpha=alpha, model="binomial" if d == 1.0 else "quasi_binomial",
+                    reported=d)
+
+
+def _compare(x1: float, n1: float, x2: float, n2: float, d1: float, d2: float, df: float, *,
+             method: str, ratio_method: str, alpha: float, model: str,
+             reported: float) -> RateComparison:
+    """The comparison on effective counts ``x_i / d_i``, ``n_i / d_i`` (checked input).
+
+    Each sample has its own variance factor (the design effects of Rao &
+    Scott 1992); ``reported`` is the factor stored in the result.
+    """
     a_eff = _t_equivalent_alpha(alpha, df)
-    e1, m1, e2, m2 = x1 / d, n1 / d, x2 / d, n2 / d
+    e1, m1, e2, m2 = x1 / d1, n1 / d1, x2 / d2, n2 / d2
     dl, du = _diff_interval(e1, m1, e2, m2, a_eff, method)
     rl, ru = _ratio_interval(e1, m1, e2, m2, a_eff, ratio_method)
     stat, pval = _score_test_equal(e1, m1, e2, m2)
@@ -1066,8 +1261,7 @@ def compare_rates(
         ratio=p1 / p2 if p2 > 0 else (math.inf if p1 > 0 else math.nan),
         ratio_lower=rl, ratio_upper=ru, statistic=stat, p_value=pval,
         method=method, ratio_method=ratio_method, alpha=alpha,
-        variance_model="binomial" if d == 1.0 else "quasi_binomial", dispersion=d,
-        dispersion_df=df,
+        variance_model=model, dispersion=reported, dispersion_df=df,
     )
 
 
@@ -1193,20 +1387,26 @@ def compare_periods(
         Inclusive date ranges; ``first`` gives ``rate1``, ``second`` ``rate2``.
     method, ratio_method, alpha
         As in :func:`compare_rates`.
-    dispersion : {"auto", "binomial", "quasi_binomial"} or float, default "auto"
-        Over-dispersion between nights.  ``"auto"`` estimates it from the
-        nights of both periods and uses it when it exceeds 1 (the nights vary
-        more than the binomial allows); ``"binomial"`` treats all drones of a
+    dispersion : {"auto", "binomial", "beta_binomial", "quasi_binomial"} or float, default "auto"
+        Over-dispersion between nights.  ``"auto"`` estimates the
+        intra-night correlation from the nights of both periods and, when it
+        is above 0, gives each period the variance factor of its own night
+        sizes (see Notes and :func:`rate`); ``"beta_binomial"`` is the same
+        but always names that model; ``"binomial"`` treats all drones of a
         period as independent trials (the first release's rule);
-        ``"quasi_binomial"`` always uses the estimate; a number >= 1 is used
-        as it is (with the normal reference).
+        ``"quasi_binomial"`` is Pearson's factor over ``D - 2`` degrees of
+        freedom, not weighted by night size (the default before issue 20);
+        a number >= 1 is used as it is (with the normal reference).
 
     Returns
     -------
     RateComparison
         As :func:`compare_rates`, on the counts pooled over each range (sums
         over the days where both counts are known); ``variance_model``,
-        ``dispersion`` and ``dispersion_df`` say which model was used.
+        ``dispersion`` and ``dispersion_df`` say which model was used.  For
+        the beta-binomial, ``dispersion`` is the factor of the variance of
+        the difference over the binomial one,
+        :math:`(\\phi_1/N_1 + \\phi_2/N_2)/(1/N_1 + 1/N_2)`.
 
     Notes
     -----
@@ -1215,20 +1415,45 @@ def compare_periods(
     pooled counts as independent binomial samples; real nights are
     over-dispersed (the share shot down moves from night to night), and with
     a fortnight of such nights the binomial test rejects equal rates far
-    more often than its level.  The quasi-binomial dispersion is Pearson's
-    statistic over its degrees of freedom, each night compared with its
-    period's rate:
+    more often than its level.  By default the intra-night correlation
+    :math:`\\hat\\rho` is estimated from all the nights, each compared with
+    its period's rate, by the moment estimator of :func:`rate`
+    (:math:`A = D - 2`, :math:`B = \\sum_g (N_g - D_g - S_g/N_g + 1)`,
+    :math:`S_g = \\sum_{d \\in g} n_d^2`); period :math:`g` gets the factor
+    :math:`\\phi_g = 1 + \\hat\\rho (S_g/N_g - 1)`, and the comparison is
+    made on the effective counts :math:`x_g/\\phi_g, N_g/\\phi_g` (the
+    design effects of Rao & Scott 1992), the p-value and intervals from
+    Student's t with Satterthwaite's degrees of freedom.  The variance of the
+    difference then agrees with a cluster-robust (nights as clusters)
+    estimate, without its noise with few nights (the tests check the mean of
+    both against statsmodels' WLS with cluster-robust covariance).
+
+    Measured (``benchmarks/bench_rate_coverage.py``, 300 replicates, SE
+    0.013; sizes uniform or log-uniform on 20-800): on two halves of 14 or
+    56 beta-binomial nights with equal rates, at :math:`\\rho` = 0-0.2, the
+    test rejects 2.3-6.7 % at :math:`\\alpha` = 5 % (1,500 replicates of
+    the three highest: 4.6-5.1 %, SE 0.6 %); Pearson's unweighted factor
+    (the default before issue 20) rejects 4.3-16.3 %.
+
+    ``"quasi_binomial"``: Pearson's statistic over its degrees of freedom,
     :math:`\\hat\\phi = \\sum_d (x_d - n_d \\hat p_{g(d)})^2 /
     (n_d \\hat p_{g(d)}(1 - \\hat p_{g(d)})) / (D - 2)` over the :math:`D`
-    nights (Williams 1982; McCullagh & Nelder 1989, 4.5); the comparison then
-    uses :func:`compare_rates` with ``dispersion=phi`` and
-    ``dispersion_df=D - 2``.
+    nights (Williams 1982; McCullagh & Nelder 1989, 4.5), used for both
+    periods, with Student's t on ``D - 2`` degrees of freedom.
 
     References
     ----------
     .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between
        independent proportions: comparison of eleven methods. Statistics in
        Medicine 17, 873-890.
+    .. [2] Williams, D. A. (1982). Extra-binomial variation in logistic linear
+       models. Applied Statistics 31, 144-148.
+    .. [3] Rao, J. N. K., Scott, A. J. (1992). A simple method for the analysis
+       of clustered binary data. Biometrics 48, 577-585.
+    .. [4] Satterthwaite, F. E. (1946). An approximate distribution of estimates
+       of variance components. Biometrics Bulletin 2(6), 110-114.
+    .. [5] Cameron, A. C., Miller, D. L. (2015). A practitioner's guide to
+       cluster-robust inference. Journal of Human Resources 50(2), 317-372.
 
     Examples
     --------
@@ -1240,6 +1465,13 @@ def compare_periods(
     ...                        second=("2024-11-18", "2024-11-24"))
     >>> c.numerator1, c.denominator1, c.numerator2, c.denominator2
     (206.0, 398.0, 335.0, 420.0)
+
+    The shares move from night to night far more than the binomial allows
+    (intra-night correlation about 0.13), so the difference is tested with a
+    variance 5.5 times the binomial one, on Student's t:
+
+    >>> c.variance_model, round(c.dispersion, 1), round(c.p_value, 3)
+    ('beta_binomial', 5.5, 0.012)
     """
     s_num = as_series(numerator, name="numerator")
     s_den = as_series(denominator, name="denominator")
@@ -1265,10 +1497,57 @@ def compare_periods(
         totals.append((float(num.iloc[:, 0][sel].sum()), float(den.iloc[:, 0][sel].sum())))
         groups.append(sel.to_numpy())
     (x1, n1), (x2, n2) = totals
-    phi, df = _period_dispersion(num.iloc[:, 0].to_numpy(), den.iloc[:, 0].to_numpy(),
-                                 groups, [(x1, n1), (x2, n2)], disp)
-    return compare_rates(x1, n1, x2, n2, method=method, ratio_method=ratio_method, alpha=alpha,
-                         dispersion=phi, dispersion_df=df)
+    xs, ns = num.iloc[:, 0].to_numpy(), den.iloc[:, 0].to_numpy()
+    alpha = check_alpha(alpha)
+    check_choice("method", method, _DIFF_METHODS)
+    check_choice("ratio_method", ratio_method, _RATIO_METHODS)
+    for k, (label, total) in enumerate((("first", n1), ("second", n2)), start=1):
+        if not total > 0:
+            raise InputError(f"{label}: the denominators sum to {_fmt(total)}; "
+                             f"denominator{k} must be positive")
+    if disp in ("auto", "beta_binomial"):
+        return _compare_nights(xs, ns, groups, (x1, n1, x2, n2), str(disp), method=method,
+                               ratio_method=ratio_method, alpha=alpha)
+    phi, df = _period_dispersion(xs, ns, groups, [(x1, n1), (x2, n2)], disp)
+    # quasi_binomial may estimate a factor below 1 (nights more alike than the binomial)
+    return _compare(x1, n1, x2, n2, phi, phi, df, method=method, ratio_method=ratio_method,
+                    alpha=alpha, model="binomial" if phi == 1.0 else "quasi_binomial",
+                    reported=phi)
+
+
+def _compare_nights(x: np.ndarray, n: np.ndarray, groups: list[np.ndarray],
+                    totals: tuple[float, float, float, float], choice: str, *,
+                    method: str, ratio_method: str, alpha: float) -> RateComparison:
+    """:func:`compare_periods` with the size-weighted (beta-binomial) variance.
+
+    ``rho`` is estimated from the nights of both periods, each compared with
+    its period's rate; period ``g`` gets ``phi_g = 1 + rho (S2_g / N_g - 1)``;
+    the variance of the difference is ``p q (phi_1 / N_1 + phi_2 / N_2)``,
+    whose factor over the binomial ``p q (1 / N_1 + 1 / N_2)`` is reported as
+    ``dispersion``, with its Satterthwaite degrees of freedom.
+    """
+    x1, n1, x2, n2 = totals
+    xs = np.concatenate([np.minimum(x, n)[g] for g in groups])
+    ns = np.concatenate([n[g] for g in groups])
+    sq = [float(np.sum(n[g] ** 2)) for g in groups]
+    size = [(n1, sq[0], x1 / n1 if n1 > 0 else np.nan), (n2, sq[1], x2 / n2 if n2 > 0 else np.nan)]
+    counts = [int(g.sum()) for g in groups]
+    p_fit, n_fit, s2_fit = (np.repeat([t[k] for t in size], counts)[:, None] for k in (2, 0, 1))
+    rho, b, var_x2, df_min = _icc_moment(xs[:, None], ns[:, None], p_fit, n_fit, s2_fit)
+    phi, _ = _size_weighted_factor(rho, b, var_x2, df_min, np.array([[n1], [n2]]),
+                                   np.array([[sq[0]], [sq[1]]]))
+    d1, d2 = float(phi[0, 0]), float(phi[1, 0])
+    inv = 1.0 / n1 + 1.0 / n2
+    factor = (d1 / n1 + d2 / n2) / inv
+    model = _bb_model(rho, choice)
+    dof = math.inf
+    if model == "beta_binomial" and factor > 1.0:
+        # Satterthwaite: 2 V^2 / Var(V_hat), V_hat = p q (1/N_1 + 1/N_2 + rho c)
+        c = ((d1 - 1.0) / n1 + (d2 - 1.0) / n2) / (float(np.nan_to_num(rho[0])) * inv)
+        dof = max(2.0 * factor**2 * float(b[0]) ** 2 / (c**2 * float(var_x2[0])),
+                  float(df_min[0]), 1.0)
+    return _compare(x1, n1, x2, n2, d1, d2, dof, method=method, ratio_method=ratio_method,
+                    alpha=alpha, model=model, reported=factor)
 
 
 def _period_dispersion(x: np.ndarray, n: np.ndarray, groups: list[np.ndarray],

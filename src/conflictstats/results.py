@@ -66,8 +66,8 @@ class RateResult(Result):
     alpha : float
         Significance level.
     variance_model : str
-        "binomial", or "quasi_binomial" when the interval is widened for
-        over-dispersion between nights.
+        "binomial", or "quasi_binomial" when the interval is widened by a
+        given factor for over-dispersion between nights.
     dispersion : float
         The dispersion factor used (1 for the binomial).
     """
@@ -104,10 +104,12 @@ class RateComparison(Result):
     alpha : float
         Significance level.
     variance_model : str
-        "binomial", or "quasi_binomial" when intervals and test allow for
-        over-dispersion between nights.
+        "binomial", or "beta_binomial" / "quasi_binomial" when intervals and
+        test allow for over-dispersion between nights.
     dispersion : float
-        The dispersion factor used (1 for the binomial).
+        The dispersion factor used (1 for the binomial); for the
+        beta-binomial of :func:`conflictstats.compare_periods`, the factor of
+        the variance of the difference over the binomial one.
     dispersion_df : float
         Degrees of freedom of an estimated dispersion (the p-value then uses
         Student's t with these); infinite when the dispersion is not estimated.
