@@ -20,6 +20,7 @@ from ._common import (
     as_path,
     cell_at,
     check_columns,
+    check_plausibility,
     file_name,
     melt_wide,
     numeric_column,
@@ -369,7 +370,7 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         why = pd.Series("", index=obs.index, dtype=object)
         why[mask] = [f"outcomes exceed launched by {x:g}" for x in excess[mask]]  # few rows
         table = set_aside_rows(table, mask, why, column="unaccounted")
-    return table
+    return check_plausibility(table, raw, SPEC.plausibility, name=name, info=info)
 
 
 @screening
