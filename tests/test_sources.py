@@ -98,7 +98,7 @@ def test_every_missile_row_is_observed_or_set_aside_per_metric(missile_table, mi
 
 def test_missing_launched_and_destroyed_are_set_aside_not_zero(missile_table):
     # SOURCE.md: NaNs: launched 3, destroyed 6 (the row refused as impossible, line 1620,
-    # is set aside too, with refused=True: see test_the_real_missile_row_whose_parts_...)
+    # is set aside too, with refused=True: see test_plausibility.py)
     aside = missile_table.set_aside
     counts = aside.loc[aside["refused"].isna(), "column"].value_counts()
     assert counts["launched"] == 3
