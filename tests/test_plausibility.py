@@ -327,6 +327,23 @@ def test_a_count_that_is_not_whole_in_the_users_own_csv(tmp_path):
     assert table.observations["value"].tolist() == [188.0]
 
 
+def test_the_users_own_csv_lists_a_count_that_is_not_whole_in_the_report(tmp_path):
+    path = tmp_path / "mine.csv"
+    days = pd.date_range("2024-10-01", "2024-11-24")
+    frame = pd.DataFrame({"metric": "drones_launched", "value": np.arange(len(days)) % 7 + 20.0,
+                          "unit": "count", "kind": "flow", "end": days.strftime("%Y-%m-%d")})
+    frame["value"] = frame["value"].astype(object)
+    frame.loc[len(frame) - 3, "value"] = "1.188"  # 22 Nov 2024
+    frame.to_csv(path, index=False)
+    table = screen_dataset(path)
+    assert table.set_aside.index.tolist() == [len(frame) - 3]
+    rep = _report(table, None, "2024-11-24")
+    # hand calculation: the week 18-24 Nov without 22 Nov; day d holds 20 + (d mod 7)
+    week = frame.iloc[-7:].drop(index=len(frame) - 3)["value"].astype(float).sum()
+    assert_allclose(_fact(rep, "drones launched", "week_total")["value"].iloc[0], week)
+    assert "a count must be a whole number" in rep.summary
+
+
 # --------------------------------------------------------------------------- dates
 
 
