@@ -186,6 +186,21 @@ def test_a_line_given_twice_is_refused_and_set_aside(tmp_path):
         f"line {WAVE_LINE + 1} .*repeats line {WAVE_LINE} ").all()
 
 
+def test_a_json_record_given_twice_is_refused_naming_its_line(tmp_path):
+    data = _bytes("russia_losses_petroivaniuk", "russia_losses_personnel.json").decode()
+    # the record of 2024-11-20 starts on line 6058 (its "date" key is on line 6059)
+    start = data.index('    {\n        "date": "2024-11-20"')
+    end = data.index("}", start) + 1
+    assert data.count("\n", 0, start) + 1 == 6058
+    path = tmp_path / "russia_losses_personnel.json"
+    path.write_text(data[:end] + ",\n" + data[start:])
+    again = data.count("\n", 0, end) + 2  # the copy starts on the line after its closing }
+    assert again == 6064  # the record has no POW key: "{", four keys, "}" on 6058-6063
+    with pytest.raises(InputError, match=rf"russia_losses_personnel\.json\): line {again} "
+                                         r"\(row 1000\) repeats line 6058 \(row 999\) exactly"):
+        read_general_staff_losses(path)
+
+
 def test_a_line_given_twice_is_not_summed_in_the_weekly_report(tmp_path, missile_original):
     path = _missile_copy(tmp_path, repeat=True)
     rep = _report(screen_dataset(path, reader="missile_attacks"), "missile_attacks",
