@@ -558,7 +558,7 @@ def _running_total_dips(table: ObservationTable, *, name: str, info: LineInfo | 
     if cum.sum() < 3:
         return table
     part = obs.loc[cum]
-    keys = [c for c in ("metric", "entity") if c in part.columns]
+    keys = [c for c in ("metric", "entity", "equipment_type") if c in part.columns]
     order = part.sort_values([*keys, "end"], kind="stable").index
     srt = part.loc[order]
     g = srt.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
