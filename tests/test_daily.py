@@ -232,7 +232,9 @@ flows = st.lists(
 def _flow_frame(items):
     day0 = pd.Timestamp("2024-01-01")
     return cs.read_observations(pd.DataFrame([
-        {"metric": "m", "value": abs(v) if i % 2 == 0 else v, "unit": "count" if i % 2 == 0 else
+        # counts are whole (read_observations refuses 1.5 drones); areas may be fractional
+        {"metric": "m", "value": float(np.round(abs(v))) if i % 2 == 0 else v,
+         "unit": "count" if i % 2 == 0 else
          "km2", "kind": "flow", "start": day0 + pd.Timedelta(days=s),
          "end": day0 + pd.Timedelta(days=s + n - 1), "region": g}
         for i, (s, n, v, g) in enumerate(items)

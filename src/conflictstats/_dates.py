@@ -49,6 +49,12 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _SLASH = (r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})"
           r"(?:[ T](?P<t>\d{1,2}:\d{2}(?::\d{2})?))?")
 _EXCEL_ORIGIN = pd.Timestamp("1899-12-30")
+# the first and last second a datetime64[ns] can hold (pandas.Timestamp.min and .max)
+_FIRST = np.datetime64("1677-09-21T00:12:44", "s")
+_LAST = np.datetime64("2262-04-11T23:47:16", "s")
+#: Why a date outside those bounds is refused (pandas would wrap it: 2500-11-20 -> 1916-05-02).
+OUT_OF_RANGE = (f"outside the dates that can be held ({_FIRST.astype('datetime64[D]')} to "
+                f"{_LAST.astype('datetime64[D]')}); it would wrap around to another date")
 
 
 @dataclasses.dataclass
@@ -70,6 +76,22 @@ class ParsedDates:
     def bad(self) -> np.ndarray:
         """Where a value was refused."""
         return self.reason != ""
+
+
+def _ns(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Datetimes of any resolution as ``datetime64[ns]``, NaT where out of range.
+
+    Returns the stamps and a mask of the values outside :data:`OUT_OF_RANGE`'s
+    bounds: casting those to nanoseconds would wrap them around silently.
+    """
+    arr = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+    if arr.dtype.kind != "M":
+        arr = pd.DatetimeIndex(arr).to_numpy()
+    if arr.dtype == np.dtype("datetime64[ns]"):
+        return arr, np.zeros(len(arr), dtype=bool)
+    out = (arr < _FIRST) | (arr > _LAST)  # compared in the values' own unit
+    safe = np.where(out, np.datetime64("NaT"), arr)
+    return safe.astype("datetime64[ns]"), out
 
 
 def _labels(labels: Sequence[Hashable], mask: np.ndarray, limit: int = 5) -> str:
@@ -114,10 +136,13 @@ def parse_dates(
             reason[s.notna().to_numpy()] = "timestamp carries a UTC offset: pass tz= (the zone " \
                                            "to take dates in)"
             return ParsedDates(out, reason)
-        return ParsedDates(s.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[ns]"),
-                           reason)
+        stamps, out_of_range = _ns(s.dt.tz_convert(tz).dt.tz_localize(None))
+        reason[out_of_range] = OUT_OF_RANGE
+        return ParsedDates(stamps, reason)
     if pd.api.types.is_datetime64_dtype(s.dtype):
-        return ParsedDates(s.to_numpy("datetime64[ns]"), reason)
+        stamps, out_of_range = _ns(s)
+        reason[out_of_range] = OUT_OF_RANGE
+        return ParsedDates(stamps, reason)
 
     missing = s.isna().to_numpy()
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
@@ -170,7 +195,8 @@ def _distinct(u: pd.Series, *, dayfirst: bool | None, format: str | None, origin
         stamps = pd.DatetimeIndex(pd.to_datetime(u[is_ts].tolist(), utc=False))
         if stamps.tz is not None:
             stamps = stamps.tz_convert(tz or "UTC").tz_localize(None)
-        out[is_ts] = stamps.to_numpy("datetime64[ns]")
+        out[is_ts], out_of_range = _ns(stamps)
+        reason[np.flatnonzero(is_ts)[out_of_range]] = OUT_OF_RANGE
     if not has_text.any():
         return out, reason, is_ts, none
     # a one-digit hour ("2023-05-16 3:30", as some sources write it) gets its zero
@@ -180,8 +206,11 @@ def _distinct(u: pd.Series, *, dayfirst: bool | None, format: str | None, origin
         ok = parsed.notna().to_numpy() & has_text
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
-        out[ok] = parsed.to_numpy("datetime64[ns]")[ok]
+        stamps, out_of_range = _ns(parsed)
+        out[ok] = stamps[ok]
         reason[has_text & ~ok] = f"not a date in the format {format!r}"
+        reason[has_text & out_of_range] = OUT_OF_RANGE
+        ok &= ~out_of_range
         return out, reason, ok | is_ts, none
 
     iso = t.str.fullmatch(_ISO).to_numpy(bool) & has_text
@@ -192,10 +221,13 @@ def _distinct(u: pd.Series, *, dayfirst: bool | None, format: str | None, origin
 
     if iso.any():
         p = pd.to_datetime(t[iso], format="ISO8601", errors="coerce")
-        ok = p.notna().to_numpy()
+        stamps, out_of_range = _ns(p)
+        out_of_range |= _year_out_of_range(t[iso]) & p.isna().to_numpy()  # pandas 2: NaT
+        ok = p.notna().to_numpy() & ~out_of_range
         idx = np.flatnonzero(iso)
-        out[idx[ok]] = p.to_numpy("datetime64[ns]")[ok]
+        out[idx[ok]] = stamps[ok]
         reason[idx[~ok]] = "not a valid date (ISO 8601 form, but no such day or time)"
+        reason[idx[out_of_range]] = OUT_OF_RANGE
     if iso_tz.any():
         idx = np.flatnonzero(iso_tz)
         if tz is None:
@@ -203,10 +235,12 @@ def _distinct(u: pd.Series, *, dayfirst: bool | None, format: str | None, origin
         else:
             p = pd.to_datetime(t[iso_tz].str.replace(r"\s?UTC$", "Z", regex=True),
                                format="ISO8601", errors="coerce", utc=True)
-            ok = p.notna().to_numpy()
-            local = p.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[ns]")
+            local, out_of_range = _ns(p.dt.tz_convert(tz).dt.tz_localize(None))
+            out_of_range |= _year_out_of_range(t[iso_tz]) & p.isna().to_numpy()
+            ok = p.notna().to_numpy() & ~out_of_range
             out[idx[ok]] = local[ok]
             reason[idx[~ok]] = "not a valid date (ISO 8601 form, but no such day or time)"
+            reason[idx[out_of_range]] = OUT_OF_RANGE
     if number.any():
         _numbers(pd.to_numeric(t.where(number), errors="coerce").to_numpy("float64"),
                  number, origin, out, reason)
@@ -224,12 +258,20 @@ def _numbers(num: np.ndarray, sel: np.ndarray, origin: str | None, out: np.ndarr
         reason[sel] = ("a number is not a date (pass origin='excel' for spreadsheet serial "
                        "days)")
         return
-    finite = np.isfinite(num) & (num >= 1) & (num < 2_958_466) & sel  # 9999-12-31
+    finite = np.isfinite(num) & (num >= 1) & (num < 132_349) & sel  # to 2262-04-10
     days = np.where(finite, num, 0.0)
     stamps = _EXCEL_ORIGIN.to_datetime64() + (days * 86_400e9).round().astype(
         "timedelta64[ns]")
     out[finite] = stamps[finite]
-    reason[sel & ~finite] = "not an Excel serial day (expected a number from 1 to 2958465)"
+    reason[sel & ~finite] = ("not an Excel serial day (expected a number from 1 to 132348, "
+                             "up to 2262-04-10, the last date that can be held)")
+
+
+def _year_out_of_range(text: pd.Series) -> np.ndarray:
+    """Whether the four-digit year a text begins with lies outside 1678-2261 (the years
+    a ``datetime64[ns]`` holds whole)."""
+    year = pd.to_numeric(text.astype("string").str.slice(0, 4), errors="coerce")
+    return ((year < 1678) | (year > 2261)).fillna(False).to_numpy(bool)
 
 
 def _slash(t: pd.Series, sel: np.ndarray, dayfirst: bool | None, out: np.ndarray,
@@ -244,11 +286,14 @@ def _slash(t: pd.Series, sel: np.ndarray, dayfirst: bool | None, out: np.ndarray
     iso = (parts["y"] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "
            + time.str.zfill(5))
     p = pd.to_datetime(iso, format="ISO8601", errors="coerce")
-    ok = p.notna().to_numpy()
+    stamps, out_of_range = _ns(p)
+    out_of_range |= _year_out_of_range(parts["y"]) & p.isna().to_numpy()
+    ok = p.notna().to_numpy() & ~out_of_range
     idx = np.flatnonzero(sel)
-    out[idx[ok]] = p.to_numpy("datetime64[ns]")[ok]
+    out[idx[ok]] = stamps[ok]
     order = "day/month/year" if dayfirst else "month/day/year"
     reason[idx[~ok]] = f"not a valid date read as {order}"
+    reason[idx[out_of_range]] = OUT_OF_RANGE
 
 
 def one_date(value: Any, *, name: str, dayfirst: bool | None = None, format: str | None = None,
@@ -260,6 +305,9 @@ def one_date(value: Any, *, name: str, dayfirst: bool | None = None, format: str
         raise InputError(f"{name} must be a date such as '2024-11-27'; got {value!r}")
     if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "year"):
         ts = pd.Timestamp(value)
+        if ts is not pd.NaT and _ns(np.array([ts.tz_localize(None).to_datetime64()]))[1][0]:
+            raise InputError(f"{name} must be a date such as '2024-11-27': {OUT_OF_RANGE}; "
+                             f"got {value!r}")
         if ts is pd.NaT:
             raise InputError(f"{name} must be a date; got {value!r}")
         if ts.tzinfo is not None:

@@ -76,21 +76,34 @@ InputError
     encodings tried are listed), a line with more or fewer fields than the
     header, a last line without its line end (a file cut short), JSON that does
     not parse to its end, a number that is not a number, a date that breaks the
-    date rule. The ``screen_*`` twin sets a cut last line aside with the reason
+    date rule or lies outside 1677-2262, a column name or JSON key given twice.
+    The ``screen_*`` twin sets a cut last line aside with the reason
     ``"line is incomplete"`` (and a line with the wrong field count with its
-    counts) instead.""",
+    counts) instead.
+SourceLayoutError
+    For a row the source's declaration calls impossible
+    (:class:`~conflictstats.sources.Plausibility`), naming the line, column and
+    value: a part above the whole or parts summing above it ("destroyed (250)
+    exceeds launched (90)"), a running total that dips and is back within a few
+    reports (a suspected typo), a line that repeats an earlier one exactly, a count
+    that is not whole. The ``screen_*`` twin sets the row aside instead.""",
     "screen.intro": """\
 The lenient twin of the ``read_*`` reader: a missing figure or a last line cut
 short is set aside with the reason instead of being dropped or raising, so every
-input row ends up in ``observations`` or in ``set_aside``. A broken layout (wrong
-columns, a cell that is not a number or not a date) still raises.""",
+input row ends up in ``observations`` or in ``set_aside``. So are the rows the
+source's declaration calls impossible (:class:`~conflictstats.sources.Plausibility`:
+parts above the whole, a running total that dips and comes back, a line given
+twice, a count that is not whole), all of the row's figures, with ``refused``
+True. A broken layout (wrong columns, a cell that is not a number or not a date)
+still raises.""",
     "screen.returns": """\
 ObservationTable
     ``observations`` (what the ``read_*`` twin returns) and ``set_aside``
     (indexed by input row, 0 = the first data line; columns ``column``,
-    ``metric``, ``value``, ``reason``). A whole line left out (``"line is
-    incomplete"``: the file ends inside it) has no column or metric and its text
-    as ``value``.""",
+    ``metric``, ``value``, ``reason``, and ``refused`` True for a row refused by a
+    check rather than a figure the file leaves empty). A whole line left out
+    (``"line is incomplete"``: the file ends inside it) has no column or metric
+    and its text as ``value``.""",
     "dates.params": """\
 dayfirst : bool, optional
     How to read dates written with slashes or dots (``27/11/2024``): True for

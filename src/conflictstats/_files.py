@@ -8,7 +8,10 @@ Every CSV and JSON file the package reads goes through :func:`read_csv_checked` 
 * a CSV line whose field count differs from the header's, and a last line that
   does not end with a line end (a file cut short: pandas would read the cut value
   ``116994.89`` as ``11699``);
-* JSON that does not parse to its end.
+* JSON that does not parse to its end;
+* a column name given twice in a CSV header (pandas would read the second as
+  ``value.1``), and a key given twice in one JSON object (``json`` would keep the
+  last value silently).
 
 In lenient mode (the ``screen_*`` readers) a cut last line is set aside instead,
 with the reason ``"line is incomplete"``; other field-count errors always raise.
@@ -284,6 +287,21 @@ def _segments_slow(text: str, data: bytes, all_nl: np.ndarray) -> tuple[np.ndarr
     return starts, stops, terminated, fields, blank
 
 
+def _refuse_repeated_names(line: bytes, label: str, number: int) -> None:
+    """Raise when a header line names a column twice (pandas renames it ``value.1``)."""
+    import csv
+
+    names = next(csv.reader([line.decode("utf-8", errors="replace").rstrip("\r")]), [])
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):  # one header line
+        key = name.strip()
+        if key in seen:
+            raise InputError(
+                f"{label}: line {number}: column {key!r} is given twice (fields {seen[key] + 1} "
+                f"and {i + 1}); every column name must be unique")
+        seen[key] = i
+
+
 def read_csv_checked(src: Any, *, name: str | None = None,
                      **kwargs: Any) -> tuple[pd.DataFrame, CsvInfo]:
     """Read a comma-separated file after proving it whole; see the module notes.
@@ -314,6 +332,7 @@ def read_csv_checked(src: Any, *, name: str | None = None,
             f"{label}: line {phys[header]} is incomplete: the file ends inside the header "
             f"line, with no data lines (got {_shown(data[starts[header]:])!r})"
         )
+    _refuse_repeated_names(data[starts[header]:stops[header]], label, int(phys[header]))
     records = seg[1:]
     if len(records) == 0:
         raise InputError(
@@ -377,6 +396,21 @@ def read_json_checked(src: Any, *, name: str | None = None) -> Any:
     return read_json_with_lines(src, name=name)[0]
 
 
+def _key_line(text: str, key: str, nth: int) -> int | None:
+    """The line of the ``nth`` (1-based) occurrence of ``"key":`` in ``text``, if found.
+
+    The occurrences before it are counted in the objects decoded so far, which is
+    exact for a flat object or a list of flat records (every file read here).
+    """
+    import re
+
+    found = re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text)
+    for i, match in enumerate(found, start=1):
+        if i == nth:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def read_json_with_lines(src: Any, *, name: str | None = None) -> tuple[Any, JsonInfo]:
     """:func:`read_json_checked`, with a :class:`JsonInfo` to name the line of an element."""
     label = name or _display(src)
@@ -384,8 +418,26 @@ def read_json_with_lines(src: Any, *, name: str | None = None) -> tuple[Any, Jso
     if not data.strip():
         raise InputError(f"{label}: the file is empty (expected JSON)")
     text = decode(data, name=label)
+    seen: dict[str, int] = {}  # key -> how often it was met in the objects decoded so far
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) < len(pairs):  # a key given twice: rare, so found by a second pass
+            met: dict[str, Any] = {}
+            for key, value in pairs:  # the keys of this one object
+                if key in met:
+                    line = _key_line(text, key, seen.get(key, 0) + 2)
+                    where = f"line {line}: " if line else ""
+                    raise InputError(
+                        f"{label}: {where}key {key!r} is given twice in one object (values "
+                        f"{met[key]!r} and {value!r}); every key must be unique")
+                met[key] = value
+        for key in out:
+            seen[key] = seen.get(key, 0) + 1
+        return out
+
     try:
-        return json.loads(text), JsonInfo(name=label, text=text)
+        return json.loads(text, object_pairs_hook=unique_keys), JsonInfo(name=label, text=text)
     except json.JSONDecodeError as err:
         cut = err.pos >= len(text.rstrip()) - 1 or err.msg.startswith("Unterminated")
         end = " (the file ends early: cut short?)" if cut else ""

@@ -97,7 +97,7 @@ def _check_data(path_text: str, reader: str | None) -> Path:
 
 def _weekly(args: argparse.Namespace) -> int:
 
-    from .datasets import load_dataset
+    from .datasets import load_dataset, screen_dataset
     from .errors import InputError
     from .report import _nothing_to_report, weekly_report
 
@@ -113,13 +113,15 @@ def _weekly(args: argparse.Namespace) -> int:
         name = path.name if args.reader is None else f"{path.name} (read as {args.reader})"
         progress(f"reading {path}")
         try:
-            frame = load_dataset(path, reader=args.reader)
+            # a public file is screened: the rows it refuses are listed as input problems
+            frame: Any = (load_dataset(path) if args.reader is None
+                          else screen_dataset(path, reader=args.reader))
         except (ValueError, KeyError, TypeError) as err:  # a file that is not what it says
             text = err.args[0] if isinstance(err, KeyError) and err.args else err
             raise InputError(f"--data {path} cannot be read"
                              + (f" as {args.reader}" if args.reader else "")
                              + f": {text}") from None
-        if args.reader is None and "metric" not in frame.columns:
+        if args.reader is None and "metric" not in frame.columns:  # a DataFrame here
             guess = _guess_reader(path)
             raise InputError(f"--data {path.name} is not an observation CSV (it has no "
                              "'metric' column)" + (f"; it looks like a public dataset: add "

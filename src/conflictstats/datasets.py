@@ -8,10 +8,10 @@
   currencies), made by ``data/make_demo.py``; its ``source`` column says
   "synthetic" on every row.
 
-It also holds :func:`load_dataset`, which the weekly report and the command line
-use to read a file with the reader a source declaration names
-(:data:`conflictstats.sources.SOURCES`), and :func:`bundled_datasets`, the data
-the report runs on by default.
+It also holds :func:`load_dataset` and :func:`screen_dataset`, which the weekly
+report and the command line use to read a file with the reader a source
+declaration names (:data:`conflictstats.sources.SOURCES`), and
+:func:`bundled_datasets`, the data the report runs on by default.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._files import INCOMPLETE
 from .errors import InputError
-from .observations import read_observations
+from .observations import ObservationTable, read_observations
 
 __all__ = [
     "bundled_datasets",
@@ -30,6 +31,7 @@ __all__ = [
     "load_dataset",
     "load_demo",
     "load_seed_article",
+    "screen_dataset",
 ]
 
 def data_path(name: str) -> Path:
@@ -126,8 +128,13 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
     -------
     DataFrame
         Observations (possibly with bad rows, which the weekly report lists); all
-        of a public file's rows (the report picks the rows its declaration names,
-        such as the missile file's national posts).
+        of a public file's plausible rows (the report picks the rows its
+        declaration names, such as the missile file's national posts). A public
+        file is read by its ``screen_*`` reader: a row its declaration's
+        plausibility rules refuse (parts above the whole, a running total that dips
+        and comes back, a line given twice ...) is left out; :func:`screen_dataset`
+        returns the same observations with those rows and their reasons, and the
+        weekly report lists them.
 
     Raises
     ------
@@ -137,6 +144,10 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         For an unknown ``reader``, a companion file that is not beside the file
         (naming it), or a file that is empty, cut short or not UTF-8 (naming the
         file, line and column).
+
+    See Also
+    --------
+    screen_dataset : the same, with the rows set aside and why.
 
     Examples
     --------
@@ -154,6 +165,10 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         frame, _ = read_csv_checked(path, name=f"load_dataset({path.name})",
                                     keep_default_na=False, na_values=[""])
         return frame
+    return _screen_public(path, reader).observations
+
+
+def _screen_public(path: Path, reader: str) -> ObservationTable:
     from . import sources  # the readers import more than most users need
 
     spec = sources.source_spec(reader)
@@ -164,6 +179,71 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
                 f"{spec.title}: {companion} must lie beside {path.name} (in {folder}); "
                 f"the {reader} reader needs it (fetch both with "
                 f"conflictstats.sources.fetch_dataset({reader!r}))")
-    read = getattr(sources, spec.reader)
-    observations: pd.DataFrame = read(path)
-    return observations
+    table: ObservationTable = getattr(sources, spec.screener)(path)
+    if len(table.set_aside) and (table.set_aside["reason"] == INCOMPLETE).any():
+        getattr(sources, spec.reader)(path)  # a file cut short is refused, naming the line
+    return table
+
+
+def screen_dataset(path: str | Path, *, reader: str | None = None) -> ObservationTable:
+    """:func:`load_dataset`, with the rows refused as impossible or unreadable and why.
+
+    Parameters
+    ----------
+    path, reader
+        As for :func:`load_dataset`.
+
+    Returns
+    -------
+    ObservationTable
+        ``observations``: the table :func:`load_dataset` returns (for an
+        observation CSV, the rows :func:`~conflictstats.screen_observations`
+        keeps). ``set_aside``: one row per input row refused, indexed by the input
+        row, with ``metric`` (the metrics of the row that were set aside, joined by
+        ", "), ``value`` (the first of them) and ``reason``
+        ("line 12 repeats line 11 exactly ...", "destroyed (250) exceeds
+        launched (90) ..."). A figure the file leaves empty is not an observation
+        and not listed. The weekly report lists these rows under its input problems.
+
+    Raises
+    ------
+    FileNotFoundError, InputError
+        As for :func:`load_dataset`.
+
+    Examples
+    --------
+    >>> from conflictstats.datasets import data_path, screen_dataset
+    >>> table = screen_dataset(data_path("seed_article.csv"))
+    >>> len(table.set_aside)
+    0
+    """
+    import warnings
+
+    from .errors import DataWarning
+    from .observations import screen_observations
+    from .sources._common import REFUSED
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"data file not found: {path}")
+    if reader is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)  # the rows are returned instead
+            table = screen_observations(path)
+        aside = table.set_aside.assign(metric=None)
+    else:
+        table = _screen_public(path, reader)
+        aside = table.set_aside
+        aside = aside.loc[aside[REFUSED].fillna(False).astype(bool)] if (
+            REFUSED in aside.columns) else aside.iloc[:0]
+    if len(aside):  # one line per input row: its metrics joined
+        aside = aside.rename_axis(None).assign(row=aside.index.to_numpy(),
+                                               metric=aside["metric"].astype(object).fillna(""))
+        aside = aside.groupby(["row", "reason"], sort=False).agg(
+            metric=("metric", lambda m: ", ".join(x for x in dict.fromkeys(m) if x)),
+            value=("value", "first")).reset_index("reason")
+    out = pd.DataFrame({"metric": aside["metric"].astype(object),
+                        "value": aside["value"].astype(object),
+                        "reason": aside["reason"].astype(object)},
+                       index=pd.Index(aside.index, name="row"))
+    return ObservationTable(observations=table.observations, set_aside=out)

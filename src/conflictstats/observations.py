@@ -318,6 +318,8 @@ def _check_value_rules(df: pd.DataFrame, out: pd.DataFrame, found: _Problems,
     nonneg = unit.isin(NONNEGATIVE_UNITS)
     counts = unit.isin(["count"])
     found.add(counts & (v < 0), "value", raw, "a count cannot be negative")
+    found.add(counts & np.isfinite(v) & (v != np.round(v)), "value", raw,
+              "a count must be a whole number")
     level = kind.isin(["level"])
     found.add(nonneg & ~counts & level & (v < 0), "value", raw,
               "an area (a level of territory) cannot be negative; a change of area is a flow")
@@ -458,7 +460,8 @@ def read_observations(
     ObservationError
         At the first bad row, naming the row (and the file's line), the column, the
         rule and the value: a missing or non-snake_case metric, a value that is not
-        a finite number or is larger than :data:`MAX_ABS_VALUE`, a negative count,
+        a finite number or is larger than :data:`MAX_ABS_VALUE`, a negative count or
+        one that is not a whole number (``1.188`` drones),
         a negative area held (a level; a flow of area may be a loss), a unit outside
         the closed list of :mod:`conflictstats.units`, an unknown kind or
         qualifier, a start or end that breaks the date rule, an end before its

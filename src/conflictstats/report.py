@@ -50,7 +50,7 @@ from .calendar import war_day
 from .daily import to_daily
 from .datasets import bundled_datasets
 from .errors import InputError, PeriodError
-from .observations import CURRENCY_CODES, screen_observations
+from .observations import CURRENCY_CODES, ObservationTable, screen_observations
 from .results import Result
 from .sources import SeriesRule, SourceSpec, source_spec
 
@@ -1251,10 +1251,10 @@ def _source_line(name: str, decl: SourceSpec | None, about: Mapping[str, Any],
     return line + ". Chart: conflictstats."
 
 
-def _datasets_of(data: Any) -> dict[str, pd.DataFrame]:
+def _datasets_of(data: Any) -> dict[str, Any]:
     if data is None:
-        return bundled_datasets()
-    if isinstance(data, pd.DataFrame):
+        return dict(bundled_datasets())
+    if isinstance(data, (pd.DataFrame, ObservationTable)):
         return {"Observations": data}
     if isinstance(data, Mapping):
         return dict(data)
@@ -1263,7 +1263,8 @@ def _datasets_of(data: Any) -> dict[str, pd.DataFrame]:
 
 
 def weekly_report(
-    data: pd.DataFrame | Mapping[str, pd.DataFrame] | None = None,
+    data: pd.DataFrame | ObservationTable | Mapping[str, pd.DataFrame | ObservationTable]
+    | None = None,
     *,
     week: Any = None,
     out: str | Path | None = None,
@@ -1279,9 +1280,11 @@ def weekly_report(
 
     Parameters
     ----------
-    data : DataFrame, mapping of name to DataFrame, or None
+    data : DataFrame, ObservationTable, mapping of name to either, or None
         Observation table(s). None: the bundled seed article and synthetic demo.
-        Bad rows are listed in the report, not fatal.
+        Bad rows are listed in the report, not fatal; so are the rows an
+        :class:`~conflictstats.ObservationTable` holds in ``set_aside`` (what
+        :func:`~conflictstats.datasets.screen_dataset` refused in a public file).
     week : ISO date string or date-like, optional
         The last day of the week reported ("2024-11-20" reports Thursday 14 to
         Wednesday 20 November); every total, comparison and chart bar uses weeks
@@ -1444,7 +1447,13 @@ def weekly_report(
 
 
 def _screen(name: str, raw: Any, problems: list[dict[str, Any]]) -> pd.DataFrame | None:
-    """Step 1: screen one table; bad rows become problems."""
+    """Step 1: screen one table; bad rows (and those a screened table set aside) become
+    problems."""
+    if isinstance(raw, ObservationTable):
+        for r, bad in raw.set_aside.iterrows():  # the few rows refused as impossible
+            problems.append({"dataset": name, "row": r, "metric": bad.get("metric", ""),
+                             "reason": f"set aside: {bad['reason']} (value {bad['value']!r})"})
+        raw = raw.observations
     if not isinstance(raw, pd.DataFrame):
         raise InputError(f"data[{name!r}] must be a DataFrame; got {type(raw).__name__}")
     try:

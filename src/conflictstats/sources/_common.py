@@ -20,13 +20,27 @@ import pandas as pd
 
 from .._dates import LOCAL_TZ, parse_dates
 from .._docstrings import fill
-from .._files import LineInfo, lenient, strict
+from .._files import LineInfo, is_strict, lenient, strict
 from ..errors import InputError, InputTypeError, ObservationError
-from ..observations import ObservationTable, read_observations
+from ..observations import ObservationTable, read_observations, screen_observations
+from ._spec import Plausibility
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["SourceLayoutError"]
+
+#: Column of ``set_aside`` that marks a row refused by a check (what a ``read_*``
+#: reader raises for), as opposed to a missing cell, which is simply not an
+#: observation. :func:`conflictstats.datasets.screen_dataset` keeps these rows.
+REFUSED = "refused"
+
+#: How many consecutive reports a running total may dip below its earlier level and
+#: still be a suspected typo when it comes back (see :func:`check_plausibility`).
+DIP_REPORTS = 3
+#: A suspected typo falls by more than this many typical (median rising) steps of its
+#: series: a dropped digit falls by hundreds of days' worth, while a small fall that
+#: an ordinary day's losses undo is read as a correction, as the source may mean it.
+DIP_STEPS = 10
 
 
 class SourceLayoutError(InputError):
@@ -186,7 +200,8 @@ def screening(func: F) -> F:
         lines = pd.concat(found)
         extra = pd.DataFrame({"column": None, "metric": None,
                               "value": lines["text"].to_numpy(dtype=object),
-                              "reason": lines["reason"].to_numpy(dtype=object)},
+                              "reason": lines["reason"].to_numpy(dtype=object),
+                              REFUSED: True},
                              index=pd.Index(lines.index, name="row"))
         aside = table.set_aside
         aside = pd.concat([aside.astype({"value": object}), extra]) if len(aside) else extra
@@ -317,11 +332,31 @@ def melt_wide(
         out[col] = arr
     frame = pd.DataFrame(out)
     obs = frame.loc[keep].reset_index(drop=True)
-    if len(obs):
+    refused = None
+    if len(obs) and is_strict():
         try:
             obs = read_observations(obs)
         except ObservationError as err:
             raise _in_source_terms(err, obs, metrics, name, info) from None
+    elif len(obs):  # a screen_* reader: the cells the observation table refuses go aside
+        import warnings
+
+        from ..errors import DataWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)
+            screened = screen_observations(obs)
+        if len(screened.set_aside):
+            bad = obs.loc[screened.set_aside.index]
+            column_of = {m: c for c, m in metrics.items()}
+            refused = pd.DataFrame(
+                {"column": bad["metric"].map(column_of).to_numpy(dtype=object),
+                 "metric": bad["metric"].to_numpy(dtype=object),
+                 "value": bad["value"].to_numpy(dtype=object),
+                 "reason": screened.set_aside["reason"].to_numpy(dtype=object),
+                 REFUSED: True},
+                index=pd.Index(bad["row"].to_numpy(), name="row"))
+        obs = screened.observations.reset_index(drop=True)
     src_cols = np.array(cols, dtype=object)
     why = np.array(
         [reasons.get(c, f"{c} is missing (NaN): not reported") for c in cols], dtype=object
@@ -336,6 +371,8 @@ def melt_wide(
         },
         index=pd.Index(df.index.to_numpy()[rows[drop]], name="row"),
     )
+    if refused is not None:
+        set_aside = pd.concat([set_aside.astype({"value": object}), refused])
     return ObservationTable(observations=obs, set_aside=set_aside)
 
 
@@ -386,3 +423,223 @@ def set_aside_rows(table: ObservationTable, mask: np.ndarray, reason: pd.Series 
     return ObservationTable(
         observations=obs.loc[~mask].reset_index(drop=True), set_aside=aside
     )
+
+
+def _where(row: Any, info: LineInfo | None) -> str:
+    if info is not None and isinstance(row, (int, np.integer)):
+        return f"line {info.line(row)} (row {row})"
+    return f"row {row}"
+
+
+def _more(why: Mapping[Any, str], first: Any, info: LineInfo | None) -> str:
+    """`` (2 more such rows: line 1732, line 1750)`` for a message, or nothing."""
+    others = [_where(r, info).split(" (row")[0] for r in why if r != first]
+    if not others:
+        return ""
+    shown_ = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+    return f" ({len(others)} more such row{'s' if len(others) > 1 else ''}: {shown_})"
+
+
+def _refuse_or_set_aside(table: ObservationTable, mask: np.ndarray, reason: np.ndarray,
+                         message: str) -> ObservationTable:
+    """Raise ``message`` in a ``read_*`` reader; else move the masked observations aside."""
+    if not mask.any():
+        return table
+    if is_strict():
+        raise SourceLayoutError(message)
+    obs = table.observations
+    moved = obs.loc[mask]
+    extra = pd.DataFrame(
+        {"column": moved["metric"].to_numpy(dtype=object),
+         "metric": moved["metric"].to_numpy(dtype=object),
+         "value": moved["value"].to_numpy(dtype=object),
+         "reason": reason[mask], REFUSED: True},
+        index=pd.Index(moved["row"].to_numpy(), name="row"),
+    )
+    aside = table.set_aside
+    aside = pd.concat([aside.astype({"value": object}), extra]) if len(aside) else extra
+    return ObservationTable(observations=obs.loc[~mask].reset_index(drop=True), set_aside=aside)
+
+
+def _row_hashes(raw: pd.DataFrame) -> np.ndarray:
+    try:
+        return pd.util.hash_pandas_object(raw, index=False).to_numpy()
+    except TypeError:  # unhashable cells (a JSON list inside a record): hash their text
+        return pd.util.hash_pandas_object(raw.astype(str), index=False).to_numpy()
+
+
+def _repeated_lines(table: ObservationTable, raw: pd.DataFrame, *, name: str,
+                    info: LineInfo | None) -> ObservationTable:
+    """A line identical to an earlier one is one report given twice."""
+    if len(raw) < 2:
+        return table
+    h = _row_hashes(raw)
+    dup = pd.Series(h).duplicated().to_numpy()
+    if not dup.any():
+        return table
+    first = pd.Series(np.arange(len(h))).groupby(h).transform("first").to_numpy()
+    labels = raw.index.to_numpy()
+    why = {labels[i]: f"{_where(labels[i], info)} repeats {_where(labels[first[i]], info)} "
+                      "exactly (one report given twice)"
+           for i in np.flatnonzero(dup)}  # the repeated lines only
+    i = int(np.flatnonzero(dup)[0])
+    text = ", ".join(shown(v) for v in raw.iloc[i].tolist()[:6])
+    rows = table.observations["row"]
+    mask = rows.isin(list(why)).to_numpy()
+    reason = rows.map(why).to_numpy(dtype=object)
+    message = (f"{name}: {why[labels[i]]}; got {text} ...; use the screen_* reader to set "
+               "it aside")
+    if not mask.any() and is_strict():
+        raise SourceLayoutError(message)
+    return _refuse_or_set_aside(table, mask, reason, message)
+
+
+def _parts_above_whole(table: ObservationTable, parts: Mapping[str, tuple[str, ...]], *,
+                       name: str, info: LineInfo | None) -> ObservationTable:
+    """Within one input row, each part and the sum of the parts are at most the whole."""
+    obs = table.observations
+    for whole, names in parts.items():
+        sel = obs["metric"].isin([whole, *names]).to_numpy()
+        if not sel.any():
+            continue
+        wide = obs.loc[sel].groupby(["row", "metric"])["value"].first().unstack()
+        present = [p for p in names if p in wide.columns]
+        if whole not in wide.columns or not present:
+            continue
+        w = wide[whole]
+        p = wide[present]
+        single = p.gt(w, axis=0)
+        total = p.sum(axis=1, min_count=1)
+        bad = (single.any(axis=1) | (total > w)).to_numpy()
+        if not bad.any():
+            continue
+        why: dict[Any, str] = {}
+        for row in wide.index[bad]:  # the impossible rows only
+            vals = p.loc[row].dropna()
+            vals = vals[vals != 0]
+            over = vals[vals > w[row]]
+            if len(over):
+                why[row] = (f"{over.index[0]} ({over.iloc[0]:g}) exceeds {whole} "
+                            f"({w[row]:g}): a part cannot exceed the whole")
+            else:
+                why[row] = (" + ".join(f"{k} ({v:g})" for k, v in vals.items())
+                            + f" = {total[row]:g} exceeds {whole} ({w[row]:g}): the parts "
+                            "cannot exceed the whole")
+        rows = obs["row"]
+        row0 = next(iter(why))
+        vals0 = p.loc[row0].dropna()
+        vals0 = vals0[vals0 != 0]
+        col0 = vals0.index[0] if (vals0 > w[row0]).sum() == 0 else vals0[vals0 > w[row0]].index[0]
+        message = (f"{name}: {_where(row0, info)}, column {col0!r}: {why[row0]}; got "
+                   f"{vals0[col0]:g}{_more(why, row0, info)}; use the screen_* reader to set "
+                   "the row aside")
+        full = {row: f"{_where(row, info)}: {text}" for row, text in why.items()}
+        table = _refuse_or_set_aside(table, rows.isin(list(why)).to_numpy(),
+                                     rows.map(full).to_numpy(dtype=object), message)
+        obs = table.observations
+    return table
+
+
+def _running_total_dips(table: ObservationTable, *, name: str, info: LineInfo | None,
+                        reports: int = DIP_REPORTS) -> ObservationTable:
+    """A running total that dips and is back within ``reports`` reports is a suspected typo.
+
+    The dip is told apart from a correction that stays by three tests: the report
+    after it is back at (or above) the level before the dip; the rebound into that
+    report is at least as large as the fall was; and the fall is more than
+    :data:`DIP_STEPS` typical (median rising) steps of the series. A correction
+    that stays continues from its new level (the next step is an ordinary day's
+    losses), so it fails the second test; a small fall that one day undoes is
+    ambiguous and kept as a correction; a row the source's corrections file flags
+    (``flag == "correction"``) is never a typo.
+    """
+    obs = table.observations
+    cum = (obs["kind"] == "cumulative").to_numpy()
+    if cum.sum() < 3:
+        return table
+    part = obs.loc[cum]
+    keys = [c for c in ("metric", "entity", "equipment_type") if c in part.columns]
+    order = part.sort_values([*keys, "end"], kind="stable").index
+    srt = part.loc[order]
+    g = srt.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    v = srt["value"].to_numpy(dtype="float64")
+    s = pd.Series(v)
+    before = s.groupby(g).cummax().groupby(g).shift(1).to_numpy()  # the level so far
+    below = v < before  # NaN compares False
+    if not below.any():
+        return table
+    n = len(v)
+    same_prev = np.r_[False, g[1:] == g[:-1]]
+    start = below & ~(np.r_[False, below[:-1]] & same_prev)
+    run = np.cumsum(start)
+    pos = np.flatnonzero(below)
+    runs = pd.DataFrame({"run": run[pos], "pos": pos}).groupby("run")["pos"].agg(["min", "max",
+                                                                                  "size"])
+    s0, e0, m = (runs[c].to_numpy() for c in ("min", "max", "size"))
+    ret = e0 + 1
+    has_ret = (ret < n) & (g[np.minimum(ret, n - 1)] == g[s0])
+    r = np.minimum(ret, n - 1)
+    level = before[s0]
+    step = np.r_[np.nan, np.diff(v)]
+    rising = same_prev & (step > 0)
+    typical = (pd.Series(step[rising]).groupby(g[rising]).median()
+               .reindex(range(int(g.max()) + 1)).fillna(0).to_numpy())
+    fall = level - v[s0]
+    typo_run = (has_ret & (m <= reports) & (v[r] >= level) & (v[r] - v[e0] >= fall)
+                & (fall > DIP_STEPS * typical[g[s0]]))
+    if "flag" in srt.columns:
+        flagged = (srt["flag"] == "correction").fillna(False).to_numpy(bool)
+        typo_run &= ~pd.Series(flagged[pos]).groupby(run[pos]).any().to_numpy()
+    if not typo_run.any():
+        return table
+    typo_pos = np.zeros(n, dtype=bool)
+    why = np.full(n, "", dtype=object)
+    where = np.full(n, "", dtype=object)
+    ends = srt["end"].to_numpy()
+    row_of = srt["row"].to_numpy()
+    for k in np.flatnonzero(typo_run):  # one per suspected typo: a handful
+        sl = slice(s0[k], e0[k] + 1)
+        typo_pos[sl] = True
+        back = pd.Timestamp(ends[r[k]])
+        why[sl] = (f"the running total falls from {level[k]:,.0f} to {v[s0[k]]:,.0f} and is "
+                   f"back at {v[r[k]]:,.0f} on {back:%Y-%m-%d}: a suspected typo (a dropped "
+                   "digit?), not a correction that stays; the increments across it come from "
+                   "its neighbours")
+        where[sl] = [f"{_where(x, info)}, {srt['metric'].iloc[s0[k]]}: " for x in row_of[sl]]
+    mask = np.zeros(len(obs), dtype=bool)
+    reason = np.full(len(obs), "", dtype=object)
+    at = obs.index.get_indexer(order[typo_pos])
+    mask[at] = True
+    reason[at] = (where + why)[typo_pos]
+    first = int(np.flatnonzero(typo_pos)[0])
+    row0 = srt["row"].iloc[first]
+    more = {x: "" for x in row_of[typo_pos]}
+    message = (f"{name}: {_where(row0, info)}, column {srt['metric'].iloc[first]!r}: "
+               f"{why[first]}; got {v[first]:g}{_more(more, row0, info)}; use the screen_* "
+               "reader to set it aside")
+    return _refuse_or_set_aside(table, mask, reason, message)
+
+
+def check_plausibility(table: ObservationTable, raw: pd.DataFrame, rules: Plausibility, *,
+                       name: str, info: LineInfo | None) -> ObservationTable:
+    """Refuse (``read_*``) or set aside (``screen_*``) the rows a source cannot hold.
+
+    The rules are the source's :class:`~conflictstats.sources.Plausibility`:
+    ``duplicate_rows`` (a line identical to an earlier one), ``parts`` (within one
+    input row, a part or the sum of the parts above the whole) and
+    ``running_total_dips`` (a running total that falls and is back within
+    :data:`DIP_REPORTS` reports). ``whole_counts`` and the date range are checked
+    for every source by :func:`~conflictstats.read_observations` and the date rule.
+    A ``read_*`` reader raises at the first such row, naming the file, line, column
+    and value; a ``screen_*`` reader moves the row's observations to ``set_aside``
+    with the reason and ``refused`` True.
+
+    ``raw`` is the file as read (indexed by input row, as the observations' ``row``).
+    """
+    if rules.duplicate_rows:
+        table = _repeated_lines(table, raw, name=name, info=info)
+    if rules.parts:
+        table = _parts_above_whole(table, rules.parts, name=name, info=info)
+    if rules.running_total_dips:
+        table = _running_total_dips(table, name=name, info=info)
+    return table

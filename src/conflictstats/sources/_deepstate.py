@@ -12,6 +12,7 @@ from ..observations import ObservationTable
 from ._common import (
     SourceLayoutError,
     as_path,
+    check_plausibility,
     file_name,
     melt_wide,
     numeric_column,
@@ -109,7 +110,7 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
     values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in metrics},
                           index=raw.index)
     extra["flag"] = _flags(end)
-    return melt_wide(
+    table = melt_wide(
         values,
         {c: _METRICS[c] for c in metrics},
         unit="km2",
@@ -123,6 +124,7 @@ def screen_deepstate_area(path: str | os.PathLike[str]) -> ObservationTable:
         name=name,
         info=info,
     )
+    return check_plausibility(table, raw, SPEC.plausibility, name=name, info=info)
 
 
 @reading

@@ -17,6 +17,7 @@ from ._common import (
     SourceLayoutError,
     as_path,
     check_columns,
+    check_plausibility,
     combine,
     file_name,
     melt_wide,
@@ -261,7 +262,8 @@ def screen_kiel_tracker(
         obs.insert(len(obs.columns), "mode", obs["metric"].to_numpy())
         obs["metric"] = MODES_METRIC
         aside = aside.assign(metric=MODES_METRIC)
-    return ObservationTable(observations=obs, set_aside=aside)
+    return check_plausibility(ObservationTable(observations=obs, set_aside=aside), raw,
+                              SPEC.plausibility, name=name, info=info)
 
 
 @reading
@@ -421,7 +423,7 @@ def screen_kiel_snapshot(
         values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
                                for c in _WEAPON_METRICS}, index=raw.index)
         entity = raw["donor"].astype(object)
-        return melt_wide(
+        weapons = melt_wide(
             values, _WEAPON_METRICS,
             unit={"heavy_weapons": "count", "heavy_weapons_value": "EUR"},
             kind="level", start=stamp, end=stamp, entity=entity, source=source,
@@ -429,6 +431,7 @@ def screen_kiel_snapshot(
                    "weapons_list": raw["weapons_list"].astype(object)},
             name=name, info=info,
         )
+        return check_plausibility(weapons, raw, SPEC.plausibility, name=name, info=info)
     values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info)
                            for c in (*_SHARE_METRICS, "eu_share_bn")}, index=raw.index)
     entity = raw["country"].astype(object)
@@ -441,7 +444,8 @@ def screen_kiel_snapshot(
                       source=source, extra=extra, name=name, info=info)
     table = combine([shares, money])
     obs = table.observations.sort_values("row", kind="stable").reset_index(drop=True)
-    return ObservationTable(observations=obs, set_aside=table.set_aside)
+    return check_plausibility(ObservationTable(observations=obs, set_aside=table.set_aside),
+                              raw, SPEC.plausibility, name=name, info=info)
 
 
 @reading

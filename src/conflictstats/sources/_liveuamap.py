@@ -13,6 +13,7 @@ from ._common import (
     SourceLayoutError,
     as_path,
     check_columns,
+    check_plausibility,
     file_name,
     melt_wide,
     numeric_column,
@@ -61,7 +62,7 @@ def _screen_area(p: Any, *, name: str, json: bool) -> ObservationTable:
                           index=raw.index)
     flag: pd.Series = pd.Series(None, index=raw.index, dtype=object)
     flag[(end < INVASION).to_numpy()] = "pre_invasion"
-    return melt_wide(
+    table = melt_wide(
         values,
         {"area": "occupied_area"},
         unit="km2",
@@ -75,6 +76,8 @@ def _screen_area(p: Any, *, name: str, json: bool) -> ObservationTable:
         name=name,
         info=info,
     )
+    rules = (NZZ_SPEC if json else SPEC).plausibility
+    return check_plausibility(table, raw, rules, name=name, info=info)
 
 
 @screening

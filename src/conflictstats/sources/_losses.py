@@ -17,6 +17,7 @@ from ._common import (
     as_path,
     cell_at,
     check_columns,
+    check_plausibility,
     file_name,
     melt_wide,
     numeric_column,
@@ -147,7 +148,8 @@ def screen_general_staff_losses(
         hit = pd.MultiIndex.from_arrays([obs["end"], obs["metric"]]).isin(key)
         flag[hit] = "correction"
     obs["flag"] = flag
-    return ObservationTable(observations=obs, set_aside=table.set_aside)
+    return check_plausibility(ObservationTable(observations=obs, set_aside=table.set_aside),
+                              raw, SPEC.plausibility, name=name, info=info)
 
 
 @reading

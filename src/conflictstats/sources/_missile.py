@@ -20,6 +20,7 @@ from ._common import (
     as_path,
     cell_at,
     check_columns,
+    check_plausibility,
     file_name,
     melt_wide,
     numeric_column,
@@ -369,7 +370,7 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         why = pd.Series("", index=obs.index, dtype=object)
         why[mask] = [f"outcomes exceed launched by {x:g}" for x in excess[mask]]  # few rows
         table = set_aside_rows(table, mask, why, column="unaccounted")
-    return table
+    return check_plausibility(table, raw, SPEC.plausibility, name=name, info=info)
 
 
 @screening
@@ -505,6 +506,11 @@ def read_missile_attacks(
       ``unaccounted = launched - destroyed - not_reach_goal - still_attacking -
       border_crossing`` treats a missing outcome as 0, needs launched and destroyed,
       and is set aside when the outcomes exceed launched.
+    - **Impossible rows** (the declaration's ``plausibility``): an
+      outcome above launched, or outcomes summing above it, and a line that repeats
+      an earlier one exactly are refused, naming the line (the file of 2026-04-05
+      has one: line 1620, 15 destroyed and 11 lost track of 16 launched);
+      :func:`screen_missile_attacks` sets the whole row aside instead.
 
     References
     ----------

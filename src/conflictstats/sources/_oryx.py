@@ -17,6 +17,7 @@ from ._common import (
     SourceLayoutError,
     as_path,
     check_columns,
+    check_plausibility,
     file_name,
     melt_wide,
     numeric_column,
@@ -92,7 +93,7 @@ def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
     day = end.dt.strftime("%Y-%m-%d")
     flag = day.map(ORYX_BACKFILL_DATES).astype(object)
     flag = flag.where(flag.notna(), None)
-    return melt_wide(
+    table = melt_wide(
         values,
         _METRICS,
         unit="count",
@@ -109,6 +110,7 @@ def screen_oryx_daily(path: str | os.PathLike[str]) -> ObservationTable:
         name=name,
         info=info,
     )
+    return check_plausibility(table, raw, SPEC_DAILY.plausibility, name=name, info=info)
 
 
 @reading
@@ -243,7 +245,7 @@ def screen_oryx_totals(
     values = pd.DataFrame({c: numeric_column(raw, c, name=name, info=info) for c in _METRICS},
                           index=raw.index)
     stamp = pd.Series(when, index=raw.index)
-    return melt_wide(
+    table = melt_wide(
         values,
         _METRICS,
         unit="count",
@@ -260,6 +262,7 @@ def screen_oryx_totals(
         name=name,
         info=info,
     )
+    return check_plausibility(table, raw, SPEC_DAILY.plausibility, name=name, info=info)
 
 
 @reading
