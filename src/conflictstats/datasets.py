@@ -132,9 +132,10 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         declaration names, such as the missile file's national posts). A public
         file is read by its ``screen_*`` reader: a row its declaration's
         plausibility rules refuse (parts above the whole, a running total that dips
-        and comes back, a line given twice ...) is left out; :func:`screen_dataset`
-        returns the same observations with those rows and their reasons, and the
-        weekly report lists them.
+        and comes back, a line given twice ...) is left out with a
+        ``DataWarning`` naming it; :func:`screen_dataset` returns the same
+        observations with those rows and their reasons, and the weekly report
+        lists them.
 
     Raises
     ------
@@ -165,7 +166,20 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         frame, _ = read_csv_checked(path, name=f"load_dataset({path.name})",
                                     keep_default_na=False, na_values=[""])
         return frame
-    return _screen_public(path, reader).observations
+    table = _screen_public(path, reader)
+    aside = table.set_aside
+    if len(aside) and "refused" in aside.columns and aside["refused"].astype(bool).any():
+        import warnings
+
+        from .errors import DataWarning
+
+        bad = aside.loc[aside["refused"].astype(bool)]
+        first = bad.iloc[0]
+        warnings.warn(
+            f"load_dataset({path.name}): {len(bad)} row(s) left out as impossible (first: "
+            f"row {first.get('row', '?')}: {first['reason']}); screen_dataset(...) lists "
+            "them all", DataWarning, stacklevel=2)
+    return table.observations
 
 
 def _screen_public(path: Path, reader: str) -> ObservationTable:
