@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from . import _periods
+from ._compare import bounded_below, flag_mask, flag_windows
+from ._compare import floor as bound_floor
 from ._kinds import recorded_kind, recorded_spans, resolve_kind
 from ._validate import as_series, as_timestamp, calendar_frequency, check_choice, check_int
 from .errors import InputError
-from .records import _aggregate, _finite, _flag_mask, _flag_windows
+from .records import _aggregate, _finite
 from .results import ClaimCheck
 
 __all__ = ["CLAIMS", "check_claim"]
@@ -175,7 +177,7 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
               else np.where(table.complete[:, 0], total, np.nan))
     idx = pd.DatetimeIndex(table.end)
     flagged = (np.zeros(len(idx), dtype=bool) if mask is None
-               else _flag_windows(mask, pd.DatetimeIndex(s.index), span)[:, 0])
+               else flag_windows(mask, pd.DatetimeIndex(s.index), span)[:, 0])
     pos = int(idx.searchsorted(date))
     if pos >= len(idx) or idx[pos] != date:
         row["reason"] = f"no window ({_label(span)}) ends on {_day(date)} in the data"
@@ -231,11 +233,10 @@ def _evaluate(s: pd.Series, *, kind: str, incomplete: str, definition: dict[str,
     # never negative totals at least its reported days, unless a report is spread into
     # it; a level, or a series with negative values, can be anything)
     known = ~np.isnan(values)
-    usable = kind != "level" and not bool(np.any(s.to_numpy() < 0))
+    usable = bool(bounded_below(s.to_numpy(dtype="float64")[:, None], [kind])[0])
     cut = (np.zeros(len(idx), dtype=bool) if table.partial is None
            else table.partial[:, 0])
-    floor = (np.where(np.isnan(total) | cut, 0.0, total) if usable
-             else np.full(len(idx), -np.inf))
+    floor = bound_floor(total, cut, usable)
     y_lo = np.where(known, sign * values, -np.inf)
     y_hi = np.where(known, sign * values, np.inf)
     if direction == "max":
@@ -709,7 +710,7 @@ def check_claim(
                 else (pd.NaT, pd.NaT))
     if len(valid):
         s = _on_calendar(s.loc[coverage[0]:coverage[1]])
-    mask = _flag_mask(series, s.to_frame()) if len(valid) else None
+    mask = flag_mask(series, s.to_frame()) if len(valid) else None
     from .daily import flag_reasons
 
     reasons = (flag_reasons(series).reindex(s.index) if "flags" in series.attrs

@@ -31,6 +31,9 @@ import numpy as np
 import pandas as pd
 
 from . import _periods
+from ._compare import flag_mask as _flag_mask
+from ._compare import flag_windows as _flag_windows
+from ._compare import lower_bounds as _lower_bounds
 from ._docstrings import fill_doc
 from ._kinds import recorded_spans, resolve_kind
 from ._validate import as_frame, as_series, check_choice, check_int, long_ranges
@@ -376,34 +379,6 @@ def _aggregate(frame: pd.DataFrame, span: _periods.Span | None, kinds: list[str]
         keep=table.keep, partial=table.partial)
 
 
-def _flag_mask(data: pd.Series | pd.DataFrame, frame: pd.DataFrame,
-               by: Any = None) -> np.ndarray | None:
-    """Flagged days (``attrs["flags"]``, see :func:`conflictstats.flag_reasons`), (n, k).
-
-    None when nothing is flagged (long ``by=`` frames carry no flags).
-    """
-    if by is not None or getattr(data, "attrs", {}).get("flags") is None:
-        return None
-    from .daily import _flag_dates  # daily sits below records; imported when needed
-
-    mask = np.zeros(frame.shape, dtype=bool)
-    index = pd.DatetimeIndex(frame.index)
-    for j, found in _flag_dates(data).items():  # only the flagged columns are visited
-        pos = index.get_indexer(found.index)
-        mask[pos[pos >= 0], j] = True
-    return mask if mask.any() else None
-
-
-def _flag_windows(mask: np.ndarray, index: pd.DatetimeIndex, span: _periods.Span | None,
-                  ranges: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Which values (span None) or periods/windows hold a flagged day, (p, k)."""
-    if span is None:
-        return mask
-    counts = pd.DataFrame(mask.astype("float64"), index=index)
-    table = _periods.totals(counts, span, ["flow"] * mask.shape[1], ranges)
-    return np.nan_to_num(table.total) > 0
-
-
 def _apply_flags(table: _periods.PeriodTable, flagged: np.ndarray | None,
                  flags: str) -> _periods.PeriodTable:
     """Values of flagged periods set to NaN (``flags="exclude"``)."""
@@ -673,34 +648,6 @@ def _records_one(values: np.ndarray, index: pd.DatetimeIndex, *, scope: str, dir
         "previous_value": prev_val, "margin": margin, "record_number": number,
         "n_compared": n_compared,
     }
-
-
-def _lower_bounds(frame: pd.DataFrame, table: _periods.PeriodTable, kinds: list[str],
-                  incomplete: str, direction: str) -> np.ndarray | None:
-    """Partial totals of incomplete periods where they bound the true total from below.
-
-    A flow that is never negative totals at least what its reported days sum
-    to, so an incomplete week of 565 (6 of 7 days) beats a later full week of
-    468: a record must beat it. A period holding part of a report spread over
-    days outside it (``partial``) bounds nothing and is left out. None when no
-    column allows the bound (levels, flows with negative values, minima, or
-    ``incomplete="include"``).
-    """
-    if incomplete != "exclude" or direction != "max" or not kinds:
-        return None
-    values = frame.to_numpy(dtype="float64")
-    with np.errstate(invalid="ignore"):
-        nonneg = ~(values < 0).any(axis=0)
-    usable = nonneg & (np.asarray(kinds, dtype=object) != "level")
-    if not usable.any():
-        return None
-    # a period holding part of a report spread over days outside it has an even share
-    # of that report as its total: no bound either way, so it is not used
-    spread = (np.zeros(table.total.shape, dtype=bool) if table.partial is None
-              else table.partial)
-    partial = np.where(~table.complete & table.keep & ~spread & usable[None, :], table.total,
-                       np.nan)
-    return partial
 
 
 def _complete_records(f: dict[str, np.ndarray], complete: np.ndarray,
