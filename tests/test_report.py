@@ -16,6 +16,9 @@ from conflictstats.cli import main
 from conflictstats.datasets import load_demo
 from conflictstats.report import FACT_COLUMNS, weekly_report
 
+# loading a public file warns about the rows it refuses (DataWarning); the report lists them
+pytestmark = pytest.mark.filterwarnings("ignore::conflictstats.errors.DataWarning")
+
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
@@ -49,7 +52,20 @@ def test_the_rate_sentence_pools_the_week(bundled):
     both = d.loc["2024-11-18":"2024-11-24"].dropna()
     share = both["drones_shot_down"].sum() / both["drones_launched"].sum()
     assert f"{100 * share:.1f}% this week" in rep.summary
-    assert "Wilson" in rep.summary
+    # the interval in words; its name in facts.csv and in the closing section
+    line = rep.facts.loc[rep.facts["series"] == "drones shot down / launched", "text"].iloc[0]
+    assert "likely between" in line and "Wilson" not in line
+    methods = rep.summary.split("## How these figures are made")[1]
+    assert "Wilson" in methods
+    assert "Wilson" in rep.facts.loc[rep.facts["fact"] == "rate", "method"].iloc[0]
+
+
+def test_no_sentence_of_the_default_run_names_a_test_or_a_model(bundled):
+    rep, _ = bundled
+    body = rep.summary.split("## How these figures are made")[0]
+    for word in ("Wilson", "p =", "over-dispersion", "model", "missing, not zero", "CI"):
+        assert word not in body, word
+        assert not rep.facts["text"].str.contains(word, regex=False).any(), word
 
 
 def test_every_line_about_the_demo_is_labelled_synthetic(bundled):
@@ -456,3 +472,132 @@ def test_a_week_spread_from_a_long_gap_in_oryx_is_not_reported_as_measured(share
     assert not rep.facts["fact"].isin(["record", "record_year", "highest_since"]).any()
     assert "highest weekly total since" not in later.summary
     assert "largest weekly total of 2024" not in later.summary
+
+
+# --------------------------------------------------------------------------- plain words
+
+
+def _pair(launched_per_day, outcome_per_day, outcome="drones_shot_down"):
+    days = pd.date_range("2024-10-01", "2024-11-30")
+    frames = [pd.DataFrame({"metric": m, "value": v, "unit": "count", "kind": "flow",
+                            "start": days, "end": days, "entity": "Ukraine", "source": "test"})
+              for m, v in (("drones_launched", launched_per_day), (outcome, outcome_per_day))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_a_zero_outcome_is_printed_not_left_out_as_too_few():
+    # 2 launched a day, none shot down: 14 launched in the week to 24 Nov (7 x 2, by hand)
+    rep = weekly_report({"t": _pair(2, 0)}, week="2024-11-24")
+    line = rep.facts.loc[rep.facts["series"] == "drones shot down / launched", "text"].iloc[0]
+    assert "none of the 14 drones launched this week was shot down" in line
+    assert not rep.facts["text"].str.contains("fewer than 10 in the week: drones shot down",
+                                              regex=False).any()
+    # a few shot down: counts, not a share, below 30 launched (1 a day: 7 of 14)
+    some = weekly_report({"t": _pair(2, 1)}, week="2024-11-24")
+    line = some.facts.loc[some.facts["series"] == "drones shot down / launched", "text"].iloc[0]
+    assert "7 of the 14 drones launched this week were shot down" in line and "%" not in line
+
+
+def test_no_percentage_change_on_a_base_under_20_in_the_text_or_facts_csv(tmp_path):
+    days = pd.date_range("2024-10-01", "2024-11-30")
+    # 1 a day up to 17 Nov (the previous week: 7), then 20 a day (the week to 24 Nov: 140)
+    value = np.where(days <= "2024-11-17", 1, 20)
+    obs = pd.DataFrame({"metric": "drones_launched", "value": value, "unit": "count",
+                        "kind": "flow", "start": days, "end": days, "entity": "Ukraine",
+                        "source": "test"})
+    rep = weekly_report({"t": obs}, week="2024-11-24", out=tmp_path)
+    row = rep.facts.set_index(["series", "fact"]).loc[("drones launched", "week_total")]
+    assert row["value"] == 140 and row["previous_value"] == 7 and row["change"] == 133
+    assert np.isnan(row["pct_change"]) and "%" not in row["text"]
+    assert "up from 7 in the previous week to 140" in row["text"]
+    written = pd.read_csv(tmp_path / "facts.csv")
+    assert written.loc[written["fact"] == "week_total", "pct_change"].isna().all()
+
+
+def test_a_share_record_within_the_noise_says_so(bundled):
+    rep, _ = bundled
+    d = cs.to_daily(load_demo(), metric=["drones_shot_down", "drones_launched"])
+    recs = rep.facts.loc[rep.facts["fact"].isin(["record", "record_low"])
+                         & rep.facts["series"].str.contains(" / ")]
+    assert len(recs)
+    for _, r in recs.iterrows():
+        part = "drones_" + r["series"].split(" / ")[0].removeprefix("drones ").replace(" ", "_")
+        d = cs.to_daily(load_demo(), metric=[part, "drones_launched"])
+        prev = pd.Timestamp(r["previous_date"])
+        c = cs.compare_periods(d[part], d["drones_launched"],
+                               first=("2024-11-18", "2024-11-24"),
+                               second=(prev - pd.Timedelta(days=6), prev))
+        assert ("within the noise" in r["text"]) == (c.p_value >= 0.05)
+        assert f"p = {c.p_value:.2g}" in r["method"]
+
+
+# --------------------------------------------------------------------------- one engine
+
+
+def _assert_records_are_the_library_s(rep):
+    """The report's weekly (monthly) records are those of ``records(daily, freq=...)`` on
+    the daily series it reports, at the week's end (the last complete month)."""
+    from conflictstats.report import MIN_YEAR_WEEKS
+
+    end = rep.week_end
+    checked = 0
+    for key, daily in rep.daily.items():
+        dataset, series = key.split("|", 1)
+        own = rep.facts.loc[(rep.facts["dataset"] == dataset) & (rep.facts["series"] == series)]
+        monthly = own["fact"].eq("month_total").any()
+        if own.empty or not own["fact"].isin(["week_total", "month_total"]).any():
+            continue
+        freq = "ME" if monthly else rep.freq
+        if monthly:
+            total = own.loc[own["fact"] == "month_total"].iloc[0]
+            if pd.isna(total["date"]):
+                continue
+            end_ = pd.Timestamp(total["date"])
+            lib = cs.records(daily.loc[:end_], freq=freq, scope="all")
+            lib = lib.loc[(lib["date"] == end_) & (lib["n_compared"] > 0)]
+        else:
+            lib = cs.records(daily, freq=freq, scope="all")
+            lib = lib.loc[(lib["date"] == end) & (lib["n_compared"] >= 2)]
+        stated = own.loc[own["fact"] == "record"]
+        assert len(stated) == len(lib), (key, stated["text"].tolist(), lib)
+        if len(lib):
+            assert_allclose(stated["value"].astype(float), lib["value"])
+            assert_allclose(stated["previous_value"].astype(float), lib["previous_value"])
+            assert pd.Timestamp(stated["previous_date"].iloc[0]) == lib["previous_date"].iloc[0]
+        if not monthly and not len(lib):
+            year = cs.records(daily, freq=freq, scope="year")
+            year = year.loc[(year["date"] == end) & (year["n_compared"] >= MIN_YEAR_WEEKS)]
+            assert len(own.loc[own["fact"] == "record_year"]) == len(year), key
+        checked += 1
+    return checked
+
+
+def test_the_default_report_s_records_are_those_of_records(bundled):
+    rep, _ = bundled
+    assert _assert_records_are_the_library_s(rep) >= 4
+    # the daily series is the one to_daily gives
+    d = cs.to_daily(load_demo(), metric="drones_launched")
+    got = rep.daily["Synthetic demonstration campaign|drones launched"]
+    assert_allclose(got.to_numpy(), d.loc[:"2024-11-24"].to_numpy())
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("reader", "parts", "week"), [
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-11-17"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-12-01"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2025-07-27"),
+    ("deepstate_area", ("deepstate_area", "deepstate_occupied_area_daily.csv"), "2024-11-24"),
+    ("general_staff_losses", ("russia_losses_petroivaniuk", "russia_losses_equipment.json"),
+     None),
+    ("kiel_tracker", ("kiel_support_tracker", "data_explorer.csv"), None),
+    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "2023-06-11"),
+    ("oryx_daily", ("oryx_scarnecchia", "daily_count.csv"), "2024-10-13"),
+    ("oryx_events", ("oryx_scarnecchia",), None),
+    ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), None),
+])
+def test_every_public_dataset_s_records_are_those_of_records(shared_data, reader, parts, week):
+    from conflictstats.datasets import load_dataset
+
+    data = load_dataset(shared_data(*parts), reader=reader)
+    rep = weekly_report({reader: data}, conflict="sum", reader=reader, week=week)
+    assert _assert_records_are_the_library_s(rep) >= 1

@@ -12,6 +12,9 @@ import pytest
 import conflictstats as cs
 from conflictstats.report import weekly_report
 
+# loading a public file warns about the rows it refuses (DataWarning); the report lists them
+pytestmark = pytest.mark.filterwarnings("ignore::conflictstats.errors.DataWarning")
+
 
 def _report(data, **kw):
     with warnings.catch_warnings():

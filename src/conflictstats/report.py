@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _compare
 from ._kinds import decode_spans
 from ._output import chart_stem, csv_cells, literal_text, md_text, write_report
 from ._periods import Span, parse_freq
@@ -128,6 +129,13 @@ class WeeklyReport(Result):
         Paths written (charts, facts and summary), empty when nothing was written.
     freq : str
         The calendar week used: ``"W-SUN"`` for Monday-Sunday weeks and so on.
+    daily : dict of str to Series
+        The daily series of each reported metric up to the week's end, keyed
+        ``"dataset|series"``, as the records were computed from them: their
+        ``attrs["flags"]`` name the days that keep a period out of comparisons
+        (the source's flags, corrections, definition changes), so
+        ``records(rep.daily[key], freq=rep.freq)`` gives the report's weekly
+        records (``freq="ME"`` for a series reported by month).
     """
 
     week_start: pd.Timestamp
@@ -138,6 +146,7 @@ class WeeklyReport(Result):
     problems: pd.DataFrame
     files: tuple[str, ...] = ()
     freq: str = "W-SUN"
+    daily: dict[str, pd.Series] = dataclasses.field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """One row: the week, the number of series, facts, problems and files."""
@@ -570,58 +579,39 @@ def _fact(item: _Series, fact: str, end: pd.Timestamp, **fields: Any) -> dict[st
 
 def _weekly_table(s: pd.Series, span: Span, kind: str, flagged: pd.DatetimeIndex,
                   comparable: pd.Series | None = None) -> pd.DataFrame:
-    """Weekly totals and changes (:func:`period_change`) with a ``compare`` column:
-    the total where the week is complete and holds no flagged day, else NaN."""
+    """Weekly totals and changes (:func:`period_change`) with a ``compare`` column: the
+    total where the week is comparable (:mod:`conflictstats._compare`: complete, no
+    flagged day, no correction, one definition), else NaN."""
     from .trends import period_change
 
     t = period_change(s, freq=span.code, kind=kind)
-    bad = np.zeros(len(t), dtype=bool)
-    if len(flagged):
-        fl = flagged.to_numpy()
-        st, en = t["start"].to_numpy(), t["end"].to_numpy()
-        lo = np.searchsorted(fl, st, side="left")
-        hi = np.searchsorted(fl, en, side="right")
-        bad = hi > lo
+    starts, ends = t["start"].to_numpy(), t["end"].to_numpy()
+    bad = _compare.days_in_periods(flagged, starts, ends)
     t["flagged"] = bad
     # a negative day of a flow is a correction of a running total, not a loss count:
     # the week's positive increments and its corrections are kept apart
-    known = s.dropna()
-    neg = known.loc[known < 0]
-    corr = np.zeros(len(t))
-    if kind == "flow" and len(neg):
-        st, en = t["start"].to_numpy(), t["end"].to_numpy()
-        nd = neg.index.to_numpy()
-        cum = np.concatenate([[0.0], np.cumsum(neg.to_numpy(dtype=float))])
-        lo = np.searchsorted(nd, st, side="left")
-        hi = np.searchsorted(nd, en, side="right")
-        corr = cum[hi] - cum[lo]
+    corr = (_compare.corrections(s, starts, ends) if kind == "flow"
+            else np.zeros(len(t)))
     t["correction"] = corr
     t["increments"] = t["total"] - corr
     mixed = np.zeros(len(t), dtype=bool)
     if comparable is not None:
-        lab = comparable.reindex(t.index, method="ffill")
-        t["definition"] = lab.to_numpy()
-        # a week whose days fall under two definitions (a break inside the week)
-        days = comparable.reindex(pd.date_range(t["start"].min(), t["end"].max()),
-                                  method="ffill")
-        week_of = np.searchsorted(t["end"].to_numpy(), days.index.to_numpy(), side="left")
-        ok = week_of < len(t)
-        n_def = pd.Series(days.to_numpy()[ok]).groupby(week_of[ok]).nunique(dropna=True)
-        mixed[n_def.index.to_numpy()] = n_def.to_numpy() > 1
+        t["definition"] = comparable.reindex(t.index, method="ffill").to_numpy()
+        mixed = _compare.periods_with_mixed_definitions(comparable, span, starts, ends)
     t["mixed"] = mixed
     t["compare"] = t["total"].where(t["complete"].to_numpy() & ~bad & (corr == 0) & ~mixed)
     return t
 
 
 def _missing_days(hist: pd.Series, start: pd.Timestamp, end: pd.Timestamp, n: int) -> str:
-    """"(15 Nov has no report: missing, not zero)" for one or two missing days."""
+    """"(15 Nov has no report)" for one or two missing days."""
     if n <= 0 or n > 2:
-        return " (days without one are missing, not zero)" if n > 2 else ""
+        return " (days without one are not counted)" if n > 2 else ""
     days = pd.date_range(start, end)
     known = hist.reindex(days).notna().to_numpy()
     gone = [f"{d.day} {d.strftime('%b')}" for d in days[~known]]
     verb = "has" if len(gone) == 1 else "have"
-    return f" ({' and '.join(gone)} {verb} no report: missing, not zero)"
+    return f" ({' and '.join(gone)} {verb} no report)"
 
 
 def _completeness(n_rep: int, n_days: int, kind: str) -> str:
@@ -666,6 +656,20 @@ def _one_day_step(hist: pd.Series, start: pd.Timestamp, end: pd.Timestamp, total
         return ""
     word = "mostly" if step * total > 0 else "including"
     return f", {word} a one-day change of {_signed(step, unit)} on {_day(day)}"
+
+
+def _judged(item: _Series, span: Span, end: pd.Timestamp) -> pd.Series:
+    """The series up to ``end`` as records see it: its ``attrs["flags"]`` name the days that
+    make a period not comparable (:func:`conflictstats._compare.comparison_flags`)."""
+    return _compare.for_comparison(item.daily.loc[:end], span=span,
+                                   definitions=item.comparable, flagged=item.flagged)
+
+
+def _pct_allowed(pct: float, base: float, kind: str = "flow") -> bool:
+    """A percentage change is stated only on a base of at least :data:`MIN_PCT_BASE`, of a
+    flow, and never as a fall of more than 100%."""
+    return (not math.isnan(pct) and not math.isnan(base) and kind != "level"
+            and abs(base) >= MIN_PCT_BASE and pct >= -100.0)
 
 
 def _since_start(first: pd.Timestamp, end: pd.Timestamp) -> str:
@@ -819,6 +823,8 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                           f"{MIN_DAYS_PER_DAY_COMPARISON} days with a report)")
         else:
             comparison = "not compared with the previous week (a week is incomplete)"
+    if not _pct_allowed(pct, prev_value, kind):
+        pct = math.nan  # the sentence's base rule holds in facts.csv too
     facts.append(_fact(
         item, "week_total", end, date=end, value=total, previous_value=prev_value,
         previous_date=prev.name if prev is not None else pd.NaT, change=change,
@@ -834,16 +840,11 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                               + ": the week mixes both definitions and is compared with no "
                                 "other week.")
 
-    # weekly records and "highest since", among complete, unflagged weeks; an incomplete
-    # week of a never-negative flow still counts with its partial sum, a lower bound
-    values = weeks["compare"]
-    if kind != "level" and not bool((hist < 0).any()):
-        # (a week holding part of a report spread beyond it bounds nothing: left out)
-        partial = weeks["total"].where(~weeks["complete"].to_numpy(bool)
-                                       & ~weeks["flagged"].to_numpy(bool)
-                                       & ~weeks["partial_report"].to_numpy(bool)
-                                       & ~weeks["mixed"].to_numpy(bool))
-        values = values.fillna(partial)
+    # weekly records and "highest since", among comparable weeks (_compare): records()
+    # on the series flagged for comparison; an incomplete week of a never-negative flow
+    # still counts with its partial sum, a lower bound
+    judged = _judged(item, span, end)
+    values = _compare.ranked_values(judged, freq=span.code, kind=kind)
     at_least = ~weeks["complete"].to_numpy(bool)
 
     def prev_text(value: float, date: Any) -> str:
@@ -859,7 +860,7 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
 
         rec_all = False
         for scope in ("all", "year"):
-            rec = records(values.dropna(), scope=scope)
+            rec = records(judged, freq=span.code, scope=scope, kind=kind)
             hit = rec.loc[(rec["date"] == end)
                           & (rec["n_compared"] >= (1 if scope == "all" else MIN_YEAR_WEEKS))]
             if len(hit):
@@ -929,12 +930,12 @@ def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
         facts.append(_fact(
             item, "unusual_day", end, date=d, value=float(a["value"]),
             previous_value=float(a["expected"]),
-            method="count model (causal)" if counts else "robust z-score (causal)",
+            method=("count model (negative binomial, causal)" if counts
+                    else "robust z-score (causal)"),
             comparison=f"expected {_num(a['expected'], unit)} from the previous weeks",
             text=f"Unusual day for {item.key}: {_num(a['value'], unit)} {item.on(d)}, against "
                  "an expected "
-                 f"{_num(a['expected'], unit)} from the previous weeks "
-                 f"({'count model' if counts else 'robust z-score'})."))
+                 f"{_num(a['expected'], unit)} from the previous weeks."))
     return facts
 
 
@@ -962,14 +963,18 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
                       f"{p.name.strftime('%B')} ({_num(p['total'], unit)})")
         text += ", " + comparison
     facts = [_fact(item, "month_total", end, date=last.name, value=float(last["total"]),
-                   change=last["change"], pct_change=last["pct_change"], comparison=comparison,
+                   change=last["change"],
+                   pct_change=(last["pct_change"] if len(prev) and _pct_allowed(
+                       float(last["pct_change"]), float(prev["total"].iloc[-1]))
+                               else math.nan), comparison=comparison,
                    completeness="complete month", complete=True, n_days=int(last["n_days"]),
                    n_reported=int(last["n_reported"]), method="sum of the monthly figures",
                    caveats=(f"amounts in other currencies converted to {REPORT_CURRENCY} at "
                             "the ECB reference rate of each report's last day"
                             if item.converted else ""),
                    text=text + ".")]
-    rec = records(s.loc[: last.name], freq="ME", scope="all", kind=item.kind)
+    rec = records(_judged(item, parse_freq("ME"), last.name), freq="ME", scope="all",
+                  kind=item.kind)
     hit = rec.loc[(rec["date"] == last.name) & (rec["n_compared"] > 0)]
     if len(hit):
         r = hit.iloc[0]
@@ -1003,6 +1008,29 @@ def _rate_pairs(items: list[_Series], decl: SourceSpec | None) -> list[tuple[_Se
                 prefix = base_name[: -len("launched")]
                 pairs += [(fam[prefix + o], base) for o in OUTCOMES if prefix + o in fam]
     return pairs
+
+
+def _split_key(part: str, base: str) -> tuple[str, str, str]:
+    """"drones shot down", "drones launched" -> ("drones", "shot down", "launched"); a
+    trailing "(Russia)" stays with the noun."""
+    tail = ""
+    m = re.search(r" \([^()]*\)$", part)
+    if m and base.endswith(m[0]):
+        tail, part, base = m[0], part[: m.start()], base[: -len(m[0])]
+    a, b = part.split(" "), base.split(" ")
+    k = 0
+    while k < min(len(a), len(b)) - 1 and a[k] == b[k]:
+        k += 1
+    return " ".join(a[:k]) + tail, " ".join(a[k:]), " ".join(b[k:])
+
+
+def _few_of(part: str, base: str, num: float, den: float, on: str = "") -> str:
+    """"none of the 10 ballistic missiles launched this week was destroyed"."""
+    noun, verb, base_verb = _split_key(part, base)
+    what = f"{noun} {base_verb}".strip()
+    lead = "none" if num == 0 else f"{num:,.0f}"
+    be = "was" if num <= 1 else "were"
+    return f"{lead} of the {den:,.0f} {what} this week{on} {be} {verb}"
 
 
 def _outcome_of(base: _Series) -> str:
@@ -1039,12 +1067,8 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     key = f"{part.key} / {_outcome_of(base)}"
     pseudo = dataclasses.replace(part, key=key, metric=f"{part.metric}/{base.metric}",
                                  unit="share")
-    if not w["denominator"] >= MIN_RATE_BASE:  # also NaN: no day with both counts
+    if not w["denominator"] > 0:  # also NaN: no day with both counts
         return [], weeks
-    pos0 = weeks.index.get_loc(end)
-    earlier = weeks["numerator"].iloc[pos0 - 1] if isinstance(pos0, int) and pos0 > 0 else 0.0
-    if w["numerator"] == 0 and not earlier > 0:
-        return [], weeks  # none in this week and the last: nothing to state
     if (weeks.loc[:end, "numerator"] > weeks.loc[:end, "denominator"]).loc[end]:
         return [_fact(pseudo, "rate", end, text=f"{_sentence_case(part.key)} exceed "
                       f"{base.key} in the week: no rate reported.")], weeks
@@ -1052,13 +1076,29 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     base_days = int(base_total["n_reported"]) if base_total else both_days
     on = "" if both_days == base_days else (
         f" on the {both_days} days with both counts")
+    pos0 = weeks.index.get_loc(end)
+    earlier = weeks["numerator"].iloc[pos0 - 1] if isinstance(pos0, int) and pos0 > 0 else 0.0
+    if w["denominator"] < MIN_RATE_BASE or (w["numerator"] == 0 and not earlier > 0):
+        # too few for a share, or none this week and the last: the counts, in words
+        return [_fact(pseudo, "rate", end, date=end, numerator=float(w["numerator"]),
+                      denominator=float(w["denominator"]), n_reported=both_days,
+                      n_days=int(w["n_days"]), complete=bool(w["complete"]),
+                      completeness=f"{both_days} of {int(w['n_days'])} days with both counts",
+                      method=("counts only: fewer than "
+                              f"{MIN_RATE_BASE} {_label(base.metric)} for a share"
+                              if w["denominator"] < MIN_RATE_BASE else "counts only"),
+                      text=f"**{_sentence_case(key)}**: "
+                           + _few_of(part.key, base.key, float(w["numerator"]),
+                                     float(w["denominator"]), on) + ".")], weeks
     phi = float(next(iter(weeks.attrs.get("dispersion", {}).values()), 1.0))
-    interval = ("Wilson" if weeks.attrs.get("variance_model", "binomial") == "binomial"
-                or phi <= 1.0 else
-                f"Wilson, widened {math.sqrt(phi):.2f}× for over-dispersion between nights")
+    interval = ("95% Wilson interval" if weeks.attrs.get("variance_model", "binomial")
+                == "binomial" or phi <= 1.0 else
+                f"95% Wilson interval, widened {math.sqrt(phi):.2f}× for over-dispersion "
+                "between nights")
     text = (f"**{_sentence_case(key)}**: {_pct(w['rate'])} this week "
-            f"({w['numerator']:,.0f} of {w['denominator']:,.0f}{on}; 95% CI "
-            f"{_pct(w['lower'])}–{_pct(w['upper'])}, {interval})")
+            f"({w['numerator']:,.0f} of {w['denominator']:,.0f}{on}; likely between "
+            f"{_pct(w['lower'])} and {_pct(w['upper'])})")
+    tested = ""
     facts = []
     pos = weeks.index.get_loc(end)
     comparison = ""
@@ -1078,17 +1118,19 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
             c = compare_periods(x, n, first=(w["start"], w["end"]),
                                 second=(p["start"], p["end"]))
             if np.isfinite(c.p_value):
-                verdict = ("a significant change" if c.p_value < 0.05
-                           else "not a significant change")
+                verdict = ("more than the noise of week-to-week reporting" if c.p_value < 0.05
+                           else "within the noise of week-to-week reporting")
+                tested = (f"; change on the previous week: difference of the pooled shares "
+                          f"({c.method} interval, "
+                          f"night by night), p = {c.p_value:.2g}")
                 p_days = int(p["n_reported"])
                 p_base = int(tmp["n_reported"].get(p.name, p_days))
                 p_on = "" if p_days == p_base else f" on the {p_days} days with both counts"
                 comparison = (f"previous week {_pct(p['rate'])} ({p['numerator']:,.0f} of "
-                              f"{p['denominator']:,.0f}{p_on}), difference "
-                              f"{_pts(c.difference)} points (95% CI "
-                              f"{_pts(c.difference_lower)} to "
-                              f"{_pts(c.difference_upper)}), {verdict} "
-                              f"(p = {c.p_value:.2g})")
+                              f"{p['denominator']:,.0f}{p_on}), a change of "
+                              f"{_pts(c.difference)} points (likely between "
+                              f"{_pts(c.difference_lower)} and "
+                              f"{_pts(c.difference_upper)}), {verdict}")
                 text += "; " + comparison
     caveat = ""
     if bool(w["mixed"]):
@@ -1104,7 +1146,8 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                        n_reported=both_days, n_days=int(w["n_days"]),
                        complete=bool(w["complete"]), comparison=comparison,
                        completeness=f"{both_days} of {int(w['n_days'])} days with both counts",
-                       method=f"pooled over the week's days with both counts; {interval} interval",
+                       method=f"pooled over the week's days with both counts; {interval}"
+                              + tested,
                        caveats=caveat, text=text + "."))
     # a record high or low of the weekly share, among weeks with enough trials and
     # the same definition
@@ -1119,15 +1162,16 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
             hit = rec.loc[(rec["date"] == end) & (rec["n_compared"] > 0)]
             if len(hit):
                 r = hit.iloc[0]
+                noise, tested = _record_margin(x, n, weeks, end, r["previous_date"])
                 facts.append(_fact(
                     pseudo, "record_low" if direction == "min" else "record", end, date=end,
                     value=float(r["value"]), previous_value=float(r["previous_value"]),
                     previous_date=r["previous_date"],
                     method=f"records among weeks with at least {MIN_RATE_BASE} "
                            f"{_label(base.metric)}" + (" under one definition"
-                                                      if caveat else ""),
+                                                      if caveat else "") + tested,
                     caveats=caveat,
-                    text=f"That is the {word} weekly share {began} (complete "
+                    text=f"That is the {word} weekly share {began}{noise} (complete "
                          f"weeks with at least {MIN_RATE_BASE} {base.key}"
                          + (f", from the week to {_day(usable.index[0])}, the first "
                             f"whole week under the current definition of {part.key}"
@@ -1137,6 +1181,21 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
                          f"{_pct(r['previous_value'])}, in the week to "
                          f"{_day(r['previous_date'])}."))
     return facts, weeks
+
+
+def _record_margin(x: pd.Series, n: pd.Series, weeks: pd.DataFrame, end: pd.Timestamp,
+                   prev_date: Any) -> tuple[str, str]:
+    """(", by a margin within the noise", "; margin over the previous record: p = 0.91")
+    when the week's share does not differ significantly from the record it broke
+    (:func:`conflictstats.rates.compare_periods`, night by night); ("", ...) otherwise."""
+    from .rates import compare_periods
+
+    w, p = weeks.loc[end], weeks.loc[pd.Timestamp(prev_date)]
+    c = compare_periods(x, n, first=(w["start"], w["end"]), second=(p["start"], p["end"]))
+    if not np.isfinite(c.p_value):
+        return "", ""
+    tested = f"; margin over the previous record ({c.method} interval): p = {c.p_value:.2g}"
+    return ("" if c.p_value < 0.05 else ", by a margin within the noise"), tested
 
 
 def _sparse(facts: list[dict[str, Any]], item: _Series) -> str | None:
@@ -1215,10 +1274,9 @@ def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
             continue
         parts_text = "; ".join(
             f"{r['outcome'].replace('_', ' ')} {r['count']:,.0f} = {_pct(r['share'])} "
-            f"({_pct(r['lower'])}–{_pct(r['upper'])})" for _, r in shares.iterrows())
+            f"(between {_pct(r['lower'])} and {_pct(r['upper'])})" for _, r in shares.iterrows())
         lines.append(f"{tag}Of {launched['value']:,.0f} {_label(launched['metric'])} on "
-                     f"{_day(launched['end'])}: {parts_text} (95% simultaneous intervals, "
-                     "Goodman).")
+                     f"{_day(launched['end'])}: {parts_text}.")
     if "war_day" in set(figures["metric"]):
         w = figures.loc[figures["metric"] == "war_day"].iloc[0]
         ordinal = war_day(w["end"])
@@ -1442,8 +1500,11 @@ def weekly_report(
     if out is not None and not _nothing_to_report(table, facts_frame):
         md, problems_frame, files = _write(Path(out), render, facts_frame, all_series, tables,
                                            span, start, end, problems, say)
+    daily = {f"{i.dataset}|{i.key}": _judged(i, parse_freq("ME") if i.monthly else span, end)
+             for i in all_series if i.kind != "share"}
     return WeeklyReport(week_start=start, week_end=end, summary=md, facts=facts_frame,
-                        table=table, problems=problems_frame, files=files, freq=span.code)
+                        table=table, problems=problems_frame, files=files, freq=span.code,
+                        daily=daily)
 
 
 def _screen(name: str, raw: Any, problems: list[dict[str, Any]]) -> pd.DataFrame | None:
@@ -1521,6 +1582,8 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, SourceSpec | None]
                                  "reason": f"no rate: {err}"})
                 continue
             rate_facts.setdefault(id(base), []).extend(rf)
+            if any(f.get("text") for f in rf):  # its counts are stated in the rate line
+                left_out[name] = [(i, w) for i, w in left_out.get(name, []) if i is not part]
             key = f"{name}|rate|{base.key}"
             if rt is not None and rf and key not in tables:
                 tables[key] = (rt, rf[0]["series"], _metric_label(_rule(decls.get(name)),
@@ -1530,7 +1593,7 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, SourceSpec | None]
     for name in dict.fromkeys(i.dataset for i in analysed):
         facts.extend(_in_order([i for i in analysed if i.dataset == name],
                                decls.get(name), own_facts, rate_facts, reported))
-        if name in left_out:
+        if left_out.get(name):
             item = next(i for i in analysed if i.dataset == name)
             facts.append(_fact(
                 item, "left_out", end, series="", metric="", group="",
@@ -1648,9 +1711,9 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, span: Span,
     weekdays = span.label.replace(" weeks", "")
     out = [f"# Weekly report: {_day(start)} to {_day(end)}", "",
            f"War days {war_day(start):,}–{war_day(end):,} (24 February 2022 = day 1). Weeks "
-           f"run {weekdays}, ending on the day asked for. Days without a report are missing, "
-           "not zero; each total says how many days were reported, and a week with missing "
-           "days is compared per reported day, never as a full week.", ""]
+           f"run {weekdays}, ending on the day asked for. A day without a report is unknown, "
+           "never counted as zero; each total says how many days were reported, and a "
+           "week with missing days is compared per reported day, never as a full week.", ""]
     for name in datasets:
         synthetic = "synthetic" in name.lower()
         own = facts.loc[facts["dataset"] == name]
@@ -1683,7 +1746,40 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, span: Span,
                       and p["metric"] else "")
             out.append(f"- {md_text(p['dataset'])}: {where}{metric}{md_text(p['reason'])}")
         out.append("")
+    out += ["## How these figures are made", "",
+            *[f"- {line}" for line in _methods(facts, figures)], ""]
     return "\n".join(out)
+
+
+def _methods(facts: pd.DataFrame, figures: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The closing section: how the figures of this report were made (test and model names
+    belong here and in ``facts.csv``, not in the sentences)."""
+    kinds = set(facts["fact"])
+    method = " ".join(facts["method"].dropna().astype(str))
+    lines = ["Days without a report are missing, not zero: totals say how many days were "
+             "reported, and a week with missing days is compared per reported day."]
+    if "rate" in kinds:
+        lines.append("Shares are pooled over the days on which both counts were reported; "
+                     "“likely between” is a 95% Wilson score interval"
+                     + (", widened where nights vary more than chance allows "
+                        "(over-dispersion)" if "over-dispersion" in method else "") + ".")
+    if "p = " in method:
+        lines.append("A change in a share is tested night by night (Newcombe interval for the "
+                     "difference of two proportions); “within the noise” means p ≥ 0.05.")
+    if kinds & {"record", "record_year", "record_low", "highest_since"}:
+        lines.append("Weekly records compare complete weeks without a day the source flags "
+                     "and under one definition; an incomplete week of a count that never "
+                     "falls counts with its partial sum, a lower bound.")
+    lines.append(f"No percentage change is given on a base under {MIN_PCT_BASE} (also in "
+                 "facts.csv).")
+    if "unusual_day" in kinds:
+        lines.append("Unusual days: a count model (negative binomial) for whole counts, a "
+                     "robust z-score otherwise; each day is judged on the days before it.")
+    if any(len(f) and f["metric"].str.endswith("launched").any() for f in figures.values()):
+        lines.append("Outcome shares of a single reported figure: 95% simultaneous "
+                     "intervals (Goodman).")
+    lines.append("Each sentence is a row of facts.csv, with its method and caveats.")
+    return lines
 
 
 def _nothing_to_report(table: pd.DataFrame, facts: pd.DataFrame) -> bool:
