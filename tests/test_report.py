@@ -304,7 +304,7 @@ def test_a_week_outside_the_data_or_not_iso_is_refused():
 
 
 def test_a_rerun_leaves_no_stale_file_and_a_failed_run_changes_nothing(tmp_path, monkeypatch):
-    from conflictstats import report as R
+    from conflictstats.report import charts as R
 
     (tmp_path / "notes.txt").write_text("mine")
     first = weekly_report({"a": _obs()}, out=tmp_path)
@@ -601,3 +601,45 @@ def test_every_public_dataset_s_records_are_those_of_records(shared_data, reader
     data = load_dataset(shared_data(*parts), reader=reader)
     rep = weekly_report({reader: data}, conflict="sum", reader=reader, week=week)
     assert _assert_records_are_the_library_s(rep) >= 1
+
+
+def _code_lines(source: str, fn) -> int:
+    """Lines of a function's body holding code: no docstring, blank or comment line."""
+    import ast
+
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None),
+                                                             ast.Constant):
+        body = body[1:]
+    text = source.splitlines()
+    lines = {n for node in body for sub in ast.walk(node) if hasattr(sub, "lineno")
+             for n in range(sub.lineno, (sub.end_lineno or sub.lineno) + 1)}
+    return sum(1 for n in lines if text[n - 1].strip()
+               and not text[n - 1].strip().startswith("#"))
+
+
+def test_no_function_of_the_report_package_is_over_60_lines_of_code():
+    import ast
+
+    import conflictstats.report as package
+
+    folder = Path(package.__file__).parent
+    sizes = {}
+    for path in sorted(folder.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                sizes[f"{path.name}:{node.name}"] = _code_lines(source, node)
+    assert len(sizes) > 50 and "facts.py:_week_facts" in sizes  # the parser sees them all
+    assert sizes["facts.py:_week_facts"] > 5  # and counts their lines
+    too_long = {k: v for k, v in sizes.items() if v > 60}
+    assert not too_long, too_long
+
+
+def test_the_report_is_a_package_whose_wording_lives_in_phrases():
+    import conflictstats.report as package
+    from conflictstats.report import facts, phrases
+
+    assert Path(package.__file__).name == "__init__.py"
+    assert package.weekly_report.__module__ == "conflictstats.report"
+    assert facts._num is phrases._num and facts._day is phrases._day

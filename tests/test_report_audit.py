@@ -155,7 +155,7 @@ def test_a_weeks_change_of_territory_is_a_gain_or_loss_with_its_one_day_step(sha
 
 
 def test_labels_print_acronyms_in_capitals():
-    from conflictstats.report import _label
+    from conflictstats.report.phrases import _label
 
     assert _label("iris_t_systems_pledged") == "IRIS-T systems pledged"
     assert _label("pow") == "POW"

@@ -82,7 +82,7 @@ def _user_files_intact(out: Path) -> bool:
 def quick_charts(monkeypatch):
     """Charts as small files under their real names: for tests of the folder, not the
     drawing (which takes seconds a chart)."""
-    from conflictstats import report as R
+    from conflictstats.report import charts as R  # the charts are drawn there
 
     def draw(folder, item, *args):
         stem = chart_stem(item.dataset, item.key)
@@ -196,7 +196,7 @@ def test_a_run_that_exits_1_or_2_leaves_a_good_report_unchanged(tmp_path, capsys
     assert "outside the data" in capsys.readouterr().err
     assert _snapshot(out) == before
     # the disk fails while the charts are drawn
-    from conflictstats import report as R
+    from conflictstats.report import charts as R  # the charts are drawn there
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -450,7 +450,7 @@ HOSTILE = ('=HYPERLINK("http://evil.example","x")', "<script>alert(1)</script>",
 
 def test_formula_cells_are_text_in_facts_csv_and_negative_numbers_stay_numbers(tmp_path,
                                                                              monkeypatch):
-    from conflictstats import report as R
+    from conflictstats.report import charts as R  # the charts are drawn there
 
     monkeypatch.setattr(R, "_draw", lambda *a: [])  # the cells, not the charts
     out = tmp_path / "r"
@@ -519,7 +519,7 @@ def test_dollar_signs_in_labels_are_drawn_literally_never_as_mathtext(tmp_path,
 
 def test_a_chart_that_cannot_be_drawn_is_an_input_problem_of_the_summary(tmp_path,
                                                                          monkeypatch):
-    from conflictstats import report as R
+    from conflictstats.report import charts as R  # the charts are drawn there
 
     real = R._draw
 
