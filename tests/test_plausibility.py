@@ -100,7 +100,8 @@ def missile_original():
     path = SHARED_DATA.joinpath(*MISSILES)
     if not path.exists():
         pytest.skip(f"public dataset not available at {path}")
-    return _report(load_dataset(path, reader="missile_attacks"), "missile_attacks",
+    return _report(screen_dataset(path, reader="missile_attacks").observations,
+                   "missile_attacks",
                    "2024-11-17")
 
 

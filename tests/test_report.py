@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_public
 from numpy.testing import assert_allclose
 
 import conflictstats as cs
@@ -198,9 +199,8 @@ def test_a_cumulative_series_with_a_correction_is_still_reported():
     ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "Occupied area"),
 ])
 def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
-    from conflictstats.datasets import load_dataset
 
-    data = load_dataset(shared_data(*parts), reader=reader)
+    data = load_public(shared_data(*parts), reader=reader)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cs.DataWarning)
         rep = weekly_report({reader: data}, conflict="sum", reader=reader)
@@ -332,9 +332,8 @@ def missile_week(tmp_path_factory):
 
     path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
     out = tmp_path_factory.mktemp("missile")
-    from conflictstats.datasets import load_dataset
 
-    data = load_dataset(path, reader="missile_attacks")
+    data = load_public(path, reader="missile_attacks")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cs.DataWarning)
         rep = weekly_report({"missiles": data}, reader="missile_attacks", conflict="sum",
@@ -418,10 +417,9 @@ def test_a_weekly_record_is_stated_against_an_incomplete_week_with_more(tmp_path
     # 3 Nov (468); checked with plain pandas on the nationwide Shahed-type rows below
     from conftest import shared_file
 
-    from conflictstats.datasets import load_dataset
 
     path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
-    data = load_dataset(path, reader="missile_attacks")
+    data = load_public(path, reader="missile_attacks")
     drones = data[(data["metric"] == "launched") & (data["category"] == "drone")
                   & (data["scope"] == "national")]
     day = pd.to_datetime(drones["end"]).dt.normalize()
