@@ -1330,9 +1330,10 @@ def changepoints(
     *,
     model: str = "l2",
     penalty: str | float = "mbic",
-    min_size: int = 2,
+    min_size: int = 7,
     trend: bool | str = "auto",
     noise: str = "ar1",
+    kind: str | None = None,
     by: str | Sequence[str] | None = None,
     value: str | None = None,
 ) -> pd.DataFrame:
@@ -1477,6 +1478,8 @@ def changepoints(
     check_choice("model", model, ("l2", "poisson"))
     check_choice("trend", trend, ("auto", True, False))
     check_choice("noise", noise, ("ar1", "white"))
+    if kind is not None:
+        check_choice("kind", kind, _CP_KINDS)
     frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     if len(frame) == 0:
         raise InputError("series is empty: it has no dates (nothing to analyse)")
@@ -1485,14 +1488,28 @@ def changepoints(
         check_choice("penalty", penalty, ("mbic", "bic"))
     else:
         check_positive("penalty", penalty, allow_zero=True)
+    from .records import _flag_mask  # days flagged as artefacts are left out of the fit
+
+    flagged = _flag_mask(series, frame, by)
+    if flagged is not None:
+        frame = frame.mask(flagged)
+    kinds = _column_kinds(series, frame, kind, by)
     rows: list[dict[str, Any]] = []
     fits: dict[Hashable, dict[str, float]] = {}
+    analysed: dict[Hashable, str] = {}
     for j, col in enumerate(frame.columns):
         name = series.name if was_series and isinstance(series, pd.Series) else col
-        found, info = _changepoints_one(frame.iloc[:, j], name, model=model, penalty=penalty,
+        values = frame.iloc[:, j]
+        of_changes = kinds[j] in ("level", "cumulative")
+        if of_changes:  # a level changes regime when its rate of change does
+            from .daily import level_changes
+
+            values = level_changes(values.dropna())
+        found, info = _changepoints_one(values, name, model=model, penalty=penalty,
                                         min_size=ms, trend=trend, noise=noise)
         rows.extend(found)
         fits[name] = info
+        analysed[name] = "daily_change" if of_changes else "value"
     if not rows:
         out = pd.DataFrame({c: pd.Series(dtype="float64") for c in _CP_COLUMNS})
         out["series"] = out["series"].astype(object)
@@ -1501,7 +1518,25 @@ def changepoints(
     else:
         out = pd.DataFrame(rows, columns=_CP_COLUMNS)
     out.attrs["noise"] = fits
+    out.attrs["analysed"] = analysed
     return out
+
+
+#: Kinds whose change points are those of their daily change.
+_CP_KINDS = ("flow", "level", "cumulative", "share")
+
+
+def _column_kinds(series: Any, frame: pd.DataFrame, kind: str | None, by: Any) -> list[str]:
+    """The kind of each column: ``kind`` if given, else ``attrs`` (to_daily), else flow."""
+    if kind is not None:
+        return [kind] * frame.shape[1]
+    attrs = getattr(series, "attrs", {}) if by is None else {}
+    if isinstance(attrs.get("kind"), str):
+        return [attrs["kind"]] * frame.shape[1]
+    per = attrs.get("kinds")
+    if isinstance(per, dict):
+        return [str(per.get(c, "flow")) for c in frame.columns]
+    return ["flow"] * frame.shape[1]
 
 
 #: Hall, Kay & Titterington's (1990) optimal difference sequence of order 2:
@@ -1530,40 +1565,68 @@ _PHI_MAX = 0.98
 #: Lags of the differences used to fit the AR(1) variogram.
 _NOISE_LAGS = 10
 
+#: Differences per block of the robust variances (see _block_variances).
+_SCALE_BLOCK = 30
+#: Blocks whose variance is within this factor of the median block's shape phi.
+_TYPICAL = 10.0
+
+
+def _block_variances(d: np.ndarray) -> np.ndarray:
+    """Robust variances of differences ``d`` in consecutive blocks of 30.
+
+    Each block's scale is 1.4826 times the MAD about the block median (1.2533
+    times the mean absolute deviation when the MAD is 0, as for counts that
+    repeat), so a spike, a level shift or an isolated jump (a few differences
+    in a block) hardly moves it.  For normal differences the mean of the
+    squared block scales is within 1.1% of the variance (simulated).
+    """
+    m = len(d)
+    nb = max(m // _SCALE_BLOCK, 1)
+    size = m // nb
+    blocks = d[: nb * size].reshape(nb, size)
+    dev = np.abs(blocks - np.median(blocks, axis=1, keepdims=True))
+    scale = np.median(dev, axis=1) * _MAD_TO_SD
+    scale = np.where(scale > 0, scale, dev.mean(axis=1) * _MEANAD_TO_SD)
+    return scale * scale
+
 
 def _noise_model(y: np.ndarray) -> tuple[float, float, float]:
     """AR(1) noise parameters from differences at lags 1..10 (as in DeCAFS).
 
     For stationary AR(1) noise with variance ``s2`` and coefficient ``phi``,
-    ``Var(y[t+k] - y[t]) = 2 s2 (1 - phi^k)``, whatever a constant or linear
-    mean does; a level shift touches only ``k`` differences of lag ``k``.
-    ``phi`` is fitted to this variogram on the log scale by least squares
-    over ``k = 1..10`` (a grid of ``phi`` in ``[0, 0.98]``), each variance
-    taken from the MAD of the lag-``k`` differences about their median, so
-    shifts and spikes hardly move it (Romano et al. 2022, section 4).  Then
-    ``s2 = v_1 / (1 - phi)`` with ``v_1`` half the mean square of the lag-1
-    differences about their median (a mean, not a median, so the larger noise
-    of busy periods counts in full, as with Hall, Kay & Titterington's
-    estimator).  Returns ``(s2, phi, long_run_variance)`` with
+    ``v_k = Var(y[t+k] - y[t]) / 2 = s2 (1 - phi^k)``, whatever a constant or
+    linear mean does; a level shift touches only ``k`` differences of lag
+    ``k``.  Each ``v_k`` is a robust local variance of the lag-``k``
+    differences (:func:`_block_variances`: squared MAD scales of blocks of
+    30, averaged), so shifts, spikes and isolated jumps hardly move it (Romano et
+    al. 2022, section 4), while busy periods with larger noise count in full.
+    ``phi`` is fitted to this variogram on the log scale by least squares over
+    ``k = 1..10`` (a grid of ``phi`` in ``[0, 0.98]``), the shape taken from
+    the typical blocks (lag-1 variance within a factor 10 of the median
+    block's, so a few very noisy months do not set it alone); then
+    ``s2 = v_1 / (1 - phi)`` with ``v_1`` the mean block variance over all
+    blocks.  Returns ``(s2, phi, long_run_variance)`` with
     ``long_run_variance = s2 (1 + phi) / (1 - phi)``, the limit of ``m`` times
     the variance of the mean of ``m`` noise values (Newey & West 1987).
     """
     n = len(y)
     if n < 4:
         return 0.0, 0.0, 0.0
-    d1 = y[1:] - y[:-1]
-    dev1 = d1 - np.median(d1)
-    v1 = 0.5 * float(np.mean(dev1 * dev1))
-    lags = np.arange(1, min(_NOISE_LAGS, n // 4) + 1)
-    mads = np.empty(len(lags))
-    for i, k in enumerate(lags):  # ten lags, each vectorised over the series
-        d = y[k:] - y[:-k]
-        dev = np.abs(d - np.median(d))
-        mad = float(np.median(dev))
-        mads[i] = mad if mad > 0 else float(np.mean(dev)) * _MEANAD_TO_SD / _MAD_TO_SD
-    if v1 == 0.0 or len(lags) < 2 or not (mads > 0).all():
+    lags = np.arange(1, max(min(_NOISE_LAGS, n // 4), 1) + 1)
+    blocks = [0.5 * _block_variances(y[k:] - y[:-k]) for k in lags]  # ten lags
+    v1 = float(np.mean(blocks[0]))
+    if v1 == 0.0 or len(lags) < 2:
         return v1, 0.0, v1
-    logv = 2.0 * np.log(mads)
+    # the shape of the variogram from the typical blocks: those whose lag-1
+    # variance is within a factor 10 of the median block's, so a few very
+    # noisy months (a front collapsing) do not set phi alone
+    nb = min(len(b) for b in blocks)
+    table = np.array([b[:nb] for b in blocks])
+    mid = float(np.median(table[0]))
+    ok = (table > 0).all(axis=0) & (table[0] <= _TYPICAL * mid) & (table[0] >= mid / _TYPICAL)
+    if not ok.any():
+        return v1, 0.0, v1
+    logv = np.log(table[:, ok].mean(axis=1))
     grid = np.linspace(0.0, _PHI_MAX, 99)[:, None]
     shape = np.log1p(-grid ** lags[None, :])
     resid = logv[None, :] - shape
@@ -1573,15 +1636,66 @@ def _noise_model(y: np.ndarray) -> tuple[float, float, float]:
     return s2, phi, s2 * (1.0 + phi) / (1.0 - phi)
 
 
-def _segment_slope(y: np.ndarray, bounds: list[int]) -> float:
-    """Least-squares slope common to all segments, each with its own level."""
+def _segment_slope(y: np.ndarray, bounds: list[int], w: np.ndarray | None = None) -> float:
+    """(Weighted) least-squares slope common to all segments, each with its own level."""
     t = np.arange(len(y), dtype="float64")
+    wt = np.ones(len(y)) if w is None else w
     seg = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-    cnt = np.bincount(seg).astype("float64")
-    tc = t - (np.bincount(seg, t) / cnt)[seg]
-    yc = y - (np.bincount(seg, y) / cnt)[seg]
-    sxx = float(tc @ tc)
-    return float(tc @ yc) / sxx if sxx > 0 else 0.0
+    cnt = np.bincount(seg, wt)
+    tc = t - (np.bincount(seg, wt * t) / cnt)[seg]
+    yc = y - (np.bincount(seg, wt * y) / cnt)[seg]
+    sxx = float((wt * tc) @ tc)
+    return float((wt * tc) @ yc) / sxx if sxx > 0 else 0.0
+
+
+#: Days of lag-1 differences behind each day's local noise scale (about two
+#: months: long enough for a MAD worth about 22 values, short enough to
+#: follow the noise of a busy period).
+_LOCAL_WINDOW = 61
+#: Local weights are kept within a factor 25 of the average (a local noise sd
+#: within a factor 5), so a quiet stretch of repeated values is not read as
+#: noise-free.
+_WEIGHT_CAP = 25.0
+#: Values further than this many local noise sd from a centred rolling median
+#: are pulled back to it before segmenting (a normal value is that far once in
+#: 16,000 days), so a lone spike cannot open a regime of its own.
+_CLIP_SD = 4.0
+
+
+def _local_weights(y: np.ndarray, v1: float) -> np.ndarray:
+    """Inverse local noise variance, relative to the series' (1 on homogeneous noise).
+
+    The local variance is half the squared MAD scale of the lag-1 differences
+    in a centred window of 61 days (the MAD about a rolling median), so the
+    quiet and the busy periods of a count each get their own noise; spikes and
+    shifts, a few differences per window, hardly move it.
+    """
+    d = pd.Series(y[1:] - y[:-1])
+    mp = _LOCAL_WINDOW // 4
+    med = d.rolling(_LOCAL_WINDOW, center=True, min_periods=mp).median()
+    dev = (d - med).abs()
+    roll = dev.rolling(_LOCAL_WINDOW, center=True, min_periods=mp)
+    mad = roll.median().to_numpy() * _MAD_TO_SD
+    mad = np.where(mad > 0, mad, roll.mean().to_numpy() * _MEANAD_TO_SD)
+    local = 0.5 * mad * mad
+    local = np.r_[local[0], 0.5 * (local[1:] + local[:-1]), local[-1]]  # differences -> days
+    with np.errstate(divide="ignore"):
+        w = np.where(local > 0, v1 / local, _WEIGHT_CAP)
+    return np.clip(w, 1.0 / _WEIGHT_CAP, _WEIGHT_CAP)
+
+
+def _clip_spikes(y: np.ndarray, sd: np.ndarray, min_size: int) -> np.ndarray:
+    """``y`` pulled to within ``_CLIP_SD`` local sd of a centred rolling median.
+
+    The window is ``2 min_size - 1`` days, so the median follows a clean step
+    on its first day and a run of ``min_size`` days at its centre: shifts and
+    regimes are kept, shorter bursts are capped.
+    """
+    w = 2 * min_size - 1
+    if w < 3 or len(y) < w:
+        return y
+    med = pd.Series(y).rolling(w, center=True, min_periods=1).median().to_numpy()
+    return np.clip(y, med - _CLIP_SD * sd, med + _CLIP_SD * sd)
 
 
 def _changepoints_one(col: pd.Series, name: Hashable, *, model: str, penalty: str | float,
@@ -1594,15 +1708,17 @@ def _changepoints_one(col: pd.Series, name: Hashable, *, model: str, penalty: st
     n = len(y)
     info = {"noise_variance": np.nan, "ar1": np.nan, "long_run_variance": np.nan,
             "slope": 0.0}
-    if n < 2 * min_size:
-        return [], info
     if model == "poisson" and (y < 0).any():
         bad = dates[np.argmax(y < 0)]
         raise InputError(
             f"model='poisson' needs non-negative counts; {name!r} is "
             f"{y[np.argmax(y < 0)]:g} on {bad.date()}"
         )
+    if n < 2 * min_size:
+        return [], info
     slope = 0.0
+    w = None
+    fit = y
     if isinstance(penalty, str):
         if noise == "ar1":
             s2, phi, lrv = _noise_model(y)
@@ -1612,6 +1728,9 @@ def _changepoints_one(col: pd.Series, name: Hashable, *, model: str, penalty: st
         info.update(noise_variance=s2, ar1=phi, long_run_variance=lrv)
         if model == "l2":
             unit = lrv
+            if noise == "ar1" and s2 > 0:
+                w = _local_weights(y, s2 * (1.0 - phi))
+                fit = _clip_spikes(y, np.sqrt(s2 / w), min_size)
         else:
             mean = float(np.mean(y))
             unit = 1.0 if mean == 0 else max(1.0, lrv / mean)
@@ -1624,10 +1743,11 @@ def _changepoints_one(col: pd.Series, name: Hashable, *, model: str, penalty: st
         beta = float(penalty)
         log_len = False
     if model == "l2":
-        bkps, cost = _segment_l2(y, beta=beta, unit=unit, log_len=log_len, min_size=min_size)
+        bkps, cost = _segment_l2(fit, beta=beta, unit=unit, log_len=log_len,
+                                 min_size=min_size, w=w)
         if isinstance(penalty, str) and trend is not False:
-            bkps, slope = _with_trend(y, bkps, cost, beta=beta, unit=unit, log_len=log_len,
-                                      min_size=min_size, force=trend is True)
+            bkps, slope = _with_trend(fit, bkps, cost, beta=beta, unit=unit, log_len=log_len,
+                                      min_size=min_size, force=trend is True, w=w)
     else:
         s1 = np.concatenate([[0.0], np.cumsum(y)])
         bkps, _ = _pelt_poisson(s1, phi=unit, beta=beta, log_len=log_len, min_size=min_size)
@@ -1646,39 +1766,60 @@ def _changepoints_one(col: pd.Series, name: Hashable, *, model: str, penalty: st
     return rows, info
 
 
-def _segment_l2(y: np.ndarray, *, beta: float, unit: float, log_len: bool, min_size: int
-                ) -> tuple[list[int], float]:
-    """PELT on y with the l2 cost; returns the ends and the optimum on the deviance scale."""
+def _segment_l2(y: np.ndarray, *, beta: float, unit: float, log_len: bool, min_size: int,
+                w: np.ndarray | None = None) -> tuple[list[int], float]:
+    """PELT on y with the (weighted) l2 cost: the ends and the optimum in deviance units."""
     centred = y - np.median(y)
-    s1 = np.concatenate([[0.0], np.cumsum(centred)])
-    s2 = np.concatenate([[0.0], np.cumsum(centred * centred)])
+    wy = centred if w is None else w * centred
+    s1 = np.concatenate([[0.0], np.cumsum(wy)])
+    s2 = np.concatenate([[0.0], np.cumsum(wy * centred)])
+    sw = None if w is None else np.concatenate([[0.0], np.cumsum(w)])
     bkps, total = _pelt_l2(s1, s2, beta=beta * unit, log_scale=unit if log_len else 0.0,
-                           min_size=min_size)
+                           min_size=min_size, sw=sw)
     return bkps, total / unit
 
 
+#: Lags of the differences behind the robust slope (see _robust_slope).
+_SLOPE_LAGS = 10
+
+
+def _robust_slope(y: np.ndarray) -> float:
+    """Slope from the medians of lag-1..10 differences, ``m_k ~ b k`` (least squares).
+
+    A steady trend moves every difference; a level shift only the ``k``
+    differences of lag ``k`` that straddle it, so a staircase of a few
+    rising levels gives a slope near 0.
+    """
+    lags = np.arange(1, max(min(_SLOPE_LAGS, len(y) // 4), 1) + 1)
+    m = np.array([np.median(y[k:] - y[:-k]) for k in lags])  # ten lags
+    return float(lags @ m) / float(lags @ lags)
+
+
 def _with_trend(y: np.ndarray, bkps: list[int], cost: float, *, beta: float, unit: float,
-                log_len: bool, min_size: int, force: bool) -> tuple[list[int], float]:
+                log_len: bool, min_size: int, force: bool, w: np.ndarray | None = None
+                ) -> tuple[list[int], float]:
     """Level shifts on a common linear trend, kept when BIC prefers them.
 
-    The slope and the segmentation are fitted alternately (the slope pooled
-    within segments, then PELT on the detrended values) until the
-    segmentation repeats; the trend is one more parameter, priced
-    ``log n`` on the deviance scale, and is kept only if it lowers the
-    penalised cost.
+    The slope is never fitted across the steps of a staircase: alternation
+    starts from the flat model's segments (the slope pooled *within* them) and
+    from a robust slope (:func:`_robust_slope`, medians of short differences,
+    which level shifts hardly move); each start alternates PELT on the
+    detrended values and the pooled within-segment slope until the
+    segmentation repeats.  The trend is one more parameter, priced ``log n``
+    on the deviance scale, and is kept only if it lowers the penalised cost.
     """
     n = len(y)
     t = np.arange(n, dtype="float64")
     best_b, best_cost, best_slope = bkps, cost, 0.0
-    # two starts: the global slope (one segment) and the flat model's segments,
-    # since alternating from a staircase alone can stop at a staircase
-    for start in ([n], bkps):
+    robust, _ = _segment_l2(y - _robust_slope(y) * t, beta=beta, unit=unit,
+                            log_len=log_len, min_size=min_size, w=w)
+    for start in (bkps, robust):
         cur = start
         seen: list[list[int]] = []
-        for _ in range(6):  # a handful of alternations; each is one PELT pass
-            slope = _segment_slope(y, [0, *cur])
+        for _ in range(12):  # a few alternations; each is one PELT pass
+            slope = _segment_slope(y, [0, *cur], w)
             cur, c = _segment_l2(y - slope * t, beta=beta, unit=unit, log_len=log_len,
-                                 min_size=min_size)
+                                 min_size=min_size, w=w)
             c += np.log(n)
             if force or c < best_cost:
                 best_b, best_cost, best_slope = cur, c, slope
@@ -1686,10 +1827,10 @@ def _with_trend(y: np.ndarray, bkps: list[int], cost: float, *, beta: float, uni
             if cur in seen:
                 break
             seen.append(cur)
-        if bkps == [n]:
+        if robust == bkps:
             break
     if best_slope != 0.0:
-        best_slope = _segment_slope(y, [0, *best_b])
+        best_slope = _segment_slope(y, [0, *best_b], w)
     return best_b, best_slope
 
 
@@ -1723,13 +1864,14 @@ def _pelt(cost: Any, n: int, *, beta: float, margin: float, min_size: int
 
 
 def _pelt_l2(s1: np.ndarray, s2: np.ndarray, *, beta: float, log_scale: float,
-             min_size: int) -> tuple[list[int], float]:
+             min_size: int, sw: np.ndarray | None = None) -> tuple[list[int], float]:
+    """PELT with the l2 cost from cumulative sums; ``sw``: cumulative weights (None: 1 a day)."""
     n = len(s1) - 1
 
     def cost(t: np.ndarray, s: int) -> np.ndarray:
         m = s - t
         a = s1[s] - s1[t]
-        c = (s2[s] - s2[t]) - a * a / m
+        c = (s2[s] - s2[t]) - a * a / (m if sw is None else sw[s] - sw[t])
         if log_scale:
             c = c + log_scale * np.log(m)
         return c
