@@ -162,23 +162,23 @@ def real_series() -> None:
           launched.resample("6MS").mean().round(0).tolist())
     for model in ("l2", "poisson"):
         print(f"  model={model!r}:")
-        print(cs.changepoints(launched, model=model)[cols].round(1).to_string())
+        print(cs.changepoints(launched, model=model)[cols].round({"mean_before": 1, "mean_after": 1}).to_string())
     share = (drones["destroyed"] / drones["launched"]).rename("share_destroyed")
     print("  share destroyed:")
-    print(cs.changepoints(share)[cols].round(3).to_string())
+    print(cs.changepoints(share)[cols].round({"mean_before": 3, "mean_after": 3}).to_string())
     area_file = data / "deepstate_area" / "deepstate_occupied_area_daily.csv"
     if area_file.exists():
         obs = read_deepstate_area(area_file)
         area = cs.to_daily(obs[obs["metric"] == "occupied_area"], metric="occupied_area")
         cp = cs.changepoints(area)
         print(f"\nDeepState occupied area (a level: its daily change), {cp.attrs['noise']}")
-        print(cp[cols].round(1).to_string())
+        print(cp[cols].round({"mean_before": 1, "mean_after": 1}).to_string())
     live_file = data / "liveuamap_territory" / "territory.csv"
     if live_file.exists():
         live = cs.to_daily(read_liveuamap_territory(live_file), metric="occupied_area")
         cp = cs.changepoints(live)
         print(f"\nLiveuamap area (a level: its daily change): {len(cp)} changes")
-        print(cp[cols].round(1).to_string())
+        print(cp[cols].round({"mean_before": 1, "mean_after": 1}).to_string())
 
 
 def main() -> None:

@@ -287,3 +287,17 @@ def test_liveuamap_level_is_not_cut_into_steps(shared_data):
     cp = changepoints(area)
     assert 1 <= len(cp) <= 8  # the first release: about 20 steps of the level
     assert cp.attrs["analysed"] == {"occupied_area": "daily_change"}
+
+
+def test_a_short_series_gets_its_shift_and_no_false_one():
+    # 40 days: too short for a month of local noise on both sides of every
+    # day; a shift of 10 sd at day 20 is found, 50 white-noise series give at
+    # most 3 changes in all (measured: 0.03 per series with 100 series)
+    idx = pd.date_range("2024-01-01", periods=40, name="date")
+    rng = np.random.default_rng(8)
+    x = np.r_[np.zeros(20), np.full(20, 10.0)] + rng.normal(0, 1, 40)
+    cp = changepoints(pd.Series(x, index=idx))
+    assert positions(daily(x), cp).tolist() == [20]
+    false = sum(len(changepoints(pd.Series(rng.normal(0, 1, 40), index=idx)))
+                for _ in range(50))
+    assert false <= 3

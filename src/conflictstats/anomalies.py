@@ -1428,10 +1428,13 @@ def changepoints(
     dozens of regime changes.  ``s2`` and ``phi`` are estimated robustly from
     differences at lags 1 to 10 as in DeCAFS (Romano et al. 2022):
     ``Var(y[t+k] - y[t]) = 2 s2 (1 - phi^k)`` for any constant or linear
-    mean.  Each variance is the mean over blocks of 30 differences of the
-    squared MAD scale of the block, so level shifts (which touch ``k``
-    differences each), spikes and isolated jumps hardly move it, while the
-    larger noise of busy months counts in full.  (The first releases took
+    mean.  ``phi`` is fitted to the shape of this variogram, each variance
+    from the MAD of all lag-``k`` differences (at most ``n / 10`` lags), and
+    the scale ``Var(y[t+1] - y[t])`` is the mean over blocks of 30
+    differences of the squared MAD scale of the block, so level shifts
+    (which touch ``k`` differences each), spikes and isolated jumps hardly
+    move either, while the larger noise of busy months counts in full in the
+    scale.  (The first releases took
     the mean square of the lag-1 differences: on the DeepState daily change
     of the area a few collapse days of 2022 gave a variance of 25,691 km² a
     day squared, against 42 from a MAD, and nothing after 2022 was found.)
@@ -1447,14 +1450,16 @@ def changepoints(
     quiet for months and then busy, with a noise many times larger (drones
     launched per night: a robust sd of about 10 in 2023, over 100 in 2025),
     so each day's cost is weighted by the inverse of its *local* noise
-    variance (the squared MAD scale of the lag-1 differences in a centred
-    61-day window, relative to the series', kept within a factor 25): the
+    variance (the squared MAD scale of the lag-1 differences in the month
+    before or the month after, whichever is larger, relative to the
+    series', kept within a factor 25; one level for a series shorter than
+    four months): the
     weighted least-squares cost ``C = sum w x^2 - (sum w x)^2 / sum w`` of a
     Gaussian with known, slowly varying variances.  A change in a quiet
     year is then measured against quiet noise, and a run of busy nights
-    against busy noise.  Before segmenting, values more than 4 local noise sd
+    against busy noise.  Before segmenting, values more than 3 local noise sd
     from a centred rolling median of ``2 min_size - 1`` days are pulled back
-    to that distance (a normal value is that far once in 16,000 days), so a
+    to that distance (a normal value is that far once in 370 days), so a
     lone spike cannot open a regime of its own, whereas the median follows a
     clean step on its first day and a regime of ``min_size`` days at its
     centre (in the spirit of the robust costs of Fearnhead & Rigaill 2019).
@@ -1484,22 +1489,28 @@ def changepoints(
     shift.  Curvature (a trend that bends) is not modelled: it can still be
     cut into segments when it is large against the noise.
 
-    **Measured** (``benchmarks/bench_changepoints.py``, seeded; standard
-    errors in brackets): changes found per 500 days with no change, 200
-    series each -- white noise 0.01 (0.01), AR(1) 0.5: 0.00, AR(1) 0.9:
-    0.04 (0.02), steady trend 0.06 (0.02), trend on AR(1) 0.5: 0.08 (0.02)
-    (the first release: 8.1, 33.6, 4.7 for the first three kinds of noise,
-    issue 11); an escalation of five 180-day levels 15, 25, 82, 150, 229 on
-    Poisson counts: 100% of the four steps found within 5 days (negative
-    binomial, size 5: 84%); ten-sd single spikes: no change in 100% of the
-    series (the first release: two-day regimes).  On the public war series:
-    drones launched per night (Air Force reports) change in August and
-    October 2024, February and April 2025 and March 2026 (half-year means
-    15, 20, 82, 151, 184, 268); the DeepState daily change of the occupied
-    area in September and October 2022 (the Kharkiv and Lyman
-    counteroffensives) and in 2023 to 2025 (the rate of advance); the
-    share of drones reported destroyed on 24 July 2025, the day the
-    definition began to include those suppressed by electronic warfare.
+    **Measured** (``benchmarks/bench_changepoints.py``, seeded, 200 series
+    each; standard errors in brackets).  Changes found per 500 days with no
+    change: white noise 0.015 (0.009), AR(1) 0.5: 0.010 (0.007), AR(1) 0.9:
+    0.045 (0.015), a steady trend 0.065 (0.017), a trend on AR(1) 0.5: 0.105
+    (0.025) (the first release: 8.1 at AR(1) 0.5, 33.6 at 0.9 and 4.7 on a
+    trend, issue 11).  An escalation of five 180-day
+    levels 15, 25, 82, 150, 229 a day: on Poisson counts 100% (0.0) of the
+    steps found within 5 days, 99.6% (0.2) of the changes at a step; on
+    negative-binomial counts (size 5) 81% (1.2) and 88% (1.1) (the previous
+    release, 50 series: 65% and 60%).  Five single 10-sd spikes in 600 days:
+    no change in 99.5% (0.5) of the series (the previous release: 18%, the
+    others with two-day regimes).  On the public war series (data up to
+    April 2026): drones launched per night (half-year means 12, 14, 19, 20,
+    82, 151, 184, 268) change on 24 September 2024, 8 February, 1 and 22 April
+    2025, 2 February and 28 March 2026 (``model="poisson"``: 26 August 2024,
+    7 February and 23 May 2025, 23 March 2026); the share of drones reported
+    destroyed on 24 July 2025, the day the definition began to include those
+    suppressed by electronic warfare; the DeepState daily change of the
+    occupied area 16 times, from the Kharkiv counteroffensive (6 September
+    2022, over 1,300 km² a day for a week) to the rate of advance of 2024-2026
+    (2, 26, 5, 12, 25, 8, 19, 11 and 2 km² a day); the Liveuamap area once
+    (19 March 2022; read as values by the previous rule, 18 steps).
 
     References
     ----------
@@ -1679,7 +1690,8 @@ def _noise_model(y: np.ndarray) -> tuple[float, float, float]:
     if n < 4:
         return 0.0, 0.0, 0.0
     v1 = 0.5 * float(np.mean(_block_variances(y[1:] - y[:-1])))
-    lags = np.arange(1, min(_NOISE_LAGS, n // 4) + 1)
+    # at most n / 10 lags, so one shift touches at most 10% of the differences
+    lags = np.arange(1, min(_NOISE_LAGS, n // 10) + 1)
     # the shape of the variogram from the MAD of all lag-k differences: a
     # shift or a burst touches at most 2k of them, and a scale common to
     # quiet and busy months cancels in the shape
@@ -1712,9 +1724,8 @@ def _segment_slope(y: np.ndarray, bounds: list[int], w: np.ndarray | None = None
     return float((wt * tc) @ yc) / sxx if sxx > 0 else 0.0
 
 
-#: Days of lag-1 differences behind each day's local noise scale (about two
-#: months: long enough for a MAD worth about 22 values, short enough to
-#: follow the noise of a busy period).
+#: Days of lag-1 differences behind each day's local noise scale: a month
+#: before and a month after (31 each), the larger of the two scales.
 _LOCAL_WINDOW = 61
 #: Local weights are kept within a factor 25 of the average (a local noise sd
 #: within a factor 5), so a quiet stretch of repeated values is not read as
@@ -1734,8 +1745,12 @@ def _local_weights(y: np.ndarray, v1: float) -> np.ndarray:
     window's median), whichever is larger, so the first busy days after a
     quiet spell already get the busy noise; the quiet and the busy periods of
     a count each get their own noise, and spikes and shifts, a few
-    differences per window, hardly move it.
+    differences per window, hardly move it.  A series shorter than 122 days
+    (four months) gets one noise level: a month's MAD is too uncertain to
+    weigh days against each other within it.
     """
+    if len(y) < 2 * _LOCAL_WINDOW:  # under four months: one noise level
+        return np.ones(len(y))
     d = pd.Series(y[1:] - y[:-1])
     half = _LOCAL_WINDOW // 2 + 1
     mp = half // 2
@@ -1752,11 +1767,15 @@ def _local_weights(y: np.ndarray, v1: float) -> np.ndarray:
     before = scale(d)
     after = scale(d[::-1].reset_index(drop=True))[::-1]
     both = np.fmax(before, after)
+    if np.isnan(both).all():  # too short for a local scale: homogeneous noise
+        return np.ones(len(y))
+    # a day too close to both ends of a short series takes its neighbour's scale
+    both = pd.Series(both).ffill().bfill().to_numpy()
     local = 0.5 * both * both
     local = np.r_[local[0], 0.5 * (local[1:] + local[:-1]), local[-1]]  # differences -> days
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(local > 0, v1 / local, _WEIGHT_CAP)
-    return np.clip(np.nan_to_num(w, nan=1.0), 1.0 / _WEIGHT_CAP, _WEIGHT_CAP)
+    return np.clip(w, 1.0 / _WEIGHT_CAP, _WEIGHT_CAP)
 
 
 def _clip_spikes(y: np.ndarray, sd: np.ndarray, min_size: int) -> np.ndarray:
