@@ -1434,10 +1434,10 @@ def changepoints(
     differences of the squared MAD scale of the block, so level shifts
     (which touch ``k`` differences each), spikes and isolated jumps hardly
     move either, while the larger noise of busy months counts in full in the
-    scale.  (The first releases took
-    the mean square of the lag-1 differences: on the DeepState daily change
-    of the area a few collapse days of 2022 gave a variance of 25,691 km² a
-    day squared, against 42 from a MAD, and nothing after 2022 was found.)
+    scale.  (The first releases took the mean square of the lag-1
+    differences: on the DeepState daily change of the area a few collapse
+    days of 2022 gave a variance of 25,691 against 42 from a MAD, and
+    nothing after 2022 was found.)
     ``phi`` is kept in ``[0, 0.98]``; a series that behaves like a random walk
     (``phi`` at the bound) gets a very large penalty, because a wandering
     mean has no level to shift.  With ``noise="white"`` the unit is the
@@ -1741,8 +1741,9 @@ def _local_weights(y: np.ndarray, v1: float) -> np.ndarray:
     """Inverse local noise variance, relative to the series' (1 on homogeneous noise).
 
     The local variance is half the squared MAD scale of the lag-1 differences
-    in the 31 days before and in the 31 days after (the MAD about the
-    window's median), whichever is larger, so the first busy days after a
+    in the 31 days before and in the 31 days after (a rolling median of the
+    deviations from a rolling median), whichever is larger, so the first busy
+    days after a
     quiet spell already get the busy noise; the quiet and the busy periods of
     a count each get their own noise, and spikes and shifts, a few
     differences per window, hardly move it.  A series shorter than 122 days
