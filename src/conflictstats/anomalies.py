@@ -1743,10 +1743,9 @@ def _local_weights(y: np.ndarray, v1: float) -> np.ndarray:
     The local variance is half the squared MAD scale of the lag-1 differences
     in the 31 days before and in the 31 days after (a rolling median of the
     deviations from a rolling median), whichever is larger, so the first busy
-    days after a
-    quiet spell already get the busy noise; the quiet and the busy periods of
-    a count each get their own noise, and spikes and shifts, a few
-    differences per window, hardly move it.  A series shorter than 122 days
+    days after a quiet spell already get the busy noise; the quiet and the
+    busy periods of a count each get their own noise, and spikes and shifts,
+    a few differences per window, hardly move it.  A series shorter than 122 days
     (four months) gets one noise level: a month's MAD is too uncertain to
     weigh days against each other within it.
     """
