@@ -193,18 +193,20 @@ def test_reconcile_writes_the_summary_tables_and_chart_of_two_csv_sources(capsys
     # B: the same launches at 0.5, three days later (a hand-made second source)
     frame = pd.read_csv(obs_csv, parse_dates=["start", "end"])
     b = frame.assign(value=(frame["value"] * 0.5), start=frame["start"] + pd.Timedelta(days=3),
-                     end=frame["end"] + pd.Timedelta(days=3), source="=cmd|' /C calc'!A0")
-    b.to_csv(tmp_path / "b.csv", index=False)
+                     end=frame["end"] + pd.Timedelta(days=3))
+    b_csv = tmp_path / "=b.csv"  # a hostile file name becomes B's name
+    b.to_csv(b_csv, index=False)
     out = tmp_path / "rec"
-    assert main(["reconcile", str(obs_csv), str(tmp_path / "b.csv"), "--metric",
+    assert main(["reconcile", str(obs_csv), str(b_csv), "--metric",
                  "drones_launched", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "b follows obs by 3 days" in text
-    assert "b gives 0.5 for each unit of obs" in text  # 0.5 exactly: b is half of a
+    assert "=b follows obs by 3 days" in text
+    assert "=b gives 0.5 for each unit of obs" in text  # 0.5 exactly: b is half of a
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [".conflictstats-report.json", "summary.md", "table.csv", "episodes.csv",
          "one_sided.csv", "result.csv", "reconcile.png", "reconcile.svg"])
     res = pd.read_csv(out / "result.csv")
+    assert res.loc[0, "b"] == "'=b"  # neutralised: a spreadsheet shows it as text
     assert res.loc[0, "lag"] == 3
     assert_allclose(res.loc[0, "scale"], 0.5)
     table = pd.read_csv(out / "table.csv", parse_dates=["date"])
@@ -221,7 +223,7 @@ def test_reconcile_writes_the_summary_tables_and_chart_of_two_csv_sources(capsys
     assert "reconcile.png" in (out / "summary.md").read_text(encoding="utf-8")
     # a second run replaces the report as a whole and keeps the user's own files
     (out / "notes.txt").write_text("mine")
-    assert main(["reconcile", str(obs_csv), str(tmp_path / "b.csv"), "--metric",
+    assert main(["reconcile", str(obs_csv), str(b_csv), "--metric",
                  "drones_launched", "--out", str(out)]) == 0
     assert (out / "notes.txt").read_text() == "mine"
 
