@@ -190,9 +190,10 @@ def test_reconcile_and_revisions_errors_are_one_line(capsys, tmp_path, obs_csv):
 
 def test_reconcile_writes_the_summary_tables_and_chart_of_two_csv_sources(capsys, tmp_path,
                                                                           obs_csv):
-    # B: the same launches at 0.5, three days later (a hand-made second source)
+    # B: the same launches counted twice over, three days later (a hand-made second
+    # source; counts stay whole)
     frame = pd.read_csv(obs_csv, parse_dates=["start", "end"])
-    b = frame.assign(value=(frame["value"] * 0.5), start=frame["start"] + pd.Timedelta(days=3),
+    b = frame.assign(value=(frame["value"] * 2), start=frame["start"] + pd.Timedelta(days=3),
                      end=frame["end"] + pd.Timedelta(days=3))
     b_csv = tmp_path / "=b.csv"  # a hostile file name becomes B's name
     b.to_csv(b_csv, index=False)
@@ -201,14 +202,14 @@ def test_reconcile_writes_the_summary_tables_and_chart_of_two_csv_sources(capsys
                  "drones_launched", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "=b follows obs by 3 days" in text
-    assert "=b gives 0.5 for each unit of obs" in text  # 0.5 exactly: b is half of a
+    assert "=b gives 2 for each unit of obs" in text  # 2 exactly: b is twice a
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [".conflictstats-report.json", "summary.md", "table.csv", "episodes.csv",
          "one_sided.csv", "result.csv", "reconcile.png", "reconcile.svg"])
     res = pd.read_csv(out / "result.csv")
     assert res.loc[0, "b"] == "'=b"  # neutralised: a spreadsheet shows it as text
     assert res.loc[0, "lag"] == 3
-    assert_allclose(res.loc[0, "scale"], 0.5)
+    assert_allclose(res.loc[0, "scale"], 2.0)
     table = pd.read_csv(out / "table.csv", parse_dates=["date"])
     # hand check: the table covers the days both span, from B's first day (Fri 4 Oct), so
     # the week to Sun 6 Oct 2024 holds A's 4-6 Oct (incomplete)

@@ -410,9 +410,9 @@ def reconcile(
     lag, lag_lo, lag_hi, corr = _estimate_lag(_changes(xa, kind_).to_numpy(),
                                               _changes(xb, kind_).to_numpy(),
                                               max_lag, alpha, n_boot, rng)
-    # the lagged A may reach before the common span: take it from A's own earlier days
-    a_al = sa.reindex(pd.date_range(lo - max(lag, 0) * _DAY, hi, freq="D")).astype(
-        float).shift(lag).reindex(days)
+    # the lagged A may reach outside the common span: take it from A's own days there
+    a_al = sa.reindex(pd.date_range(lo - max(lag, 0) * _DAY, hi + max(-lag, 0) * _DAY,
+                                    freq="D")).astype(float).shift(lag).reindex(days)
     both = a_al.notna() & xb.notna()
     scale, s_lo, s_hi = _ratio_interval(xb[both], a_al[both], alpha)
     table = _aligned_table(xa, xb, freq, kind_)
