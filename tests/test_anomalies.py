@@ -241,8 +241,9 @@ def test_count_poisson_p_values_are_the_exact_conditional_binomial_test():
     x = rng.poisson(8.0, 150).astype(float)
     w = 14
     out = anomalies(daily(x), method="count", window=w, causal=True, min_periods=w,
-                    distribution="poisson")
-    # reference (scipy): given the baseline total S of the 14 previous days, the
+                    distribution="poisson", period=1, trend=False)
+    # without a day profile or a trend, the plain test; reference (scipy):
+    # given the baseline total S of the 14 previous days, the
     # day's count is Binomial(S + x, 1 / 15) under equal rates
     base = pd.Series(x).shift(1).rolling(w)
     s_tot = base.sum().to_numpy()
@@ -257,7 +258,7 @@ def test_count_poisson_only_hand_case():
 
     x = np.array([3, 5, 4, 6, 2, 4, 5, 3, 25, 4], dtype=float)
     out = anomalies(daily(x), method="count", window=8, causal=True, min_periods=8,
-                    distribution="poisson")
+                    distribution="poisson", period=1, trend=False)
     assert_allclose(out["expected"].iloc[8], 4.0)  # 32 / 8
     # Binomial(32 + 25, 1/9) upper tail at 25 (scipy)
     assert_allclose(out["p_value"].iloc[8], stats.binom.sf(24, 57, 1 / 9))
@@ -390,9 +391,11 @@ def test_count_dispersion_variance_is_on_the_safe_side():
 def test_count_guard_band_skips_the_days_just_before():
     # EARS C2: the baseline of day t is t-9 .. t-3 (window 7, guard 2)
     x = 100 + np.arange(20.0)
-    out = anomalies(daily(x), method="count", window=7, guard=2, causal=True, min_periods=7)
+    flat = {"period": 1, "trend": False}  # the baseline mean itself
+    out = anomalies(daily(x), method="count", window=7, guard=2, causal=True, min_periods=7,
+                    **flat)
     assert_allclose(out["expected"].iloc[15], np.mean(x[6:13]))  # 109
-    plain = anomalies(daily(x), method="count", window=7, causal=True, min_periods=7)
+    plain = anomalies(daily(x), method="count", window=7, causal=True, min_periods=7, **flat)
     assert_allclose(plain["expected"].iloc[15], np.mean(x[8:15]))  # 111
 
 
@@ -400,8 +403,10 @@ def test_count_leaves_massive_days_out_of_later_baselines():
     # two massive nights: the first must not hide the second by inflating the
     # baseline variance (the reweighting idea of Noufaily et al. 2013)
     x = np.r_[np.full(14, 10.0) + np.tile([0, 1, -1, 0], 4)[:14], 60.0, 10, 11, 9, 10, 62.0]
-    out = anomalies(daily(x), method="count", window=14, causal=True)
+    out = anomalies(daily(x), method="count", window=14, causal=True, period=1, trend=False)
     assert out["is_anomaly"].iloc[14] and out["is_anomaly"].iloc[19]
+    assert anomalies(daily(x), method="count", window=14, causal=True)["is_anomaly"].iloc[
+        [14, 19]].all()  # and with the default profile and trend
     # in later baselines the first massive night counts as the smallest count
     # its own test would flag: its baseline (14 nights, total 141, variance
     # below the mean) gives the Poisson conditional test, whose law is the
