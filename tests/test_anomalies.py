@@ -1032,3 +1032,41 @@ def test_a_weekly_series_is_refused_by_windowed_and_seasonal_methods():
     for method in ("auto", "robust_z", "count", "seasonal"):
         with pytest.raises(ValueError, match="must be a daily series.*found frequency 'W-SUN'"):
             cs.anomalies(weekly, method=method)
+
+
+# ---------------------------------------------------------------------------
+# seasonal counts, near-constant series, robust_z on counts (issue 20)
+# ---------------------------------------------------------------------------
+
+_WEEK = np.array([1.12, 1.05, 1.0, 0.97, 0.95, 0.9, 1.0])
+_WEEK = _WEEK / _WEEK.mean()
+
+
+def _seasonal_counts(seed, n_series=40, n_days=730):
+    """Poisson counts at mean 100 x a weekly profile (+-10%) x a yearly term
+    (+-10%) x a trend (up to +-30% over two years), as in
+    benchmarks/bench_detector_calibration.py; returns (x, mu)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_days)[:, None]
+    year = 1.0 + 0.1 * np.sin(2 * np.pi * (t / 365.25 + rng.uniform(0, 1, n_series)))
+    trend = 1.0 + rng.uniform(-0.3, 0.3, n_series) * t / n_days
+    mu = 100.0 * _WEEK[t % 7] * year * trend
+    return rng.poisson(mu).astype(float), mu, rng
+
+
+def _spiked(rng, x, mu, sd, days):
+    """Four spikes per series, 150 days apart from day 100, of ``sd`` sds a day."""
+    n_days, n_series = x.shape
+    first = np.arange(100, n_days - 130, 150)
+    rows = (first[:, None] + rng.integers(0, 100, (len(first), n_series))).ravel()
+    cols = np.tile(np.arange(n_series), len(first))
+    y = x.copy()
+    for k in range(days):
+        y[rows + k, cols] += np.ceil(sd * np.sqrt(mu[rows + k, cols]))
+    return y, rows, cols
+
+
+def _flags(frame, **kw):
+    out = anomalies(frame, **kw)
+    return (out.xs("is_anomaly", axis=1, level="field")
+            | out.xs("continuing", axis=1, level="field")).to_numpy()
