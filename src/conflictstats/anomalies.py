@@ -374,7 +374,7 @@ def anomalies(
     allows for over-dispersion; told the counts are Poisson, it is tiny:
 
     >>> round(float(out.loc["2024-11-06", "p_value"]), 5)
-    0.00085
+    0.00092
     >>> poisson = anomalies(drones, window=6, causal=True, min_periods=4,
     ...                     distribution="poisson")
     >>> bool(poisson.loc["2024-11-06", "p_value"] < 1e-40)
