@@ -321,7 +321,7 @@ def anomalies(
     noise, four spikes per series; ``bench_detector_calibration.py 10
     seasonal``; standard errors 0.2 to 1.1 points), with the default 28-day
     window: a one-day spike of 5 sd is found 93.1% of the time centred and
-    88.6% causal (85% in the first 300 days, while the profile and the
+    88.6% causal (86% in the first 300 days, while the profile and the
     dispersion are still learnt), against 71.6% and 69.9% without the
     profile and the trend (``period=1, trend=False``) and 96.6% for the
     Poisson test that knows the true mean; 10 sd spread over 3 days: 64.9%
