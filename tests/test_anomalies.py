@@ -1204,3 +1204,13 @@ def test_robust_z_refuses_low_counts_naming_the_column_and_the_reason():
     big = pd.Series(rng.poisson(400.0, 200).astype(float), index=wide.index)
     assert len(anomalies(big, method="robust_z")) == 200
     assert anomalies(wide)["drones"]["p_value"].notna().any()
+
+
+def test_trend_and_period_are_checked_naming_the_parameter():
+    s = daily(np.arange(30.0))
+    with pytest.raises(TypeError, match=r"trend must be True or False; got 'yes'"):
+        anomalies(s, trend="yes")
+    with pytest.raises(ValueError, match=r"period"):
+        anomalies(s, period=0)
+    with pytest.raises(ValueError, match=r"period"):
+        anomalies(s, method="seasonal", period=1)
