@@ -867,33 +867,6 @@ def _baseline_moments(xt: np.ndarray, use: np.ndarray, parts: list[tuple[int, in
     return n, mean, var
 
 
-def _update_sums(s1: np.ndarray, s2: np.ndarray, centre: np.ndarray, rows: np.ndarray,
-                 days: np.ndarray, old: np.ndarray, new: np.ndarray,
-                 parts: list[tuple[int, int]]) -> np.ndarray:
-    """Change the value of a few (series, day) cells in every baseline holding them.
-
-    A day ``d`` is in the baseline of day ``t`` when ``t + a <= d < t + b`` for
-    a part ``(a, b)``, i.e. for ``t`` in ``d - b + 1 .. d - a``.  In place;
-    the work is the number of changed cells times the window, not the panel.
-    Returns the mask of the days whose baseline changed.
-    """
-    n_t = s1.shape[1]
-    touched = np.zeros(s1.shape, dtype=bool)
-    c = centre[rows, 0]
-    d1 = (new - c) - (old - c)
-    d2 = (new - c) ** 2 - (old - c) ** 2
-    for a, b in parts:
-        offs = np.arange(-b + 1, -a + 1)
-        t = days[:, None] + offs[None, :]
-        ok = (t >= 0) & (t < n_t)
-        r = np.broadcast_to(rows[:, None], t.shape)[ok]
-        flat = r * n_t + t[ok]
-        np.add.at(s1.reshape(-1), flat, np.broadcast_to(d1[:, None], t.shape)[ok])
-        np.add.at(s2.reshape(-1), flat, np.broadcast_to(d2[:, None], t.shape)[ok])
-        touched.reshape(-1)[flat] = True
-    return touched
-
-
 def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
            alpha: float, distribution: str, period: int = 1, trend: bool = False
            ) -> dict[str, np.ndarray]:
