@@ -269,8 +269,8 @@ def anomalies(
     half the level).  The tests above then run with the baseline's worth in
     days like day ``t``, ``n_eff`` with ``1 / n_eff = f_t / W + (f_t^2 u^2
     B max(b^2, se_b^2) + mu_t^2 v_t) / V_t`` (the variances of the level, of
-    the trend's step -- on the safe side: 0.66 ``u^2 se_b^2`` on average on
-    noise against a mean square error of 0.47 -- and of the factor, ``v_t``
+    the trend's step -- on the safe side: 0.72 ``u^2 se_b^2`` on average on
+    normal noise against a mean square error of 0.47 -- and of the factor, ``v_t``
     its relative posterior variance ``se^2 tau^2 / (tau^2 + se^2)``, in
     units of the day's variance ``V_t``), in place of ``n``: given ``S + x``, the
     day's count is binomial with probability ``f_t / (W + f_t)`` when the
@@ -327,8 +327,9 @@ def anomalies(
     Poisson test that knows the true mean; 10 sd spread over 3 days: 64.9%
     and 58.6%, against 40.2% and 45.5% (the true-mean test: 89.9%); false
     alarms on the same series 0.6 and 0.5 in 1,000.  A 90-day window finds
-    94.0% centred but 79.3% causal (its level lags 45 days behind a yearly
-    swing); a 7-day window 87.4% and 84.8%.  Not modelled: a
+    94.0% centred but 79.3% causal (its level, 45 days back on average, is
+    carried forward by a slope whose error widens the test); a 7-day window
+    87.4% and 84.8%.  Not modelled: a
     series with many huge spikes (over 1% of its days) inflates the pooled
     dispersion before the caps can take hold, and can then hide some of
     them in centred mode.
@@ -1121,7 +1122,7 @@ def _count_baseline(x: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
             step = -shrink * slope * off
             # the step's error variance u^2 B max(b^2, se_b^2): its square
             # over B when the slope stands out, the posterior B se_b^2
-            # otherwise -- on noise 0.66 u^2 se_b^2 on average against a
+            # otherwise -- on noise 0.72 u^2 se_b^2 on average against a
             # mean square error of 0.47 (simulated), on the safe side where
             # heavy-tailed counts make se_b^2 itself uncertain (with
             # u^2 se_b^2 B (2 - B), negative-binomial counts of size 1 flagged
