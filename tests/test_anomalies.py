@@ -1121,21 +1121,21 @@ def test_count_day_profile_recovers_a_weekly_pattern_and_stays_flat_without_one(
     rng = np.random.default_rng(11)
     n = 2000
     x = rng.poisson(100.0 * _WEEK[np.arange(n) % 7], (3, n)).astype(float)
-    f, _ = mod._day_profile(x, np.ones_like(x, dtype=bool), 7, False)
+    f = mod._day_profile(x, np.ones_like(x, dtype=bool), 7, False)[0]
     assert_allclose(f[:, :7] / f[:, :7].mean(axis=1, keepdims=True),
                     np.broadcast_to(_WEEK, (3, 7)), rtol=0.03)
     flat = rng.poisson(100.0, (20, n)).astype(float)
-    f0, _ = mod._day_profile(flat, np.ones_like(flat, dtype=bool), 7, False)
+    f0 = mod._day_profile(flat, np.ones_like(flat, dtype=bool), 7, False)[0]
     # shrunk towards 1: a raw factor's mean absolute error would be 0.8 x 0.6%
     # = 0.47%; the shrunk ones average 0.02% to 0.17% (over a few seeds),
     # and about half of the series keep every factor at exactly 1
     assert np.abs(f0 - 1.0).mean() < 0.5 * 0.0047
     assert (np.abs(f0 - 1.0).max(axis=1) == 0).mean() >= 0.3
     # causal: a day's factor uses no day of its own week or later
-    fc, _ = mod._day_profile(x, np.ones_like(x, dtype=bool), 7, True)
+    fc = mod._day_profile(x, np.ones_like(x, dtype=bool), 7, True)[0]
     y = x.copy()
     y[:, 700:] = 0.0
-    fy, _ = mod._day_profile(y, np.ones_like(y, dtype=bool), 7, True)
+    fy = mod._day_profile(y, np.ones_like(y, dtype=bool), 7, True)[0]
     assert_allclose(fc[:, :700], fy[:, :700])
 
 

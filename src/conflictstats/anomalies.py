@@ -886,7 +886,8 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
     # on noise, where removing them or trimming the upper tail would shrink its
     # mean and variance (and the pooled dispersion) and so cry wolf.
     (n, n_eff, mu, var), shape = _count_baseline(x, present, parts, tparts, period, causal)
-    inv_r = np.zeros_like(x) if poisson else _inverse_size(x, n_eff, mu, var, present, causal,
+    pool = _pool_days(present, shape[4])
+    inv_r = np.zeros_like(x) if poisson else _inverse_size(x, n_eff, mu, var, pool, causal,
                                                            need)
     high = np.zeros_like(present)
     capped = x.copy()
@@ -910,16 +911,16 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
         # the series with a new cap get new levels (profile and trend kept)
         # and pooled dispersion, and are screened again in full
         again = np.unique(rows[moved])
-        _refit(again, capped, present, parts, tparts, period, causal, need, poisson,
+        _refit(again, capped, present, pool, parts, tparts, period, causal, need, poisson,
                (n, n_eff, mu, var, inv_r), tuple(a[again] for a in shape))
         look = np.zeros_like(present)
         look[again] = present[again]
     if high.any():  # the profile and the trend of the capped series, from the caps
-        _refit(np.unique(np.nonzero(high)[0]), capped, present, parts, tparts, period,
+        _refit(np.unique(np.nonzero(high)[0]), capped, present, pool, parts, tparts, period,
                causal, need, poisson, (n, n_eff, mu, var, inv_r), None)
     # the final test averages over the sampling law of the pooled dispersion
     # (the screening above uses its estimate alone: it only decides the caps)
-    var_inv = None if poisson else _inverse_size_variance(inv_r, n_eff, mu, present, causal)
+    var_inv = None if poisson else _inverse_size_variance(inv_r, n_eff, mu, pool, causal)
     p, pvar = _count_tail(x, n_eff, mu, inv_r, need=need, alpha=alpha, exact=True,
                           var_inv=var_inv, n_days=n)
     mean = np.where(n >= need, mu, np.nan)
@@ -938,18 +939,32 @@ def _count(x: np.ndarray, w: int, *, causal: bool, min_periods: int, guard: int,
     }
 
 
-def _refit(rows: np.ndarray, capped: np.ndarray, present: np.ndarray,
+def _refit(rows: np.ndarray, capped: np.ndarray, present: np.ndarray, pool: np.ndarray,
            parts: list[tuple[int, int]], tparts: list[tuple[int, int]] | None, period: int,
            causal: bool, need: int, poisson: bool, fit: tuple[np.ndarray, ...],
            shape: tuple[np.ndarray, ...] | None) -> None:
     """Refit the baselines (and pooled dispersion) of some series in place."""
-    new, _ = _count_baseline(capped[rows], present[rows], parts, tparts, period, causal,
-                             shape=shape)
+    new, new_shape = _count_baseline(capped[rows], present[rows], parts, tparts, period,
+                                     causal, shape=shape)
     for arr, new_arr in zip(fit[:4], new, strict=True):
         arr[rows] = new_arr
+    pool[rows] = _pool_days(present[rows], new_shape[4])
     if not poisson:
         n_eff, mu, var = new[1], new[2], new[3]
-        fit[4][rows] = _inverse_size(capped[rows], n_eff, mu, var, present[rows], causal, need)
+        fit[4][rows] = _inverse_size(capped[rows], n_eff, mu, var, pool[rows], causal, need)
+
+
+def _pool_days(present: np.ndarray, ready: np.ndarray) -> np.ndarray:
+    """The days whose residuals the pooled dispersion uses.
+
+    Once a series has a day profile, the days before it (the first weeks of
+    a causal run, whose expected values ignore the weekly pattern) are left
+    out: their residuals hold the weekly swing, which would inflate the
+    dispersion of every later day.  A series that never gets a profile
+    pools all its days.
+    """
+    ready = ready.astype(bool)
+    return present & (ready | ~ready.any(axis=1, keepdims=True))
 
 
 def _count_parts(w: int, causal: bool, guard: int) -> list[tuple[int, int]]:
@@ -973,7 +988,7 @@ _TREND_DAYS = 56
 
 
 def _day_profile(x: np.ndarray, use: np.ndarray, period: int, causal: bool
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Multiplicative day-of-week factor of every day, shrunk to 1 where unsure.
 
     Ratio to a centred moving mean (the classical seasonal index): with
@@ -992,11 +1007,12 @@ def _day_profile(x: np.ndarray, use: np.ndarray, period: int, causal: bool
     Returns the factor of every day and its sampling variance (the
     empirical Bayes posterior ``se_d^2 tau^2 / (tau^2 + se_d^2)``), shaped
     like ``x`` (series, day); factor 1 and variance 0 when ``period == 1``
-    or before every phase has 4 days.
+    or before every phase has 4 days; and whether the profile was
+    estimated at all on each day (True when ``period == 1``).
     """
     n_s, n_t = x.shape
     if period == 1:
-        return np.ones(x.shape), np.zeros(x.shape)
+        return np.ones(x.shape), np.zeros(x.shape), np.ones(x.shape, dtype=bool)
     n_b = -(-n_t // period)
     lo, hi = (period - 1) // 2, period // 2
     full = _offset_sums(use.astype("float64"), [(-lo, hi + 1)]) > period - 0.5
@@ -1044,7 +1060,7 @@ def _day_profile(x: np.ndarray, use: np.ndarray, period: int, causal: bool
         v = np.broadcast_to(v, (n_s, n_b, period)).reshape(n_s, n_b * period)
         return np.ascontiguousarray(v[:, :n_t])
 
-    return per_day(f), per_day(rho)
+    return per_day(f), per_day(rho), per_day(enough[..., None]).astype(bool)
 
 
 def _count_baseline(x: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]],
@@ -1084,9 +1100,9 @@ def _count_baseline(x: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
     u = np.where(use, 1.0, 0.0)
     day = np.arange(n_t, dtype="float64")[None, :] - 0.5 * n_t  # centred for accuracy
     if shape is None:
-        f, rho = _day_profile(x, use, period, causal)
+        f, rho, ready = _day_profile(x, use, period, causal)
     else:
-        f, rho = shape[0], shape[1]
+        f, rho, ready = shape[0], shape[1], shape[4]
     cnt = use.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         y = np.where(use, x / f, 0.0)
@@ -1143,7 +1159,7 @@ def _count_baseline(x: np.ndarray, use: np.ndarray, parts: list[tuple[int, int]]
         n_eff = 1.0 / (f / wsum + extra)
     mu = np.where(mu < 1e-9, 0.0, mu)
     var = np.where(var < 1e-9, 0.0, var)
-    return (n, n_eff, mu, var), (f, rho, step, step_var)
+    return (n, n_eff, mu, var), (f, rho, step, step_var, ready)
 
 
 #: Days a pooled dispersion must cover before it is used alone; before that
