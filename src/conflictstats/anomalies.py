@@ -242,7 +242,8 @@ def anomalies(
     * Negative binomial (``c > 0``; Noufaily et al. 2013): with ``c = 1/r``
       the negative-binomial dispersion pooled over the series (a moment
       ratio of sums over the days, flagged days capped; earlier days only
-      when causal), since a short window cannot measure over-dispersion by
+      when causal; once the series has a day profile, not the days before
+      it, whose residuals hold the weekly swing), since a short window cannot measure over-dispersion by
       itself, the exact conditional test again: given ``S + x``, the day's
       count is beta-binomial ``(S + x, r, n r)`` (the Polya-urn law of one of
       ``n + 1`` negative-binomial counts given their total), so the
