@@ -243,12 +243,12 @@ def anomalies(
       the negative-binomial dispersion pooled over the series (a moment
       ratio of sums over the days, flagged days capped; earlier days only
       when causal; once the series has a day profile, not the days before
-      it, whose residuals hold the weekly swing), since a short window cannot measure over-dispersion by
-      itself, the exact conditional test again: given ``S + x``, the day's
-      count is beta-binomial ``(S + x, r, n r)`` (the Polya-urn law of one of
-      ``n + 1`` negative-binomial counts given their total), so the
-      uncertainty of the baseline mean is accounted for exactly, whatever
-      ``n``.
+      it, whose residuals hold the weekly swing), since a short window
+      cannot measure over-dispersion by itself, the exact conditional test
+      again: given ``S + x``, the day's count is beta-binomial ``(S + x, r,
+      n r)`` (the Polya-urn law of one of ``n + 1`` negative-binomial counts
+      given their total), so the uncertainty of the baseline mean is
+      accounted for exactly, whatever ``n``.
 
     *Day of week and trend* (the Farrington-flexible idea of Noufaily et
     al. 2013, in closed form).  The expected count is ``mu_t = f_t L_t``:
