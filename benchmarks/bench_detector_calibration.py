@@ -4,7 +4,7 @@ Run:  .venv/bin/python benchmarks/bench_detector_calibration.py [REPS]
 
 (REPS replicates of the false-alarm panels, seeds 0 .. REPS-1; default 1,
 whose standard error is 0.1 per 1,000 -- the figures in the docstring of
-``anomalies`` are from 12.)
+``anomalies`` are from 4, standard error 0.05.)
 
 Prints, for the defaults and (where it exists) the first release's rule:
 
