@@ -340,40 +340,59 @@ def missile_week(tmp_path_factory):
     return rep, path
 
 
+def _national_raw(raw: pd.DataFrame) -> pd.Series:
+    """The national Air Force command's rows of the raw missile file (SOURCE.md: the first
+    part of ``source`` is the reporting command; ``kpszsu``, also as its Telegram link)."""
+    return raw["source"].str.lower().str.match(r"(?:https://t\.me/)?kpszsu/")
+
+
 @pytest.mark.realdata
 def test_drones_and_missiles_are_reported_apart_with_the_drone_only_record_low(missile_week):
     rep, path = missile_week
-    # plain pandas on the raw files: nationwide rows, drones by the catalogue, counted on
-    # the morning (end) date, summed over Monday-Sunday weeks
+    # plain pandas on the raw files: the national command's rows whatever their target,
+    # drones by the catalogue, counted on the morning (end) date, Monday-Sunday weeks
     raw = pd.read_csv(path)
     cat = pd.read_csv(path.with_name("missiles_and_uavs.csv"))
     rows = raw.merge(cat[["model", "category"]], on="model", how="left")
-    drones = rows[(rows["target"].str.strip() == "Ukraine") & (rows["category"] == "UAV")]
+    drones = rows[_national_raw(rows) & (rows["category"] == "UAV")]
     day = pd.to_datetime(drones["time_end"], format="mixed").dt.normalize()
-    weeks = drones.assign(day=day).groupby("day")[["launched", "destroyed"]].sum().resample(
-        "W-SUN").sum()
+    by_day = drones.assign(day=day).groupby("day")[["launched", "destroyed"]].sum()
+    assert by_day.loc["2024-11-11":"2024-11-17"].shape[0] == 7  # 15 Nov: Odesa oblast post
+    weeks = by_day.resample("W-SUN").sum()
+    days = by_day["launched"].resample("W-SUN").count()
     weeks = weeks[weeks["launched"] >= 30].loc[:"2024-11-17"]
     share = weeks["destroyed"] / weeks["launched"]
-    assert round(100 * share.iloc[-1], 1) == 47.0 and share.idxmin() == share.index[-1]
+    # 263 of 535 = 49.2%, the lowest of every week; since the lost-track break (first whole
+    # week to 8 Sep 2024) the previous lowest complete week (7 days reported; the week to
+    # 20 Oct has 6) is 57.8% in the week to 13 Oct 2024
+    assert weeks.loc["2024-11-17"].tolist() == [535, 263]
+    assert share.idxmin() == share.index[-1]
+    since = share.loc["2024-09-08":"2024-11-10"]
+    since = since[days.reindex(since.index) == 7]
+    assert (round(100 * since.min(), 1), since.idxmin()) == (57.8, pd.Timestamp("2024-10-13"))
 
     facts = rep.facts.set_index(["series", "fact"])
     assert facts.loc[("drones launched", "week_total"), "value"] == weeks["launched"].iloc[-1]
     rate = facts.loc[("drones destroyed / launched", "rate")]
     assert_allclose(rate["value"], share.iloc[-1])
-    # the week has 6 of 7 days: share records compare complete weeks only, as count
-    # records do (audit defect 5), so the lowest share by plain pandas is no record here
-    assert not rate["complete"]
-    assert ("drones destroyed / launched", "record_low") not in facts.index
-    assert "weekly share on record" not in rep.summary
-    # never summed across categories: no "launched" series of all weapons (632 that week)
+    # the week is complete (7 of 7 days), so its share can be a record: within the
+    # definition of the lost-track break only
+    assert rate["complete"]
+    low = facts.loc[("drones destroyed / launched", "record_low")]
+    assert_allclose(low["value"], share.iloc[-1])
+    assert_allclose(low["previous_value"], since.min())
+    assert low["previous_date"] == pd.Timestamp("2024-10-13")
+    assert "from the week to 8 Sep 2024, the first whole week under the current definition" \
+        in rep.summary
+    # never summed across categories: no "launched" series of all weapons
     assert not rep.facts["series"].isin(["launched", "destroyed"]).any()
-    assert "632" not in rep.summary
-    assert facts.loc[("cruise missiles launched", "week_total"), "value"] == 115
+    cruise = rows[_national_raw(rows) & (rows["category"] == "cruise missile")]
+    cday = pd.to_datetime(cruise["time_end"], format="mixed").dt.normalize()
+    assert facts.loc[("cruise missiles launched", "week_total"), "value"] == cruise.loc[
+        cday.between("2024-11-11", "2024-11-17"), "launched"].sum() == 119
     assert "the national Air Force command's posts (source 'kpszsu')" in rep.summary
-    # the incomplete week (6 of 7 days) is compared per reported day, never as a full week
     launched = facts.loc[("drones launched", "week_total")]
-    assert not launched["complete"] and np.isnan(launched["change"])
-    assert "per reported day" in launched["text"]
+    assert launched["complete"] and launched["value"] - launched["change"] == 616
 
 
 @pytest.mark.realdata
@@ -381,7 +400,8 @@ def test_the_missile_charts_show_the_facts(missile_week):
     rep, _ = missile_week
     svg = next(Path(f) for f in rep.files if f.endswith("drones_launched.svg"))
     text = svg.read_text(encoding="utf-8")
-    assert "lowest on record" not in text and "Massive Missile Attacks on Ukraine" in text
+    # the chart labels the same record low as the summary (49.2%, a complete week)
+    assert "lowest on record: 49.2%" in text and "Massive Missile Attacks on Ukraine" in text
     assert not any(f.endswith(("drones_destroyed.png", "_launched_launched.png"))
                    for f in rep.files)
 
