@@ -874,18 +874,18 @@ SPEC = SourceSpec(
     },
     breaks=(
         DefinitionBreak(
-            date=LOST_TRACK_BREAK, metrics=("destroyed", "not_reach_goal"),
+            date=LOST_TRACK_BREAK, metrics=("destroyed", "not_reach_goal", "unaccounted"),
             before=_LOST_NOT_REPORTED, after=_EXCLUDES,
             description="'lost track' (not_reach_goal) is reported apart from 'destroyed' "
                         "in the national posts"),
         DefinitionBreak(
-            date=EW_DEFINITION_BREAK, metrics=("destroyed", "not_reach_goal"),
+            date=EW_DEFINITION_BREAK, metrics=("destroyed", "not_reach_goal", "unaccounted"),
             before=_EXCLUDES, after=_INCLUDES,
             description="drones suppressed by electronic warfare are counted in 'destroyed' "
                         "(not_reach_goal about 0 from then on)"),
     ),
     series=SeriesRule(
-        split=("category",),
+        split=("command", "category"),
         optional_split=("model",),
         rows={"scope": "national"},
         rows_note="the national Air Force command's posts (source 'kpszsu'), whatever their "
