@@ -72,7 +72,7 @@ MISSILE_METRICS: dict[str, str] = {
     "destroyed": "shot down; after EW_DEFINITION_BREAK also those suppressed by "
                  "electronic warfare",
     "not_reach_goal": "'locationally lost', mostly to electronic warfare (reported "
-                      "separately only from 2024-07 until EW_DEFINITION_BREAK)",
+                      "separately from LOST_TRACK_BREAK until EW_DEFINITION_BREAK)",
     "still_attacking": "still in the air when the report was published",
     "border_crossing": "flew on into another country (Belarus, Russia, Poland ...), "
                        "summed over countries; the split is in ``crossed_into``",
