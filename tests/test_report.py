@@ -605,7 +605,8 @@ def test_regional_reports_are_series_per_command(missile_data):
 def test_the_share_chart_marks_the_lost_track_break(missile_data, tmp_path):
     data, _ = missile_data
     rep = _missile_report(data, "2024-09-08", tmp_path)
-    svg = next(Path(f) for f in rep.files if f.endswith("drones_launched.svg"))
+    svg = next(Path(f) for f in rep.files
+               if re.search(r"drones_launched(-[0-9a-f]{8})?\.svg$", f))
     assert "new definition from 27 Aug" in svg.read_text(encoding="utf-8")
     share = rep.facts.set_index(["series", "fact"]).loc[("drones destroyed / launched", "rate")]
     # the week before (26 Aug - 1 Sep) holds the break: no comparison across it
