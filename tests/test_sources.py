@@ -975,7 +975,7 @@ def test_fetch_puts_the_missile_file_and_its_catalogue_in_one_folder(tmp_path, m
                                             "sha256": hashlib.sha256(content).hexdigest()})
     calls = []
 
-    def fake(url: str, dest: Path, *, timeout: float = 60.0) -> None:
+    def fake(url: str, dest: Path, **kw: object) -> None:
         calls.append(url)
         dest.write_bytes(by_url[url])
 
