@@ -495,7 +495,9 @@ def missile_data():
     cat = pd.read_csv(path.with_name("missiles_and_uavs.csv"))
     raw = raw.merge(cat[["model", "category"]], on="model", how="left")
     raw["day"] = pd.to_datetime(raw["time_end"], format="mixed").dt.normalize()
-    return load_dataset(path, reader="missile_attacks"), raw
+    with warnings.catch_warnings():  # rows refused as impossible are named elsewhere
+        warnings.simplefilter("ignore", cs.DataWarning)
+        return load_dataset(path, reader="missile_attacks"), raw
 
 
 def _missile_report(data, week, tmp_path=None, **kw):
