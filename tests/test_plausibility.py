@@ -29,7 +29,7 @@ from numpy.testing import assert_allclose
 
 import conflictstats as cs
 from conflictstats._dates import OUT_OF_RANGE, parse_dates
-from conflictstats.datasets import load_dataset, screen_dataset
+from conflictstats.datasets import screen_dataset
 from conflictstats.errors import InputError, ObservationError
 from conflictstats.report import weekly_report
 from conflictstats.sources import (

@@ -231,6 +231,8 @@ class _Series:
     headline: bool = True
     outcome: bool = False  # the numerator of a declared rate: drawn in its base's chart
     date_phrase: str = "on {date}"  # how the source dates a day (SourceSpec.date_phrase)
+    waves: pd.DataFrame | None = None  # reported attacks (end -> start, date, value)
+    wave_facts: bool = False  # "largest attack" is stated for this series
 
     def on(self, day: Any) -> str:
         """A day in the source's own terms: "logged on 3 Mar 2024"."""
@@ -386,6 +388,22 @@ def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
     return _days_of(rows.loc[bad.to_numpy()])
 
 
+def _waves_of(rows: pd.DataFrame, metric: str) -> pd.DataFrame | None:
+    """The reported attacks (waves) of a series' rows, when the reader gives a ``wave``
+    column: one row per wave, indexed by its end, with ``start``, ``date`` (morning)
+    and ``value`` (:func:`conflictstats.sources.missile_waves`)."""
+    if "wave" not in rows.columns or rows.empty:
+        return None
+    from .sources import missile_waves
+
+    w = missile_waves(rows, by=None)
+    if w["end"].duplicated().any():  # several commands in one series: no wave claims
+        return None
+    return pd.DataFrame({"start": w["start"].to_numpy(), "date": w["date"].to_numpy(),
+                         "value": w[metric].to_numpy(dtype=float)},
+                        index=pd.DatetimeIndex(w["end"], name="end"))
+
+
 def _noun(rule: SeriesRule, value: str) -> str:
     return str(rule.nouns.get(value, value))
 
@@ -411,7 +429,11 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
     singles = []
     notes: list[str] = []
     rule = _rule(decl)
-    split = [c for c in (*rule.split, *split_extra) if c in obs.columns]
+    # a declared split column before the last one splits only when the rows hold several
+    # of its values (missile ``command``: the regional commands, never the national posts)
+    lead = [c for c in rule.split[:-1] if c in obs.columns and len(pd.unique(obs[c].dropna())) > 1]
+    split = [c for c in (*rule.split, *split_extra) if c in obs.columns
+             and (c not in rule.split[:-1] or c in lead)]
     summed = [c for c in rule.summed if c in obs.columns]
     headline = rule.headline or None
     if metrics:
@@ -473,7 +495,9 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
                 (None, frame.sum(axis=1, min_count=1))]
         else:
             columns = [(c, frame[c]) for c in frame.columns]
-        comparable = rule.comparable
+        # a metric whose definition no declared break changes is compared across them
+        broken = {m for b in decl.breaks for m in b.metrics} if decl else set()
+        comparable = rule.comparable if not broken or metric in broken else ""
         for col, s in columns:
             mask = np.ones(len(sub), dtype=bool)
             group = ""
@@ -490,6 +514,9 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
                 family += "|" + group
                 if decl and names and names[0] != "entity":
                     key = f"{_noun(rule, str(vals[-1]))} {_metric_label(rule, metric, sub)}"
+                    named = [str(v) for c, v in zip(names, vals, strict=False) if c in lead]
+                    if named:
+                        key += f" ({', '.join(named)})"
                 else:
                     key = f"{_metric_label(rule, metric, sub)} ({', '.join(map(str, vals))})"
             rows = sub.loc[mask]
@@ -502,11 +529,13 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
                                 index=pd.DatetimeIndex(rows["end"]).normalize())
                 comp = lab[~lab.index.duplicated(keep="last")].sort_index()
             outcomes = {o for outs in rule.rates.values() for o in outs}
+            waves = _waves_of(rows, metric) if decl and kind == "flow" else None
             series.append(_Series(
                 dataset, key, metric, group, unit, kind, s, synthetic, source_line,
                 monthly, converted, outcome=metric in outcomes, flagged=_flagged_days(rows),
                 spread=_spread_index(own) if kind == "flow" else pd.DatetimeIndex([]),
-                family=family, comparable=comp, headline=is_headline,
+                family=family, comparable=comp, headline=is_headline, waves=waves,
+                wave_facts=metric in rule.rates,
                 date_phrase=decl.date_phrase if decl else "on {date}"))
     figures = pd.concat(singles) if singles else obs.iloc[:0]
     return series, figures, notes
@@ -890,7 +919,85 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
                      f"{_num(prev_v, unit)})."))
     if kind == "flow":
         facts.extend(_day_facts(item, hist, start, end))
+        facts.extend(_wave_facts(item, start, end))
     return facts, weeks
+
+
+def _window(start: Any, end: Any) -> str:
+    """A wave's window: "09:00–18:00 on 24 Mar 2026", "17:00 on 6 Sep to 09:30 on 7 Sep 2025"."""
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a == b:
+        return f"on {_day(b)}" if b == b.normalize() else f"at {b:%H:%M} on {_day(b)}"
+    if a == b.normalize():  # a bare date as start: the report up to that morning
+        return f"to {b:%H:%M} on {_day(b)}"
+    if a.normalize() == b.normalize():
+        return f"{a:%H:%M}–{b:%H:%M} on {_day(b)}"
+    return f"{a:%H:%M} on {a.day} {a:%b} to {b:%H:%M} on {_day(b)}"
+
+
+def _day_waves(item: _Series, day: Any) -> str:
+    """" The day holds 2 separate attacks (waves): 392 + 556." when it holds several."""
+    if item.waves is None:
+        return ""
+    on = item.waves.loc[item.waves["date"] == pd.Timestamp(day), "value"]
+    if len(on) < 2:
+        return ""
+    parts = " + ".join(_num(v, item.unit) for v in on)
+    return (f" The day holds {len(on)} separate attacks (reported waves): {parts}; a day's "
+            "total is not one attack.")
+
+
+def _wave_facts(item: _Series, start: pd.Timestamp, end: pd.Timestamp) -> list[dict[str, Any]]:
+    """The week's largest attack (one reported wave), compared with earlier waves: a record,
+    the largest since (more than :data:`SINCE_MIN_DAYS` before), or, when the week's highest
+    day holds several waves, the week's largest wave beside the largest on record."""
+    from .records import highest_since, records
+
+    w = item.waves
+    if w is None or not item.wave_facts:
+        return []
+    w = w.loc[w["date"] <= end].dropna(subset=["value"])
+    week = w.loc[w["date"] >= start]
+    if week.empty or len(w) < MIN_SERIES_DAYS:
+        return []
+    top = week["value"].idxmax()
+    row = week.loc[top]
+    unit, value = item.unit, float(row["value"])
+    what = f"{_num(value, unit)} {item.key} ({_window(row['start'], top)})"
+
+    def attack(at: pd.Timestamp) -> str:
+        return f"{_num(w.loc[at, 'value'], unit)} ({_window(w.loc[at, 'start'], at)})"
+
+    rec = records(w["value"], scope="all")
+    hit = rec.loc[(rec["date"] == top) & (rec["n_compared"] > 0)]
+    method = "records among reported attacks (waves), not days"
+    if len(hit):
+        r = hit.iloc[0]
+        return [_fact(item, "wave_record", end, date=top, value=value,
+                      previous_value=float(r["previous_value"]),
+                      previous_date=r["previous_date"], method=method,
+                      text=f"Largest single attack on record: {what}, above "
+                           f"{attack(r['previous_date'])}.")]
+    before = w.loc[w.index < week.index[0], "value"]
+    if before.empty:
+        return []
+    big = before.idxmax()
+    since = highest_since(w["value"]).get(top, pd.NaT)
+    recent = pd.isna(since) or (top - since).days <= SINCE_MIN_DAYS
+    # the week's highest day made of several attacks: its total is not one attack
+    by_day = week.groupby("date")["value"].agg(["sum", "size"])
+    several = bool(by_day.loc[by_day["sum"].idxmax(), "size"] > 1)
+    if recent and not several:
+        return []
+    text = f"Largest attack of the week: {what}"
+    if not recent and since == big:
+        text += f", the largest since the largest attack on record, {attack(big)}."
+    else:
+        text += ("" if recent else f", the largest since {attack(since)}") + (
+            f"; the largest attack on record: {attack(big)}.")
+    return [_fact(item, "wave_largest", end, date=top, value=value,
+                  previous_value=float(before[big]), previous_date=big, method=method,
+                  comparison=f"the largest attack on record: {attack(big)}", text=text)]
 
 
 def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
@@ -918,7 +1025,7 @@ def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
             text=f"Record day for {item.key}: {_num(r['value'], unit)} {item.on(r['date'])}, "
                  "above the "
                  f"previous record of {_num(r['previous_value'], unit)} "
-                 f"{item.on(r['previous_date'])}."))
+                 f"{item.on(r['previous_date'])}." + _day_waves(item, r["date"])))
     known = clean.dropna()
     counts = unit == "count" and bool(((known >= 0) & (known == np.floor(known))).all())
     method = "count" if counts else "robust_z"
@@ -1025,7 +1132,9 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     if end not in weeks.index:
         return [], None
     flagged = part.flagged.union(base.flagged)
-    tmp = _weekly_table(n, span, "flow", flagged, base.comparable)
+    # the outcome's definition decides (destroyed changes; launched does not)
+    comparable = part.comparable if part.comparable is not None else base.comparable
+    tmp = _weekly_table(n, span, "flow", flagged, comparable)
     weeks["definition"] = tmp["definition"].reindex(weeks.index) if "definition" in tmp \
         else ""
     weeks["mixed"] = tmp["mixed"].reindex(weeks.index).fillna(False).astype(bool)
@@ -1093,7 +1202,7 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     caveat = ""
     if bool(w["mixed"]):
         text += (f". The definition of {part.key} changes within this week"
-                 + _break_day(base.comparable, pd.Timestamp(w["start"]), end)
+                 + _break_day(comparable, pd.Timestamp(w["start"]), end)
                  + ": the week mixes both definitions")
     if "definition" in weeks and len(pd.unique(weeks["definition"].dropna())) > 1:
         caveat = (f"the definition of {_label(part.metric)} changes in the data; weeks are "
@@ -1399,10 +1508,12 @@ def weekly_report(
         rule = _rule(decl)
         if rule.split and series:
             groups = sorted({s.group.split(" = ")[-1] for s in series if s.group})
+            by = [c for c in rule.split[:-1]
+                  if c in obs.columns and len(pd.unique(obs[c].dropna())) > 1]
             if len(groups) > 1:
                 row_notes.append(
-                    f"Series by {', '.join(rule.split)}: {', '.join(groups)}; never summed "
-                    "across them.")
+                    f"Series by {', '.join([*by, *rule.split[-1:]])}: {', '.join(groups)}; "
+                    "never summed across them.")
         about_source = [] if decl is None else [f"Dates: {decl.event_dates_note}"] + [
             f"Definition change on {_day(b.date)}: {b.description}; no comparison across it."
             for b in decl.breaks if bounds[-1].min() <= b.date <= bounds[-1].max()]
@@ -1524,7 +1635,8 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, SourceSpec | None]
             key = f"{name}|rate|{base.key}"
             if rt is not None and rf and key not in tables:
                 tables[key] = (rt, rf[0]["series"], _metric_label(_rule(decls.get(name)),
-                                                                  part.metric))
+                                                                  part.metric),
+                               part.comparable)
 
     facts: list[dict[str, Any]] = []
     for name in dict.fromkeys(i.dataset for i in analysed):
@@ -1900,9 +2012,41 @@ def _unit_text(unit: str) -> str:
     return {"km2": "km²", "count": "number", "percent": "%"}.get(unit, unit)
 
 
+def _definition_breaks(comparable: pd.Series | None, first: pd.Timestamp,
+                       end: pd.Timestamp) -> pd.DatetimeIndex:
+    """The first report days under a new definition (the ``comparable`` label changes)."""
+    if comparable is None or comparable.empty:
+        return pd.DatetimeIndex([])
+    lab = comparable.astype(str)
+    new = lab.index[1:][(lab.to_numpy()[1:] != lab.to_numpy()[:-1])]
+    return pd.DatetimeIndex(new)[(new >= first) & (new <= end)]
+
+
+def _mark_definition_breaks(fig: Any, comparable: pd.Series | None, first: pd.Timestamp,
+                            end: pd.Timestamp) -> None:
+    """A dashed line on every panel where the definition changes, labelled on the last
+    (the share panel when there is one): nothing is compared across it."""
+    from .plotting import style
+
+    days = _definition_breaks(comparable, first, end)
+    if not len(days):
+        return
+    with style():
+        for ax in fig.axes:
+            for d in days:
+                ax.axvline(d - _DAY / 2, color="#444444", linestyle="--", linewidth=0.9,
+                           zorder=4)
+        ax = fig.axes[-1]
+        for d in days:
+            ax.annotate(f"new definition from {d.day} {d:%b}", xy=(d - _DAY / 2, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(-3, -3),
+                        textcoords="offset points", ha="right", va="top", fontsize=8,
+                        color="#444444")
+
+
 def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame | None,
-          rate: tuple[pd.DataFrame, str, str] | None, span: Span, start: pd.Timestamp,
-          end: pd.Timestamp) -> list[str]:
+          rate: tuple[pd.DataFrame, str, str, pd.Series | None] | None, span: Span,
+          start: pd.Timestamp, end: pd.Timestamp) -> list[str]:
     """One chart, drawn from the facts: the week highlighted, its records labelled."""
     from .plotting import mark_records, style, weekly_chart
 
@@ -1927,7 +2071,7 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
     what = ""
     rate_frame, rate_label = (None, None)
     if rate is not None:
-        rt, _key, outcome = rate
+        rt, _key, outcome, _ = rate
         rate_frame = rt.loc[s.index[0]:end, ["rate", "lower", "upper"]]
         rate_label = f"Share {outcome}, by week (%)"
     fig = weekly_chart(
@@ -1939,6 +2083,8 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
         spread=item.spread, flagged=item.flagged, rate_label=rate_label)
     if len(corrections):
         _mark_corrections(fig.axes[0], corrections, item.unit)
+    _mark_definition_breaks(fig, item.comparable if rate is None or item.comparable is not None
+                            else rate[3], pd.Timestamp(s.index[0]), end)
     if rate is not None:
         own = facts.loc[(facts["dataset"] == item.dataset)
                         & (facts["series"] == rate[1])

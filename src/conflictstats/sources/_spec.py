@@ -105,7 +105,9 @@ class SeriesRule:
     ----------
     split : tuple of str
         Columns whose values are separate series, never summed (missile
-        ``category``: drones apart from each missile type).
+        ``category``: drones apart from each missile type). A column before the
+        last splits only when the rows used hold several of its values (missile
+        ``command``: the regional commands, named in brackets).
     optional_split : tuple of str
         Columns that split further when chosen (``--model``).
     summed : tuple of str
