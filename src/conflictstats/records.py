@@ -33,7 +33,15 @@ import pandas as pd
 from . import _periods
 from ._docstrings import fill_doc
 from ._kinds import recorded_spans, resolve_kind
-from ._validate import as_frame, as_series, check_choice, check_int, long_ranges
+from ._validate import (
+    as_frame,
+    as_series,
+    check_choice,
+    check_int,
+    keep_own_dates,
+    long_ranges,
+    own_dates,
+)
 from .errors import InputError
 from .results import RecordTestResult
 
@@ -519,7 +527,9 @@ def _since(data: pd.Series | pd.DataFrame, sign: float, name: str,
         cols[col] = out
     if was_series:
         return pd.Series(cols[frame.columns[0]], index=frame.index, name=data.name, copy=False)
-    return pd.DataFrame(cols, index=frame.index, columns=frame.columns, copy=False)
+    out = pd.DataFrame(cols, index=frame.index, columns=frame.columns, copy=False)
+    # by=: each group on its own dates only (NaT on the other groups' dates)
+    return keep_own_dates(out, own_dates(data, frame, by), frame.columns)
 
 
 def highest_since(
