@@ -33,6 +33,7 @@ reported values (to_daily conserves flows).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -117,10 +118,8 @@ def _folder_bytes(folder: str | None) -> int:
     size = 0
     for root, _dirs, names in os.walk(folder):
         for name in names:
-            try:
+            with contextlib.suppress(OSError):  # a shuffle file removed meanwhile
                 size += os.path.getsize(os.path.join(root, name))
-            except OSError:
-                pass
     return size
 
 

@@ -146,7 +146,12 @@ def anomalies(
     max_anomalies : int, default 10
         ``"esd"``: the upper bound on the number of outliers tested.
     by, value : optional
-        Group column(s) and value column of a long frame, as elsewhere.
+        Group column(s) and value column of a long frame, as elsewhere: one
+        (group, field) column per group, on the dates of all groups; each group
+        is scored on its own dates only, as if alone (its fields are missing on
+        the other groups' dates, and ``attrs["own_dates"]`` marks its own, so
+        that :func:`conflictstats.dask.to_long` gives one row per group and own
+        date).
 
     Returns
     -------

@@ -6,7 +6,7 @@ series. Each function here takes a :class:`dask.dataframe.DataFrame` in long
 form and returns a Dask DataFrame in long form:
 
 1. the rows are shuffled on the ``by`` columns, so that every series lies whole
-   in one partition;
+   in one partition -- unless they already are (see below);
 2. each partition is handed to the pandas function with ``by=`` (one call per
    partition, many series at once, exactly as on one machine);
 3. the pandas result is put in long form (see below) and the partitions are
@@ -14,8 +14,23 @@ form and returns a Dask DataFrame in long form:
 
 ``.compute()`` therefore equals :func:`to_long` of the pandas result on the
 whole frame, up to the order of the rows (sort by the ``by`` columns and the
-date to compare). The same code runs on a laptop's processes and on a cluster:
-only the ``dask.distributed.Client`` changes (``Client("tcp://scheduler:8786")``).
+date to compare), whatever the number of partitions: every series is computed
+as if alone, on its own dates, so ragged panels (series that start and end on
+different days, absent days) give the same rows on one machine and on many.
+The same code runs on a laptop's processes and on a cluster: only the
+``dask.distributed.Client`` changes (``Client("tcp://scheduler:8786")``).
+
+**Files.** Frames from ``dd.read_parquet`` and ``dd.read_csv`` over many files
+work as they are: no function uses the row labels (each file numbers its rows
+from 0). Name the date column with ``date=`` when it is not the index.
+
+**One shuffle.** A frame whose series already lie whole in one partition is not
+shuffled again: the frames these functions return (so ``read_parquet ->
+to_daily -> records`` shuffles once), a frame indexed by a ``by`` column with
+known divisions, or any frame said to be so with ``partitioned=True`` (a
+Parquet dataset with each series in one file); :func:`partitioned_by` tells
+what is known of a frame. ``meta=`` gives the output's schema; otherwise it is
+worked out once per function, arguments and input dtypes, on a small sample.
 
 Install with ``pip install "conflictstats[dask]"``; ``import conflictstats``
 never imports Dask, this module does.
@@ -28,7 +43,8 @@ observation table (``metric``, ``value``, ``unit``, ``kind``, ``start``,
 Output: the ``by`` columns first, then
 
 * per-day results (:func:`anomalies`, :func:`highest_since`, :func:`to_daily`):
-  ``date`` and the fields (``anomalies``: ``value``, ``expected``, ``lower`` ...;
+  one row per series and date it has a row on (for :func:`to_daily`, a date a
+  report covers), ``date`` and the fields (``anomalies``: ``value``, ``expected``, ``lower`` ...;
   ``highest_since``: ``since``; ``to_daily``: ``metric`` before the ``by``
   columns, then ``value`` on the days a report covers);
 * tables (:func:`records`, :func:`changepoints`, :func:`mann_kendall`,

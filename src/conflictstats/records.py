@@ -552,7 +552,11 @@ def highest_since(
         column of dates per column.
     by, value : optional
         A long frame's group column(s) and value column: one column of dates
-        per group, on the dates of all groups (as for a wide DataFrame).
+        per group, on the dates of all groups; each group's column is what
+        calling it alone gives, NaT on the other groups' dates
+        (``attrs["own_dates"]`` marks each group's own dates, so that
+        :func:`conflictstats.dask.to_long` gives one row per group and own
+        date).
     flags : {"exclude", "include"}
         Days flagged as artefacts (``attrs["flags"]`` from
         :func:`conflictstats.to_daily`, see :func:`conflictstats.flag_reasons`)
