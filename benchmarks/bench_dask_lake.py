@@ -5,11 +5,12 @@ Run:  pip install -e ".[dask]" && python benchmarks/bench_dask_lake.py
       [--memory-limit 1.25GiB] [--folder DIR] [--slice 32]
 
 Writes ``--rows`` observation rows (reported flows of 1 to 3 days, the table
-``conflictstats.read_observations`` returns) into ``--files`` Parquet files in a
-temporary folder (or ``--folder``, kept), one file per stretch of time as a lake
-fills up, so every file holds rows of every series: ``--series`` series of
-(``metric``, ``region``). Then, on a ``LocalCluster`` of ``--workers`` processes
-(one thread each) whose memory limits together are smaller than the data in
+``conflictstats.read_observations`` returns, with its ``qualifier``, ``entity``
+and ``source``) into ``--files`` Parquet files in a temporary folder (or
+``--folder``, kept), one file per stretch of time as a lake fills up, so every
+file holds rows of every series: ``--series`` series of (``metric``,
+``region``). Then, on a ``LocalCluster`` of ``--workers`` processes (one thread
+each) whose memory limits together are smaller than the data in
 pandas, it runs::
 
     obs = dd.read_parquet(folder)
@@ -72,6 +73,7 @@ def write_lake(folder: Path, rows: int, files: int, series: int, seed: int = 22)
             "metric": metrics[sid % len(metrics)], "value": value, "unit": "count",
             "kind": "flow", "start": start,
             "end": start + rng.integers(0, 3, n).astype("timedelta64[D]"),
+            "qualifier": "exact", "entity": "russia", "source": "ukraine_air_force",
             "region": regions[sid // len(metrics)],
         }).to_parquet(folder / f"part-{i:04d}.parquet", index=False)
     return total
