@@ -359,3 +359,17 @@ def test_partitioned_true_skips_the_shuffle_and_meta_is_used_as_given(client, ra
         csd.mann_kendall(ddf, by=BY, value="value", meta="float")
     with pytest.raises(TypeError, match="partitioned must be True, False or None"):
         csd.mann_kendall(ddf, by=BY, value="value", partitioned="yes")
+
+
+def test_a_parquet_dataset_written_one_file_per_series_needs_no_shuffle(client, ragged,
+                                                                         tmp_path):
+    # partition_cols writes one folder per region and, from one pandas frame, one file in
+    # each: every series lies whole in one file, so partitioned=True is true of it
+    ragged.reset_index().to_parquet(tmp_path / "panel", partition_cols=["region"], index=False)
+    data = dd.read_parquet(tmp_path / "panel")
+    assert data.npartitions >= 12
+    got = csd.anomalies(data, by=BY, value="value", date="date", partitioned=True)
+    assert _shuffles(got) == 0
+    got = got.compute()
+    got["region"] = got["region"].astype(str)
+    _same(got, _reference("anomalies", ragged, {}))
