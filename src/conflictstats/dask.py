@@ -131,11 +131,12 @@ def _split_series(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Replace a tidy table's ``series`` column by one column per ``by`` key."""
     out = table.reset_index(names=_DATE) if isinstance(table.index, pd.DatetimeIndex) \
         else table.reset_index(drop=True)
-    labels = out.pop("series").tolist()
-    cols = {}
-    for i, k in enumerate(keys):
-        cols[k] = [lab[i] if isinstance(lab, tuple) else lab for lab in labels]
-    front = pd.DataFrame(cols, index=out.index)
+    labels = out.pop("series")
+    if len(keys) == 1 or len(labels) == 0:
+        front = pd.DataFrame({k: labels.to_numpy() if len(keys) == 1 else labels.iloc[:0]
+                              for k in keys}, index=out.index)
+    else:  # (key, key, ...) tuples, one column per key
+        front = pd.DataFrame(labels.tolist(), index=out.index, columns=keys)
     return pd.concat([front, out], axis=1)
 
 
