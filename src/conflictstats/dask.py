@@ -161,7 +161,10 @@ def to_long(result: pd.DataFrame, by: str | Sequence[str], *, name: str = "value
     -------
     DataFrame
         The ``by`` columns, then ``date`` (when there is one) and the fields, on a
-        RangeIndex.
+        RangeIndex. A per-day result of a long frame (``anomalies``,
+        ``highest_since``, ``lowest_since`` with ``by=``) gives one row per group
+        and date the group has a row on, read from ``attrs["own_dates"]``; a wide
+        frame without it gives every date of every column.
 
     Examples
     --------
