@@ -43,6 +43,8 @@ from ._validate import (
     check_positive,
     check_values,
     daily_index,
+    keep_own_dates,
+    own_dates,
 )
 from .errors import InputError, InputTypeError
 from .results import GeneralizedESDResult
@@ -157,7 +159,12 @@ def anomalies(
     max_anomalies : int, default 10
         ``"esd"``: the upper bound on the number of outliers tested.
     by, value : optional
-        Group column(s) and value column of a long frame, as elsewhere.
+        Group column(s) and value column of a long frame, as elsewhere: one
+        (group, field) column per group, on the dates of all groups; each group
+        is scored on its own dates only, as if alone (its fields are missing on
+        the other groups' dates, and ``attrs["own_dates"]`` marks its own, so
+        that :func:`conflictstats.dask.to_long` gives one row per group and own
+        date).
 
     Returns
     -------
@@ -401,6 +408,7 @@ def anomalies(
     frame, was_series = as_frame(series, name="series", by=by, value=value, finite=True)
     if len(frame) == 0:
         raise InputError("series is empty: it has no dates (nothing to analyse)")
+    own, groups = own_dates(series, frame, by), frame.columns  # by=: each group's own dates
     from .records import _flag_mask  # days flagged as artefacts: neither baseline nor anomaly
 
     flagged = _flag_mask(series, frame, by)
@@ -472,7 +480,8 @@ def anomalies(
         fields["is_anomaly"], fields["continuing"] = _onsets(
             fields["is_anomaly"] & ~np.isnan(fields["value"]))
     out = _assemble(fields, frame, was_series)
-    return out if out.index.equals(given) else out.reindex(given)
+    out = out if out.index.equals(given) else out.reindex(given)
+    return keep_own_dates(out, own, groups)
 
 
 def _mixed(x: np.ndarray, is_count: np.ndarray, w: int, *, causal: bool, min_periods: int,
