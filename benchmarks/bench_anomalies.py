@@ -78,6 +78,13 @@ def main() -> None:
             flag = "OK" if t < 3 else "SLOW"
             print(f"  ours {method:9s} {mode:8s} {t:6.2f} s  (target < 3 s: {flag})")
     # ("auto" is the default: the count model on this panel of whole counts)
+    # the cost of the day profile and the trend (issue 20): the count model
+    # without them, as in the releases before
+    for causal in (False, True):
+        t = timed(lambda c=causal: anomalies(panel, method="count", causal=c, period=1,
+                                             trend=False))
+        mode = "causal" if causal else "centred"
+        print(f"  ours count, no profile/trend {mode:8s} {t:6.2f} s")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -30,7 +30,7 @@ def ours(path: Path) -> pd.DataFrame:
 
 def peer(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path)
-    raw = raw[raw["target"] == "Ukraine"]
+    raw = raw[raw["source"].str.lower().str.match(r"(?:https://t\.me/)?kpszsu/")]
     day = pd.to_datetime(raw["time_end"], format="mixed").dt.normalize()
     return raw.groupby([day, "model"])[["launched", "destroyed"]].sum().unstack("model")
 

@@ -29,3 +29,11 @@ def shared_file(*parts: str) -> Path:
 def shared_data():
     """Function returning a path under ../shared/data, skipping when it is absent."""
     return shared_file
+
+
+def load_public(path, *, reader):
+    """A public file's observations without the rows its declaration refuses (as the
+    report reads it; ``load_dataset`` would warn about them, see test_plausibility)."""
+    from conflictstats.datasets import screen_dataset
+
+    return screen_dataset(path, reader=reader).observations

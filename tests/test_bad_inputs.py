@@ -48,7 +48,8 @@ PUBLIC_FILES = [
      "screen_liveuamap_territory", {}),
     ("liveuamap_territory", "nzz_area_occupied.json", "read_nzz_area", None, {}),
     ("massive_missile_attacks", "missile_attacks_daily.csv", "read_missile_attacks",
-     "screen_missile_attacks", {}),
+     "screen_missile_attacks",  # the copies in tmp_path need their catalogue
+     {"catalogue": SHARED_DATA / "massive_missile_attacks" / "missiles_and_uavs.csv"}),
     ("massive_missile_attacks", "missiles_and_uavs.csv", "read_missile_catalogue", None, {}),
     ("kiel_support_tracker", "data_explorer.csv", "read_kiel_tracker", "screen_kiel_tracker",
      {}),

@@ -150,3 +150,224 @@ def test_categorical_group_columns_and_a_string_date_column_work(client, panel):
     ref = csd.to_long(cs.highest_since(panel, by=BY, value="value"), BY, name="since")
     got["region"] = got["region"].astype(str)
     _same(got, ref)
+
+
+# ---------------------------------------------------------------------------
+# ragged panels and data lakes (issue 22)
+# ---------------------------------------------------------------------------
+
+RAGGED_SERIES = [(f"r{r:02d}", f"m{m}") for r in range(12) for m in range(4)]  # 48 series
+
+
+@pytest.fixture(scope="module")
+def ragged():
+    """48 series with their own first and last days, absent days and missing values."""
+    rng = np.random.default_rng(22)
+    parts = []
+    for i, (region, model) in enumerate(RAGGED_SERIES):
+        start = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 90)))
+        dates = pd.date_range(start, periods=int(rng.integers(45, 150)), name="date")
+        lam = np.full(len(dates), 8.0 + i % 9)
+        if i % 3 == 0:
+            lam[len(dates) // 2:] *= 3  # a change for changepoints to find
+        values = rng.poisson(lam).astype(float)
+        values[rng.random(len(dates)) < 0.05] = np.nan  # reported missing
+        keep = rng.random(len(dates)) > 0.08  # absent days: no row at all
+        keep[0] = keep[-1] = True
+        parts.append(pd.DataFrame({"region": region, "model": model, "value": values[keep]},
+                                  index=dates[keep]))
+    return pd.concat(parts)
+
+
+def _reference(name, panel, kw):
+    field = "since" if name.endswith("_since") else "value"
+    return csd.to_long(getattr(cs, name)(panel, by=BY, value="value", **kw), BY, name=field)
+
+
+def test_a_ragged_panel_gives_each_series_its_own_dates_in_pandas_by(ragged):
+    # per-day results: one row per series and date the series has a row on (no padding)
+    for name in ("anomalies", "highest_since", "lowest_since"):
+        long = _reference(name, ragged, CASES[name])
+        assert len(long) == len(ragged), name
+        got = long.set_index([*BY, "date"]).index
+        want = pd.MultiIndex.from_frame(ragged.reset_index()[[*BY, "date"]])
+        assert got.sort_values().equals(want.sort_values()), name
+    # and the wide result is blank on the other series' dates
+    wide = cs.anomalies(ragged, by=BY, value="value")
+    alone = ragged[(ragged["region"] == "r00") & (ragged["model"] == "m0")]
+    col = wide[("r00", "m0", "expected")]
+    assert col.loc[~col.index.isin(alone.index)].isna().all()
+    assert col.loc[alone.index].notna().any()
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if n != "mann_kendall"])  # see below
+def test_each_function_with_by_equals_each_series_alone_on_a_ragged_panel(ragged, name):
+    kw = CASES[name]
+    ref = _reference(name, ragged, kw)
+    groups = [g for _, g in ragged.groupby(BY, sort=True)][:16]
+    alone = pd.concat([_reference(name, g, kw) for g in groups], ignore_index=True)
+    first16 = pd.MultiIndex.from_frame(alone[BY]).unique()
+    part = ref[pd.MultiIndex.from_frame(ref[BY]).isin(first16)]
+    _same(part, alone)
+
+
+def test_mann_kendall_of_each_series_in_a_panel_equals_the_series_alone(client, ragged):
+    # the intercept too: it must not depend on the other series of the call
+    ddf = dd.from_pandas(ragged, npartitions=3)
+    got = _sorted(csd.mann_kendall(ddf, by=BY, value="value").compute())
+    for (region, model), g in ragged.groupby(BY, sort=True):
+        one = cs.mann_kendall(g["value"])
+        row = got[(got["region"] == region) & (got["model"] == model)].iloc[0]
+        np.testing.assert_allclose([row["slope"], row["intercept"], row["p_value"]],
+                                   [one.slope, one.intercept, one.p_value], rtol=1e-9)
+
+
+@pytest.mark.parametrize("npartitions", [2, 5])
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_function_on_a_ragged_panel_equals_pandas_whatever_npartitions(
+        client, ragged, name, npartitions):
+    kw = CASES[name]
+    ref = _reference(name, ragged, kw)
+    ddf = dd.from_pandas(ragged, npartitions=3)
+    got = getattr(csd, name)(ddf, by=BY, value="value", npartitions=npartitions, **kw)
+    _same(got.compute(), ref)
+
+
+def _write_files(frame, folder, n_files, fmt):
+    """``frame`` split into ``n_files`` files, each numbering its rows from 0."""
+    folder.mkdir()
+    for i, chunk in enumerate(np.array_split(np.arange(len(frame)), n_files)):
+        part = frame.iloc[chunk].reset_index(drop=True)
+        if fmt == "parquet":
+            part.to_parquet(folder / f"part-{i:02d}.parquet", index=False)
+        else:
+            part.to_csv(folder / f"part-{i:02d}.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory, ragged):
+    """The ragged panel, shuffled row-wise, as 6 Parquet files and as 6 CSV files."""
+    flat = ragged.reset_index().sample(frac=1.0, random_state=3)
+    root = tmp_path_factory.mktemp("lake")
+    return {fmt: _write_files(flat, root / fmt, 6, fmt) for fmt in ("parquet", "csv")}
+
+
+def _read(lake, fmt):
+    if fmt == "parquet":
+        return dd.read_parquet(lake["parquet"])
+    return dd.read_csv(str(lake["csv"] / "*.csv"))
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_function_reads_a_folder_of_files_and_equals_pandas(client, ragged, lake, fmt,
+                                                                  name):
+    kw = CASES[name]
+    ref = _reference(name, ragged, kw)
+    data = _read(lake, fmt)
+    assert data.npartitions >= 6
+    for npartitions in (2, 7):
+        got = getattr(csd, name)(data, by=BY, value="value", date="date",
+                                 npartitions=npartitions, **kw).compute()
+        _same(got, ref)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_rate_reads_folders_of_files(client, ragged, lake, fmt, tmp_path):
+    shot = ragged.assign(value=np.floor(ragged["value"] * 0.4))
+    ref = csd.to_long(cs.rate(shot, ragged, by=BY, value="value", freq="W-SUN"), BY)
+    flat = shot.reset_index().sample(frac=1.0, random_state=4)
+    folder = _write_files(flat, tmp_path / "shot", 4, fmt)
+    num = dd.read_parquet(folder) if fmt == "parquet" else dd.read_csv(str(folder / "*.csv"))
+    got = csd.rate(num, _read(lake, fmt), by=BY, value="value", date="date",
+                   freq="W-SUN", npartitions=3)
+    _same(got.compute(), ref)
+
+
+def _observations(n=4000, seed=8):
+    rng = np.random.default_rng(seed)
+    first = np.datetime64("2024-01-01") + rng.integers(0, 200, n).astype("timedelta64[D]")
+    return pd.DataFrame({
+        "metric": rng.choice(["drones_launched", "missiles_launched"], n),
+        "value": rng.integers(0, 200, n).astype(float), "unit": "count", "kind": "flow",
+        "start": first, "end": first + rng.integers(0, 10, n).astype("timedelta64[D]"),
+        "region": rng.choice([f"g{i:02d}" for i in range(40)], n),
+    })
+
+
+def _shuffles(frame):
+    """How many shuffles the optimised expression of ``frame`` does."""
+    from dask.dataframe.dask_expr._shuffle import Shuffle
+
+    return sum(isinstance(node, Shuffle) for node in frame.optimize().expr.walk())
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_to_daily_reads_a_folder_of_files_whose_row_numbers_repeat(client, tmp_path, fmt):
+    obs = _observations()
+    folder = _write_files(obs, tmp_path / "obs", 5, fmt)
+    data = dd.read_parquet(folder) if fmt == "parquet" else \
+        dd.read_csv(str(folder / "*.csv"))
+    ref = csd.to_long(cs.to_daily(obs, by="region", conflict="sum"), ["metric", "region"],
+                      dropna=True)
+    for npartitions in (2, 6):
+        got = csd.to_daily(data, by="region", conflict="sum", npartitions=npartitions)
+        _same(got.compute(), ref)
+
+
+def test_read_parquet_to_daily_records_shuffles_once_and_equals_pandas(client, tmp_path):
+    obs = _observations()
+    folder = _write_files(obs, tmp_path / "obs", 8, "parquet")
+    daily = csd.to_daily(dd.read_parquet(folder), by="region", conflict="sum")
+    assert csd.partitioned_by(daily) == ("metric", "region")
+    recs = csd.records(daily, by=["metric", "region"], value="value", date="date",
+                       kind="flow", freq="W-SUN")
+    assert _shuffles(daily) == 1
+    assert _shuffles(recs) == 1  # records does not shuffle the daily series again
+    forced = csd.records(daily, by=["metric", "region"], value="value", date="date",
+                         kind="flow", freq="W-SUN", partitioned=False)
+    assert _shuffles(forced) == 2  # the count sees a second shuffle when there is one
+    wide = cs.to_daily(obs, by="region", conflict="sum")
+    long = csd.to_long(wide, ["metric", "region"], dropna=True).set_index("date")
+    ref = csd.to_long(cs.records(long, by=["metric", "region"], value="value", kind="flow",
+                                 freq="W-SUN"), ["metric", "region"])
+    _same(recs.compute(), ref)
+
+
+def test_a_frame_indexed_by_its_series_with_known_divisions_is_not_shuffled(client, ragged):
+    flat = ragged.reset_index()
+    ddf = dd.from_pandas(flat, npartitions=4).set_index("region")  # one shuffle, by region
+    assert csd.partitioned_by(ddf) == ("region",)
+    got = csd.highest_since(ddf, by=BY, value="value", date="date")
+    assert _shuffles(got) == _shuffles(ddf)
+    _same(got.compute(), _reference("highest_since", ragged, {}))
+
+
+def test_partitioned_true_skips_the_shuffle_and_meta_is_used_as_given(client, ragged):
+    ddf = dd.from_pandas(ragged, npartitions=3)
+    assert csd.partitioned_by(ddf) is None
+    ref = _reference("mann_kendall", ragged, {})
+    meta = csd.mann_kendall(ddf, by=BY, value="value")._meta
+    got = csd.mann_kendall(ddf, by=BY, value="value", partitioned=True, meta=meta)
+    assert _shuffles(got) == 0
+    # from_pandas splits the panel by date, so series are cut: the result has more rows
+    assert len(got.compute()) > len(ref)
+    with pytest.raises(TypeError, match="meta must be an empty pandas DataFrame"):
+        csd.mann_kendall(ddf, by=BY, value="value", meta="float")
+    with pytest.raises(TypeError, match="partitioned must be True, False or None"):
+        csd.mann_kendall(ddf, by=BY, value="value", partitioned="yes")
+
+
+def test_a_parquet_dataset_written_one_file_per_series_needs_no_shuffle(client, ragged,
+                                                                         tmp_path):
+    # partition_cols writes one folder per region and, from one pandas frame, one file in
+    # each: every series lies whole in one file, so partitioned=True is true of it
+    ragged.reset_index().to_parquet(tmp_path / "panel", partition_cols=["region"], index=False)
+    data = dd.read_parquet(tmp_path / "panel")
+    assert data.npartitions >= 12
+    got = csd.anomalies(data, by=BY, value="value", date="date", partitioned=True)
+    assert _shuffles(got) == 0
+    got = got.compute()
+    got["region"] = got["region"].astype(str)
+    _same(got, _reference("anomalies", ragged, {}))

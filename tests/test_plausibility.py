@@ -29,7 +29,7 @@ from numpy.testing import assert_allclose
 
 import conflictstats as cs
 from conflictstats._dates import OUT_OF_RANGE, parse_dates
-from conflictstats.datasets import load_dataset, screen_dataset
+from conflictstats.datasets import screen_dataset
 from conflictstats.errors import InputError, ObservationError
 from conflictstats.report import weekly_report
 from conflictstats.sources import (
@@ -100,7 +100,8 @@ def missile_original():
     path = SHARED_DATA.joinpath(*MISSILES)
     if not path.exists():
         pytest.skip(f"public dataset not available at {path}")
-    return _report(load_dataset(path, reader="missile_attacks"), "missile_attacks",
+    return _report(screen_dataset(path, reader="missile_attacks").observations,
+                   "missile_attacks",
                    "2024-11-17")
 
 

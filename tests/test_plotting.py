@@ -549,3 +549,73 @@ def test_weekly_records_are_marked_on_the_weekly_panel_not_the_daily_one():
     # every marked value is a weekly total, far above the daily axis
     assert weekly["value"].min() > day_top
     assert week_ax.get_ylim()[1] >= weekly["value"].max()
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+@pytest.fixture
+def reconciled():
+    """b is 0.5 of a, two days later, except 4-24 Mar where it is 0.9 of a (planted)."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2024-01-01", periods=140, name="date")
+    a = pd.Series(rng.poisson(60, 140).astype(float), index=days, name="$A$ tracker")
+    share = np.where((days >= "2024-03-04") & (days <= "2024-03-24"), 0.9, 0.5)
+    b = pd.Series(rng.binomial(a.shift(2).fillna(60).astype(int), share).astype(float),
+                  index=days, name="B_{x}")
+    return cs.reconcile(a, b, kind="flow")
+
+
+def test_plot_reconcile_returns_the_axes_with_both_sources_per_period(ax, reconciled):
+    out = P.plot_reconcile(reconciled, ax=ax)
+    assert out is ax
+    line_a, line_b = ax.lines[:2]
+    assert [line_a.get_label(), line_b.get_label()] == ["$A$ tracker", "B_{x}"]
+    # one point per period of the table, at the period's last day
+    x = mdates.date2num(reconciled.table.index.to_pydatetime())
+    assert_allclose(mdates.date2num(line_a.get_xdata()), x)
+    assert_allclose(np.asarray(line_b.get_ydata(), dtype=float), reconciled.table["b"])
+
+
+def test_plot_reconcile_shades_the_usual_band_and_each_episode(ax, reconciled):
+    assert len(reconciled.episodes) >= 1  # the planted divergence is found
+    P.plot_reconcile(reconciled, ax=ax)
+    band = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(band) == 1
+    ys = band[0].get_paths()[0].vertices[:, 1]
+    a = reconciled.table["a"]
+    # the band spans band_lower * a to band_upper * a
+    assert_allclose(ys.min(), reconciled.band_lower * a.min(), rtol=1e-9)
+    assert_allclose(ys.max(), reconciled.band_upper * a.max(), rtol=1e-9)
+    spans = [p for p in ax.patches if p.get_alpha() == 0.18]
+    assert len(spans) == len(reconciled.episodes)
+    assert [p.get_label() for p in spans][:1] == ["divergence"]
+    # a Rectangle from matplotlib 3.9, a Polygon before: its corners in data units
+    xy = spans[0].get_patch_transform().transform(spans[0].get_path().vertices) \
+        if hasattr(spans[0], "get_width") else spans[0].get_xy()
+    xs = np.asarray(xy)[:, 0]
+    start, end = reconciled.episodes.iloc[0][["start", "end"]]
+    assert_allclose([xs.min(), xs.max()],
+                    mdates.date2num([start, end + pd.Timedelta(days=1)]))
+
+
+def test_plot_reconcile_draws_source_names_literally(ax, reconciled):
+    P.plot_reconcile(reconciled, ax=ax)
+    texts = [t for t in ax.get_legend().get_texts()]
+    assert "$A$ tracker" in [t.get_text() for t in texts]
+    assert not any(t.get_parse_math() for t in texts)
+    ax.figure.canvas.draw()  # "$A$" drawn as text: no mathtext, no error
+
+
+def test_plot_reconcile_without_band_or_episodes_and_on_the_current_axes(reconciled):
+    fig = plt.figure()
+    cur = fig.add_subplot()
+    out = P.plot_reconcile(reconciled, band=False, episodes=False)
+    assert out is cur
+    assert not [c for c in cur.collections if isinstance(c, PolyCollection)]
+    assert not [p for p in cur.patches if p.get_label() == "divergence"]
+
+
+def test_plot_reconcile_rejects_what_is_not_a_reconciliation(ax):
+    with pytest.raises(cs.InputTypeError, match="result must be a Reconciliation.*DataFrame"):
+        P.plot_reconcile(pd.DataFrame({"a": [1.0]}), ax=ax)

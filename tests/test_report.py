@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_public
 from numpy.testing import assert_allclose
 
 import conflictstats as cs
@@ -214,9 +215,8 @@ def test_a_cumulative_series_with_a_correction_is_still_reported():
     ("liveuamap_territory", ("liveuamap_territory", "territory.csv"), "Occupied area"),
 ])
 def test_every_public_dataset_goes_through_the_report(shared_data, reader, parts, metric):
-    from conflictstats.datasets import load_dataset
 
-    data = load_dataset(shared_data(*parts), reader=reader)
+    data = load_public(shared_data(*parts), reader=reader)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cs.DataWarning)
         rep = weekly_report({reader: data}, conflict="sum", reader=reader)
@@ -348,9 +348,8 @@ def missile_week(tmp_path_factory):
 
     path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
     out = tmp_path_factory.mktemp("missile")
-    from conflictstats.datasets import load_dataset
 
-    data = load_dataset(path, reader="missile_attacks")
+    data = load_public(path, reader="missile_attacks")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cs.DataWarning)
         rep = weekly_report({"missiles": data}, reader="missile_attacks", conflict="sum",
@@ -358,40 +357,59 @@ def missile_week(tmp_path_factory):
     return rep, path
 
 
+def _national_raw(raw: pd.DataFrame) -> pd.Series:
+    """The national Air Force command's rows of the raw missile file (SOURCE.md: the first
+    part of ``source`` is the reporting command; ``kpszsu``, also as its Telegram link)."""
+    return raw["source"].str.lower().str.match(r"(?:https://t\.me/)?kpszsu/")
+
+
 @pytest.mark.realdata
 def test_drones_and_missiles_are_reported_apart_with_the_drone_only_record_low(missile_week):
     rep, path = missile_week
-    # plain pandas on the raw files: nationwide rows, drones by the catalogue, counted on
-    # the morning (end) date, summed over Monday-Sunday weeks
+    # plain pandas on the raw files: the national command's rows whatever their target,
+    # drones by the catalogue, counted on the morning (end) date, Monday-Sunday weeks
     raw = pd.read_csv(path)
     cat = pd.read_csv(path.with_name("missiles_and_uavs.csv"))
     rows = raw.merge(cat[["model", "category"]], on="model", how="left")
-    drones = rows[(rows["target"].str.strip() == "Ukraine") & (rows["category"] == "UAV")]
+    drones = rows[_national_raw(rows) & (rows["category"] == "UAV")]
     day = pd.to_datetime(drones["time_end"], format="mixed").dt.normalize()
-    weeks = drones.assign(day=day).groupby("day")[["launched", "destroyed"]].sum().resample(
-        "W-SUN").sum()
+    by_day = drones.assign(day=day).groupby("day")[["launched", "destroyed"]].sum()
+    assert by_day.loc["2024-11-11":"2024-11-17"].shape[0] == 7  # 15 Nov: Odesa oblast post
+    weeks = by_day.resample("W-SUN").sum()
+    days = by_day["launched"].resample("W-SUN").count()
     weeks = weeks[weeks["launched"] >= 30].loc[:"2024-11-17"]
     share = weeks["destroyed"] / weeks["launched"]
-    assert round(100 * share.iloc[-1], 1) == 47.0 and share.idxmin() == share.index[-1]
+    # 263 of 535 = 49.2%, the lowest of every week; since the lost-track break (first whole
+    # week to 8 Sep 2024) the previous lowest complete week (7 days reported; the week to
+    # 20 Oct has 6) is 57.8% in the week to 13 Oct 2024
+    assert weeks.loc["2024-11-17"].tolist() == [535, 263]
+    assert share.idxmin() == share.index[-1]
+    since = share.loc["2024-09-08":"2024-11-10"]
+    since = since[days.reindex(since.index) == 7]
+    assert (round(100 * since.min(), 1), since.idxmin()) == (57.8, pd.Timestamp("2024-10-13"))
 
     facts = rep.facts.set_index(["series", "fact"])
     assert facts.loc[("drones launched", "week_total"), "value"] == weeks["launched"].iloc[-1]
     rate = facts.loc[("drones destroyed / launched", "rate")]
     assert_allclose(rate["value"], share.iloc[-1])
-    # the week has 6 of 7 days: share records compare complete weeks only, as count
-    # records do (audit defect 5), so the lowest share by plain pandas is no record here
-    assert not rate["complete"]
-    assert ("drones destroyed / launched", "record_low") not in facts.index
-    assert "weekly share on record" not in rep.summary
-    # never summed across categories: no "launched" series of all weapons (632 that week)
+    # the week is complete (7 of 7 days), so its share can be a record: within the
+    # definition of the lost-track break only
+    assert rate["complete"]
+    low = facts.loc[("drones destroyed / launched", "record_low")]
+    assert_allclose(low["value"], share.iloc[-1])
+    assert_allclose(low["previous_value"], since.min())
+    assert low["previous_date"] == pd.Timestamp("2024-10-13")
+    assert "from the week to 8 Sep 2024, the first whole week under the current definition" \
+        in rep.summary
+    # never summed across categories: no "launched" series of all weapons
     assert not rep.facts["series"].isin(["launched", "destroyed"]).any()
-    assert "632" not in rep.summary
-    assert facts.loc[("cruise missiles launched", "week_total"), "value"] == 115
+    cruise = rows[_national_raw(rows) & (rows["category"] == "cruise missile")]
+    cday = pd.to_datetime(cruise["time_end"], format="mixed").dt.normalize()
+    assert facts.loc[("cruise missiles launched", "week_total"), "value"] == cruise.loc[
+        cday.between("2024-11-11", "2024-11-17"), "launched"].sum() == 119
     assert "the national Air Force command's posts (source 'kpszsu')" in rep.summary
-    # the incomplete week (6 of 7 days) is compared per reported day, never as a full week
     launched = facts.loc[("drones launched", "week_total")]
-    assert not launched["complete"] and np.isnan(launched["change"])
-    assert "per reported day" in launched["text"]
+    assert launched["complete"] and launched["value"] - launched["change"] == 616
 
 
 @pytest.mark.realdata
@@ -399,7 +417,8 @@ def test_the_missile_charts_show_the_facts(missile_week):
     rep, _ = missile_week
     svg = next(Path(f) for f in rep.files if re.search(r"drones_launched-[0-9a-f]{8}\.svg$", f))
     text = svg.read_text(encoding="utf-8")
-    assert "lowest on record" not in text and "Massive Missile Attacks on Ukraine" in text
+    # the chart labels the same record low as the summary (49.2%, a complete week)
+    assert "lowest on record: 49.2%" in text and "Massive Missile Attacks on Ukraine" in text
     assert not any(re.search(r"(drones_destroyed|_launched_launched)-[0-9a-f]{8}\.png$", f)
                    for f in rep.files)
 
@@ -429,29 +448,33 @@ def test_money_charts_use_the_unit_of_the_text(bundled):
 
 @pytest.mark.realdata
 def test_a_weekly_record_is_stated_against_an_incomplete_week_with_more(tmp_path):
-    # missile file, week to 1 Dec 2024: 739 drones launched is a record, but the runner-up is
-    # the week to 10 Nov 2024 with 565 on its 6 reported days, not the complete week to
-    # 3 Nov (468); checked with plain pandas on the nationwide Shahed-type rows below
+    # missile file, week to 27 Oct 2024: 541 drones launched is a record, but the runner-up
+    # is the week to 20 Oct 2024 with 491 on its 6 reported days, not the best complete
+    # week (367, to 22 Sep); checked with plain pandas on the national drone rows below.
+    # (It was the week to 1 Dec 2024 while posts on an oblast were dropped: with them the
+    # week to 10 Nov is complete, 616.)
     from conftest import shared_file
 
-    from conflictstats.datasets import load_dataset
 
     path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
-    data = load_dataset(path, reader="missile_attacks")
+    data = load_public(path, reader="missile_attacks")
     drones = data[(data["metric"] == "launched") & (data["category"] == "drone")
                   & (data["scope"] == "national")]
     day = pd.to_datetime(drones["end"]).dt.normalize()
-    weekly = drones.groupby(day)["value"].sum().asfreq("D")
-    wk = weekly.loc["2024-11-04":"2024-11-10"]
-    assert (wk.notna().sum(), wk.sum()) == (6, 565.0)
+    daily = drones.groupby(day)["value"].sum().asfreq("D")
+    wk = daily.loc["2024-10-14":"2024-10-20"]
+    assert (wk.notna().sum(), wk.sum()) == (6, 491.0)
+    assert daily.loc["2024-10-21":"2024-10-27"].agg(["count", "sum"]).tolist() == [7, 541]
+    weeks = daily.resample("W-SUN").agg(["sum", "count"]).loc[:"2024-10-20"]
+    assert weeks.loc[weeks["count"] == 7, "sum"].max() == 367
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cs.DataWarning)
         rep = weekly_report({"missiles": data}, reader="missile_attacks", conflict="sum",
-                            week="2024-12-01", out=tmp_path)
+                            week="2024-10-27", out=tmp_path)
     text = rep.summary
-    assert "739, above the 565 or more of the week to 10 Nov 2024 (not every day reported)" \
+    assert "541, above the 491 or more of the week to 20 Oct 2024 (not every day reported)" \
         in text
-    assert "above 468" not in text
+    assert "above 367" not in text
 
 
 @pytest.mark.realdata
@@ -585,6 +608,11 @@ def test_the_default_report_s_records_are_those_of_records(bundled):
 @pytest.mark.parametrize(("reader", "parts", "week"), [
     ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-11-17"),
     ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-12-01"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-10-27"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-11-24"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2024-09-08"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2025-09-07"),
+    ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2026-03-29"),
     ("missile_attacks", ("massive_missile_attacks", "missile_attacks_daily.csv"), "2025-07-27"),
     ("deepstate_area", ("deepstate_area", "deepstate_occupied_area_daily.csv"), "2024-11-24"),
     ("general_staff_losses", ("russia_losses_petroivaniuk", "russia_losses_equipment.json"),
@@ -643,3 +671,137 @@ def test_the_report_is_a_package_whose_wording_lives_in_phrases():
     assert Path(package.__file__).name == "__init__.py"
     assert package.weekly_report.__module__ == "conflictstats.report"
     assert facts._num is phrases._num and facts._day is phrases._day
+
+
+# ----------------------------------------------------------- missile file: scope and waves
+
+
+@pytest.fixture(scope="module")
+def missile_data():
+    from conftest import shared_file
+
+    from conflictstats.datasets import load_dataset
+
+    path = shared_file("massive_missile_attacks", "missile_attacks_daily.csv")
+    raw = pd.read_csv(path)
+    cat = pd.read_csv(path.with_name("missiles_and_uavs.csv"))
+    raw = raw.merge(cat[["model", "category"]], on="model", how="left")
+    raw["day"] = pd.to_datetime(raw["time_end"], format="mixed").dt.normalize()
+    with warnings.catch_warnings():  # rows refused as impossible are named elsewhere
+        warnings.simplefilter("ignore", cs.DataWarning)
+        return load_dataset(path, reader="missile_attacks"), raw
+
+
+def _missile_report(data, week, tmp_path=None, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)
+        return weekly_report({"missiles": data}, reader="missile_attacks", conflict="sum",
+                             week=week, out=tmp_path, **kw)
+
+
+@pytest.mark.realdata
+def test_the_week_to_24_november_2024_names_the_missiles_of_the_national_posts(missile_data):
+    data, raw = missile_data
+    rep = _missile_report(data, "2024-11-24")
+    facts = rep.facts.set_index(["series", "fact"])
+    # by pandas on the raw file: kpszsu rows ending 18-24 Nov 2024; cruise missiles 7 X-101
+    # (21 Nov, Dnipro) + 5 X-59/X-69 (20 Nov) + 1 X-59 (18 Nov) = 13; ballistic 1 Kinzhal +
+    # 1 "ICBM" (21 Nov) + 3 Iskander-M (18 Nov) = 5
+    week = raw[_national_raw(raw) & raw["day"].between("2024-11-18", "2024-11-24")]
+    by_cat = week.groupby("category")["launched"].sum()
+    assert by_cat["cruise missile"] == 13 and by_cat["ballistic missile"] == 5
+    assert facts.loc[("cruise missiles launched", "week_total"), "value"] == 13
+    left = rep.facts.set_index("fact").loc["left_out", "text"]
+    # ballistic missiles are named, as fewer than 10, never as "no report"
+    assert "fewer than 10 in the week: ballistic missiles" in left
+    no_report = left.split("no report in the week:")[-1] if "no report" in left else ""
+    for noun in ("ballistic", "cruise", "drones"):
+        assert noun not in no_report
+    # every day a sentence says has no report has no national row of that category
+    checked = []
+    for (series, _), row in facts.iterrows():
+        text = str(row["text"])
+        if "have no report" not in text and "has no report" not in text:
+            continue
+        noun = series.rsplit(" ", 1)[0]
+        category = {"drones": "UAV", "cruise missiles": "cruise missile",
+                    "ballistic missiles": "ballistic missile"}[noun]
+        named = re.findall(r"(\d+ \w{3})(?: and | has| have|, )", text.split("(", 1)[1])
+        for d in named:
+            day = pd.Timestamp(f"{d} 2024")
+            assert not ((week["day"] == day) & (week["category"] == category)).any(), d
+            checked.append((noun, d))
+    assert ("drones", "23 Nov") in checked  # no national post at all that day
+    # 15 Nov 2024 has a national post (29 Shaheds on Odesa oblast): never "no report"
+    prev = _missile_report(data, "2024-11-17")
+    assert "15 Nov" not in " ".join(t for t in prev.facts["text"].dropna()
+                                    if "no report" in t and "rones" in t)
+
+
+@pytest.mark.realdata
+def test_the_record_day_of_24_march_2026_holds_two_attacks_and_is_not_the_largest_attack(
+        missile_data):
+    data, raw = missile_data
+    # by pandas on the raw file: kpszsu drone rows summed by (time_start, time_end): the
+    # waves ending on 24 Mar 2026 are 392 (18:00-09:00) and 556 (09:00-18:00), 948 as a day;
+    # the largest wave of all is 810 (6 Sep 17:00 to 7 Sep 2025 09:30)
+    drones = raw[_national_raw(raw) & (raw["category"] == "UAV")]
+    waves = drones.groupby(["time_start", "time_end", "day"])["launched"].sum()
+    on_day = waves.xs(pd.Timestamp("2026-03-24"), level="day")
+    assert sorted(on_day.tolist()) == [392, 556] and on_day.sum() == 948
+    before = waves[waves.index.get_level_values("day") < "2026-03-23"]
+    assert before.max() == 810
+    assert before.idxmax()[:2] == ("2025-09-06 17:00", "2025-09-07 09:30")
+
+    rep = _missile_report(data, "2026-03-29")
+    facts = rep.facts.set_index(["series", "fact"])
+    day = facts.loc[("drones launched", "record_day")]
+    assert day["value"] == 948
+    assert "holds 2 separate attacks (reported waves): 392 + 556" in day["text"]
+    attack = facts.loc[("drones launched", "wave_largest")]
+    assert attack["value"] == 556 and attack["previous_value"] == 810
+    assert attack["previous_date"] == pd.Timestamp("2025-09-07 09:30")
+    assert "the largest attack on record: 810 (17:00 on 6 Sep to 09:30 on 7 Sep 2025)" \
+        in attack["text"]
+    # 948 is a day, never an attack
+    assert not any("948" in t and "attack" in t.split("948")[0][-40:]
+                   for t in rep.facts["text"].dropna())
+    assert ("drones launched", "wave_record") not in facts.index
+
+
+@pytest.mark.realdata
+def test_the_largest_attack_on_record_compares_waves(missile_data):
+    data, raw = missile_data
+    rep = _missile_report(data, "2025-09-07")
+    rec = rep.facts.set_index(["series", "fact"]).loc[("drones launched", "wave_record")]
+    # by pandas (above): 810 in the wave to 09:30 on 7 Sep 2025; the largest wave before it
+    drones = raw[_national_raw(raw) & (raw["category"] == "UAV")]
+    waves = drones.groupby(["time_start", "time_end"])["launched"].sum()
+    earlier = waves[[e < "2025-09-07" for _, e in waves.index]]
+    assert rec["value"] == 810 and rec["previous_value"] == earlier.max() == 728
+    assert rec["text"].startswith("Largest single attack on record: 810 drones launched")
+
+
+@pytest.mark.realdata
+def test_regional_reports_are_series_per_command(missile_data):
+    data, raw = missile_data
+    rep = _missile_report(data, "2024-11-24", where=["scope=regional"])
+    totals = rep.facts.loc[rep.facts["fact"] == "week_total"].set_index("series")["value"]
+    # by pandas: PvKPivden (South) drone rows on 18-24 Nov 2024
+    south = raw[raw["source"].str.startswith("PvKPivden/")
+                & raw["day"].between("2024-11-18", "2024-11-24") & (raw["category"] == "UAV")]
+    assert totals["drones launched (south)"] == south["launched"].sum() == 11
+    assert not any(k in totals.index for k in ("drones launched", "launched"))
+    assert "Series by command, category" in rep.summary
+
+
+@pytest.mark.realdata
+def test_the_share_chart_marks_the_lost_track_break(missile_data, tmp_path):
+    data, _ = missile_data
+    rep = _missile_report(data, "2024-09-08", tmp_path)
+    svg = next(Path(f) for f in rep.files
+               if re.search(r"drones_launched(-[0-9a-f]{8})?\.svg$", f))
+    assert "new definition from 27 Aug" in svg.read_text(encoding="utf-8")
+    share = rep.facts.set_index(["series", "fact"]).loc[("drones destroyed / launched", "rate")]
+    # the week before (26 Aug - 1 Sep) holds the break: no comparison across it
+    assert "not compared with the previous week" in share["text"]

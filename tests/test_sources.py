@@ -18,16 +18,20 @@ import pytest
 from numpy.testing import assert_allclose
 
 import conflictstats as cs
+from conflictstats.errors import InputError
 from conflictstats.observations import OBSERVATION_COLUMNS
 from conflictstats.sources import (
     DATASETS,
     EW_DEFINITION_BREAK,
+    LOST_TRACK_BREAK,
     MISSILE_COLUMNS,
     MISSILE_METRICS,
     SourceLayoutError,
     _fetch,
     fetch_dataset,
     find_definition_break,
+    find_lost_track_break,
+    missile_waves,
     read_deepstate_area,
     read_general_staff_losses,
     read_kiel_snapshot,
@@ -77,6 +81,11 @@ def missile_table(missile_path):
 @pytest.fixture(scope="module")
 def missile_raw(missile_path):
     return pd.read_csv(missile_path)
+
+
+def _national_raw(raw: pd.DataFrame) -> pd.Series:
+    """The national Air Force command's rows of the raw file, by SOURCE.md's rule."""
+    return raw["source"].str.lower().str.match(r"(?:https://t\.me/)?kpszsu/")
 
 
 def test_missile_reader_returns_the_observation_table(missile_table):
@@ -155,10 +164,60 @@ def test_daily_national_totals_count_waves_on_the_morning_date(missile_table, mi
     daily = cs.to_daily(national, metric="launched", conflict="sum")
     # conservation: every launched figure lands on exactly one day
     assert_allclose(daily.sum(), national["value"].sum())
-    # by hand from the raw file: national rows ending on 2024-11-26
-    r = missile_raw[(missile_raw["target"] == "Ukraine")
+    # by hand from the raw file: the national command's rows ending on 2024-11-26
+    r = missile_raw[_national_raw(missile_raw)
                     & missile_raw["time_end"].str.startswith("2024-11-26")]
     assert_allclose(daily.loc["2024-11-26"], r["launched"].sum())
+
+
+def test_national_series_are_the_air_force_posts_whatever_their_target(missile_table,
+                                                                        missile_raw):
+    # issue 18: the week 18-24 Nov 2024 holds national posts on Dnipro, Odesa oblast ...
+    # By hand from the raw file with plain pandas: the kpszsu rows by the catalogue's
+    # category, counted on the morning (time_end) date: drones 408 launched / 230
+    # destroyed, cruise missiles 13 / 8, ballistic missiles 5 / 1, surface-to-air 1 / 0
+    from conftest import shared_file
+
+    cat = pd.read_csv(shared_file("massive_missile_attacks", "missiles_and_uavs.csv"))
+    raw = missile_raw.merge(cat[["model", "category"]], on="model", how="left")
+    raw["category"] = raw["category"].replace({"UAV": "drone"})
+    raw["day"] = pd.to_datetime(raw["time_end"], format="mixed").dt.normalize()
+    week = raw[_national_raw(raw) & raw["day"].between("2024-11-18", "2024-11-24")]
+    expected = week.groupby("category")[["launched", "destroyed"]].sum()
+    assert expected.loc["drone"].tolist() == [408, 230]
+    assert expected.loc["cruise missile"].tolist() == [13, 8]
+    assert expected.loc["ballistic missile"].tolist() == [5, 1]
+
+    obs = missile_table.observations
+    national = obs[obs["scope"] == "national"]
+    for metric in ("launched", "destroyed"):
+        daily = cs.to_daily(national, metric=metric, by="category", conflict="sum")
+        got = daily.loc["2024-11-18":"2024-11-24"].sum()
+        assert_allclose(got[expected.index].to_numpy(), expected[metric].to_numpy())
+    # 15 Nov 2024 has a national report: 29 Shaheds on Odesa oblast (not target "Ukraine")
+    day = national[(national["end"].dt.normalize() == "2024-11-15")
+                   & (national["metric"] == "launched")]
+    assert set(day["target"]) == {"Odesa oblast"}
+    assert day["value"].sum() == 29
+    # the regional commands are their own series: per command, the raw rows by source
+    regional = obs[(obs["scope"] == "regional") & (obs["metric"] == "launched")]
+    per_command = regional.groupby("command")["value"].sum()
+    first = missile_raw["source"].str.split("/").str[0].str.lower()
+    for command, prefix in (("south", "pvkpivden"), ("east", "pvkshid"), ("west", "pvkzahid")):
+        assert_allclose(per_command[command], missile_raw.loc[first == prefix, "launched"].sum())
+    # and every row is in exactly one scope: 2,082 national (2,078 kpszsu/ + 4 t.me/kpszsu),
+    # 1,475 regional (1,473 of the three commands + 2 PvkCenter), 28 other (SOURCE.md: the
+    # first part of source, counted with pandas on the raw file)
+    head = missile_raw["source"].str.lower().str.replace(r"^https://t\.me/", "", regex=True)
+    head = head.str.split("/").str[0]
+    expected = pd.Series(np.select(
+        [head == "kpszsu", head.isin(["pvkpivden", "pvkshid", "pvkzahid", "pvkcenter"])],
+        ["national", "regional"], "other"), index=missile_raw.index)
+    assert expected.value_counts().to_dict() == {"national": 2082, "regional": 1475,
+                                                 "other": 28}
+    rows = obs.drop_duplicates("row").set_index("row")["scope"]
+    assert len(rows) > 3500  # (a row whose every figure is set aside has no observation)
+    assert (rows == expected.loc[rows.index]).all()
 
 
 def test_unknown_models_are_those_without_catalogue_entry_or_parts(missile_table):
@@ -186,8 +245,56 @@ def test_definition_break_is_found_from_the_data(missile_table):
     assert find_definition_break(obs) == EW_DEFINITION_BREAK == pd.Timestamp("2025-07-24")
     after = obs[obs["end"] >= EW_DEFINITION_BREAK]
     assert set(after["definition"]) == {"destroyed_includes_ew"}
-    assert set(obs.loc[obs["end"] < EW_DEFINITION_BREAK, "definition"]) == {
-        "destroyed_excludes_ew"}
+    between = obs[(obs["end"] >= LOST_TRACK_BREAK) & (obs["end"] < EW_DEFINITION_BREAK)]
+    assert set(between["definition"]) == {"destroyed_excludes_ew"}
+    assert set(obs.loc[obs["end"] < LOST_TRACK_BREAK, "definition"]) == {
+        "lost_track_not_reported"}
+
+
+def test_lost_track_break_is_found_from_the_data(missile_table, missile_raw):
+    obs = missile_table.observations
+    assert find_lost_track_break(obs) == LOST_TRACK_BREAK == pd.Timestamp("2024-08-27")
+    # by hand from the raw file: national Shahed rows filling not_reach_goal per month,
+    # none in May and June 2024, 5 of 21 in July, 7 of 26 in August, 26 of 31 in
+    # September, 26 of 27 in November (pandas on the raw file, by the time_end month)
+    sh = missile_raw[missile_raw["source"].str.startswith("kpszsu/")
+                     & (missile_raw["model"] == "Shahed-136/131")]
+    month = sh["time_end"].str[:7]
+    filled = sh["not_reach_goal"].notna().groupby(month).agg(["sum", "size"])
+    assert filled.loc["2024-05"].tolist() == [0, 18]
+    assert filled.loc["2024-06"].tolist() == [0, 14]
+    assert filled.loc["2024-07"].tolist() == [5, 21]
+    assert filled.loc["2024-08"].tolist() == [7, 26]
+    assert filled.loc["2024-09"].tolist() == [26, 31]
+    assert filled.loc["2024-11"].tolist() == [26, 27]
+    # the wave that opens the break (the 24 hours to 09:00 on 27 Aug 2024)
+    # reports 10 lost track of 81, as the file's line says
+    first = obs[(obs["end"] == "2024-08-27 09:00") & (obs["category"] == "drone")
+                & (obs["scope"] == "national")].set_index("metric")["value"]
+    assert first["launched"] == 81
+    assert first["not_reach_goal"] == 10
+
+
+def test_lost_track_break_rule_on_a_tiny_table():
+    # ten daily waves; by hand: with window 4 and share 0.75 (3 of 4), the 2nd wave has
+    # 2 of 4 (2nd, 5th), the 5th has 3 of 4 (5th, 6th, 8th): the break is 5 Jan
+    days = pd.date_range("2024-01-01 08:00", periods=10)
+    filled = [False, True, False, False, True, True, False, True, True, True]
+    rows = []
+    for d, f in zip(days, filled, strict=True):
+        wave = f"national|{d:%Y-%m-%d %H:%M}|{d:%Y-%m-%d %H:%M}"
+        for metric, value in (("launched", 10.0), ("not_reach_goal", 2.0 if f else None)):
+            if value is not None:
+                rows.append({"metric": metric, "value": value, "start": d, "end": d,
+                             "scope": "national", "command": "national",
+                             "category": "drone", "wave": wave, "row": len(rows)})
+    obs = pd.DataFrame(rows)
+    assert find_lost_track_break(obs, window=4, share=0.75) == pd.Timestamp("2024-01-05")
+    # with share 0.5 the 2nd wave's 2 of 4 are enough
+    assert find_lost_track_break(obs, window=4, share=0.5) == pd.Timestamp("2024-01-02")
+    with pytest.raises(InputError, match=r"window must be a whole number of waves >= 1; "
+                                         r"got 0"):
+        find_lost_track_break(obs, window=0)
 
 
 def test_shahed_destroyed_share_jumps_across_the_definition_break(missile_table):
@@ -215,11 +322,20 @@ def _tiny_missile_file(*rows: str) -> io.StringIO:
     return io.StringIO("\n".join([",".join(MISSILE_COLUMNS), *rows]) + "\n")
 
 
+def _tiny_catalogue() -> io.StringIO:
+    lines = [",".join(CATALOGUE_COLUMNS)] + [
+        f"{model},{category}" + "," * (len(CATALOGUE_COLUMNS) - 2)
+        for model, category in (("Shahed-136/131", "UAV"), ("Kalibr", "cruise missile"),
+                                ("X-101/X-555", "cruise missile"),
+                                ("Iskander-M", "ballistic missile"))]
+    return io.StringIO("\n".join(lines) + "\n")
+
+
 def test_border_crossing_dict_with_nan_is_parsed_safely():
     f = _tiny_missile_file(
         "2024-01-01,2024-01-02 08:00,Shahed-136/131,,Ukraine,,10,5,,,\"{'belarus': NaN, "
         "'russia': 2.0}\"" + "," * 11 + "x")
-    obs = read_missile_attacks(f)
+    obs = read_missile_attacks(f, catalogue=_tiny_catalogue())
     got = obs.set_index("metric")
     assert got.loc["border_crossing", "value"] == 2
     assert got.loc["border_crossing", "crossed_into"] == "russia:2"
@@ -232,22 +348,78 @@ def test_bad_border_crossing_text_names_the_row():
                            + "," * 11 + "x")
     with pytest.raises(SourceLayoutError,
                        match=r"line 2 \(row 0\), column 'border_crossing'.*'oops'"):
-        read_missile_attacks(f)
+        read_missile_attacks(f, catalogue=_tiny_catalogue())
 
 
 def test_outcomes_exceeding_launched_set_unaccounted_aside():
     f = _tiny_missile_file("2024-01-01,2024-01-01,Kalibr,,Ukraine,,3,5,,,{}" + "," * 11 + "x")
-    t = screen_missile_attacks(f)
+    t = screen_missile_attacks(f, catalogue=_tiny_catalogue())
     assert "unaccounted" not in set(t.observations["metric"])
     aside = t.set_aside.set_index("metric")
     assert aside.loc["unaccounted", "reason"] == "outcomes exceed launched by 2"
 
 
-def test_without_catalogue_every_category_is_unknown():
-    f = _tiny_missile_file("2024-01-01,2024-01-01,Kalibr,,south,,3,2,,,{}" + "," * 11 + "x")
-    obs = read_missile_attacks(f)
-    assert set(obs["category"]) == {"unknown"}
-    assert set(obs["scope"]) == {"regional"}
+def test_without_its_catalogue_the_missile_file_is_refused_naming_it(tmp_path):
+    # without the catalogue drones and missiles would be summed as "unknown"
+    path = tmp_path / "missile_attacks_daily.csv"
+    path.write_text(_tiny_missile_file(
+        "2024-01-01,2024-01-01,Kalibr,,south,,3,2,,,{}" + "," * 11 + "x").getvalue())
+    with pytest.raises(InputError, match=r"missiles_and_uavs\.csv is needed to tell drones "
+                                         r"from missiles; put it beside "
+                                         r"missile_attacks_daily\.csv \(in "):
+        read_missile_attacks(path)
+    with pytest.raises(InputError, match=r"missiles_and_uavs\.csv .*pass its path as "
+                                         r"catalogue="):
+        screen_missile_attacks(io.StringIO(path.read_text()))
+    # beside it, it is found by name
+    (tmp_path / "missiles_and_uavs.csv").write_text(_tiny_catalogue().getvalue())
+    assert set(read_missile_attacks(path)["category"]) == {"cruise missile"}
+
+
+def test_scope_is_the_reporting_command_not_the_target():
+    tail = ",,3,2,,,{}" + "," * 11
+    f = _tiny_missile_file(
+        "2024-11-21 04:00,2024-11-21 07:00,X-101/X-555,,Dnipro" + tail + "kpszsu/posts/a",
+        "2024-11-21 04:00,2024-11-21 07:00,Kalibr,,Ukraine" + tail + "https://t.me/kpszsu/1",
+        "2024-11-21,2024-11-21,Kalibr,,Ukraine" + tail + "PvKPivden/posts/b",
+        "2024-11-21,2024-11-21,Kalibr,,Kharkiv oblast" + tail + "PVKSHID/posts/c",
+        "2024-11-21,2024-11-21,Kalibr,,Lviv oblast" + tail + "PvkZahid/posts/d",
+        "2024-11-21,2024-11-21,Kalibr,,Ukraine" + tail + "GeneralStaff.ua/posts/e",
+        "2024-11-21,2024-11-21,Kalibr,,Sumy" + tail + "https://t.me/war_monitor/1",
+    )
+    rows = read_missile_attacks(f, catalogue=_tiny_catalogue()).drop_duplicates("row")
+    assert rows["command"].tolist() == ["national", "national", "south", "east", "west",
+                                        "other", "other"]
+    assert rows["scope"].tolist() == ["national", "national", "regional", "regional",
+                                      "regional", "other", "other"]
+
+
+def test_a_wave_holds_the_windows_inside_it_and_a_day_can_hold_two_waves():
+    # 24 Mar 2026 in the file: 392 Shaheds overnight (18:00-09:00) with 18 X-101 at
+    # 04:30-05:30 in the same post, then 556 Shaheds in the daytime (09:00-18:00)
+    tail = ",,,{}" + "," * 11
+    f = _tiny_missile_file(
+        "2026-03-23 18:00,2026-03-24 09:00,Shahed-136/131,,Ukraine,,392,365" + tail + "kpszsu/a",
+        "2026-03-24 04:30,2026-03-24 05:30,X-101/X-555,,Ukraine,,18,18" + tail + "kpszsu/a",
+        "2026-03-24 09:00,2026-03-24 18:00,Shahed-136/131,,Ukraine,,556,541" + tail + "kpszsu/b",
+        "2026-03-24,2026-03-24,Shahed-136/131,,south,,7,7" + tail + "PvKPivden/c",
+    )
+    obs = read_missile_attacks(f, catalogue=_tiny_catalogue())
+    assert obs.drop_duplicates("row")["wave"].tolist() == [
+        "national|2026-03-24 09:00|2026-03-23 18:00",
+        "national|2026-03-24 09:00|2026-03-23 18:00",
+        "national|2026-03-24 18:00|2026-03-24 09:00",
+        "south|2026-03-24 00:00|2026-03-24 00:00"]
+    waves = missile_waves(obs[obs["scope"] == "national"], by=None)
+    assert_allclose(waves["launched"], [392 + 18, 556])  # by hand
+    assert waves["waves_on_date"].tolist() == [2, 2]
+    assert waves["start"].tolist() == [pd.Timestamp("2026-03-23 18:00"),
+                                       pd.Timestamp("2026-03-24 09:00")]
+    drones = missile_waves(obs, by="category").query("category == 'drone'")
+    assert drones["command"].tolist() == ["south", "national", "national"]
+    assert_allclose(drones["launched"], [7, 392, 556])
+    # regional reports are not counted among the national waves of the day
+    assert drones["waves_on_date"].tolist() == [1, 2, 2]
 
 
 def test_missile_catalogue_has_one_row_per_model_with_drone_for_uav(shared_data):
@@ -795,6 +967,44 @@ def test_fetch_downloads_into_the_cache_and_checks_the_sum(tmp_path, monkeypatch
     assert path.read_bytes() == content
     fetch_dataset("toy", cache_dir=tmp_path)  # cached: no second download
     assert calls == [entry["url"]]
+
+
+def test_fetch_puts_the_missile_file_and_its_catalogue_in_one_folder(tmp_path, monkeypatch):
+    import hashlib
+
+    files = {
+        "missile_attacks": ("missile_attacks_daily.csv", _tiny_missile_file(
+            "2024-01-01,2024-01-01 08:00,Kalibr,,Ukraine,,3,2,,,{}" + "," * 11 + "kpszsu/a",
+        ).getvalue().encode()),
+        "missile_catalogue": ("missiles_and_uavs.csv", _tiny_catalogue().getvalue().encode()),
+    }
+    by_url = {}
+    for key, (filename, content) in files.items():
+        url = f"https://example.invalid/{filename}"
+        by_url[url] = content
+        monkeypatch.setitem(DATASETS, key, {"url": url, "filename": filename,
+                                            "sha256": hashlib.sha256(content).hexdigest()})
+    calls = []
+
+    def fake(url: str, dest, **kw: object) -> None:
+        calls.append(url)
+        if hasattr(dest, "write_bytes"):
+            dest.write_bytes(by_url[url])
+        else:  # an open file
+            dest.write(by_url[url])
+
+    monkeypatch.setattr(_fetch, "_download", fake)
+    path = fetch_dataset("missile_attacks", cache_dir=tmp_path)
+    assert path == tmp_path / "missile_attacks" / "missile_attacks_daily.csv"
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "missile_attacks_daily.csv", "missiles_and_uavs.csv"]
+    assert len(calls) == 2
+    # the reader finds the catalogue beside the file: the Kalibr row is a cruise missile
+    assert set(read_missile_attacks(path)["category"]) == {"cruise missile"}
+    # the catalogue alone goes into the same folder, and is not downloaded again
+    assert fetch_dataset("missile_catalogue", cache_dir=tmp_path) == (
+        path.parent / "missiles_and_uavs.csv")
+    assert len(calls) == 2
 
 
 def test_fetch_rejects_a_wrong_checksum(tmp_path, monkeypatch):

@@ -410,3 +410,88 @@ def long_ranges(
     first = grouped.min().reindex(frame.columns)
     last = grouped.max().reindex(frame.columns)
     return first.to_numpy(dtype="datetime64[ns]"), last.to_numpy(dtype="datetime64[ns]")
+
+
+#: ``attrs`` key of a per-day ``by=`` result: which of its cells are each group's own
+#: dates (see :func:`own_dates` and :func:`keep_own_dates`).
+OWN_DATES = "own_dates"
+
+
+def own_dates(data: pd.Series | pd.DataFrame, frame: pd.DataFrame,
+              by: str | Sequence[str] | None) -> np.ndarray | None:
+    """Which cells of the pivoted ``frame`` had a row in the long input, (dates, series).
+
+    After :func:`pivot_long` every group sits on the union of all groups' dates;
+    a per-day result keeps only each group's own dates (those it has a row on,
+    missing values included), which is what calling the group alone gives. None
+    for a Series or wide DataFrame (every cell is its column's own).
+    """
+    if by is None or not isinstance(data, pd.DataFrame):
+        return None
+    keys = [by] if isinstance(by, str) else list(by)
+    rows = pd.DatetimeIndex(frame.index).get_indexer(pd.DatetimeIndex(data.index))
+    labels = pd.MultiIndex.from_frame(data[keys]) if len(keys) > 1 else pd.Index(data[keys[0]])
+    cols = frame.columns.get_indexer(labels)
+    present = np.zeros(frame.shape, dtype=bool)
+    ok = (rows >= 0) & (cols >= 0)
+    present[rows[ok], cols[ok]] = True
+    return present
+
+
+def keep_own_dates(out: pd.DataFrame, present: np.ndarray | None,
+                   series: pd.Index) -> pd.DataFrame:
+    """A per-day ``by=`` result blanked off each group's own dates, and marked so.
+
+    ``out`` has one column per group (``series``, the columns of the pivoted
+    frame), or one per group and field (a last column level). Cells on dates a
+    group has no row on become missing (NaN, NaT, False) and ``attrs["own_dates"]``
+    records the own cells (packed bits, group by group), so that
+    :func:`conflictstats.dask.to_long` gives one row per group and own date.
+    """
+    if present is None:
+        return out
+    cols = out.columns
+    nkeys = series.nlevels
+    groups = cols.droplevel(-1) if cols.nlevels == nkeys + 1 else cols
+    j = series.get_indexer(groups)
+    if (j < 0).any() or len(out) != present.shape[0]:
+        return out
+    keep = present[:, j]
+    if not keep.all():
+        attrs = dict(out.attrs)
+        dtypes = out.dtypes.to_numpy()
+        pieces, order = [], []
+        for dt in pd.unique(dtypes):  # one array per dtype: no loop over the columns
+            pos = np.flatnonzero(dtypes == dt)
+            part = out.iloc[:, pos]
+            mask = keep[:, pos]
+            if isinstance(dt, np.dtype) and dt.kind == "b":
+                arr: Any = part.to_numpy() & mask
+            elif isinstance(dt, np.dtype) and dt.kind in "fmM":
+                arr = np.where(mask, part.to_numpy(), np.array("NaT" if dt.kind in "mM"
+                                                                 else np.nan, dtype=dt))
+            else:
+                pieces.append(part.where(mask))
+                order.append(pos)
+                continue
+            pieces.append(pd.DataFrame(arr, index=out.index, columns=cols[pos], copy=False))
+            order.append(pos)
+        whole = pd.concat(pieces, axis=1) if len(pieces) > 1 else pieces[0]
+        out = whole.iloc[:, np.argsort(np.concatenate(order), kind="stable")]
+        out.attrs = attrs
+    out.attrs[OWN_DATES] = (present.shape[0], present.shape[1],
+                            np.packbits(present.T, axis=None).tobytes())
+    return out
+
+
+def read_own_dates(out: pd.DataFrame, n_groups: int) -> np.ndarray | None:
+    """The own cells recorded by :func:`keep_own_dates`, (dates, groups); None if absent
+    or no longer matching ``out``'s shape (rows or groups selected since)."""
+    mark = out.attrs.get(OWN_DATES)
+    if not (isinstance(mark, tuple) and len(mark) == 3):
+        return None
+    n_dates, n_series, bits = mark
+    if n_dates != len(out) or n_series != n_groups or not isinstance(bits, bytes):
+        return None
+    flat = np.unpackbits(np.frombuffer(bits, dtype=np.uint8), count=n_dates * n_series)
+    return flat.reshape(n_series, n_dates).T.astype(bool)

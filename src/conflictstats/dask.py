@@ -6,7 +6,7 @@ series. Each function here takes a :class:`dask.dataframe.DataFrame` in long
 form and returns a Dask DataFrame in long form:
 
 1. the rows are shuffled on the ``by`` columns, so that every series lies whole
-   in one partition;
+   in one partition -- unless they already are (see below);
 2. each partition is handed to the pandas function with ``by=`` (one call per
    partition, many series at once, exactly as on one machine);
 3. the pandas result is put in long form (see below) and the partitions are
@@ -14,8 +14,23 @@ form and returns a Dask DataFrame in long form:
 
 ``.compute()`` therefore equals :func:`to_long` of the pandas result on the
 whole frame, up to the order of the rows (sort by the ``by`` columns and the
-date to compare). The same code runs on a laptop's processes and on a cluster:
-only the ``dask.distributed.Client`` changes (``Client("tcp://scheduler:8786")``).
+date to compare), whatever the number of partitions: every series is computed
+as if alone, on its own dates, so ragged panels (series that start and end on
+different days, absent days) give the same rows on one machine and on many.
+The same code runs on a laptop's processes and on a cluster: only the
+``dask.distributed.Client`` changes (``Client("tcp://scheduler:8786")``).
+
+**Files.** Frames from ``dd.read_parquet`` and ``dd.read_csv`` over many files
+work as they are: no function uses the row labels (each file numbers its rows
+from 0). Name the date column with ``date=`` when it is not the index.
+
+**One shuffle.** A frame whose series already lie whole in one partition is not
+shuffled again: the frames these functions return (so ``read_parquet ->
+to_daily -> records`` shuffles once), a frame indexed by a ``by`` column with
+known divisions, or any frame said to be so with ``partitioned=True`` (a
+Parquet dataset with each series in one file); :func:`partitioned_by` tells
+what is known of a frame. ``meta=`` gives the output's schema; otherwise it is
+worked out once per function, arguments and input dtypes, on a small sample.
 
 Install with ``pip install "conflictstats[dask]"``; ``import conflictstats``
 never imports Dask, this module does.
@@ -28,7 +43,8 @@ observation table (``metric``, ``value``, ``unit``, ``kind``, ``start``,
 Output: the ``by`` columns first, then
 
 * per-day results (:func:`anomalies`, :func:`highest_since`, :func:`to_daily`):
-  ``date`` and the fields (``anomalies``: ``value``, ``expected``, ``lower`` ...;
+  one row per series and date it has a row on (for :func:`to_daily`, a date a
+  report covers), ``date`` and the fields (``anomalies``: ``value``, ``expected``, ``lower`` ...;
   ``highest_since``: ``since``; ``to_daily``: ``metric`` before the ``by``
   columns, then ``value`` on the days a report covers);
 * tables (:func:`records`, :func:`changepoints`, :func:`mann_kendall`,
@@ -68,6 +84,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._validate import read_own_dates
 from .errors import InputError, InputTypeError, MissingKeyError
 
 __all__ = [
@@ -76,6 +93,7 @@ __all__ = [
     "highest_since",
     "lowest_since",
     "mann_kendall",
+    "partitioned_by",
     "period_totals",
     "rate",
     "records",
@@ -113,11 +131,12 @@ def _split_series(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Replace a tidy table's ``series`` column by one column per ``by`` key."""
     out = table.reset_index(names=_DATE) if isinstance(table.index, pd.DatetimeIndex) \
         else table.reset_index(drop=True)
-    labels = out.pop("series").tolist()
-    cols = {}
-    for i, k in enumerate(keys):
-        cols[k] = [lab[i] if isinstance(lab, tuple) else lab for lab in labels]
-    front = pd.DataFrame(cols, index=out.index)
+    labels = out.pop("series")
+    if len(keys) == 1 or len(labels) == 0:
+        front = pd.DataFrame({k: labels.to_numpy() if len(keys) == 1 else labels.iloc[:0]
+                              for k in keys}, index=out.index)
+    else:  # (key, key, ...) tuples, one column per key
+        front = pd.DataFrame(labels.tolist(), index=out.index, columns=keys)
     return pd.concat([front, out], axis=1)
 
 
@@ -142,7 +161,10 @@ def to_long(result: pd.DataFrame, by: str | Sequence[str], *, name: str = "value
     -------
     DataFrame
         The ``by`` columns, then ``date`` (when there is one) and the fields, on a
-        RangeIndex.
+        RangeIndex. A per-day result of a long frame (``anomalies``,
+        ``highest_since``, ``lowest_since`` with ``by=``) gives one row per group
+        and date the group has a row on, read from ``attrs["own_dates"]``; a wide
+        frame without it gives every date of every column.
 
     Examples
     --------
@@ -161,25 +183,43 @@ def to_long(result: pd.DataFrame, by: str | Sequence[str], *, name: str = "value
         return _split_series(result, keys)
     cols = result.columns
     nlev = cols.nlevels
-    frame = result.copy(deep=False)
-    frame.index = pd.DatetimeIndex(frame.index, name=_DATE)
     if nlev == len(keys) + 1:  # (*groups, field)
+        groups = cols.droplevel(nlev - 1).unique()
         fields = list(dict.fromkeys(cols.get_level_values(nlev - 1)))
-        frame.columns = cols.set_names([*keys, "field"])
-        long = frame.stack(list(range(len(keys))), future_stack=True)  # noqa: PD013
-        long = long.reset_index()
-        long = long[[*keys, _DATE, *fields]]
-        long.columns.name = None
     elif nlev == len(keys):
-        frame.columns = cols.set_names(keys)
-        long = frame.stack(list(range(len(keys))), future_stack=True).rename(name)  # noqa: PD013
-        long = long.reset_index()[[*keys, _DATE, name]]
-        if dropna:
-            long = long[long[name].notna()]
+        groups, fields = cols, [name]
     else:
         raise InputError(
             f"to_long: the result has {nlev} column level(s); by= names {len(keys)}"
         )
+    n_dates, n_groups = len(result), len(groups)
+    # group by group (each group's dates together), built from the arrays: no stack
+    own = read_own_dates(result, n_groups)
+    keep = None if own is None else own.T.ravel()
+    take = (lambda a: a) if keep is None else (lambda a: a[keep])
+    out: dict[str, Any] = {}
+    for i, k in enumerate(keys):
+        level = groups.get_level_values(i) if isinstance(groups, pd.MultiIndex) else groups
+        out[k] = take(level.repeat(n_dates))
+    dates = pd.DatetimeIndex(result.index, name=_DATE)
+    out[_DATE] = take(pd.DatetimeIndex(np.tile(dates.to_numpy(), n_groups)))
+    for f in fields:
+        if nlev == len(keys):
+            block = result
+        else:
+            labels = [(*(g if isinstance(g, tuple) else (g,)), f) for g in groups]
+            block = result.loc[:, pd.MultiIndex.from_tuples(labels)] if len(labels) else \
+                result.iloc[:, :0]
+        out[f] = take(block.to_numpy().T.ravel() if block.shape[1] else np.empty(0))
+    long = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Index) else v)
+                         for k, v in out.items()})
+    for k in keys:  # the group columns keep the dtype of the column labels
+        level = groups.get_level_values(keys.index(k)) if isinstance(groups, pd.MultiIndex) \
+            else groups
+        if isinstance(level.dtype, pd.CategoricalDtype):
+            long[k] = long[k].astype(level.dtype)
+    if dropna and nlev == len(keys):
+        long = long[long[name].notna()]
     return long.sort_values([*keys, _DATE], kind="stable").reset_index(drop=True)
 
 
@@ -270,26 +310,142 @@ def _value_column(frame: Any, keys: list[str], date_col: str, value: str | None,
     return str(rest[0])
 
 
+#: Frames this module returned, by Dask expression name: the columns whose series
+#: each lie whole in one partition. A later call grouped by these columns (or more)
+#: does not shuffle them again. Bounded: the oldest names are forgotten first.
+_PARTITIONED: dict[str, tuple[str, ...]] = {}
+_PARTITIONED_MAX = 4096
+
+
+def _mark_partitioned(frame: Any, keys: Sequence[str]) -> Any:
+    """Remember that ``frame`` holds each series of ``keys`` whole in one partition."""
+    _PARTITIONED.pop(frame._name, None)
+    _PARTITIONED[frame._name] = tuple(keys)
+    while len(_PARTITIONED) > _PARTITIONED_MAX:
+        _PARTITIONED.pop(next(iter(_PARTITIONED)))
+    return frame
+
+
+def partitioned_by(data: Any) -> tuple[str, ...] | None:
+    """The columns a Dask DataFrame is known to be partitioned by, or None.
+
+    A frame is *partitioned by* columns when all rows with the same values of
+    those columns lie in one partition, so that every series grouped by them
+    (or by more columns) is whole in one partition and needs no shuffle. This is
+    known for the frames this module returns (each is partitioned by its group
+    columns: ``metric`` and ``by`` for :func:`to_daily`), for a frame indexed by
+    one column with known divisions (``set_index(column)``), and for a frame of
+    one partition. Other frames, such as ``dd.read_parquet`` of a dataset
+    written with ``partition_on=``, are not recognised: pass
+    ``partitioned=True`` when every series lies whole in one file and partition.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        Any Dask DataFrame.
+
+    Returns
+    -------
+    tuple of str or None
+        The columns (empty for a frame of one partition: any grouping is whole),
+        or None when nothing is known.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import pandas as pd
+    >>> from conflictstats import dask as csd
+    >>> obs = pd.DataFrame({"metric": "drones_launched", "value": [188.0, 89.0, 30.0],
+    ...                     "unit": "count", "kind": "flow", "region": ["all", "all", "east"],
+    ...                     "start": ["2024-11-25", "2024-11-26", "2024-11-25"],
+    ...                     "end": ["2024-11-25", "2024-11-26", "2024-11-25"]})
+    >>> daily = csd.to_daily(dd.from_pandas(obs, npartitions=2), by="region")
+    >>> csd.partitioned_by(daily)
+    ('metric', 'region')
+    >>> csd.partitioned_by(dd.from_pandas(obs, npartitions=2)) is None
+    True
+    """
+    _check_frame(data, "data")
+    known = _PARTITIONED.get(data._name)
+    if known is not None:
+        return known
+    if data.npartitions == 1:
+        return ()
+    idx = data._meta.index.name
+    if idx is not None and data.known_divisions and \
+            not pd.api.types.is_datetime64_any_dtype(data._meta.index.dtype):
+        return (str(idx),)
+    return None
+
+
+def _whole(data: Any, keys: Sequence[str], partitioned: bool | None) -> bool:
+    """Whether every series of ``keys`` already lies whole in one partition of ``data``."""
+    if partitioned is not None:
+        if not isinstance(partitioned, (bool, np.bool_)):
+            raise InputTypeError(f"partitioned must be True, False or None; got {partitioned!r}")
+        return bool(partitioned)
+    known = partitioned_by(data)
+    return known is not None and set(known) <= set(keys)
+
+
+def _by_series(frame: Any, keys: list[str], whole: bool, npartitions: int | None) -> Any:
+    """``frame`` with every series whole in one partition: shuffled unless it already is."""
+    if not whole or (npartitions is not None and npartitions > frame.npartitions):
+        return frame.shuffle(on=keys, npartitions=npartitions)
+    if npartitions is not None and npartitions < frame.npartitions:
+        return frame.repartition(npartitions=npartitions)  # joins neighbours: still whole
+    return frame
+
+
+def _index_keys(data: Any, keys: list[str]) -> Any:
+    """A frame indexed by one of the ``by`` columns, with that column back among the others."""
+    if data._meta.index.name is not None and data._meta.index.name in keys:
+        return data.reset_index()
+    return data
+
+
+#: Output schemas already worked out, by function, keyword arguments and input dtypes.
+_META_CACHE: dict[str, pd.DataFrame] = {}
+
+
+def _schema(func: Callable[..., Any], frame: Any, keys: list[str], value: str, date: str,
+            kwargs: dict[str, Any], name: str, meta: Any) -> pd.DataFrame:
+    """The empty pandas frame the result will look like: ``meta=``, or from a sample."""
+    if meta is not None:
+        if not isinstance(meta, pd.DataFrame):
+            raise InputTypeError(f"meta must be an empty pandas DataFrame with the output's "
+                                 f"columns and dtypes; got {type(meta).__name__}")
+        return meta.iloc[:0]
+    key = repr((getattr(func, "__name__", func), sorted(kwargs.items()), keys, value, date,
+                name, list(frame._meta.dtypes.astype(str).items())))
+    if key not in _META_CACHE:
+        sample = _sample(frame._meta_nonempty, keys, value, date)
+        _META_CACHE[key] = _apply(sample, func, keys, value, date, kwargs, name).iloc[:0]
+    return _META_CACHE[key].copy()
+
+
 def _per_series(func: Callable[..., Any], data: Any, *, by: str | Sequence[str] | None,
                 value: str | None, date: str | None, kwargs: dict[str, Any],
-                name: str = "value", npartitions: int | None = None) -> Any:
-    """Shuffle on the ``by`` columns and run ``func(part, by=..., value=...)`` per partition."""
+                name: str = "value", npartitions: int | None = None,
+                partitioned: bool | None = None, meta: Any = None) -> Any:
+    """Shuffle on the ``by`` columns (unless whole already) and run ``func`` per partition."""
     _check_frame(data, "data")
     keys = _keys(by)
-    frame, date_col = _dated(data, date, "data")
+    whole = _whole(data, keys, partitioned)
+    frame, date_col = _dated(_index_keys(data, keys), date, "data")
     value = _value_column(frame, keys, date_col, value, "data")
     _columns_present(frame, [*keys, value], "data")
     frame = frame[[date_col, *keys, value]]
-    shuffled = frame.shuffle(on=keys, npartitions=npartitions)
-    sample = _sample(frame._meta_nonempty, keys, value, date_col)
-    meta = _apply(sample, func, keys, value, date_col, kwargs, name).iloc[:0]
+    out_meta = _schema(func, frame, keys, value, date_col, kwargs, name, meta)
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
         if len(part) == 0:
-            return meta.copy()
+            return out_meta.copy()
         return _apply(part, func, keys, value, date_col, kwargs, name)
 
-    return shuffled.map_partitions(run, meta=meta, enforce_metadata=False)
+    result = _by_series(frame, keys, whole, npartitions).map_partitions(
+        run, meta=out_meta, enforce_metadata=False)
+    return _mark_partitioned(result, keys)
 
 
 # ---------------------------------------------------------------------------
@@ -311,6 +467,16 @@ _COMMON = """
         A date column to use instead of the index.
     npartitions : int, optional
         Partitions after the shuffle (default: as many as the input).
+    partitioned : bool, optional
+        Whether every series already lies whole in one partition, so that no
+        shuffle is needed. Default: known for the frames this module returns and
+        for a frame indexed by a ``by`` column with known divisions (see
+        :func:`partitioned_by`); ``True`` to say so of others (a Parquet dataset
+        with each series in one file), ``False`` to shuffle anyway.
+    meta : DataFrame, optional
+        An empty pandas frame with the output's columns and dtypes; by default it
+        is worked out once (per function, arguments and input dtypes) from a
+        small sample.
     **kwargs
         Passed to :func:`conflictstats.{name}`.
 
@@ -334,11 +500,13 @@ def _doc(name: str, summary: str) -> str:
 def _wrap(name: str, field: str = "value") -> Callable[..., Any]:
     def function(data: Any, *, by: str | Sequence[str], value: str | None = None,
                  date: str | None = None, npartitions: int | None = None,
+                 partitioned: bool | None = None, meta: Any = None,
                  **kwargs: Any) -> Any:
         import conflictstats as cs
 
         return _per_series(getattr(cs, name), data, by=by, value=value, date=date,
-                           kwargs=kwargs, name=field, npartitions=npartitions)
+                           kwargs=kwargs, name=field, npartitions=npartitions,
+                           partitioned=partitioned, meta=meta)
 
     function.__name__ = function.__qualname__ = name
     return function
@@ -366,7 +534,7 @@ period_totals.__doc__ = _doc("period_totals",
 
 def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
          value: str | None = None, date: str | None = None,
-         npartitions: int | None = None, **kwargs: Any) -> Any:
+         npartitions: int | None = None, meta: Any = None, **kwargs: Any) -> Any:
     """Rates of every series: two long frames with the same groups, shuffled alike.
 
     Parameters
@@ -374,8 +542,10 @@ def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
     numerator, denominator : dask.dataframe.DataFrame
         Long form, as for the other functions, with the same ``by`` and value
         column names.
-    by, value, date, npartitions
-        As for :func:`anomalies`.
+    by, value, date, npartitions, meta
+        As for :func:`anomalies`. Both frames are always shuffled (on the same
+        keys into the same number of partitions), so that each partition of one
+        meets the same series in the other.
     **kwargs
         Passed to :func:`conflictstats.rate` (``freq=``, ``window=``, ``method=``
         ...).
@@ -404,21 +574,28 @@ def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
     # the same hash of the same keys over the same number of partitions: aligned
     a = num.shuffle(on=keys, npartitions=parts)
     b = den.shuffle(on=keys, npartitions=parts)
-    sample = _sample(num._meta_nonempty, keys, value, date_col)
-    meta = _apply_pair(sample, sample, cs.rate, keys, value, date_col, kwargs).iloc[:0]
+    if meta is None:
+        sample = _sample(num._meta_nonempty, keys, value, date_col)
+        meta = _apply_pair(sample, sample, cs.rate, keys, value, date_col, kwargs).iloc[:0]
+    elif not isinstance(meta, pd.DataFrame):
+        raise InputTypeError(f"meta must be an empty pandas DataFrame with the output's "
+                             f"columns and dtypes; got {type(meta).__name__}")
+    out_meta = meta.iloc[:0]
 
     def run(x: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
         if len(x) == 0 and len(y) == 0:
-            return meta.copy()
+            return out_meta.copy()
         return _apply_pair(x, y, cs.rate, keys, value, date_col, kwargs)
 
     dd = _dd()
-    return dd.map_partitions(run, a, b, meta=meta, align_dataframes=False,
-                             enforce_metadata=False)
+    result = dd.map_partitions(run, a, b, meta=out_meta, align_dataframes=False,
+                               enforce_metadata=False)
+    return _mark_partitioned(result, keys)
 
 
 def to_daily(observations: Any, *, by: str | Sequence[str] | None = None,
-             npartitions: int | None = None, **kwargs: Any) -> Any:
+             npartitions: int | None = None, partitioned: bool | None = None,
+             meta: Any = None, **kwargs: Any) -> Any:
     """Daily series of every metric and group, from a Dask table of observations.
 
     Parameters
@@ -431,6 +608,13 @@ def to_daily(observations: Any, *, by: str | Sequence[str] | None = None,
         Grouping column(s) besides ``metric``.
     npartitions : int, optional
         Partitions after the shuffle on ``metric`` and ``by``.
+    partitioned : bool, optional
+        Whether the reports of every series (``metric`` and ``by``) already lie
+        whole in one partition, as for :func:`anomalies`; by default only the
+        cases :func:`partitioned_by` recognises.
+    meta : DataFrame, optional
+        The output's empty frame, as for :func:`anomalies` (by default built
+        from the input's dtypes, without computing anything).
     **kwargs
         Passed to :func:`conflictstats.to_daily` (``overnight=``, ``conflict=``,
         ``spread=``; ``metric=`` selects metrics).
@@ -441,7 +625,16 @@ def to_daily(observations: Any, *, by: str | Sequence[str] | None = None,
         Columns ``metric``, the ``by`` columns, ``date`` and ``value``: one row per
         series and day that a report covers. ``.compute()`` equals
         ``to_long(conflictstats.to_daily(obs, by=by, ...), ["metric", *by],
-        dropna=True)``.
+        dropna=True)``. It is partitioned by ``metric`` and ``by`` (see
+        :func:`partitioned_by`): the functions above, called on it with those
+        columns as ``by=``, do not shuffle it again.
+
+    Notes
+    -----
+    The row labels of the input are not used: files read by ``dd.read_csv`` or
+    ``dd.read_parquet`` each number their rows from 0, and a partition whose
+    labels repeat is renumbered before :func:`conflictstats.to_daily` checks it
+    (messages then name a row by its position in the partition).
 
     Examples
     --------
@@ -471,17 +664,27 @@ def to_daily(observations: Any, *, by: str | Sequence[str] | None = None,
     if isinstance(metric, str):
         kwargs = {**kwargs, "metric": [metric]}  # keep the metric level in the columns
 
+    if meta is None:
+        sample = observations._meta
+        meta = pd.DataFrame({k: pd.Series(dtype=sample[k].dtype) for k in keys}
+                            | {_DATE: pd.Series(dtype="datetime64[ns]"),
+                               "value": pd.Series(dtype="float64")})
+    elif not isinstance(meta, pd.DataFrame):
+        raise InputTypeError(f"meta must be an empty pandas DataFrame with the output's "
+                             f"columns and dtypes; got {type(meta).__name__}")
+    out_meta = meta.iloc[:0]
+
     def run(part: pd.DataFrame) -> pd.DataFrame:
         if len(part) == 0:
-            return meta.copy()
+            return out_meta.copy()
+        if not part.index.is_unique:  # each file numbers its rows from 0
+            part = part.reset_index(drop=True)
         daily = cs.to_daily(part, by=inner_by, **kwargs)
         if daily.columns.nlevels == 1:
             daily.columns = daily.columns.rename("metric")
         return to_long(daily, keys, name="value", dropna=True)
 
-    sample = observations._meta
-    meta = pd.DataFrame({k: pd.Series(dtype=sample[k].dtype) for k in keys}
-                        | {_DATE: pd.Series(dtype="datetime64[ns]"),
-                           "value": pd.Series(dtype="float64")})
-    shuffled = observations.shuffle(on=keys, npartitions=npartitions)
-    return shuffled.map_partitions(run, meta=meta, enforce_metadata=False)
+    whole = _whole(observations, keys, partitioned)
+    result = _by_series(observations, keys, whole, npartitions).map_partitions(
+        run, meta=out_meta, enforce_metadata=False)
+    return _mark_partitioned(result, keys)

@@ -168,17 +168,19 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         return frame
     table = _screen_public(path, reader)
     aside = table.set_aside
-    if len(aside) and "refused" in aside.columns and aside["refused"].astype(bool).any():
+    refused = (aside["refused"].fillna(False).astype(bool) if "refused" in aside.columns
+               else pd.Series(False, index=aside.index))
+    if refused.any():
         import warnings
 
         from .errors import DataWarning
 
-        bad = aside.loc[aside["refused"].astype(bool)]
+        bad = aside.loc[refused]
         first = bad.iloc[0]
         warnings.warn(
-            f"load_dataset({path.name}): {len(bad)} row(s) left out as impossible (first: "
-            f"row {first.get('row', '?')}: {first['reason']}); screen_dataset(...) lists "
-            "them all", DataWarning, stacklevel=2)
+            f"load_dataset({path.name}): {len(bad)} figure(s) left out as impossible (first: "
+            f"{first['reason']}); screen_dataset(...) lists them all", DataWarning,
+            stacklevel=2)
     return table.observations
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "mark_anomalies",
     "mark_records",
     "plot_rate",
+    "plot_reconcile",
     "plot_series",
     "plot_weekly_bars",
     "shade_segments",
@@ -1360,3 +1361,126 @@ def _decorate(fig: Figure, day_axes: list[Axes], week_axes: list[Axes], rate_ax:
     # "Chart: conflictstats." is one word for wrapping (a no-break space): it stays whole
     add_source(bottom, "\n".join(textwrap.fill(n.replace("Chart: ", "Chart:\u00a0"), width)
                                   for n in notes))
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+def plot_reconcile(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    band: bool = True,
+    episodes: bool = True,
+    a_kws: Mapping[str, Any] | None = None,
+    b_kws: Mapping[str, Any] | None = None,
+    band_kws: Mapping[str, Any] | None = None,
+    episode_kws: Mapping[str, Any] | None = None,
+) -> Axes:
+    """Two sources of one metric per period, the usual band and their divergences.
+
+    Parameters
+    ----------
+    result : Reconciliation
+        The result of :func:`conflictstats.reconcile`; its ``table`` gives the
+        values per period, its band and ``episodes`` what is shaded.
+    ax : Axes, optional
+        Where to draw; the current Axes by default.
+    band : bool, default True
+        Shade the usual band: where ``b`` lies in a usual period given ``a``,
+        from ``band_lower * a`` to ``band_upper * a``.
+    episodes : bool, default True
+        Shade the divergence episodes (``result.episodes``) across the Axes.
+    a_kws, b_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.plot` for the two sources.
+    band_kws, episode_kws : dict, optional
+        Passed to :meth:`~matplotlib.axes.Axes.fill_between` (band) and
+        :meth:`~matplotlib.axes.Axes.axvspan` (each episode).
+
+    Returns
+    -------
+    Axes
+        Two lines (``a`` then ``b``, labelled with the sources' names, drawn
+        literally), one band, one shaded span per episode, and hollow markers on
+        the periods where ``b`` is outside its usual band.
+
+    Notes
+    -----
+    Each point is a period of ``result.table`` (a flow's total, a level's last
+    value), dated by the period's last day; periods not complete in a source are
+    drawn as hollow points. The band at a period is :math:`[q_{10}\\,a_t,
+    q_{90}\\,a_t]`, with :math:`q_{10}` and :math:`q_{90}` the 10th and 90th
+    percentiles of the ratio :math:`b_t / a_t` over complete periods. An episode
+    runs from its first day to the end of its last day.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import conflictstats as cs
+    >>> from conflictstats.plotting import plot_reconcile
+    >>> rng = np.random.default_rng(1)
+    >>> days = pd.date_range("2024-01-01", periods=120)
+    >>> a = pd.Series(rng.poisson(40, 120).astype(float), index=days, name="tracker A")
+    >>> b = pd.Series(rng.binomial(40, 0.6, 120).astype(float), index=days, name="tracker B")
+    >>> r = cs.reconcile(a, b, kind="flow")
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_reconcile(r)
+    >>> [line.get_label() for line in ax.lines]
+    ['tracker A', 'tracker B']
+    >>> plt.close(fig)
+    """
+    needed = ("names", "table", "episodes", "band_lower", "band_upper")
+    if not all(hasattr(result, k) for k in needed):
+        raise InputTypeError("plot_reconcile: result must be a Reconciliation (from "
+                             f"conflictstats.reconcile); got {type(result).__name__}")
+    table = result.table
+    missing = [c for c in ("a", "b", "a_complete", "b_complete") if c not in table.columns]
+    if missing:
+        raise MissingKeyError(f"plot_reconcile: result.table has no column {missing[0]!r}; "
+                              f"columns are {list(table.columns)}")
+    ax = _axes(ax)
+    x = pd.DatetimeIndex(table.index)
+    name_a, name_b = (str(n) for n in result.names)
+    # names come from data: drawn as written, never as mathtext or TeX
+    plain = {"parse_math": False, "usetex": False}
+    lo, hi = float(result.band_lower), float(result.band_upper)
+    va = table["a"].to_numpy(dtype=float)
+    if band and np.isfinite(lo) and np.isfinite(hi):
+        ok = np.isfinite(va)
+        ax.fill_between(
+            _x(x), lo * va, hi * va, where=ok, interpolate=False,
+            **_kws({"color": PALETTE["orange"], "alpha": 0.2, "linewidth": 0,
+                    "label": f"usual range of {name_b} ({lo:.3g} to {hi:.3g} × {name_a})",
+                    "zorder": 1}, band_kws))
+    styles = (("a", name_a, PALETTE["blue"], a_kws), ("b", name_b, PALETTE["vermillion"], b_kws))
+    for col, name, colour, user in styles:
+        values = table[col].to_numpy(dtype=float)
+        ax.plot(_x(x), values, **_kws({"color": colour, "linewidth": 1.6, "marker": "o",
+                                       "markersize": 3, "label": name, "zorder": 3}, user))
+        partial = ~table[f"{col}_complete"].fillna(False).to_numpy(dtype=bool) & np.isfinite(
+            values)
+        if partial.any():
+            ax.scatter(_x(x[partial]), values[partial], s=22, facecolors="white",
+                       edgecolors=colour, linewidths=1.0, zorder=4)
+    if "outside_band" in table.columns:
+        out = table["outside_band"].fillna(False).to_numpy(dtype=bool)
+        if out.any():
+            ax.scatter(_x(x[out]), table["b"].to_numpy(dtype=float)[out], s=60,
+                       facecolors="none", edgecolors=PALETTE["black"], linewidths=0.9,
+                       label="outside the usual range", zorder=5)
+    if episodes and len(result.episodes):
+        eps = result.episodes
+        for j, (start, end) in enumerate(zip(pd.DatetimeIndex(eps["start"]),
+                                             pd.DatetimeIndex(eps["end"]), strict=True)):
+            ax.axvspan(_x(pd.DatetimeIndex([start]))[0],
+                       _x(pd.DatetimeIndex([end + pd.Timedelta(days=1)]))[0],
+                       **_kws({"color": PALETTE["grey"], "alpha": 0.18, "linewidth": 0,
+                               "zorder": 0, "label": "divergence" if j == 0 else None},
+                              episode_kws))
+    legend = ax.legend(loc="best")
+    for text in legend.get_texts():
+        text.set(**plain)
+    _date_axis(ax)
+    return ax

@@ -78,6 +78,12 @@ class Reconciliation(Result):
     one_sided : DataFrame
         Days inside the common span that one source reports and the other does
         not: ``date``, ``reported_by``.
+    period : str
+        The period of ``table`` in words ("week", "month" ...).
+    episodes_note : str
+        Why no episodes were sought, when they could not be (values spread
+        evenly from reports covering many days have no day-to-day noise to
+        measure a divergence against); empty otherwise.
     """
 
     names: tuple[str, str]
@@ -96,6 +102,8 @@ class Reconciliation(Result):
     table: pd.DataFrame
     episodes: pd.DataFrame
     one_sided: pd.DataFrame
+    period: str = "week"
+    episodes_note: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """One row: lag, scale, band and counts."""
@@ -119,12 +127,18 @@ class Reconciliation(Result):
                 if self.lag_lower != self.lag_upper else "")
         text = [f"{lag}."]
         if np.isfinite(self.scale):
-            text.append(
-                f"Over the {self.n_common:,} days both report, {b} gives {self.scale:.3g} for "
-                f"each unit of {a} (between {self.scale_lower:.3g} and {self.scale_upper:.3g});"
-                f" in a usual week the ratio lies between {self.band_lower:.3g} and "
-                f"{self.band_upper:.3g}.")
-        if len(self.episodes):
+            line = (f"Over the {self.n_common:,} days both report, {b} gives {self.scale:.3g} "
+                    f"for each unit of {a} (between {self.scale_lower:.3g} and "
+                    f"{self.scale_upper:.3g})")
+            if np.isfinite(self.band_lower):
+                line += (f"; in a usual {self.period} the ratio lies between "
+                         f"{self.band_lower:.3g} and {self.band_upper:.3g}")
+            else:
+                line += f"; no {self.period} is complete in both, so there is no usual band"
+            text.append(line + ".")
+        if self.episodes_note:
+            text.append(self.episodes_note)
+        elif len(self.episodes):
             eps = "; ".join(f"{_d(r.start)} to {_d(r.end)} (ratio {r.ratio:.3g})"
                             for r in self.episodes.itertuples())
             text.append(f"They diverge in {len(self.episodes)} episode"
@@ -396,9 +410,9 @@ def reconcile(
     lag, lag_lo, lag_hi, corr = _estimate_lag(_changes(xa, kind_).to_numpy(),
                                               _changes(xb, kind_).to_numpy(),
                                               max_lag, alpha, n_boot, rng)
-    # the lagged A may reach before the common span: take it from A's own earlier days
-    a_al = sa.reindex(pd.date_range(lo - max(lag, 0) * _DAY, hi, freq="D")).astype(
-        float).shift(lag).reindex(days)
+    # the lagged A may reach outside the common span: take it from A's own days there
+    a_al = sa.reindex(pd.date_range(lo - max(lag, 0) * _DAY, hi + max(-lag, 0) * _DAY,
+                                    freq="D")).astype(float).shift(lag).reindex(days)
     both = a_al.notna() & xb.notna()
     scale, s_lo, s_hi = _ratio_interval(xb[both], a_al[both], alpha)
     table = _aligned_table(xa, xb, freq, kind_)
@@ -408,7 +422,16 @@ def reconcile(
     else:
         band = np.array([math.nan, math.nan])
     table["outside_band"] = ok & ((table["ratio"] < band[0]) | (table["ratio"] > band[1]))
-    episodes = _episodes(a_al, xb, _usual_ratio(a_al, xb, both), kind_, min_days)
+    spread = [n for n, s in zip(names, (xa, xb), strict=True)
+              if kind_ == "flow" and _mostly_spread(s)]
+    if spread:
+        episodes = pd.DataFrame(columns=["start", "end", "days", "ratio", "usual_ratio"])
+        note = (f"Divergence episodes are not sought: {' and '.join(spread)} "
+                f"{'is' if len(spread) == 1 else 'are'} mostly spread evenly from reports "
+                f"covering many days; compare the {_period_word(freq)}s in the table.")
+    else:
+        episodes = _episodes(a_al, xb, _usual_ratio(a_al, xb, both), kind_, min_days)
+        note = ""
     only_a = xa.notna() & xb.isna()
     only_b = xb.notna() & xa.isna()
     one_sided = pd.DataFrame({
@@ -419,7 +442,24 @@ def reconcile(
         names=names, kind=kind_, lag=lag, lag_lower=lag_lo, lag_upper=lag_hi, lag_corr=corr,
         scale=scale, scale_lower=s_lo, scale_upper=s_hi, band_lower=float(band[0]),
         band_upper=float(band[1]), n_common=int(both.sum()), alpha=alpha, table=table,
-        episodes=episodes, one_sided=one_sided)
+        episodes=episodes, one_sided=one_sided, period=_period_word(freq), episodes_note=note)
+
+
+def _period_word(freq: str) -> str:
+    """"week", "month", "quarter" or "year" for a ``freq=``."""
+    from ._periods import parse_freq
+
+    code = parse_freq(freq, name="freq").code
+    return {"M": "month", "Q": "quarter", "Y": "year"}.get(code[0], "week")
+
+
+def _mostly_spread(s: pd.Series) -> bool:
+    """Whether most known days repeat the day before exactly (a report spread evenly)."""
+    known = s.dropna()
+    if len(known) < 2:
+        return False
+    same = (known.diff() == 0) & (known.index.to_series().diff() == _DAY)
+    return bool(same.mean() > 0.5) and bool((known != 0).mean() > 0.5)
 
 
 def _aligned_table(xa: pd.Series, xb: pd.Series, freq: str, kind: str) -> pd.DataFrame:

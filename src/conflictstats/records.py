@@ -36,7 +36,15 @@ from ._compare import flag_windows as _flag_windows
 from ._compare import lower_bounds as _lower_bounds
 from ._docstrings import fill_doc
 from ._kinds import recorded_spans, resolve_kind
-from ._validate import as_frame, as_series, check_choice, check_int, long_ranges
+from ._validate import (
+    as_frame,
+    as_series,
+    check_choice,
+    check_int,
+    keep_own_dates,
+    long_ranges,
+    own_dates,
+)
 from .errors import InputError
 from .results import RecordTestResult
 
@@ -494,7 +502,9 @@ def _since(data: pd.Series | pd.DataFrame, sign: float, name: str,
         cols[col] = out
     if was_series:
         return pd.Series(cols[frame.columns[0]], index=frame.index, name=data.name, copy=False)
-    return pd.DataFrame(cols, index=frame.index, columns=frame.columns, copy=False)
+    out = pd.DataFrame(cols, index=frame.index, columns=frame.columns, copy=False)
+    # by=: each group on its own dates only (NaT on the other groups' dates)
+    return keep_own_dates(out, own_dates(data, frame, by), frame.columns)
 
 
 def highest_since(
@@ -517,7 +527,11 @@ def highest_since(
         column of dates per column.
     by, value : optional
         A long frame's group column(s) and value column: one column of dates
-        per group, on the dates of all groups (as for a wide DataFrame).
+        per group, on the dates of all groups; each group's column is what
+        calling it alone gives, NaT on the other groups' dates
+        (``attrs["own_dates"]`` marks each group's own dates, so that
+        :func:`conflictstats.dask.to_long` gives one row per group and own
+        date).
     flags : {"exclude", "include"}
         Days flagged as artefacts (``attrs["flags"]`` from
         :func:`conflictstats.to_daily`, see :func:`conflictstats.flag_reasons`)

@@ -302,10 +302,12 @@ def _read_one(name: str, raw: Any, decl: SourceSpec | None, wanted: dict[str, li
     rule = _rule(decl)
     if rule.split and series:
         groups = sorted({s.group.split(" = ")[-1] for s in series if s.group})
+        by = [c for c in rule.split[:-1]
+              if c in obs.columns and len(pd.unique(obs[c].dropna())) > 1]
         if len(groups) > 1:
             row_notes.append(
-                f"Series by {', '.join(rule.split)}: {', '.join(groups)}; never summed "
-                "across them.")
+                f"Series by {', '.join([*by, *rule.split[-1:]])}: {', '.join(groups)}; "
+                "never summed across them.")
     about_source = [] if decl is None else [f"Dates: {decl.event_dates_note}"] + [
         f"Definition change on {_day(b.date)}: {b.description}; no comparison across it."
         for b in decl.breaks if len(bound) and bound.min() <= b.date <= bound.max()]

@@ -197,9 +197,41 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
     return _save(fig, out_dir / chart_stem(item.dataset, item.key))
 
 
+def _definition_breaks(comparable: pd.Series | None, first: pd.Timestamp,
+                       end: pd.Timestamp) -> pd.DatetimeIndex:
+    """The first report days under a new definition (the ``comparable`` label changes)."""
+    if comparable is None or comparable.empty:
+        return pd.DatetimeIndex([])
+    lab = comparable.astype(str)
+    new = lab.index[1:][(lab.to_numpy()[1:] != lab.to_numpy()[:-1])]
+    return pd.DatetimeIndex(new)[(new >= first) & (new <= end)]
+
+
+def _mark_definition_breaks(fig: Any, comparable: pd.Series | None, first: pd.Timestamp,
+                            end: pd.Timestamp) -> None:
+    """A dashed line on every panel where the definition changes, labelled on the last
+    (the share panel when there is one): nothing is compared across it."""
+    from ..plotting import style
+
+    days = _definition_breaks(comparable, first, end)
+    if not len(days):
+        return
+    with style():
+        for ax in fig.axes:
+            for d in days:
+                ax.axvline(d - _DAY / 2, color="#444444", linestyle="--", linewidth=0.9,
+                           zorder=4)
+        ax = fig.axes[-1]
+        for d in days:
+            ax.annotate(f"new definition from {d.day} {d:%b}", xy=(d - _DAY / 2, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(-3, -3),
+                        textcoords="offset points", ha="right", va="top", fontsize=8,
+                        color="#444444")
+
+
 def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame | None,
-          rate: tuple[pd.DataFrame, str, str] | None, span: Span, start: pd.Timestamp,
-          end: pd.Timestamp) -> list[str]:
+          rate: tuple[pd.DataFrame, str, str, pd.Series | None] | None, span: Span,
+          start: pd.Timestamp, end: pd.Timestamp) -> list[str]:
     """One chart, drawn from the facts: the week highlighted, its records labelled."""
     from ..plotting import mark_records, style, weekly_chart
 
@@ -224,7 +256,7 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
     what = ""
     rate_frame, rate_label = (None, None)
     if rate is not None:
-        rt, _key, outcome = rate
+        rt, _key, outcome, _ = rate
         rate_frame = rt.loc[s.index[0]:end, ["rate", "lower", "upper"]]
         rate_label = f"Share {outcome}, by week (%)"
     fig = weekly_chart(
@@ -236,6 +268,8 @@ def _draw(out_dir: Path, item: _Series, facts: pd.DataFrame, weeks: pd.DataFrame
         spread=item.spread, flagged=item.flagged, rate_label=rate_label)
     if len(corrections):
         _mark_corrections(fig.axes[0], corrections, item.unit)
+    _mark_definition_breaks(fig, item.comparable if rate is None or item.comparable is not None
+                            else rate[3], pd.Timestamp(s.index[0]), end)
     if rate is not None:
         own = facts.loc[(facts["dataset"] == item.dataset)
                         & (facts["series"] == rate[1])

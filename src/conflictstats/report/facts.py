@@ -19,6 +19,7 @@ from .phrases import (
     _break_day,
     _completeness,
     _day,
+    _day_waves,
     _few_of,
     _label,
     _left_out_text,
@@ -34,6 +35,7 @@ from .phrases import (
     _signed,
     _since_start,
     _spread_from,
+    _window,
 )
 from .rules import (
     _DAY,
@@ -116,6 +118,7 @@ def _week_facts(item: _Series, span: Span, start: pd.Timestamp,
     facts += _record_facts(item, weeks, span, end, float(facts[0]["value"]))
     if item.kind == "flow":
         facts += _day_facts(item, hist, start, end)
+        facts += _wave_facts(item, start, end)
     return facts, weeks
 
 
@@ -346,6 +349,59 @@ def _record_facts(item: _Series, weeks: pd.DataFrame, span: Span, end: pd.Timest
     return out
 
 
+def _wave_facts(item: _Series, start: pd.Timestamp, end: pd.Timestamp) -> list[dict[str, Any]]:
+    """The week's largest attack (one reported wave), compared with earlier waves: a record,
+    the largest since (more than :data:`SINCE_MIN_DAYS` before), or, when the week's highest
+    day holds several waves, the week's largest wave beside the largest on record."""
+    from ..records import highest_since, records
+
+    w = item.waves
+    if w is None or not item.wave_facts:
+        return []
+    w = w.loc[w["date"] <= end].dropna(subset=["value"])
+    week = w.loc[w["date"] >= start]
+    if week.empty or len(w) < MIN_SERIES_DAYS:
+        return []
+    top = week["value"].idxmax()
+    row = week.loc[top]
+    unit, value = item.unit, float(row["value"])
+    what = f"{_num(value, unit)} {item.key} ({_window(row['start'], top)})"
+
+    def attack(at: pd.Timestamp) -> str:
+        return f"{_num(w.loc[at, 'value'], unit)} ({_window(w.loc[at, 'start'], at)})"
+
+    rec = records(w["value"], scope="all")
+    hit = rec.loc[(rec["date"] == top) & (rec["n_compared"] > 0)]
+    method = "records among reported attacks (waves), not days"
+    if len(hit):
+        r = hit.iloc[0]
+        return [_fact(item, "wave_record", end, date=top, value=value,
+                      previous_value=float(r["previous_value"]),
+                      previous_date=r["previous_date"], method=method,
+                      text=f"Largest single attack on record: {what}, above "
+                           f"{attack(r['previous_date'])}.")]
+    before = w.loc[w.index < week.index[0], "value"]
+    if before.empty:
+        return []
+    big = before.idxmax()
+    since = highest_since(w["value"]).get(top, pd.NaT)
+    recent = pd.isna(since) or (top - since).days <= SINCE_MIN_DAYS
+    # the week's highest day made of several attacks: its total is not one attack
+    by_day = week.groupby("date")["value"].agg(["sum", "size"])
+    several = bool(by_day.loc[by_day["sum"].idxmax(), "size"] > 1)
+    if recent and not several:
+        return []
+    text = f"Largest attack of the week: {what}"
+    if not recent and since == big:
+        text += f", the largest since the largest attack on record, {attack(big)}."
+    else:
+        text += ("" if recent else f", the largest since {attack(since)}") + (
+            f"; the largest attack on record: {attack(big)}.")
+    return [_fact(item, "wave_largest", end, date=top, value=value,
+                  previous_value=float(before[big]), previous_date=big, method=method,
+                  comparison=f"the largest attack on record: {attack(big)}", text=text)]
+
+
 def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
                end: pd.Timestamp) -> list[dict[str, Any]]:
     """A record day in the week, and unusual days (not on flagged or spread days)."""
@@ -371,7 +427,7 @@ def _day_facts(item: _Series, hist: pd.Series, start: pd.Timestamp,
             text=f"Record day for {item.key}: {_num(r['value'], unit)} {item.on(r['date'])}, "
                  "above the "
                  f"previous record of {_num(r['previous_value'], unit)} "
-                 f"{item.on(r['previous_date'])}."))
+                 f"{item.on(r['previous_date'])}." + _day_waves(item, r["date"])))
     known = clean.dropna()
     counts = unit == "count" and bool(((known >= 0) & (known == np.floor(known))).all())
     method = "count" if counts else "robust_z"
@@ -475,7 +531,9 @@ def _rate_weeks(part: _Series, base: _Series, span: Span,
     weeks: pd.DataFrame = rate(x, n, freq=span.code)  # type: ignore[assignment]
     if end not in weeks.index:
         return None
-    tmp = _weekly_table(n, span, "flow", part.flagged.union(base.flagged), base.comparable)
+    # the outcome's definition decides (destroyed changes; launched does not)
+    comparable = part.comparable if part.comparable is not None else base.comparable
+    tmp = _weekly_table(n, span, "flow", part.flagged.union(base.flagged), comparable)
     weeks["definition"] = tmp["definition"].reindex(weeks.index) if "definition" in tmp \
         else ""
     weeks["mixed"] = tmp["mixed"].reindex(weeks.index).fillna(False).astype(bool)
@@ -533,7 +591,8 @@ def _rate_facts(part: _Series, base: _Series, span: Span, end: pd.Timestamp,
     text += "".join(f"; {c}" for c in comparison)
     if bool(w["mixed"]):
         text += (f". The definition of {part.key} changes within this week"
-                 + _break_day(base.comparable, pd.Timestamp(w["start"]), end)
+                 + _break_day(part.comparable if part.comparable is not None
+                              else base.comparable, pd.Timestamp(w["start"]), end)
                  + ": the week mixes both definitions")
     caveat = ""
     if "definition" in weeks and len(pd.unique(weeks["definition"].dropna())) > 1:
@@ -705,9 +764,9 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, SourceSpec | None]
             if any(f.get("text") for f in rf):  # its counts are stated in the rate line
                 left_out[name] = [(i, w) for i, w in left_out.get(name, []) if i is not part]
             key = f"{name}|rate|{base.key}"
+            label = _metric_label(_rule(decls.get(name)), part.metric)
             if rt is not None and rf and key not in tables:
-                tables[key] = (rt, rf[0]["series"], _metric_label(_rule(decls.get(name)),
-                                                                  part.metric))
+                tables[key] = (rt, rf[0]["series"], label, part.comparable)
 
     facts: list[dict[str, Any]] = []
     for name in dict.fromkeys(i.dataset for i in analysed):

@@ -242,3 +242,27 @@ def _fill_source(text: str, width: int) -> str:
 
 def _unit_text(unit: str) -> str:
     return {"km2": "km²", "count": "number", "percent": "%"}.get(unit, unit)
+
+
+def _window(start: Any, end: Any) -> str:
+    """A wave's window: "09:00–18:00 on 24 Mar 2026", "17:00 on 6 Sep to 09:30 on 7 Sep 2025"."""
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a == b:
+        return f"on {_day(b)}" if b == b.normalize() else f"at {b:%H:%M} on {_day(b)}"
+    if a == b.normalize():  # a bare date as start: the report up to that morning
+        return f"to {b:%H:%M} on {_day(b)}"
+    if a.normalize() == b.normalize():
+        return f"{a:%H:%M}–{b:%H:%M} on {_day(b)}"
+    return f"{a:%H:%M} on {a.day} {a:%b} to {b:%H:%M} on {_day(b)}"
+
+
+def _day_waves(item: _Series, day: Any) -> str:
+    """" The day holds 2 separate attacks (waves): 392 + 556." when it holds several."""
+    if item.waves is None:
+        return ""
+    on = item.waves.loc[item.waves["date"] == pd.Timestamp(day), "value"]
+    if len(on) < 2:
+        return ""
+    parts = " + ".join(_num(v, item.unit) for v in on)
+    return (f" The day holds {len(on)} separate attacks (reported waves): {parts}; a day's "
+            "total is not one attack.")

@@ -47,6 +47,8 @@ class _Series:
     headline: bool = True
     outcome: bool = False  # the numerator of a declared rate: drawn in its base's chart
     date_phrase: str = "on {date}"  # how the source dates a day (SourceSpec.date_phrase)
+    waves: pd.DataFrame | None = None  # reported attacks (end -> start, date, value)
+    wave_facts: bool = False  # "largest attack" is stated for this series
 
     def on(self, day: Any) -> str:
         """A day in the source's own terms: "logged on 3 Mar 2024"."""
@@ -187,6 +189,29 @@ def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
     return _days_of(rows.loc[bad.to_numpy()])
 
 
+def _waves_of(rows: pd.DataFrame, metric: str) -> pd.DataFrame | None:
+    """The reported attacks (waves) of a series' rows, when the reader gives a ``wave``
+    column: one row per wave, indexed by its end, with ``start``, ``date`` (morning)
+    and ``value`` (:func:`conflictstats.sources.missile_waves`)."""
+    if "wave" not in rows.columns or rows.empty:
+        return None
+    from ..sources import missile_waves
+
+    w = missile_waves(rows, by=None)
+    if w["end"].duplicated().any():  # several commands in one series: no wave claims
+        return None
+    return pd.DataFrame({"start": w["start"].to_numpy(), "date": w["date"].to_numpy(),
+                         "value": w[metric].to_numpy(dtype=float)},
+                        index=pd.DatetimeIndex(w["end"], name="end"))
+
+
+def _lead_split(rule: SeriesRule, obs: pd.DataFrame) -> list[str]:
+    """A declared split column before the last one splits only when the rows hold several
+    of its values (missile ``command``: the regional commands, never the national posts)."""
+    return [c for c in rule.split[:-1] if c in obs.columns
+            and len(pd.unique(obs[c].dropna())) > 1]
+
+
 def _metric_label(rule: SeriesRule, metric: str,
                   rows: pd.DataFrame | None = None) -> str:
     """The reader's label of a metric; a ``label_from`` column whose rows hold one value
@@ -234,7 +259,7 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
         progress(f"{dataset}: {metric}")
         try:
             found, note = _metric_series(dataset, metric, sub, conflict, decl, split_extra,
-                                         source_line, is_headline)
+                                         source_line, is_headline, _lead_split(rule, obs))
         except ValueError as err:
             problems.append({"dataset": dataset, "row": "", "metric": metric,
                              "reason": f"not reported: {err}"})
@@ -247,11 +272,12 @@ def _series_of(dataset: str, obs: pd.DataFrame, conflict: Any, decl: SourceSpec 
 
 def _metric_series(dataset: str, metric: str, sub: pd.DataFrame, conflict: Any,
                    decl: SourceSpec | None, split_extra: Sequence[str], source_line: str,
-                   headline: bool) -> tuple[list[_Series], list[str]]:
+                   headline: bool, lead: list[str]) -> tuple[list[_Series], list[str]]:
     """One metric's daily series (:func:`conflictstats.to_daily`): one per group the
     reader declares, or their sum; a note when groups are summed."""
     rule = _rule(decl)
-    split = [c for c in (*rule.split, *split_extra) if c in sub.columns]
+    split = [c for c in (*rule.split, *split_extra) if c in sub.columns
+             and (c not in rule.split[:-1] or c in lead)]
     summed = [c for c in rule.summed if c in sub.columns]
     # "sum" adds separate events; a level or a running total cannot be added up
     policy: Any = "error" if conflict == "sum" and str(sub["kind"].iloc[0]) != "flow" \
@@ -284,13 +310,15 @@ def _metric_series(dataset: str, metric: str, sub: pd.DataFrame, conflict: Any,
         "converted": "reported_unit" in sub.columns and bool(
             (sub["reported_unit"] != sub["unit"]).any()),
         "outcome": metric in {o for outs in rule.rates.values() for o in outs},
-        "headline": headline, "date_phrase": decl.date_phrase if decl else "on {date}"}
-    return [_one_series(common, sub, col, s, by, decl, daily.attrs.get("spans"))
+        "headline": headline, "date_phrase": decl.date_phrase if decl else "on {date}",
+        "wave_facts": metric in rule.rates}
+    return [_one_series(common, sub, col, s, by, decl, daily.attrs.get("spans"), lead)
             for col, s in columns], notes
 
 
 def _one_series(common: dict[str, Any], sub: pd.DataFrame, col: Any, s: pd.Series,
-                by: list[str], decl: SourceSpec | None, spans: Any) -> _Series:
+                by: list[str], decl: SourceSpec | None, spans: Any,
+                lead: list[str]) -> _Series:
     """One group's series: its name, its rows' flags, spread days and definitions."""
     rule = _rule(decl)
     metric, dataset = common["metric"], common["dataset"]
@@ -309,6 +337,9 @@ def _one_series(common: dict[str, Any], sub: pd.DataFrame, col: Any, s: pd.Serie
         family += "|" + group
         if decl and names and names[0] != "entity":
             key = f"{_noun(rule, str(vals[-1]))} {_metric_label(rule, metric, sub)}"
+            named = [str(v) for c, v in zip(names, vals, strict=False) if c in lead]
+            if named:
+                key += f" ({', '.join(named)})"
         else:
             key = f"{_metric_label(rule, metric, sub)} ({', '.join(map(str, vals))})"
     rows = sub.loc[mask]
@@ -316,7 +347,9 @@ def _one_series(common: dict[str, Any], sub: pd.DataFrame, col: Any, s: pd.Serie
     own = _own_spans(spans, col)
     s.attrs = {"kind": common["kind"], "unit": common["unit"], "spans": own}
     comp = None
-    comparable = rule.comparable
+    # a metric whose definition no declared break changes is compared across them
+    broken = {m for b in decl.breaks for m in b.metrics} if decl else set()
+    comparable = rule.comparable if not broken or metric in broken else ""
     if comparable and comparable in rows.columns and len(pd.unique(rows[comparable])) > 1:
         lab = pd.Series(rows[comparable].astype(str).to_numpy(),
                         index=pd.DatetimeIndex(rows["end"]).normalize())
@@ -324,7 +357,9 @@ def _one_series(common: dict[str, Any], sub: pd.DataFrame, col: Any, s: pd.Serie
     return _Series(
         key=key, group=group, daily=s, flagged=_flagged_days(rows),
         spread=_spread_index(own) if common["kind"] == "flow" else pd.DatetimeIndex([]),
-        family=family, comparable=comp, **common)
+        family=family, comparable=comp,
+        waves=_waves_of(rows, metric) if decl and common["kind"] == "flow" else None,
+        **common)
 
 
 def _iso_day(week: Any) -> pd.Timestamp:

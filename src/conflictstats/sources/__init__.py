@@ -29,6 +29,7 @@ reader                                    dataset
 :func:`read_oryx_totals`                  Oryx totals per type (one snapshot)
 :func:`read_oryx_events`                  Oryx losses per day first recorded
 :func:`read_missile_catalogue`            weapon models of the missile dataset
+:func:`missile_waves`                     the missile dataset's attacks (waves)
 ========================================  =========================================
 """
 
@@ -61,10 +62,15 @@ from ._liveuamap import (
 )
 from ._losses import LOSSES_MERGED, read_general_staff_losses, screen_general_staff_losses
 from ._missile import (
+    CATALOGUE_FILE,
     EW_DEFINITION_BREAK,
+    LOST_TRACK_BREAK,
     MISSILE_COLUMNS,
+    MISSILE_COMMANDS,
     MISSILE_METRICS,
     find_definition_break,
+    find_lost_track_break,
+    missile_waves,
     read_missile_attacks,
     read_missile_catalogue,
     screen_missile_attacks,
@@ -148,6 +154,7 @@ def sources_table() -> pd.DataFrame:
 
 
 __all__ = [
+    "CATALOGUE_FILE",
     "DATASETS",
     "DEEPSTATE_FLAGS",
     "EVENT_DATE_RULES",
@@ -155,7 +162,9 @@ __all__ = [
     "KIEL_MODES",
     "KIEL_SCALE",
     "LOSSES_MERGED",
+    "LOST_TRACK_BREAK",
     "MISSILE_COLUMNS",
+    "MISSILE_COMMANDS",
     "MISSILE_METRICS",
     "ORYX_BACKFILL_DATES",
     "ORYX_STATUSES",
@@ -168,7 +177,9 @@ __all__ = [
     "default_cache_dir",
     "fetch_dataset",
     "find_definition_break",
+    "find_lost_track_break",
     "guess_source",
+    "missile_waves",
     "read_deepstate_area",
     "read_general_staff_losses",
     "read_kiel_snapshot",

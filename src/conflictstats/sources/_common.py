@@ -628,8 +628,8 @@ def check_plausibility(table: ObservationTable, raw: pd.DataFrame, rules: Plausi
     ``duplicate_rows`` (a line identical to an earlier one), ``parts`` (within one
     input row, a part or the sum of the parts above the whole) and
     ``running_total_dips`` (a running total that falls and is back within
-    :data:`DIP_REPORTS` reports). ``whole_counts`` and the date range are checked
-    for every source by :func:`~conflictstats.read_observations` and the date rule.
+    :data:`DIP_REPORTS` reports). Whole counts and the date range are checked for
+    every source by :func:`~conflictstats.read_observations` and the date rule.
     A ``read_*`` reader raises at the first such row, naming the file, line, column
     and value; a ``screen_*`` reader moves the row's observations to ``set_aside``
     with the reason and ``refused`` True.

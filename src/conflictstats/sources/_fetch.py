@@ -102,6 +102,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _together(name: str) -> tuple[str, ...]:
+    """The keys fetched into one folder with ``name`` (its folder's key first): those a
+    source declaration with companions fetches (the missile file and its catalogue)."""
+    from . import SOURCES  # the registry imports this module
+
+    for spec in SOURCES.values():
+        if spec.companions and name in spec.fetch:
+            return spec.fetch if name == spec.fetch[0] else (spec.fetch[0],)
+    return (name,)
+
+
 def fetch_dataset(
     name: str,
     *,
@@ -131,6 +142,10 @@ def fetch_dataset(
     -------
     Path
         The cached file (``<cache_dir>/<name>/<filename>``), ready for the reader.
+        The files a declaration needs beside it are fetched into the same folder
+        (``missile_attacks`` also fetches the catalogue ``missiles_and_uavs.csv``
+        into ``<cache_dir>/missile_attacks/``; ``missile_catalogue`` alone goes
+        there too).
 
     Raises
     ------
@@ -166,7 +181,11 @@ def fetch_dataset(
         raise MissingKeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
     entry = DATASETS[name]
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    dest = folder / name / entry["filename"]
+    together = _together(name)
+    for companion in together[1:]:  # a file's companions first, into its folder
+        if companion != name:
+            fetch_dataset(companion, cache_dir=cache_dir, force=force, deadline=deadline)
+    dest = folder / together[0] / entry["filename"]
     if dest.exists() and not force:
         found = _sha256(dest)
         if found == entry["sha256"]:

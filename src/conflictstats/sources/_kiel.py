@@ -27,7 +27,7 @@ from ._common import (
     shown,
     whole_column,
 )
-from ._spec import Plausibility, SeriesRule, SourceSpec
+from ._spec import SeriesRule, SourceSpec
 
 __all__ = [
     "KIEL_MODES",
@@ -570,5 +570,4 @@ SPEC = SourceSpec(
                   "humanitarian_aid_allocated", MODES_METRIC),
         labels={MODES_METRIC: "military aid by delivery mode"},
     ),
-    plausibility=Plausibility(whole_counts=False),
 )

@@ -32,14 +32,22 @@ from ._common import (
 from ._spec import DefinitionBreak, Plausibility, SeriesRule, SourceSpec
 
 __all__ = [
+    "CATALOGUE_FILE",
     "EW_DEFINITION_BREAK",
+    "LOST_TRACK_BREAK",
     "MISSILE_COLUMNS",
+    "MISSILE_COMMANDS",
     "MISSILE_METRICS",
     "find_definition_break",
+    "find_lost_track_break",
+    "missile_waves",
     "read_missile_attacks",
     "read_missile_catalogue",
     "screen_missile_attacks",
 ]
+
+#: The model catalogue that must lie beside ``missile_attacks_daily.csv``.
+CATALOGUE_FILE = "missiles_and_uavs.csv"
 
 #: The columns of ``missile_attacks_daily.csv`` (upstream spelling, including the
 #: space in ``affected region``).
@@ -65,7 +73,7 @@ MISSILE_METRICS: dict[str, str] = {
     "destroyed": "shot down; after EW_DEFINITION_BREAK also those suppressed by "
                  "electronic warfare",
     "not_reach_goal": "'locationally lost', mostly to electronic warfare (reported "
-                      "separately only from 2024-07 until EW_DEFINITION_BREAK)",
+                      "separately from LOST_TRACK_BREAK until EW_DEFINITION_BREAK)",
     "still_attacking": "still in the air when the report was published",
     "border_crossing": "flew on into another country (Belarus, Russia, Poland ...), "
                        "summed over countries; the split is in ``crossed_into``",
@@ -82,11 +90,29 @@ EW_DEFINITION_BREAK: pd.Timestamp = pd.Timestamp("2025-07-24")
 
 _CATEGORY_NAMES = {"uav": "drone"}
 _NATIONAL = "Ukraine"
+
+#: The reporting command (the first part of ``source``, matched case-insensitively)
+#: -> the ``command`` column. ``kpszsu`` is the national Air Force command; the
+#: others are its regional air commands (South, East, West, Center). A ``source``
+#: that is a link to the Air Force's own Telegram channel (``t.me/kpszsu/...``) is
+#: the national command's post too. Any other source is ``other``.
+MISSILE_COMMANDS: dict[str, str] = {
+    "kpszsu": "national",
+    "pvkpivden": "south",
+    "pvkshid": "east",
+    "pvkzahid": "west",
+    "pvkcenter": "center",
+}
+_REGIONAL = ("south", "east", "west", "center")
+
 #: The first morning date from which the national posts report "lost track"
-#: (``not_reach_goal``) apart from ``destroyed`` for nearly every drone wave: before
-#: it the field is empty (0 of 14 national Shahed reports filled in June 2024, 26 of
-#: 31 in September 2024), so a share destroyed before it counts the lost ones too.
-LOST_TRACK_BREAK: pd.Timestamp = pd.Timestamp("2024-09-01")
+#: (``not_reach_goal``) apart from ``destroyed``: before it the field is empty in
+#: nearly every nationwide drone report (0 of 16 in June 2024, 5 of 37 in July),
+#: so a share destroyed before it counts the lost ones too. Found from the data
+#: with :func:`find_lost_track_break`: the wave that ended at 09:00 on 27 Aug 2024
+#: (81 launched, 10 lost track) is the first of ten nationwide drone waves of which
+#: at least eight report the field.
+LOST_TRACK_BREAK: pd.Timestamp = pd.Timestamp("2024-08-27")
 
 _LOST_NOT_REPORTED = "lost_track_not_reported"
 _EXCLUDES = "destroyed_excludes_ew"
@@ -279,8 +305,207 @@ def find_definition_break(
     return pd.Timestamp(after.min()).normalize()
 
 
+def _commands(source: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The reporting ``command`` and the ``scope`` of each row, from its ``source``.
+
+    The command is the first part of the post path (``kpszsu/posts/...``), or
+    the channel of a Telegram link (``https://t.me/kpszsu/44624``), matched
+    case-insensitively against :data:`MISSILE_COMMANDS`; anything else is
+    ``other``. Scope: ``national`` for the national command, ``regional`` for the
+    regional air commands, ``other`` for the rest.
+    """
+    text = source.astype("string").str.strip().str.lower()
+    head = text.str.replace(r"^(?:https?://)?(?:www\.)?(?:t\.me/(?:s/)?)?", "", regex=True)
+    first = head.str.split("/", n=1).str[0]
+    command = first.map(MISSILE_COMMANDS).fillna("other").astype(object)
+    scope = np.where(command == "national", "national",
+                     np.where(command.isin(_REGIONAL), "regional", "other"))
+    return command, pd.Series(scope, index=source.index, dtype=object)
+
+
+def _waves(command: pd.Series, start: pd.Series, end: pd.Series) -> pd.Series:
+    """The ``wave`` id of each row: one reported attack of one command.
+
+    Rows of one command with the same (start, end) are one wave; a window that
+    lies inside another window of the same command (a missile salvo at 04:30-05:30
+    inside the night's 18:00-09:00 report) belongs to that wave. The id is
+    ``command|end|start`` of the wave's outer window, e.g.
+    ``national|2024-11-26 09:00|2024-11-25 19:30``.
+    """
+    rows = pd.DataFrame({"command": command.to_numpy(), "start": start.to_numpy(),
+                         "end": end.to_numpy()}, index=command.index)
+    win = (rows.drop_duplicates()
+           .sort_values(["command", "start", "end"], ascending=[True, True, False],
+                        kind="mergesort")
+           .reset_index(drop=True))
+    # a window is inside an earlier one when its end is not after the latest end so far
+    # (windows are sorted by start, the longest first)
+    reach = win.groupby("command", sort=False)["end"].cummax()
+    before = reach.groupby(win["command"], sort=False).shift(1)
+    inside = (win["end"] <= before).to_numpy(bool)
+    outer = np.maximum.accumulate(np.where(inside, 0, np.arange(len(win))))
+    fmt = "%Y-%m-%d %H:%M"
+    label = (win["command"].astype(str) + "|" + win["end"].dt.strftime(fmt) + "|"
+             + win["start"].dt.strftime(fmt)).to_numpy()[outer]
+    win["wave"] = label
+    out = rows.merge(win, on=["command", "start", "end"], how="left")["wave"]
+    return pd.Series(out.to_numpy(), index=rows.index, dtype=object)
+
+
+def _check_table(observations: pd.DataFrame, need: set[str]) -> None:
+    missing = need - set(observations.columns)
+    if missing:
+        raise MissingKeyError(
+            f"observations: column(s) {sorted(missing)} not found; pass the table of "
+            "read_missile_attacks"
+        )
+
+
+def missile_waves(observations: pd.DataFrame, *, by: str | None = "category") -> pd.DataFrame:
+    """One row per reported attack (wave), with its window and its totals.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        The table of :func:`read_missile_attacks` (or a selection of its rows,
+        e.g. ``obs[obs.scope == "national"]``).
+    by : str or None
+        A column whose values stay apart within a wave (default ``category``:
+        the drones and each missile type of a wave are separate rows); None sums
+        every row of the wave.
+
+    Returns
+    -------
+    DataFrame
+        One row per wave (and value of ``by``), sorted by ``end``, with columns
+        ``wave`` (the id of :func:`read_missile_attacks`), ``command``, ``scope``,
+        ``start`` and ``end`` (the wave's outer window), ``date`` (the morning,
+        ``end``, date), ``by`` when given, ``waves_on_date`` (the waves of the same
+        command, and of the same ``by`` value, counted on that date), then one
+        column per metric with its total in the wave (NaN when no row of the wave
+        reports it).
+
+    Notes
+    -----
+    A wave is one command's report of one attack: its rows share (start, end),
+    or lie inside the wave's window (see the ``wave`` column of
+    :func:`read_missile_attacks`). "The largest attack" compares waves; "the
+    highest day" compares days (:func:`conflictstats.to_daily`), and a day can
+    hold several waves (an overnight and a daytime attack on 24 Mar 2026).
+
+    Examples
+    --------
+    >>> import io
+    >>> from conflictstats.sources import MISSILE_COLUMNS, missile_waves, read_missile_attacks
+    >>> tail = ",{}" + "," * 11
+    >>> rows = ["2026-03-23 18:00,2026-03-24 09:00,Shahed-136/131,,Ukraine,,392,365,,"
+    ...         + tail + "kpszsu/posts/a",
+    ...         "2026-03-24 04:30,2026-03-24 05:30,X-101/X-555,,Ukraine,,18,18,,"
+    ...         + tail + "kpszsu/posts/a",
+    ...         "2026-03-24 09:00,2026-03-24 18:00,Shahed-136/131,,Ukraine,,556,541,,"
+    ...         + tail + "kpszsu/posts/b"]
+    >>> text = io.StringIO("\\n".join([",".join(MISSILE_COLUMNS), *rows, ""]))
+    >>> catalogue = io.StringIO("model,category,national_origin,type,launch_platform,name,"
+    ...     "name_NATO,in_sevice,designer,manufacturer,guidance_system,unit_cost\\n"
+    ...     "Shahed-136/131,UAV,,,,,,,,,,\\nX-101/X-555,cruise missile,,,,,,,,,,\\n")
+    >>> obs = read_missile_attacks(text, catalogue=catalogue)
+    >>> waves = missile_waves(obs)
+    >>> waves[["end", "category", "waves_on_date", "launched"]]
+                      end        category  waves_on_date  launched
+    0 2026-03-24 09:00:00  cruise missile              1      18.0
+    1 2026-03-24 09:00:00           drone              2     392.0
+    2 2026-03-24 18:00:00           drone              2     556.0
+    """
+    keys = ["wave", "command", "scope"]
+    _check_table(observations, {"metric", "value", "start", "end", *keys}
+                 | ({by} if by else set()))
+    obs = observations
+    group = [*keys, *([by] if by else [])]
+    totals = obs.pivot_table(index=group, columns="metric", values="value", aggfunc="sum",
+                             observed=True, sort=False)
+    # the wave's outer window: the id holds it, and the earliest start / latest end agree
+    span = obs.groupby("wave", sort=False).agg(start=("start", "min"), end=("end", "max"))
+    out = totals.reset_index().join(span, on="wave")
+    out["date"] = out["end"].dt.normalize()
+    count_by = ["command", "date", *([by] if by else [])]
+    out["waves_on_date"] = out.groupby(count_by, sort=False)["wave"].transform("nunique")
+    metrics = [m for m in MISSILE_METRICS if m in totals.columns]
+    metrics += [m for m in totals.columns if m not in metrics]
+    cols = [*keys, "start", "end", "date", *([by] if by else []), "waves_on_date", *metrics]
+    out = out[cols].sort_values(["end", "command", *([by] if by else [])], kind="mergesort")
+    out.columns.name = None
+    return out.reset_index(drop=True)
+
+
+def find_lost_track_break(
+    observations: pd.DataFrame, *, window: int = 10, share: float = 0.8
+) -> pd.Timestamp:
+    """Find the date from which the national posts report "lost track" apart.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        The table of :func:`read_missile_attacks`.
+    window : int
+        How many nationwide drone waves, from a candidate on, are looked at.
+        Default 10.
+    share : float
+        The share of those waves that must report ``not_reach_goal``. Default 0.8.
+
+    Returns
+    -------
+    Timestamp
+        The morning (``end``) date of the first nationwide drone wave that reports
+        ``not_reach_goal`` and from which at least ``share`` of ``window`` waves do.
+
+    Notes
+    -----
+    Before mid-2024 the Air Force's posts give launched and destroyed only; from
+    summer 2024 they give the drones "locationally lost" (mostly to electronic
+    warfare) apart. The rule: take the nationwide (``scope == "national"``) waves
+    with drones (:func:`missile_waves`, ``category == "drone"``) that end before
+    the ``EW`` break found by :func:`find_definition_break`; a wave reports the
+    field when one of its drone rows does. The break is the first such wave that
+    reports it and is followed, within ``window`` waves counting itself, by at
+    least ``ceil(share * window)`` that do. A single early report (10 Jul 2024)
+    does not move it; a few later waves that leave the field empty do not either.
+
+    Examples
+    --------
+    >>> from conflictstats.sources import find_lost_track_break, read_missile_attacks
+    >>> obs = read_missile_attacks("missile_attacks_daily.csv")  # doctest: +SKIP
+    >>> find_lost_track_break(obs)  # doctest: +SKIP
+    Timestamp('2024-08-27 00:00:00')
+    """
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError(f"window must be a whole number of waves >= 1; got {window!r}")
+    if not 0 < share <= 1:
+        raise InputError(f"share must be in (0, 1]; got {share!r}")
+    _check_table(observations, {"metric", "value", "end", "scope", "category", "wave"})
+    sel = observations[(observations["scope"] == "national")
+                       & (observations["category"] == "drone")]
+    waves = missile_waves(sel, by=None)
+    if "not_reach_goal" not in waves or waves.empty:
+        raise InputError("observations: no nationwide drone rows with not_reach_goal")
+    try:
+        ew = find_definition_break(observations)
+        waves = waves.loc[waves["date"] < ew]
+    except InputError:  # no EW break in these rows: every wave counts
+        pass
+    filled = waves["not_reach_goal"].notna().to_numpy()
+    if len(filled) == 0:
+        raise InputError("observations: no nationwide drone waves before the EW break")
+    need = int(np.ceil(share * window))
+    ahead = np.convolve(filled.astype(int), np.ones(window, dtype=int))[window - 1:]
+    ok = filled & (ahead >= need)
+    if not ok.any():
+        raise InputError(f"observations: no {window} nationwide drone waves of which "
+                         f"{need} report not_reach_goal")
+    return pd.Timestamp(waves["date"].to_numpy()[np.argmax(ok)])
+
+
 def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None,
-          definition_break: Any) -> ObservationTable:
+          definition_break: Any, lost_track_break: Any = None) -> ObservationTable:
     p = as_path(path, name="read_missile_attacks")
     name = f"read_missile_attacks({file_name(p)})"
     raw, info = read_csv_checked(p, name=name, dtype={
@@ -301,16 +526,6 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         raw["time_end"].str.strip().str.len() <= 10
     )
 
-    if catalogue is None:
-        default = p.with_name("missiles_and_uavs.csv") if isinstance(p, Path) else None
-        cat = read_missile_catalogue(default) if default is not None and default.exists() else None
-    else:
-        cat = read_missile_catalogue(catalogue)
-    model = _norm_text(raw["model"]).fillna("")
-    cats = _categories(model, cat)
-    category = model.map(cats["category"]).fillna("unknown").astype(object)
-    combined = model.map(cats["combined"]).fillna(False).astype(bool)
-
     values = pd.DataFrame(index=raw.index)
     for col in ("launched", "destroyed", "not_reach_goal", "still_attacking"):
         values[col] = numeric_column(raw, col, name=name, info=info)
@@ -320,13 +535,40 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
             - values["still_attacking"].fillna(0) - values["border_crossing"].fillna(0))
     values["unaccounted"] = rest.clip(lower=0).where(rest.notna())
 
+    # without the catalogue, the error is raised once the file's own content is
+    # checked (a bad cell of the file is named first)
+    no_catalogue = ""
+    if catalogue is None:
+        default = p.with_name(CATALOGUE_FILE) if isinstance(p, Path) else None
+        if default is None or not default.is_file():
+            where = (f"put it beside {p.name} (in {p.parent}) or pass catalogue="
+                     if isinstance(p, Path) else "pass its path as catalogue=")
+            no_catalogue = (
+                f"{name}: the model catalogue {CATALOGUE_FILE} is needed to tell drones from "
+                f"missiles; {where}; fetch both into one folder with "
+                "conflictstats.sources.fetch_dataset('missile_attacks')")
+        catalogue = default
+    cat = None if no_catalogue or catalogue is None else read_missile_catalogue(catalogue)
+    model = _norm_text(raw["model"]).fillna("")
+    cats = _categories(model, cat)
+    category = model.map(cats["category"]).fillna("unknown").astype(object)
+    combined = model.map(cats["combined"]).fillna(False).astype(bool)
+
+
     target = _norm_text(raw["target"])
-    scope = np.where(target.isna().to_numpy(bool), "unspecified",
-                     np.where((target == _NATIONAL).fillna(False).to_numpy(bool), "national",
-                              "regional"))
+    command, scope = _commands(raw["source"])
+    wave = _waves(command, start, end)
     brk = EW_DEFINITION_BREAK if definition_break is None else as_timestamp(
         definition_break, name="definition_break")
-    definition = np.where(end.dt.normalize() >= brk, _INCLUDES, _EXCLUDES)
+    lost = LOST_TRACK_BREAK if lost_track_break is None else as_timestamp(
+        lost_track_break, name="lost_track_break")
+    if lost > brk:
+        raise InputError(f"lost_track_break ({lost.date()}) must not be after "
+                         f"definition_break ({brk.date()})")
+    # by the wave's morning date, so the rows of one wave share one definition
+    day = pd.to_datetime(wave.str.split("|").str[1]).dt.normalize()
+    definition = np.where(day >= brk, _INCLUDES, np.where(day >= lost, _EXCLUDES,
+                                                          _LOST_NOT_REPORTED))
 
     table = melt_wide(
         values,
@@ -342,7 +584,9 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
             "category": category,
             "combined": combined,
             "target": target.astype(object),
-            "scope": pd.Series(scope, index=raw.index, dtype=object),
+            "command": command,
+            "scope": scope,
+            "wave": wave,
             "definition": pd.Series(definition, index=raw.index, dtype=object),
             "launch_place": _norm_text(raw["launch_place"]).astype(object),
             "crossed_into": crossed.astype(object),
@@ -359,6 +603,8 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         name=name,
         info=info,
     )
+    if no_catalogue:
+        raise InputError(no_catalogue)
     # a negative remainder means the outcomes exceed launched: not a count, set aside
     over = (rest < 0).to_numpy()
     if over.any():
@@ -379,6 +625,7 @@ def screen_missile_attacks(
     *,
     catalogue: str | os.PathLike[str] | None = None,
     definition_break: str | pd.Timestamp | None = None,
+    lost_track_break: str | pd.Timestamp | None = None,
 ) -> ObservationTable:
     """Read the missile-attack file, returning the observations and the set-aside cells.
 
@@ -391,7 +638,7 @@ def screen_missile_attacks(
 
     Parameters
     ----------
-    path, catalogue, definition_break
+    path, catalogue, definition_break, lost_track_break
         As for :func:`read_missile_attacks`.
 
     Returns
@@ -404,7 +651,7 @@ def screen_missile_attacks(
     >>> table = screen_missile_attacks("missile_attacks_daily.csv")  # doctest: +SKIP
     >>> table.set_aside["reason"].value_counts().head(2)  # doctest: +SKIP
     """
-    return _load(path, catalogue, definition_break)
+    return _load(path, catalogue, definition_break, lost_track_break)
 
 
 @reading
@@ -413,6 +660,7 @@ def read_missile_attacks(
     *,
     catalogue: str | os.PathLike[str] | None = None,
     definition_break: str | pd.Timestamp | None = None,
+    lost_track_break: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Read "Massive Missile Attacks on Ukraine" into the observation table.
 
@@ -427,11 +675,15 @@ def read_missile_attacks(
         ``missile_attacks_daily.csv``.
     catalogue : str or path, optional
         The model catalogue ``missiles_and_uavs.csv``; by default the file of
-        that name in the same folder, if present (otherwise every category is
-        ``unknown``).
+        that name in the same folder, which must then be there (without it
+        drones and missiles cannot be told apart).
     definition_break : date, optional
         The first morning date on which ``destroyed`` includes EW-suppressed
         drones; default :data:`EW_DEFINITION_BREAK` (2025-07-24).
+    lost_track_break : date, optional
+        The first morning date from which "lost track" (``not_reach_goal``) is
+        reported apart from ``destroyed``; default :data:`LOST_TRACK_BREAK`
+        (2024-08-27).
 
     Returns
     -------
@@ -447,10 +699,23 @@ def read_missile_attacks(
           ``surface-to-air missile``, ``guided bomb``, ``combined`` (several models
           of different categories in one row) or ``unknown`` (not in the catalogue);
         - ``combined``: True when the row lists several models joined by "and";
-        - ``target`` and ``scope`` (``national`` when target is ``Ukraine``,
-          ``regional`` for a macro-region, oblast or city, ``unspecified`` when empty);
-        - ``definition``: ``destroyed_excludes_ew`` before the definition break,
-          ``destroyed_includes_ew`` from it (by the ``end`` date);
+        - ``target``: what the attack aimed at (the country, a macro-region, an
+          oblast or a city); it does not say who reported;
+        - ``command``: who reported, from the first part of ``source``
+          (:data:`MISSILE_COMMANDS`): ``national`` (the Air Force, ``kpszsu``),
+          ``south``, ``east``, ``west``, ``center`` (the regional air commands
+          ``PvKPivden``, ``pvkshid``, ``PvkZahid``, ``PvkCenter``) or ``other``;
+        - ``scope``: ``national`` for the national command's posts whatever their
+          target, ``regional`` for the regional commands, ``other`` for the rest
+          (General Staff and Commander-in-Chief posts, news and monitoring links:
+          not the Air Force's own count, and they overlap it);
+        - ``wave``: the reported attack the row belongs to,
+          ``command|end|start`` of the wave's window (see Notes);
+        - ``definition``: what ``destroyed`` counts, by the wave's morning date:
+          ``lost_track_not_reported`` before ``lost_track_break`` (lost drones
+          are not reported apart), ``destroyed_excludes_ew`` from it (lost track
+          apart, EW-suppressed drones not in ``destroyed``),
+          ``destroyed_includes_ew`` from ``definition_break``;
         - ``launch_place``, ``crossed_into`` (e.g. ``belarus:5``), ``date_only``
           (the file gave a date without a clock time).
 
@@ -461,6 +726,9 @@ def read_missile_attacks(
     Raises
     ------
     {reader.raises_whole_file}
+    InputError
+        When no catalogue is given and ``missiles_and_uavs.csv`` is not beside
+        the file (naming the file and the folder).
     SourceLayoutError
         When the file's columns differ from the 22 expected ones (naming the
         missing and unknown columns), a timestamp or dict cell cannot be parsed,
@@ -481,12 +749,22 @@ def read_missile_attacks(
       naive. A bare date covers that whole day (start = end = midnight).
     - **Overnight windows** keep their clock times (19:30 on 25 Nov to 09:00 on 26 Nov);
       :func:`~conflictstats.to_daily` counts them on the morning date by default.
-    - **One row per model per wave**: a wave's total is the sum of its rows (same
-      ``start``, ``end`` and ``source``).
-    - **Regional reports overlap national totals**: regional commands report
-      their own interceptions (``scope == "regional"``) that are usually also in
-      the Air Force's nationwide figure. Summing both double-counts; select
-      ``scope == "national"`` for national totals.
+    - **One row per model per wave**: a wave (one command's report of one
+      attack) is the rows of one command with the same ``start`` and ``end``,
+      with any row whose window lies inside that window (a missile salvo at
+      04:30-05:30 inside the night's 18:00-09:00 report). Its id, in ``wave``, is
+      ``command|end|start`` of the outer window. :func:`missile_waves` gives
+      the waves' totals: "the largest attack" compares waves, "the highest day"
+      compares days, and a day can hold several waves.
+    - **Who reported is in ``source``, not in ``target``**: the national Air
+      Force posts (``kpszsu``) give the nationwide figures whatever their target
+      (21 Nov 2024: 7 X-101, 1 Kinzhal and 1 "ICBM" on Dnipro). The regional
+      commands report their own interceptions (``scope == "regional"``), which
+      the national posts usually include: summing both double-counts, so they
+      are their own series (select ``scope == "national"`` for national totals,
+      ``scope == "regional"`` by ``command`` for the regional ones). A few rows
+      come from the General Staff, the Commander-in-Chief or news links
+      (``scope == "other"``): other counts of the same attacks, kept apart.
     - **Combined model names**: ``Shahed-136/131`` (slash) is one class; rows
       listing several models with "and" keep their raw ``model`` and are not split,
       because their counts cannot be apportioned. Their category is the parts'
@@ -497,10 +775,12 @@ def read_missile_attacks(
       ``obs.loc[obs.category == "unknown", "model"].unique()``.
     - **Python-dict text**: ``border_crossing`` (``{'belarus': 5.0}``, ``{}`` = none)
       is parsed with :func:`ast.literal_eval`, NaN-safe; ``{}`` means 0.
-    - **Definition change**: ``not_reach_goal`` (EW losses) is reported only from
-      2024-07; from :data:`EW_DEFINITION_BREAK` EW-suppressed drones are counted in
-      ``destroyed``, so destroyed/launched is not comparable across the break. The
-      ``definition`` column says which definition a row follows.
+    - **Two definition changes**: ``not_reach_goal`` (lost track, mostly EW) is
+      reported apart only from :data:`LOST_TRACK_BREAK` (before, it is empty and
+      the lost drones are not told apart); from :data:`EW_DEFINITION_BREAK`
+      EW-suppressed drones are counted in ``destroyed``. destroyed/launched is
+      not comparable across either break; the ``definition`` column says which
+      definition a row follows.
     - **Missing figures** (NaN) are not observations: they are set aside with a
       reason (:func:`screen_missile_attacks`). The derived
       ``unaccounted = launched - destroyed - not_reach_goal - still_attacking -
@@ -519,17 +799,22 @@ def read_missile_attacks(
 
     Examples
     --------
-    A file with one overnight wave (two models) in the upstream layout:
+    A file with one overnight wave (two models) in the upstream layout, and a
+    catalogue of its two models (the reader needs one; beside a file on disk it
+    is found by name):
 
     >>> import io
     >>> import conflictstats as cs
     >>> from conflictstats.sources import MISSILE_COLUMNS, read_missile_attacks
     >>> rows = ["2024-11-25 19:30,2024-11-26 09:00,Shahed-136/131,,Ukraine,,188,76,95,,"
     ...         "\\"{'belarus': 5.0}\\"" + "," * 11 + "kpszsu/posts/1",
-    ...         "2024-11-25 19:30,2024-11-26 09:00,Iskander-M,,Ukraine,,4,0,,,{}"
+    ...         "2024-11-25 19:30,2024-11-26 09:00,Iskander-M,,Dnipro,,4,0,,,{}"
     ...         + "," * 11 + "kpszsu/posts/1"]
     >>> text = io.StringIO("\\n".join([",".join(MISSILE_COLUMNS), *rows, ""]))
-    >>> obs = read_missile_attacks(text)
+    >>> catalogue = io.StringIO("model,category,national_origin,type,launch_platform,name,"
+    ...     "name_NATO,in_sevice,designer,manufacturer,guidance_system,unit_cost\\n"
+    ...     "Shahed-136/131,UAV,,,,,,,,,,\\nIskander-M,ballistic missile,,,,,,,,,,\\n")
+    >>> obs = read_missile_attacks(text, catalogue=catalogue)
     >>> obs[obs.row == 0][["metric", "value", "crossed_into", "definition"]]
                 metric  value crossed_into             definition
     0         launched  188.0    belarus:5  destroyed_excludes_ew
@@ -537,6 +822,13 @@ def read_missile_attacks(
     2   not_reach_goal   95.0    belarus:5  destroyed_excludes_ew
     3  border_crossing    5.0    belarus:5  destroyed_excludes_ew
     4      unaccounted   12.0    belarus:5  destroyed_excludes_ew
+
+    Both rows are the national command's post (whatever the target), one wave:
+
+    >>> obs.drop_duplicates("row")[["target", "scope", "wave"]]
+        target     scope                                       wave
+    0  Ukraine  national  national|2024-11-26 09:00|2024-11-25 19:30
+    5   Dnipro  national  national|2024-11-26 09:00|2024-11-25 19:30
 
     Daily totals of the nationwide reports, waves counted on the morning date:
 
@@ -546,7 +838,7 @@ def read_missile_attacks(
     2024-11-26    192.0
     Freq: D, Name: launched, dtype: float64
     """
-    table = _load(path, catalogue, definition_break)
+    table = _load(path, catalogue, definition_break, lost_track_break)
     return table.observations
 
 
@@ -565,14 +857,18 @@ SPEC = SourceSpec(
     file_hints=("missile_attacks", "missiles_and_uavs"),
     fetch=("missile_attacks", "missile_catalogue"),
     scope="Nationwide figures are the posts of the national Air Force command (source "
-          "'kpszsu/...'), whatever their target (the whole country, an oblast or a city); the "
-          "regional air commands South, East and West (sources 'PvKPivden', 'pvkshid', "
-          "'PvkZahid') report their own interceptions, which overlap the national posts, and "
-          "form their own series, never summed with the national ones.",
+          "'kpszsu/...' or its Telegram channel), whatever their target (the whole country, "
+          "an oblast or a city); the regional air commands South, East, West and Center "
+          "(sources 'PvKPivden', 'pvkshid', 'PvkZahid', 'PvkCenter') report their own "
+          "interceptions, which overlap the national posts, and form their own series "
+          "(column 'command'), never summed with the national ones. Posts of the General "
+          "Staff or the Commander-in-Chief and news links are scope 'other': other counts of "
+          "the same attacks, kept apart.",
     event_dates="happened",
     event_dates_note="Each row is one weapon model in one reported wave (attack), with the "
                      "wave's start and end in Kyiv time; a wave counts on its morning (end) "
-                     "date, and a day can hold several waves.",
+                     "date, and a day can hold several waves (column 'wave'; "
+                     "missile_waves gives their totals).",
     date_phrase="on {date}",
     date_caption="an overnight attack counts on its morning date",
     definitions={
@@ -585,18 +881,18 @@ SPEC = SourceSpec(
     },
     breaks=(
         DefinitionBreak(
-            date=LOST_TRACK_BREAK, metrics=("destroyed", "not_reach_goal"),
+            date=LOST_TRACK_BREAK, metrics=("destroyed", "not_reach_goal", "unaccounted"),
             before=_LOST_NOT_REPORTED, after=_EXCLUDES,
             description="'lost track' (not_reach_goal) is reported apart from 'destroyed' "
                         "in the national posts"),
         DefinitionBreak(
-            date=EW_DEFINITION_BREAK, metrics=("destroyed", "not_reach_goal"),
+            date=EW_DEFINITION_BREAK, metrics=("destroyed", "not_reach_goal", "unaccounted"),
             before=_EXCLUDES, after=_INCLUDES,
             description="drones suppressed by electronic warfare are counted in 'destroyed' "
                         "(not_reach_goal about 0 from then on)"),
     ),
     series=SeriesRule(
-        split=("category",),
+        split=("command", "category"),
         optional_split=("model",),
         rows={"scope": "national"},
         rows_note="the national Air Force command's posts (source 'kpszsu'), whatever their "

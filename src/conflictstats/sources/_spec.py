@@ -75,13 +75,15 @@ class DefinitionBreak:
 class Plausibility:
     """Rows a source cannot hold; each is refused, or set aside by a ``screen_*`` reader.
 
+    Rules that hold for every source are not declared here: a value in unit
+    ``count`` is whole and a date lies in 1677-2262 (checked by
+    :func:`~conflictstats.read_observations` for every reader).
+
     Attributes
     ----------
     parts : mapping of str to tuple of str
         A whole -> the metrics that are parts of it, within one row: each part,
         and their sum, is at most the whole ("destroyed 250 of 90 launched").
-    whole_counts : bool
-        Values in unit ``count`` are whole numbers.
     running_total_dips : bool
         A cumulative series whose fall is undone within a few reports is a
         suspected typo (a dropped digit), set aside; a fall that stays is a
@@ -91,7 +93,6 @@ class Plausibility:
     """
 
     parts: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=_frozen)
-    whole_counts: bool = True
     running_total_dips: bool = False
     duplicate_rows: bool = True
 
@@ -104,7 +105,9 @@ class SeriesRule:
     ----------
     split : tuple of str
         Columns whose values are separate series, never summed (missile
-        ``category``: drones apart from each missile type).
+        ``category``: drones apart from each missile type). A column before the
+        last splits only when the rows used hold several of its values (missile
+        ``command``: the regional commands, named in brackets).
     optional_split : tuple of str
         Columns that split further when chosen (``--model``).
     summed : tuple of str
