@@ -340,7 +340,7 @@ def test_reconcile_deepstate_against_liveuamap_occupied_area(capsys, tmp_path):
     da = obs.loc[obs["metric"] == "occupied_area"].set_index("end")["value"]
     days = pd.date_range(max(da.index.min(), lm.index.min()), min(da.index.max(),
                                                                   lm.index.max()))
-    al = da.reindex(days).shift(int(res["lag"]))
+    al = da.shift(int(res["lag"]), freq="D").reindex(days)  # A's own days, even outside
     bl = lm.reindex(days)
     ok = al.notna() & bl.notna()
     assert int(res["n_common"]) == int(ok.sum())

@@ -105,7 +105,7 @@ def _sha256(path: Path) -> str:
 def _together(name: str) -> tuple[str, ...]:
     """The keys fetched into one folder with ``name`` (its folder's key first): those a
     source declaration with companions fetches (the missile file and its catalogue)."""
-    from . import SOURCES  # the registry imports this module
+    from ._registry import SOURCES
 
     for spec in SOURCES.values():
         if spec.companions and name in spec.fetch:
