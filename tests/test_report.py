@@ -805,3 +805,23 @@ def test_the_share_chart_marks_the_lost_track_break(missile_data, tmp_path):
     share = rep.facts.set_index(["series", "fact"]).loc[("drones destroyed / launched", "rate")]
     # the week before (26 Aug - 1 Sep) holds the break: no comparison across it
     assert "not compared with the previous week" in share["text"]
+
+
+def test_dates_and_units_are_worded_in_phrases_only():
+    import conflictstats.report as package
+    from conflictstats.report import phrases as P
+
+    folder = Path(package.__file__).parent
+    for name in ("facts.py", "charts.py", "summary.py", "__init__.py"):
+        source = (folder / name).read_text(encoding="utf-8")
+        assert "strftime" not in source and ":%b" not in source, name
+    # one table of unit words: the sentence, the pace and the chart axis agree
+    assert P._num(235, "km2") == "235 km²" and P._pace(35.14, "km2") == "35.1 km²"
+    assert P._unit_text("km2") == "km²" and P._unit_text("count") == "number"
+    assert P._num(43.5, "percent") == "43.5%" and P._num(1234, "count") == "1,234"
+    assert P._num(-116, "km2") == "−116 km²"  # a true minus sign
+    # dates: "3 Mar 2024" in sentences, "3 Mar" within the week, months in full
+    day = pd.Timestamp("2024-03-03")
+    assert (P._day(day), P._day_short(day)) == ("3 Mar 2024", "3 Mar")
+    assert (P._month(day), P._month(day, year=False), P._month(day, short=True)) == (
+        "March 2024", "March", "Mar 2024")

@@ -13,7 +13,17 @@ import pandas as pd
 from .._output import chart_stem, csv_cells, literal_text, md_text, write_report
 from .._periods import Span
 from ..observations import CURRENCY_CODES
-from .phrases import _fill_source, _num, _pct, _sentence_case, _signed, _title, _unit_text
+from .phrases import (
+    _day_short,
+    _fill_source,
+    _month,
+    _num,
+    _pct,
+    _sentence_case,
+    _signed,
+    _title,
+    _unit_text,
+)
 from .rules import _DAY, MIN_CHART_DAY_SHARE, MIN_DAYS_PER_DAY_COMPARISON, Progress
 from .series import _Series
 
@@ -98,7 +108,7 @@ def _chart_marks(item: _Series, facts: pd.DataFrame,
 
     def since(r: pd.Series) -> str:
         prev = pd.Timestamp(r["previous_date"])
-        return f"highest since {prev.strftime('%b %Y')}: {_num(r['value'], unit)}"
+        return f"highest since {_month(prev, short=True)}: {_num(r['value'], unit)}"
 
     weekly = [f for f in (
         frame(("record",), lambda r: f"record: {_num(r['value'], unit)}"),
@@ -140,7 +150,7 @@ def _draw_corrections(ax: Any, corrections: pd.Series, unit: str, color: str) ->
     ax.scatter(x, np.zeros(len(x)), marker="v", s=36, color=color,
                zorder=5, label="correction (not drawn)", clip_on=False)
     for d, v in corrections.items():
-        ax.annotate(f"correction {_signed(float(v), unit)} on {d.day} {d.strftime('%b')}",
+        ax.annotate(f"correction {_signed(float(v), unit)} on {_day_short(d)}",
                     (np.datetime64(d), 0), xytext=(-6, 28), textcoords="offset points",
                     ha="right", fontsize=7.5, color="#333333",
                     bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1},
@@ -187,7 +197,7 @@ def _draw_monthly(out_dir: Path, item: _Series, end: pd.Timestamp) -> list[str]:
                        color="#F0E442", alpha=0.25,
                        linewidth=0, zorder=0, label="month reported")
         ax.set_ylabel(unit)
-        last = months.index[-1].strftime("%B %Y") if len(months) else end.strftime("%B %Y")
+        last = _month(months.index[-1] if len(months) else end)
         # the title on its own line above the legend: the two never overprint
         ax.set_title(f"{_sentence_case(item.key)} by month ({unit}), reported months to "
                      f"{last}", loc="left", pad=17)
@@ -223,7 +233,7 @@ def _mark_definition_breaks(fig: Any, comparable: pd.Series | None, first: pd.Ti
                            zorder=4)
         ax = fig.axes[-1]
         for d in days:
-            ax.annotate(f"new definition from {d.day} {d:%b}", xy=(d - _DAY / 2, 1.0),
+            ax.annotate(f"new definition from {_day_short(d)}", xy=(d - _DAY / 2, 1.0),
                         xycoords=("data", "axes fraction"), xytext=(-3, -3),
                         textcoords="offset points", ha="right", va="top", fontsize=8,
                         color="#444444")

@@ -19,12 +19,14 @@ from .phrases import (
     _break_day,
     _completeness,
     _day,
+    _day_short,
     _day_waves,
     _few_of,
     _label,
     _left_out_text,
     _level_comparison,
     _missing_days,
+    _month,
     _num,
     _one_day_step,
     _outcome_of,
@@ -209,7 +211,7 @@ def _week_head(item: _Series, w: pd.Series, hist: pd.Series, start: pd.Timestamp
     if not corrected:
         return head, total, caveats, "sum of the daily values"
     days = hist.loc[start:end]
-    parts = [f"{_signed(float(v), unit)} on {d.day} {d.strftime('%b')}"
+    parts = [f"{_signed(float(v), unit)} on {_day_short(d)}"
              for d, v in days.loc[days < 0].items()]
     head += (", and a correction of the running total of " if len(parts) == 1
              else ", and corrections of the running total of ") + " and ".join(parts)
@@ -459,7 +461,7 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
     if done.empty:
         return [_fact(item, "month_total", end, text=f"{name}: no complete month yet.")], None
     last = done.iloc[-1]
-    month = last.name.strftime("%B %Y")
+    month = _month(last.name)
     text = f"{name}: {_num(last['total'], unit)} in {month}, the latest complete month"
     prev = months.loc[:last.name].iloc[:-1]
     comparison = ""
@@ -468,7 +470,7 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
         change = float(last["change"])
         direction = "up" if change > 0 else "down"
         comparison = (f"{direction} {_num(abs(change), unit)} on "
-                      f"{p.name.strftime('%B')} ({_num(p['total'], unit)})")
+                      f"{_month(p.name, year=False)} ({_num(p['total'], unit)})")
         text += ", " + comparison
     facts = [_fact(item, "month_total", end, date=last.name, value=float(last["total"]),
                    change=last["change"],
@@ -491,7 +493,7 @@ def _month_facts(item: _Series, end: pd.Timestamp) -> tuple[list[dict[str, Any]]
                            previous_date=r["previous_date"], method="records among months",
                            text=f"A monthly record: {_num(r['value'], unit)} in {month}, "
                                 f"above {_num(r['previous_value'], unit)} "
-                                f"in {pd.Timestamp(r['previous_date']).strftime('%B %Y')}."))
+                                f"in {_month(r['previous_date'])}."))
     if item.converted:
         facts[0]["text"] += (f" Amounts in other currencies were converted to "
                              f"{REPORT_CURRENCY} at the ECB reference rate of each report's "

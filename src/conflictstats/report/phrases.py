@@ -19,7 +19,18 @@ if TYPE_CHECKING:
     from .series import _Series
 
 
+#: How each unit is written after a number (the one table of unit words); a count has none.
+_UNITS = {"km2": "km²", "percent": "%", "sq_mi": "sq mi", "ha": "ha", "km": "km", "mi": "mi"}
+
+
+def _unit_suffix(unit: str) -> str:
+    """" km²" after a number, "%" without a space, "" for a count or an unknown unit."""
+    word = _UNITS.get(unit, "")
+    return word if word in ("", "%") else f" {word}"
+
+
 def _num(x: float, unit: str = "count") -> str:
+    """A number with its unit: "1,234", "235 km²", "EUR 3.29bn", "43.5%"."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     if unit in CURRENCY_CODES:
@@ -28,8 +39,7 @@ def _num(x: float, unit: str = "count") -> str:
         if abs(x) >= 1e6:
             return f"{unit} {x / 1e6:,.{0 if abs(x) >= 1e8 else 1}f}m".replace("-", "−")
         return f"{unit} {x:,.0f}".replace("-", "−")
-    suffix = {"km2": " km²", "percent": "%", "sq_mi": " sq mi", "ha": " ha", "km": " km",
-              "mi": " mi"}.get(unit, "")
+    suffix = _unit_suffix(unit)
     digits = 0 if unit == "count" or abs(x) >= 100 else 1
     return f"{x:,.{digits}f}{suffix}".replace("-", "−")  # a true minus sign
 
@@ -39,7 +49,8 @@ def _signed(x: float, unit: str) -> str:
 
 
 def _pace(x: float, unit: str) -> str:
-    return f"{x:,.1f}" + ({"km2": " km²"}.get(unit, "") if unit not in CURRENCY_CODES else "")
+    return f"{x:,.1f}" + ("" if unit in CURRENCY_CODES or unit == "percent"
+                          else _unit_suffix(unit))
 
 
 def _pts(x: float) -> str:
@@ -54,6 +65,18 @@ def _pct(x: float) -> str:
 def _day(ts: Any) -> str:
     t = pd.Timestamp(ts)
     return f"{t.day} {t.strftime('%b %Y')}"
+
+
+def _day_short(ts: Any) -> str:
+    """A day within the week being read: "3 Mar" (the year is the week's)."""
+    t = pd.Timestamp(ts)
+    return f"{t.day} {t.strftime('%b')}"
+
+
+def _month(ts: Any, *, year: bool = True, short: bool = False) -> str:
+    """A month: "March 2024", "March", or "Mar 2024" (``short``, for chart labels)."""
+    t = pd.Timestamp(ts)
+    return t.strftime(("%b" if short else "%B") + (" %Y" if year else ""))
 
 
 #: Words printed in capitals in a label made from a metric name.
@@ -99,7 +122,7 @@ def _missing_days(hist: pd.Series, start: pd.Timestamp, end: pd.Timestamp, n: in
         return " (days without one are not counted)" if n > 2 else ""
     days = pd.date_range(start, end)
     known = hist.reindex(days).notna().to_numpy()
-    gone = [f"{d.day} {d.strftime('%b')}" for d in days[~known]]
+    gone = [_day_short(d) for d in days[~known]]
     verb = "has" if len(gone) == 1 else "have"
     return f" ({' and '.join(gone)} {verb} no report)"
 
@@ -119,8 +142,8 @@ def _break_day(comparable: pd.Series | None, start: pd.Timestamp, end: pd.Timest
     inside = c.loc[start:end]
     ref = before.iloc[-1] if len(before) else (inside.iloc[0] if len(inside) else None)
     new = inside.index[(inside != ref).to_numpy()]
-    return (f" (first report under the new definition: {new[0].day} "
-            f"{new[0].strftime('%b')})" if len(new) else "")
+    return (f" (first report under the new definition: {_day_short(new[0])})"
+            if len(new) else "")
 
 
 def _level_comparison(total: float, prev_value: float, unit: str) -> str:
@@ -241,7 +264,8 @@ def _fill_source(text: str, width: int) -> str:
 
 
 def _unit_text(unit: str) -> str:
-    return {"km2": "km²", "count": "number", "percent": "%"}.get(unit, unit)
+    """A chart axis's unit: "km²", "number" for a count."""
+    return "number" if unit == "count" else _UNITS.get(unit, unit)
 
 
 def _window(start: Any, end: Any) -> str:
@@ -253,7 +277,7 @@ def _window(start: Any, end: Any) -> str:
         return f"to {b:%H:%M} on {_day(b)}"
     if a.normalize() == b.normalize():
         return f"{a:%H:%M}–{b:%H:%M} on {_day(b)}"
-    return f"{a:%H:%M} on {a.day} {a:%b} to {b:%H:%M} on {_day(b)}"
+    return f"{a:%H:%M} on {_day_short(a)} to {b:%H:%M} on {_day(b)}"
 
 
 def _day_waves(item: _Series, day: Any) -> str:
