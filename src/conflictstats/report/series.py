@@ -143,20 +143,6 @@ def _money_to_report_currency(obs: pd.DataFrame, problems: list[dict[str, Any]],
     return out
 
 
-def _days_of(rows: pd.DataFrame) -> pd.DatetimeIndex:
-    """Calendar days covered by rows (an overnight window counts on its morning)."""
-    if rows.empty:
-        return pd.DatetimeIndex([])
-    end = pd.DatetimeIndex(rows["end"]).normalize()
-    start = pd.DatetimeIndex(rows["start"]).normalize()
-    overnight = (pd.DatetimeIndex(rows["start"]) != start) & (end - start == _DAY)
-    first = start.where(~overnight, end)
-    n = ((end - first) // _DAY).to_numpy(dtype=np.int64) + 1
-    reps = np.repeat(first.to_numpy(), n)
-    offs = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    return pd.DatetimeIndex(reps + offs * np.timedelta64(1, "D")).unique().sort_values()
-
-
 def _own_spans(spans: Any, col: Any) -> bytes:
     """The ``attrs["spans"]`` of one column of a ``to_daily`` result (all columns when summed)."""
     if isinstance(spans, dict):
@@ -179,14 +165,19 @@ def _spread_index(spans: bytes) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.unique(days).astype("datetime64[D]").astype("datetime64[ns]"))
 
 
-def _flagged_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
-    """Days the reader flagged as artefacts (a ``flag`` column), never compared."""
-    if "flag" not in rows.columns:
-        return pd.DatetimeIndex([])
-    flag = rows["flag"]
-    # the observation table's rule: a text reason flags the row, blank does not
-    bad = flag.notna() & (flag.astype(str).str.strip() != "")
-    return _days_of(rows.loc[bad.to_numpy()])
+def _flags_of(daily: pd.Series | pd.DataFrame, col: Any) -> pd.DatetimeIndex:
+    """The days :func:`conflictstats.to_daily` flagged as artefacts (``attrs["flags"]``,
+    from the reader's ``flag`` column) in one column, or in all when they are summed."""
+    from ..daily import _flag_dates
+
+    found = _flag_dates(daily)
+    if col is not None and isinstance(daily, pd.DataFrame):
+        j = daily.columns.get_loc(col)
+        found = {j: found[j]} if isinstance(j, int) and j in found else {}
+    days = pd.DatetimeIndex([])
+    for reasons in found.values():
+        days = days.union(pd.DatetimeIndex(reasons.index).normalize())
+    return days.sort_values()
 
 
 def _waves_of(rows: pd.DataFrame, metric: str) -> pd.DataFrame | None:
@@ -312,13 +303,13 @@ def _metric_series(dataset: str, metric: str, sub: pd.DataFrame, conflict: Any,
         "outcome": metric in {o for outs in rule.rates.values() for o in outs},
         "headline": headline, "date_phrase": decl.date_phrase if decl else "on {date}",
         "wave_facts": metric in rule.rates}
-    return [_one_series(common, sub, col, s, by, decl, daily.attrs.get("spans"), lead)
-            for col, s in columns], notes
+    return [_one_series(common, sub, col, s, by, decl, daily.attrs.get("spans"), lead,
+                        _flags_of(daily, col)) for col, s in columns], notes
 
 
 def _one_series(common: dict[str, Any], sub: pd.DataFrame, col: Any, s: pd.Series,
                 by: list[str], decl: SourceSpec | None, spans: Any,
-                lead: list[str]) -> _Series:
+                lead: list[str], flagged: pd.DatetimeIndex) -> _Series:
     """One group's series: its name, its rows' flags, spread days and definitions."""
     rule = _rule(decl)
     metric, dataset = common["metric"], common["dataset"]
@@ -355,7 +346,7 @@ def _one_series(common: dict[str, Any], sub: pd.DataFrame, col: Any, s: pd.Serie
                         index=pd.DatetimeIndex(rows["end"]).normalize())
         comp = lab[~lab.index.duplicated(keep="last")].sort_index()
     return _Series(
-        key=key, group=group, daily=s, flagged=_flagged_days(rows),
+        key=key, group=group, daily=s, flagged=flagged,
         spread=_spread_index(own) if common["kind"] == "flow" else pd.DatetimeIndex([]),
         family=family, comparable=comp,
         waves=_waves_of(rows, metric) if decl and common["kind"] == "flow" else None,
