@@ -293,17 +293,39 @@ def _episodes(a_al: pd.Series, b: pd.Series, scale: float, kind: str,
     # own spread (counts vary with their size, so a raw difference would not do)
     spread = np.sqrt(np.maximum(np.abs(scale * xa), 1.0)) if kind == "flow" else 1.0
     resid = ((xb - scale * xa) / spread).rename("residual")
-    cp = changepoints(resid, model="l2", trend=False, min_size=min_days)
+    r = resid.to_numpy()
+    if kind == "flow":
+        # a count's residuals are independent from day to day: their noise from the
+        # differences (a shift of regime barely moves them), or the plain spread when
+        # most days agree exactly (two copies of one count); the mBIC-type penalty
+        sigma = (1.4826 * float(np.median(np.abs(np.diff(r)))) / math.sqrt(2)
+                 or float(np.std(r)))
+        if sigma == 0:
+            return pd.DataFrame(columns=cols)
+        cp = changepoints(resid, model="l2", min_size=min_days,
+                          penalty=3 * math.log(len(r)) * sigma ** 2)
+    else:
+        # the difference of two levels wanders (map updates): autocorrelated noise
+        sigma = (float(np.median(np.abs(r - np.median(r)))) * 1.4826 or float(np.std(r)))
+        if sigma == 0:
+            return pd.DataFrame(columns=cols)
+        cp = changepoints(resid, model="l2", trend=False, min_size=min_days)
     edges = [resid.index[0], *pd.DatetimeIndex(cp["date"]), resid.index[-1] + _DAY]
-    mad = float(np.median(np.abs(resid - np.median(resid)))) * 1.4826 or float(resid.std())
-    rows = []
+    spans: list[list[Any]] = []
     for lo, hi in itertools.pairwise(edges):
         seg = resid.loc[lo:hi - _DAY]
-        if len(seg) < min_days or mad == 0:
+        if len(seg) < min_days:
             continue
-        z = float(seg.mean()) / (mad / math.sqrt(len(seg)))
-        if abs(z) < 5 or abs(float(seg.median())) < mad:
+        z = float(seg.mean()) / (sigma / math.sqrt(len(seg)))
+        if abs(z) < 5 or abs(float(seg.median())) < sigma:
             continue  # a shift within the noise, or carried by a few days
+        if kind == "flow" and spans and spans[-1][1] == lo and (spans[-1][2] > 0) == (z > 0):
+            spans[-1][1] = hi  # the same divergence going on (its noise changed): one episode
+        else:
+            spans.append([lo, hi, z])
+    rows = []
+    for lo, hi, _z in spans:
+        seg = resid.loc[lo:hi - _DAY]
         sa, sb = float(xa.loc[lo:hi - _DAY].sum()), float(xb.loc[lo:hi - _DAY].sum())
         rows.append({"start": seg.index[0], "end": seg.index[-1],
                      "days": int((seg.index[-1] - seg.index[0]).days) + 1,
