@@ -433,7 +433,26 @@ def reconcile(
     :math:`\\tilde s` the median weekly ratio (which an episode does not drag), found by
     :func:`~conflictstats.changepoints`, kept when their mean departs from zero
     by more than five robust standard errors and their median by more than one
-    robust standard deviation.
+    robust standard deviation. For flows, whose residuals are independent from
+    day to day, that deviation is :math:`\\hat\\sigma = 1.4826\\,
+    \\operatorname{median}|\\Delta r_t| / \\sqrt 2` (a shift of regime barely
+    moves it), the penalty of a change is :math:`3 \\log(n) \\hat\\sigma^2`, and
+    consecutive segments departing on the same side are one episode; for levels,
+    whose difference wanders, the robust deviation of the residuals and the
+    autocorrelation-aware penalty of :func:`~conflictstats.changepoints`.
+
+    Measured (``benchmarks/bench_reconcile.py --reps 120``: per setting 120
+    steady and 120 pairs with one planted episode, 365 days, lags 0-10, scales
+    0.3-1.0, 5% of days missing, share ± standard error): with ``b`` a binomial
+    thinning of a Poisson ``a``, the lag is exact in 100%, the 95% scale
+    interval covers the truth in 95.8% ± 1.8, an episode (21-50 days, ``b``'s
+    share times 0.4-1.6) is found with both ends within 3 days in 94.2% ± 2.1,
+    and no steady pair shows one. With day-to-day noise in ``b``'s share
+    (lognormal, sd 0.2): lag 99.2%, coverage 95.8%, episodes 76.7% ± 3.9, 0.03
+    false episodes per pair; sd 0.4: lag 86.7% ± 3.1, coverage 93.3%, episodes
+    44.2% ± 4.5, 0.06 false; an over-dispersed ``a`` (negative binomial, shape
+    5) and sd 0.2: lag 100%, coverage 95.0%, episodes 83.3% ± 3.4, 0.07 false.
+    0.23-0.34 s per call (``n_boot=200``, on a shared 2-core machine).
 
     References
     ----------
