@@ -500,7 +500,13 @@ class Quantity(Result):
     alternative: Quantity | None = None
 
     def summary(self) -> str:
-        """The quantity in words with its bounds, e.g. "more than 2200 drones (2,200 to inf)"."""
+        """The quantity in words, with the bounds its qualifier implies.
+
+        Examples
+        --------
+        >>> parse_quantity("more than 2,200 drones").summary()
+        'more than 2200 drones (bounds 2,200 to inf)'
+        """
         def num(v: float) -> str:
             return str(v) if not math.isfinite(v) else f"{v:,.6g}"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import inspect
 import math
 from typing import Any
 
@@ -36,14 +37,16 @@ class Result:
     """Base class of the summary results: frozen fields, ``to_frame()``, ``summary()``.
 
     In a notebook a result shows as a compact table of its fields (frames and
-    series by their shape, never dumped) followed by :meth:`summary`.
+    series by their shape, never dumped) followed by its ``summary()``: one
+    sentence in plain words. A subclass words its own ``summary()``; one that
+    does not gets a default listing its ``to_frame()`` row.
 
     Examples
     --------
     >>> from conflictstats import rate
     >>> r = rate(76, 188)
     >>> r.summary()
-    'Rate 0.404 (76 of 188); 95% wilson interval 0.337 to 0.475.'
+    'Rate 0.4043 (76 of 188); 95% wilson interval 0.3367 to 0.4756.'
     >>> html = r._repr_html_()
     >>> html.count("<table"), "<th" in html
     (1, True)
@@ -62,16 +65,15 @@ class Result:
         }
         return pd.DataFrame([scalars])
 
-    def summary(self) -> str:
-        """The result in one sentence of plain words.
-
-        Subclasses word their own; this default lists the one-row
-        :meth:`to_frame` as ``name value`` pairs.
-        """
-        frame = self.to_frame()
-        row = frame.iloc[0] if len(frame) else pd.Series(dtype=object)
-        parts = ", ".join(f"{k.replace('_', ' ')} {_cell(v)}" for k, v in row.items())
-        return f"{type(self).__name__}: {parts}." if parts else f"{type(self).__name__}."
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every result gets ``summary()``: its own, or the default below. The default
+        # is attached to each subclass rather than defined here, because a dataclass
+        # takes an inherited attribute as the default of a field of the same name
+        # (``WeeklyReport.summary`` is a text field, not this method).
+        super().__init_subclass__(**kwargs)
+        fields = {name for c in cls.__mro__ for name in inspect.get_annotations(c)}
+        if not hasattr(cls, "summary") and "summary" not in fields:
+            cls.summary = _default_summary  # type: ignore[attr-defined]
 
     def _repr_html_(self) -> str:
         """A compact HTML table of the fields and the summary below it (all text escaped)."""
@@ -80,13 +82,22 @@ class Result:
             f"<td style='text-align:left'>{html.escape(_cell(value))}</td></tr>"
             for name, value in self.to_dict().items()
         )
-        text = getattr(self, "summary", "")
-        text = text() if callable(text) else _cell(text)
+        summary = getattr(self, "summary", None)
+        # a ``summary`` that is a field (text) is already a row of the table
+        below = f"<p>{html.escape(summary())}</p>" if callable(summary) else ""
         return (
             f"<div><table><caption style='text-align:left'><b>"
             f"{html.escape(type(self).__name__)}</b></caption><tbody>{rows}</tbody></table>"
-            f"<p>{html.escape(text)}</p></div>"
+            f"{below}</div>"
         )
+
+
+def _default_summary(self: Result) -> str:
+    """The result in one sentence: its one-row ``to_frame()`` as ``name value`` pairs."""
+    frame = self.to_frame()
+    row = frame.iloc[0] if len(frame) else pd.Series(dtype=object)
+    parts = ", ".join(f"{k.replace('_', ' ')} {_cell(v)}" for k, v in row.items())
+    return f"{type(self).__name__}: {parts}." if parts else f"{type(self).__name__}."
 
 
 #: Longest text shown in one cell of a result's HTML table.
@@ -99,8 +110,9 @@ def _cell(value: Any) -> str:
         return f"DataFrame, {len(value):,} rows × {value.shape[1]} columns"
     if isinstance(value, pd.Series):
         return f"Series, {len(value):,} values"
-    if isinstance(value, Result):
-        text = value.summary()
+    summary = getattr(value, "summary", None)
+    if isinstance(value, Result) and callable(summary):
+        text = summary()
     elif value is None:
         text = ""
     elif isinstance(value, (bool, np.bool_)):
@@ -245,8 +257,9 @@ class RateComparison(Result):
         level = _level(self.alpha)
         return (f"Rate {_num(self.rate1)} against {_num(self.rate2)}: difference "
                 f"{_num(self.difference)} ({level} interval {_num(self.difference_lower)} to "
-                f"{_num(self.difference_upper)}), ratio {_num(self.ratio)} ({_num(self.ratio_lower)}"
-                f" to {_num(self.ratio_upper)}); equal rates: p = {self.p_value:.3g}.")
+                f"{_num(self.difference_upper)}), ratio {_num(self.ratio)} "
+                f"({_num(self.ratio_lower)} to {_num(self.ratio_upper)}); equal rates: "
+                f"p = {self.p_value:.3g}.")
 
 
 @dataclasses.dataclass(frozen=True)
