@@ -412,6 +412,11 @@ def reconcile(
     KindError
         When the kind is neither given nor recorded.
 
+    See Also
+    --------
+    revisions : How a source's figures changed between releases.
+    conflictstats.plotting.plot_reconcile : Draw the comparison.
+
     Notes
     -----
     **Lag.** With :math:`x_t` and :math:`y_t` the day-to-day changes of ``a``
@@ -759,6 +764,10 @@ def revisions(
     Returns
     -------
     Revisions
+
+    See Also
+    --------
+    reconcile : Compare two sources of one series.
 
     Examples
     --------
