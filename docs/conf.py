@@ -26,6 +26,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 os.environ.pop("MPLBACKEND", None)
 
 import api_pages  # noqa: E402  (docs/_ext)
+import check_links  # noqa: E402  (docs/_ext)
 
 import conflictstats  # noqa: E402
 
@@ -226,3 +227,5 @@ def setup(app):
     app.connect("autodoc-process-docstring", _document_data)
     app.connect("missing-reference", _resolve_by_public_name)
     app.connect("build-finished", _check_api_pages)
+    # every internal href of the built site reaches an existing file and #anchor
+    app.connect("build-finished", check_links.report)

@@ -96,6 +96,22 @@ def test_rate_on_the_cluster_equals_pandas(client, panel):
     _same(got.compute(), ref)
 
 
+def test_reconcile_on_the_cluster_equals_pandas_by(client, panel):
+    # B: a binomial thinning of A two days later, per series; one row per series
+    rng = np.random.default_rng(3)
+    sub = panel[panel["region"].isin(["r00", "r01", "r02", "r03"])]
+    shifted = sub.groupby(BY, group_keys=False)["value"].shift(2).fillna(0).astype(int)
+    b = sub.assign(value=rng.binomial(shifted.to_numpy(), 0.5).astype(float))
+    ref = cs.reconcile(sub, b, by=BY, value="value", kind="flow", n_boot=20)
+    got = csd.reconcile(dd.from_pandas(sub, npartitions=3), dd.from_pandas(b, npartitions=2),
+                        by=BY, value="value", kind="flow", n_boot=20).compute()
+    assert len(ref) == 32 and (ref["lag"] == 2).all()
+    key = [*BY]
+    pd.testing.assert_frame_equal(
+        got.sort_values(key).reset_index(drop=True)[ref.columns],
+        ref.sort_values(key).reset_index(drop=True), check_dtype=False)
+
+
 def test_a_date_column_works_like_the_index(client, panel):
     flat = panel.reset_index()
     got = csd.mann_kendall(dd.from_pandas(flat, npartitions=3), by=BY, value="value",

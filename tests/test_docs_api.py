@@ -48,8 +48,13 @@ def _documented(index_rst: str) -> list[tuple[str, str]]:
     return entries
 
 
+def _reference(api_pages) -> str:
+    """The text of every generated page of the API reference (index and topic pages)."""
+    return "\n".join(api_pages.api_rst_files().values())
+
+
 def test_every_name_in_dunder_all_has_exactly_one_api_entry(api_pages):
-    entries = _documented(api_pages.api_index_rst())
+    entries = _documented(_reference(api_pages))
     top = sorted(name for module, name in entries if module == "conflictstats")
     assert top == sorted(conflictstats.__all__)
 
@@ -57,9 +62,47 @@ def test_every_name_in_dunder_all_has_exactly_one_api_entry(api_pages):
 @pytest.mark.parametrize("submodule", ["plotting", "datasets", "sources", "dask"])
 def test_every_public_name_of_a_public_submodule_has_an_api_entry(api_pages, submodule):
     module = importlib.import_module(f"conflictstats.{submodule}")
-    entries = _documented(api_pages.api_index_rst())
+    entries = _documented(_reference(api_pages))
     listed = sorted(name for mod, name in entries if mod == module.__name__)
     assert listed == sorted(module.__all__)
+
+
+def test_the_api_index_lists_every_topic_page_once_in_sidebar_order(api_pages):
+    files = api_pages.api_rst_files()
+    listed = re.findall(r"^   .+ <(\w+)>$", files["index.rst"], flags=re.MULTILINE)
+    assert listed == [slug for slug, _, _ in api_pages.api_topics()]
+    assert sorted(f"{slug}.rst" for slug in listed) == sorted(set(files) - {"index.rst"})
+    # the topics the docs promise, in that order
+    assert listed[:12] == ["observations", "quantities", "rates", "trends", "anomalies",
+                           "records", "reconcile", "plotting", "sources", "report", "dask",
+                           "results"]
+
+
+def test_each_section_sits_on_one_topic_page_under_its_module_target(api_pages):
+    files = api_pages.api_rst_files()
+    for section in api_pages.api_sections():
+        page = files[f"{section.topic}.rst"]
+        for module in section.defines:
+            pages = [name for name, text in files.items()
+                     if f".. py:module:: {module}\n" in text]
+            assert pages == [f"{section.topic}.rst"], module
+            # the target precedes the intro and the table, so the anchor reaches the HTML
+            target = page.index(f".. py:module:: {module}\n")
+            assert target < page.index(f".. currentmodule:: {section.module}", target)
+            if section.intro:
+                assert target < page.index(section.intro)
+
+
+def test_a_topic_page_no_longer_generated_is_removed_but_a_hand_written_page_is_kept(
+        api_pages, tmp_path):
+    (tmp_path / "api").mkdir()
+    stale = tmp_path / "api" / "old_topic.rst"
+    stale.write_text(api_pages.api_topic_rst("Old", []), encoding="utf-8")
+    hand = tmp_path / "api" / "notes.rst"
+    hand.write_text("Notes\n=====\n", encoding="utf-8")
+    api_pages.write_api_index(tmp_path)
+    assert not stale.exists() and hand.exists()
+    assert (tmp_path / "api" / "plotting.rst").is_file()
 
 
 def test_every_documented_function_and_class_has_its_own_docstring(api_pages):

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
+import re
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 
 import pytest
 
+import conflictstats as cs
 from conflictstats.sources import _fetch
 from conflictstats.sources._fetch import DATASETS, fetch_dataset
 
@@ -152,3 +155,96 @@ def test_the_deadline_is_checked_between_reads_not_once_per_read(monkeypatch):
     with pytest.raises(TimeoutError, match="longer than 3 s"):
         _fetch._download("http://127.0.0.1/x", Sink(), deadline=3.0)
     assert len(written) == 3  # reads at t = 1, 2, 3 s; the one after 3 s is refused
+
+
+# --------------------------------------------------------------------------- releases
+
+
+class _Opener:
+    """A fake urlopen: records the addresses asked for and answers with ``content``."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+        self.urls: list[str] = []
+
+    def __call__(self, url: str, timeout: float) -> _Opener:
+        self.urls.append(url)
+        self.left = self.content
+        return self
+
+    def __enter__(self) -> _Opener:
+        return self
+
+    def __exit__(self, *a: object) -> bool:
+        return False
+
+    def read1(self, n: int) -> bytes:
+        block, self.left = self.left[:n], self.left[n:]
+        return block
+
+
+RELEASE = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture
+def opener(monkeypatch) -> _Opener:
+    fake = _Opener(b"date,area\n2022-02-24,1.0\n")
+    monkeypatch.setattr(_fetch.urllib.request, "urlopen", fake)
+    return fake
+
+
+def test_a_release_is_fetched_from_its_commit_into_its_own_folder(tmp_path, opener):
+    pinned = DATASETS["liveuamap_territory"]["url"]
+    with pytest.warns(cs.DataWarning, match="no pinned checksum for this release") as rec:
+        path = fetch_dataset("liveuamap_territory", cache_dir=tmp_path, release=RELEASE)
+    assert opener.urls == [pinned.replace("dc0847a241adf53c3a67739db9ae6791c94cf291", RELEASE)]
+    assert path == tmp_path / f"liveuamap_territory@{RELEASE}" / "territory.csv"
+    assert path.read_bytes() == opener.content
+    digest = hashlib.sha256(opener.content).hexdigest()
+    assert digest in str(rec[0].message)
+    record = path.with_name("territory.csv.sha256")
+    assert record.read_text("ascii") == f"{digest}  territory.csv\n"
+    assert sorted(os.listdir(path.parent)) == ["territory.csv", "territory.csv.sha256"]
+    # cached: no second download, no warning; a changed copy is refused with both digests
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fetch_dataset("liveuamap_territory", cache_dir=tmp_path, release=RELEASE) == path
+    assert len(opener.urls) == 1
+    path.write_bytes(b"changed")
+    with pytest.raises(ValueError, match=rf"expected sha256 {digest}, found "
+                       rf"{hashlib.sha256(b'changed').hexdigest()}.*force=True"):
+        fetch_dataset("liveuamap_territory", cache_dir=tmp_path, release=RELEASE)
+
+
+def test_a_release_with_its_sha256_is_checked_and_not_kept_when_wrong(tmp_path, opener):
+    digest = hashlib.sha256(opener.content).hexdigest()
+    with pytest.raises(ValueError, match=f"expected sha256 {'0' * 64}, got {digest}; the "
+                       "file was not kept"):
+        fetch_dataset("oryx_daily", cache_dir=tmp_path, release=RELEASE, sha256="0" * 64)
+    assert os.listdir(tmp_path / f"oryx_daily@{RELEASE}") == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pinned by the caller: nothing to report
+        path = fetch_dataset("oryx_daily", cache_dir=tmp_path, release=RELEASE.upper(),
+                             sha256=digest.upper())
+    assert path.read_bytes() == opener.content and os.listdir(path.parent) == ["daily_count.csv"]
+
+
+def test_a_release_must_be_a_full_commit(tmp_path, opener):
+    for bad in ("main", RELEASE[:7], "../" + RELEASE[3:]):
+        with pytest.raises(ValueError, match=rf"40 hex digits.*got '{re.escape(bad)}'"):
+            fetch_dataset("oryx_daily", cache_dir=tmp_path, release=bad)
+    with pytest.raises(ValueError, match="sha256 must be 64 hex digits"):
+        fetch_dataset("oryx_daily", cache_dir=tmp_path, release=RELEASE, sha256="abc")
+    with pytest.raises(ValueError, match="give release= too"):
+        fetch_dataset("oryx_daily", cache_dir=tmp_path, sha256="0" * 64)
+    assert opener.urls == [] and not os.listdir(tmp_path)
+
+
+def test_the_pinned_commit_as_release_is_the_pinned_file(tmp_path, opener, monkeypatch):
+    entry = DATASETS["oryx_daily"]
+    monkeypatch.setitem(DATASETS, "oryx_daily", {
+        **entry, "sha256": hashlib.sha256(opener.content).hexdigest()})
+    path = fetch_dataset("oryx_daily", cache_dir=tmp_path,
+                         release="a8624b4781666b73440fba89824133cb41531a72")
+    assert path == tmp_path / "oryx_daily" / "daily_count.csv"
+    assert opener.urls == [entry["url"]]

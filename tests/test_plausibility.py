@@ -232,7 +232,7 @@ def test_a_dropped_digit_in_a_running_total_is_refused_and_set_aside(tmp_path):
     assert "falls from 724,050 to 72,574 and is back at 727,250 on 2024-11-21" in str(err.value)
     assert "got 72574" in str(err.value)
     aside = screen_general_staff_losses(path).set_aside
-    mine = aside.loc[aside["refused"].fillna(False).astype(bool)]
+    mine = aside.loc[aside["refused"].eq(True)]
     assert mine.index.tolist() == [LOSS_LINE - 2]
     assert mine["value"].tolist() == [72574]
     assert "a suspected typo" in mine["reason"].iloc[0]

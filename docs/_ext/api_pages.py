@@ -2,7 +2,9 @@
 
 Nothing here is a hand-written list of functions: the sections come from
 ``conflictstats.__all__`` (grouped by the module that defines each name) and from
-the ``__all__`` of the public submodules (plotting, datasets, sources).  A name
+the ``__all__`` of the public submodules (plotting, datasets, sources, dask), and
+the sections are gathered on one page per topic (:data:`TOPICS`), which is what the
+sidebar lists.  A name
 added to ``__all__`` gets its page at the next build; a built site missing a page
 fails the build (``conf.py`` checks :func:`missing_pages` when the build finishes),
 and ``tests/test_docs_api.py`` checks the generated index against ``__all__``.
@@ -29,9 +31,39 @@ TOP_LEVEL_SECTIONS: dict[str, str] = {
     "anomalies": "Anomalies and change points",
     "records": "Records and claims",
     "claims": "Records and claims",
+    "reconcile": "Reconciling two sources",
     "report": "The weekly report",
     "results": "Result objects",
     "errors": "Errors and warnings",
+}
+
+#: The pages of the API reference, in order: (slug, title).  Each page is
+#: ``api/<slug>.rst`` and holds the sections whose module :data:`MODULE_TOPICS` maps
+#: to it, so the sidebar lists topics, each opening onto its names.
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("observations", "Observations and daily series"),
+    ("quantities", "Quantities, units and currencies"),
+    ("rates", "Rates, shares and pace"),
+    ("trends", "Period totals, rolling windows and trends"),
+    ("anomalies", "Anomalies and change points"),
+    ("records", "Records and claims"),
+    ("reconcile", "Reconciling two sources"),
+    ("plotting", "Plotting"),
+    ("sources", "Data sets and their readers"),
+    ("report", "The weekly report"),
+    ("dask", "Dask: panels beyond one machine"),
+    ("results", "Result objects, errors and warnings"),
+)
+
+#: The topic page of each defining module (top-level names) or public submodule.
+#: A module missing here gets a page of its own, at the end.
+MODULE_TOPICS: dict[str, str] = {
+    "observations": "observations", "calendar": "observations", "daily": "observations",
+    "quantities": "quantities", "rates": "rates", "trends": "trends",
+    "anomalies": "anomalies", "records": "records", "claims": "records",
+    "reconcile": "reconcile", "plotting": "plotting", "datasets": "sources",
+    "sources": "sources", "report": "report", "dask": "dask",
+    "results": "results", "errors": "results",
 }
 
 #: Public submodules documented under their own name: (module, title, intro).
@@ -60,6 +92,7 @@ class Section:
     names: tuple[str, ...]
     intro: str = ""
     defines: tuple[str, ...] = ()  # modules whose :mod: references land on this section
+    topic: str = ""  # the slug of its page (see TOPICS)
 
 
 def _defining_module(package: object, name: str) -> str:
@@ -76,10 +109,12 @@ def api_sections() -> list[Section]:
     package = importlib.import_module("conflictstats")
     groups: dict[str, list[str]] = {}
     modules: dict[str, list[str]] = {}
+    topics: dict[str, str] = {}
     for name in package.__all__:
         defining = _defining_module(package, name)
         title = TOP_LEVEL_SECTIONS.get(defining) or defining.replace("_", " ").capitalize()
         groups.setdefault(title, []).append(name)
+        topics.setdefault(title, MODULE_TOPICS.get(defining, defining.strip("_")))
         # a module named like a public function (anomalies, records) gets no target:
         # the function's page owns the name
         if not defining.startswith("_") and defining not in package.__all__:
@@ -88,12 +123,26 @@ def api_sections() -> list[Section]:
                 modules[title].append(f"conflictstats.{defining}")
     known = list(dict.fromkeys(TOP_LEVEL_SECTIONS.values()))
     order = known + [t for t in groups if t not in known]
-    sections = [Section(t, "conflictstats", tuple(groups[t]), "", tuple(modules.get(t, ())))
+    sections = [Section(t, "conflictstats", tuple(groups[t]), "", tuple(modules.get(t, ())),
+                        topics[t])
                 for t in order if t in groups]
     for module_name, title, intro in SUBMODULES:
         module = importlib.import_module(module_name)
-        sections.append(Section(title, module_name, tuple(module.__all__), intro, (module_name,)))
+        short = module_name.rpartition(".")[2]
+        sections.append(Section(title, module_name, tuple(module.__all__), intro, (module_name,),
+                                MODULE_TOPICS.get(short, short)))
     return sections
+
+
+def api_topics() -> list[tuple[str, str, list[Section]]]:
+    """The pages of the API reference: (slug, title, sections), in sidebar order."""
+    by_topic: dict[str, list[Section]] = {}
+    for section in api_sections():
+        by_topic.setdefault(section.topic, []).append(section)
+    titles = dict(TOPICS)
+    order = [slug for slug, _ in TOPICS] + [t for t in by_topic if t not in titles]
+    return [(slug, titles.get(slug) or by_topic[slug][0].title, by_topic[slug])
+            for slug in order if slug in by_topic]
 
 
 def attribute_doc(fullname: str) -> list[str] | None:
@@ -124,30 +173,52 @@ def page_name(section: Section, name: str) -> str:
     return f"generated/{section.module}.{name}"
 
 
+_GENERATED = ".. This file is generated by docs/_ext/api_pages.py at every build; do not edit."
+
+
 def api_index_rst() -> str:
-    """The text of ``api/index.rst``: one autosummary table per section."""
+    """The text of ``api/index.rst``: the introduction and the table of topic pages."""
     lines = [
-        ".. This file is generated by docs/_ext/api_pages.py at every build; do not edit.",
+        _GENERATED,
         "",
         "API reference",
         "=============",
         "",
+        ".. py:module:: conflictstats",
+        "",
         "Every public name has its own page. Names in ``conflictstats.__all__`` are",
         "used as ``cs.<name>`` after ``import conflictstats as cs``; plotting, the",
         "bundled data sets and the readers of public data sets are submodules",
-        "(``from conflictstats.plotting import weekly_chart``).",
+        "(``from conflictstats.plotting import weekly_chart``). The names are grouped",
+        "by topic:",
         "",
-        ".. py:module:: conflictstats",
+        ".. toctree::",
+        "   :maxdepth: 1",
         "",
     ]
-    for section in api_sections():
-        lines += [section.title, "-" * len(section.title), ""]
+    lines += [f"   {title} <{slug}>" for slug, title, _ in api_topics()]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def api_topic_rst(title: str, sections: list[Section]) -> str:
+    """The text of one topic page: one autosummary table per section.
+
+    A topic with one section puts its table right under the page title; with
+    several, each section is a heading of its own.
+    """
+    lines = [_GENERATED, "", title, "=" * len(title), ""]
+    for section in sections:
+        if len(sections) > 1:
+            lines += [section.title, "-" * len(section.title), ""]
+        # targets for :mod:`conflictstats.rates` and the like, right under the title:
+        # a target between the intro and the table would pass its id to the table,
+        # whose id the theme drops (the anchor would not exist in the HTML)
+        lines += [f".. py:module:: {module}" for module in section.defines]
+        lines += [""]
         if section.intro:
             lines += [section.intro, ""]
-        # targets for :mod:`conflictstats.rates` and the like, then back to the names' module
-        lines += [f".. py:module:: {module}" for module in section.defines]
         lines += [
-            "",
             f".. currentmodule:: {section.module}",
             "",
             ".. autosummary::",
@@ -160,14 +231,28 @@ def api_index_rst() -> str:
     return "\n".join(lines)
 
 
+def api_rst_files() -> dict[str, str]:
+    """Every generated page of the API reference: path under ``api/`` -> text."""
+    files = {"index.rst": api_index_rst()}
+    for slug, title, sections in api_topics():
+        files[f"{slug}.rst"] = api_topic_rst(title, sections)
+    return files
+
+
 def write_api_index(docs_dir: Path) -> Path:
-    """Write ``api/index.rst`` under ``docs_dir`` if its text changed; return its path."""
-    path = docs_dir / "api" / "index.rst"
-    path.parent.mkdir(exist_ok=True)
-    text = api_index_rst()
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
+    """Write ``api/index.rst`` and the topic pages under ``docs_dir`` where their text
+    changed, remove topic pages no longer generated; return the index's path."""
+    folder = docs_dir / "api"
+    folder.mkdir(exist_ok=True)
+    files = api_rst_files()
+    for name, text in files.items():
+        path = folder / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    for path in folder.glob("*.rst"):
+        if path.name not in files and path.read_text(encoding="utf-8").startswith(_GENERATED):
+            path.unlink()
+    return folder / "index.rst"
 
 
 def remove_stale_stubs(docs_dir: Path) -> list[Path]:

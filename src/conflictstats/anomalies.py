@@ -196,6 +196,12 @@ def anomalies(
         baseline fields (``expected``, ``lower``, ``upper``) are still given
         there when the baseline has enough data.
 
+    See Also
+    --------
+    generalized_esd : Rosner's test for several outliers.
+    changepoints : Where the level changes.
+    conflictstats.plotting.mark_anomalies : Mark anomalies on a chart.
+
     Notes
     -----
     **robust_z.**  With ``m_t`` the median and ``MAD_t`` the median absolute
@@ -1604,6 +1610,10 @@ def generalized_esd(
     GeneralizedESDResult
         ``n_anomalies`` and a ``steps`` table with ``R_i`` and ``lambda_i``.
 
+    See Also
+    --------
+    anomalies : Score every day against a baseline.
+
     Notes
     -----
     At step ``i = 1..k``, with the mean and sd of the ``n - i + 1`` values not
@@ -1744,6 +1754,11 @@ def changepoints(
         - ``after_end``: last observed day of the new segment.
         - ``mean_before``, ``mean_after``: segment means (the daily rate for
           counts); ``change``: ``mean_after - mean_before``.
+
+    See Also
+    --------
+    anomalies : Single unusual days.
+    conflictstats.plotting.shade_segments : Shade the segments on a chart.
 
     Notes
     -----

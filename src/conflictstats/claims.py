@@ -553,6 +553,12 @@ def check_claim(
         ``status`` (``"holds"``, ``"fails"``, ``"undetermined"``),
         ``reason`` and ``flag_reasons``).
 
+    See Also
+    --------
+    records : Every record of a series.
+    highest_since : Since when each value is the highest.
+    period_flags : Which periods are comparable.
+
     Notes
     -----
     The claim holds when the value beats every value of the comparison set:

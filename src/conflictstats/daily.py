@@ -83,6 +83,14 @@ class DailyTrace(Result):
             "n_corrections": len(self.corrections),
         }])
 
+    def summary(self) -> str:
+        """How the input rows were used, in one sentence."""
+        f = self.to_frame().iloc[0]
+        days = self.daily.shape[0]
+        return (f"{f['n_rows']:,} rows read: {f['n_used']:,} used, {f['n_merged']:,} merged and "
+                f"{f['n_set_aside']:,} set aside; {days:,} day{'' if days == 1 else 's'}, "
+                f"{f['n_corrections']:,} corrections of cumulative totals.")
+
 
 # ---------------------------------------------------------------------------
 # kernels

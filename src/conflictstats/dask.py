@@ -96,6 +96,7 @@ __all__ = [
     "partitioned_by",
     "period_totals",
     "rate",
+    "reconcile",
     "records",
     "to_daily",
     "to_long",
@@ -589,6 +590,72 @@ def rate(numerator: Any, denominator: Any, *, by: str | Sequence[str],
 
     dd = _dd()
     result = dd.map_partitions(run, a, b, meta=out_meta, align_dataframes=False,
+                               enforce_metadata=False)
+    return _mark_partitioned(result, keys)
+
+
+def reconcile(a: Any, b: Any, *, by: str | Sequence[str], value: str | None = None,
+              date: str | None = None, npartitions: int | None = None, meta: Any = None,
+              **kwargs: Any) -> Any:
+    """Reconcile two sources of every series: two long frames, shuffled alike.
+
+    Parameters
+    ----------
+    a, b : dask.dataframe.DataFrame
+        Long form, as for :func:`rate`, with the same ``by`` and value column
+        names: each group of ``b`` is reconciled with the same group of ``a``.
+    by, value, date, npartitions, meta
+        As for :func:`rate`. Both frames are always shuffled on the same keys into
+        the same number of partitions.
+    **kwargs
+        Passed to :func:`conflictstats.reconcile` (``kind=``, ``freq=``,
+        ``max_lag=`` ...).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        One row per group; ``.compute()`` equals ``conflictstats.reconcile(a, b,
+        by=by, value=value, ...)`` on the pandas frames (rows in another order).
+    """
+    from .reconcile import reconcile as reconcile_
+
+    _check_frame(a, "a")
+    _check_frame(b, "b")
+    keys = _keys(by)
+    left, date_col = _dated(a, date, "a")
+    right, date_b = _dated(b, date, "b")
+    if date_b != date_col:
+        right = right.rename(columns={date_b: date_col})
+    value = _value_column(left, keys, date_col, value, "a")
+    _columns_present(left, [*keys, value], "a")
+    _columns_present(right, [*keys, value], "b")
+    left, right = left[[date_col, *keys, value]], right[[date_col, *keys, value]]
+    parts = npartitions or max(left.npartitions, right.npartitions)
+    x = left.shuffle(on=keys, npartitions=parts)
+    y = right.shuffle(on=keys, npartitions=parts)
+
+    def pair(u: pd.DataFrame, v: pd.DataFrame) -> pd.DataFrame:
+        fa = u.set_index(pd.DatetimeIndex(u[date_col], name=_DATE))[[*keys, value]]
+        fb = v.set_index(pd.DatetimeIndex(v[date_col], name=_DATE))[[*keys, value]]
+        out: pd.DataFrame = reconcile_(fa.sort_index(kind="stable"), fb.sort_index(kind="stable"),
+                                       by=keys, value=value, **kwargs)
+        return out
+
+    if meta is None:
+        sample = _sample(left._meta_nonempty, keys, value, date_col)
+        meta = pair(sample, sample).iloc[:0]
+    elif not isinstance(meta, pd.DataFrame):
+        raise InputTypeError(f"meta must be an empty pandas DataFrame with the output's "
+                             f"columns and dtypes; got {type(meta).__name__}")
+    out_meta = meta.iloc[:0]
+
+    def run(u: pd.DataFrame, v: pd.DataFrame) -> pd.DataFrame:
+        if len(u) == 0 and len(v) == 0:
+            return out_meta.copy()
+        return pair(u, v)
+
+    dd = _dd()
+    result = dd.map_partitions(run, x, y, meta=out_meta, align_dataframes=False,
                                enforce_metadata=False)
     return _mark_partitioned(result, keys)
 

@@ -168,7 +168,7 @@ def load_dataset(path: str | Path, *, reader: str | None = None) -> pd.DataFrame
         return frame
     table = _screen_public(path, reader)
     aside = table.set_aside
-    refused = (aside["refused"].fillna(False).astype(bool) if "refused" in aside.columns
+    refused = (aside["refused"].eq(True) if "refused" in aside.columns
                else pd.Series(False, index=aside.index))
     if refused.any():
         import warnings
@@ -250,7 +250,7 @@ def screen_dataset(path: str | Path, *, reader: str | None = None) -> Observatio
     else:
         table = _screen_public(path, reader)
         aside = table.set_aside
-        aside = aside.loc[aside[REFUSED].fillna(False).astype(bool)] if (
+        aside = aside.loc[aside[REFUSED].eq(True)] if (
             REFUSED in aside.columns) else aside.iloc[:0]
     if len(aside):  # one line per input row: its metrics joined
         aside = aside.rename_axis(None).assign(row=aside.index.to_numpy(),

@@ -108,6 +108,11 @@ class ObservationTable(Result):
               "n_set_aside": len(self.set_aside)}]
         )
 
+    def summary(self) -> str:
+        """Rows read, kept and set aside, in one sentence."""
+        return (f"{self.n_read:,} rows read: {len(self.observations):,} kept and "
+                f"{len(self.set_aside):,} set aside.")
+
 
 def _load(src: Any) -> tuple[pd.DataFrame, str | None, CsvInfo | None]:
     if isinstance(src, pd.DataFrame):

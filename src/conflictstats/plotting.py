@@ -373,6 +373,11 @@ def plot_weekly_bars(
     Axes
         One bar per period with a total; incomplete ones hatched (``//``) and paler.
 
+    See Also
+    --------
+    weekly_chart : The full figure.
+    conflictstats.period_totals : The totals drawn.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -480,6 +485,10 @@ def plot_rate(
     -------
     Axes
         One line and one filled ribbon (a collection) for the interval.
+
+    See Also
+    --------
+    conflictstats.rate : The rate drawn.
 
     Examples
     --------
@@ -601,6 +610,10 @@ def mark_records(
     Axes
         One scatter collection and, with ``labels``, one annotation per record.
 
+    See Also
+    --------
+    conflictstats.records : The records marked.
+
     Notes
     -----
     The label is ``"record"`` when ``since`` is missing, else "largest since"
@@ -682,6 +695,10 @@ def mark_anomalies(
     Axes
         One scatter collection (and one annotation per point with ``labels``).
 
+    See Also
+    --------
+    conflictstats.anomalies : The anomalies marked.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -751,6 +768,10 @@ def shade_segments(
     Axes
         With ``k`` change points: ``k + 1`` mean lines (one collection) and
         ``(k + 1) // 2`` shaded spans.
+
+    See Also
+    --------
+    conflictstats.changepoints : The segments shaded.
 
     Notes
     -----
@@ -1034,6 +1055,11 @@ def weekly_chart(
         A :class:`matplotlib.figure.Figure` not registered with pyplot (save it with
         ``fig.savefig``; it needs no closing).  Daily panels come first in
         ``fig.axes``, then weekly panels, then the rate panel.
+
+    See Also
+    --------
+    plot_weekly_bars : The weekly bars alone, on an Axes.
+    conflictstats.weekly_report : The weekly report with its chart.
 
     Notes
     -----
@@ -1403,6 +1429,10 @@ def plot_reconcile(
         Two lines (``a`` then ``b``, labelled with the sources' names, drawn
         literally), one band, one shaded span per episode, and hollow markers on
         the periods where ``b`` is outside its usual band.
+
+    See Also
+    --------
+    conflictstats.reconcile : The comparison drawn.
 
     Notes
     -----

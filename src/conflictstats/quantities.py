@@ -499,6 +499,24 @@ class Quantity(Result):
     text: str = ""
     alternative: Quantity | None = None
 
+    def summary(self) -> str:
+        """The quantity in words, with the bounds its qualifier implies.
+
+        Examples
+        --------
+        >>> parse_quantity("more than 2,200 drones").summary()
+        'more than 2200 drones (bounds 2,200 to inf)'
+        """
+        def num(v: float) -> str:
+            return str(v) if not math.isfinite(v) else f"{v:,.6g}"
+
+        text = self.to_text()
+        if not (math.isnan(self.lower) and math.isnan(self.upper)) and self.qualifier != "exact":
+            text += f" (bounds {num(self.lower)} to {num(self.upper)})"
+        if self.alternative is not None:
+            text += f"; given also as {self.alternative.to_text()}"
+        return text
+
     def to_text(self) -> str:
         """The quantity as text that :func:`parse_quantity` reads back to the same quantity.
 

@@ -431,6 +431,13 @@ def rate(
         If a count is negative or infinite, or a numerator exceeds its
         denominator (the message names the date and both values).
 
+    See Also
+    --------
+    compare_rates : Compare two rates.
+    outcome_shares : Shares of a whole split into outcomes.
+    pace : Amount per day over a span.
+    conflictstats.plotting.plot_rate : Draw a rate with its interval.
+
     Notes
     -----
     Pooling.  Over a window :math:`W_t` ending on date :math:`t` the rate is
@@ -855,6 +862,10 @@ def outcome_shares(
         If a count is negative, the parts exceed the total, or (with
         ``remainder=None``) they fall short of it.
 
+    See Also
+    --------
+    rate : One proportion with its confidence interval.
+
     Notes
     -----
     Goodman: with :math:`k` outcomes, :math:`A` the :math:`1 - \\alpha/k`
@@ -1148,6 +1159,11 @@ def compare_rates(
         rates), ``method``, ``ratio_method``, ``alpha``, ``variance_model``,
         ``dispersion``, ``dispersion_df``.
 
+    See Also
+    --------
+    rate : One rate with its interval.
+    compare_periods : Compare two periods of one series.
+
     Notes
     -----
     Newcombe: with :math:`(l_i, u_i)` the Wilson interval of :math:`\\hat p_i`,
@@ -1408,6 +1424,11 @@ def compare_periods(
         the difference over the binomial one,
         :math:`(\\phi_1/N_1 + \\phi_2/N_2)/(1/N_1 + 1/N_2)`.
 
+    See Also
+    --------
+    period_change : Change between consecutive periods.
+    compare_rates : Compare two rates.
+
     Notes
     -----
     Each period's rate is :math:`\\sum x_d / \\sum n_d` over its known days, as
@@ -1621,6 +1642,11 @@ def pace(
         ``amount`` the change between them, ``days`` the days elapsed and
         ``days_covered`` the number of reports used.
 
+    See Also
+    --------
+    pace_ratio : Compare two paces.
+    rate : A proportion with its confidence interval.
+
     Notes
     -----
     Flow: :math:`\\text{pace} = \\sum_{d \\in K} v_d / |K|`, :math:`K` the known
@@ -1723,6 +1749,11 @@ def pace_ratio(
         Fields ``count1``, ``days1``, ``count2``, ``days2``, ``pace1``,
         ``pace2``, ``ratio``, ``lower``, ``upper``, ``p_value``, ``method``,
         ``alpha``.
+
+    See Also
+    --------
+    pace : The pace over one span.
+    compare_periods : Compare two periods' rates.
 
     Notes
     -----

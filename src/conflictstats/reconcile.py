@@ -18,13 +18,13 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
 from ._kinds import resolve_kind
-from ._validate import as_series, check_alpha, check_int
+from ._validate import as_series, check_alpha, check_int, long_ranges, pivot_long
 from .errors import InputError
 from .results import Result
 
@@ -154,6 +154,32 @@ class Reconciliation(Result):
     def __str__(self) -> str:
         return self.summary()
 
+    def _repr_html_(self) -> str:
+        a, b = self.names
+        level = round(100 * (1 - self.alpha))
+        return _html_table(f"{b} against {a}", [
+            ("kind", self.kind),
+            ("lag (days)", f"{self.lag} ({self.lag_lower} to {self.lag_upper}, {level}%)"),
+            ("correlation of changes at the lag", f"{self.lag_corr:.3g}"),
+            ("scale (b per a)", f"{self.scale:.4g} ({self.scale_lower:.4g} to "
+                                f"{self.scale_upper:.4g}, {level}%)"),
+            (f"usual {self.period}ly ratio (10-90%)",
+             f"{self.band_lower:.3g} to {self.band_upper:.3g}"),
+            ("days both report", f"{self.n_common:,}"),
+            ("divergence episodes", self.episodes_note or f"{len(self.episodes):,}"),
+            ("days only one reports", f"{len(self.one_sided):,}"),
+        ], self.summary())
+
+
+def _html_table(title: str, rows: Sequence[tuple[str, str]], summary: str) -> str:
+    """A compact two-column HTML table (every text escaped) and the summary below."""
+    from html import escape
+
+    body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th>"
+                   f"<td style='text-align:left'>{escape(v)}</td></tr>" for k, v in rows)
+    return (f"<div><table><caption style='text-align:left'><b>{escape(title)}</b></caption>"
+            f"<tbody>{body}</tbody></table><p>{escape(summary)}</p></div>")
+
 
 def _d(ts: Any) -> str:
     t = pd.Timestamp(ts)
@@ -267,17 +293,39 @@ def _episodes(a_al: pd.Series, b: pd.Series, scale: float, kind: str,
     # own spread (counts vary with their size, so a raw difference would not do)
     spread = np.sqrt(np.maximum(np.abs(scale * xa), 1.0)) if kind == "flow" else 1.0
     resid = ((xb - scale * xa) / spread).rename("residual")
-    cp = changepoints(resid, model="l2", trend=False, min_size=min_days)
+    r = resid.to_numpy()
+    if kind == "flow":
+        # a count's residuals are independent from day to day: their noise from the
+        # differences (a shift of regime barely moves them), or the plain spread when
+        # most days agree exactly (two copies of one count); the mBIC-type penalty
+        sigma = (1.4826 * float(np.median(np.abs(np.diff(r)))) / math.sqrt(2)
+                 or float(np.std(r)))
+        if sigma == 0:
+            return pd.DataFrame(columns=cols)
+        cp = changepoints(resid, model="l2", min_size=min_days,
+                          penalty=3 * math.log(len(r)) * sigma ** 2)
+    else:
+        # the difference of two levels wanders (map updates): autocorrelated noise
+        sigma = (float(np.median(np.abs(r - np.median(r)))) * 1.4826 or float(np.std(r)))
+        if sigma == 0:
+            return pd.DataFrame(columns=cols)
+        cp = changepoints(resid, model="l2", trend=False, min_size=min_days)
     edges = [resid.index[0], *pd.DatetimeIndex(cp["date"]), resid.index[-1] + _DAY]
-    mad = float(np.median(np.abs(resid - np.median(resid)))) * 1.4826 or float(resid.std())
-    rows = []
+    spans: list[list[Any]] = []
     for lo, hi in itertools.pairwise(edges):
         seg = resid.loc[lo:hi - _DAY]
-        if len(seg) < min_days or mad == 0:
+        if len(seg) < min_days:
             continue
-        z = float(seg.mean()) / (mad / math.sqrt(len(seg)))
-        if abs(z) < 5 or abs(float(seg.median())) < mad:
+        z = float(seg.mean()) / (sigma / math.sqrt(len(seg)))
+        if abs(z) < 5 or abs(float(seg.median())) < sigma:
             continue  # a shift within the noise, or carried by a few days
+        if kind == "flow" and spans and spans[-1][1] == lo and (spans[-1][2] > 0) == (z > 0):
+            spans[-1][1] = hi  # the same divergence going on (its noise changed): one episode
+        else:
+            spans.append([lo, hi, z])
+    rows = []
+    for lo, hi, _z in spans:
+        seg = resid.loc[lo:hi - _DAY]
         sa, sb = float(xa.loc[lo:hi - _DAY].sum()), float(xb.loc[lo:hi - _DAY].sum())
         rows.append({"start": seg.index[0], "end": seg.index[-1],
                      "days": int((seg.index[-1] - seg.index[0]).days) + 1,
@@ -285,9 +333,22 @@ def _episodes(a_al: pd.Series, b: pd.Series, scale: float, kind: str,
     return pd.DataFrame(rows, columns=cols)
 
 
+@overload
+def reconcile(a: pd.Series, b: pd.Series, *, freq: str = ..., kind: str | None = ...,
+              max_lag: int = ..., alpha: float = ..., min_days: int = ..., n_boot: int = ...,
+              seed: int = ..., by: None = ..., value: str | None = ...) -> Reconciliation: ...
+
+
+@overload
+def reconcile(a: pd.DataFrame, b: pd.DataFrame, *, freq: str = ..., kind: str | None = ...,
+              max_lag: int = ..., alpha: float = ..., min_days: int = ..., n_boot: int = ...,
+              seed: int = ..., by: str | Sequence[str], value: str | None = ...
+              ) -> pd.DataFrame: ...
+
+
 def reconcile(
-    a: pd.Series,
-    b: pd.Series,
+    a: pd.Series | pd.DataFrame,
+    b: pd.Series | pd.DataFrame,
     *,
     freq: str = "W-SUN",
     kind: str | None = None,
@@ -296,7 +357,9 @@ def reconcile(
     min_days: int = 7,
     n_boot: int = 200,
     seed: int = 0,
-) -> Reconciliation:
+    by: str | Sequence[str] | None = None,
+    value: str | None = None,
+) -> Reconciliation | pd.DataFrame:
     """Line up two sources of one metric: lag, scale, usual band and divergences.
 
     Parameters
@@ -322,12 +385,24 @@ def reconcile(
         Bootstrap resamples for the lag interval.
     seed : int, default 0
         Seed of the bootstrap (the result is reproducible).
+    by : str or sequence of str, optional
+        A panel: ``a`` and ``b`` are then long DataFrames with a DatetimeIndex
+        (repeated across groups), the ``by`` column(s) and a value column, and
+        each group of ``b`` is reconciled with the same group of ``a``.
+    value : str, optional
+        The value column of the long frames (needed when they have more than
+        one column besides ``by``); it also names both sources of each group.
 
     Returns
     -------
-    Reconciliation
+    Reconciliation or DataFrame
         ``str()`` and :meth:`~Reconciliation.summary` give a paragraph;
-        ``table``, ``episodes`` and ``one_sided`` the details.
+        ``table``, ``episodes`` and ``one_sided`` the details. With ``by``, a
+        tidy DataFrame, one row per group found in either frame: the ``by``
+        columns, the columns of :meth:`Reconciliation.to_frame` (each equal to
+        reconciling that group alone) and ``note``, the reason when a group
+        could not be reconciled (only in one frame, too few shared days); its
+        other fields are then missing.
 
     Raises
     ------
@@ -336,6 +411,11 @@ def reconcile(
         different units.
     KindError
         When the kind is neither given nor recorded.
+
+    See Also
+    --------
+    revisions : How a source's figures changed between releases.
+    conflictstats.plotting.plot_reconcile : Draw the comparison.
 
     Notes
     -----
@@ -358,7 +438,26 @@ def reconcile(
     :math:`\\tilde s` the median weekly ratio (which an episode does not drag), found by
     :func:`~conflictstats.changepoints`, kept when their mean departs from zero
     by more than five robust standard errors and their median by more than one
-    robust standard deviation.
+    robust standard deviation. For flows, whose residuals are independent from
+    day to day, that deviation is :math:`\\hat\\sigma = 1.4826\\,
+    \\operatorname{median}|\\Delta r_t| / \\sqrt 2` (a shift of regime barely
+    moves it), the penalty of a change is :math:`3 \\log(n) \\hat\\sigma^2`, and
+    consecutive segments departing on the same side are one episode; for levels,
+    whose difference wanders, the robust deviation of the residuals and the
+    autocorrelation-aware penalty of :func:`~conflictstats.changepoints`.
+
+    Measured (``benchmarks/bench_reconcile.py --reps 120``: per setting 120
+    steady and 120 pairs with one planted episode, 365 days, lags 0-10, scales
+    0.3-1.0, 5% of days missing, share ± standard error): with ``b`` a binomial
+    thinning of a Poisson ``a``, the lag is exact in 100%, the 95% scale
+    interval covers the truth in 95.8% ± 1.8, an episode (21-50 days, ``b``'s
+    share times 0.4-1.6) is found with both ends within 3 days in 94.2% ± 2.1,
+    and no steady pair shows one. With day-to-day noise in ``b``'s share
+    (lognormal, sd 0.2): lag 99.2%, coverage 95.8%, episodes 76.7% ± 3.9, 0.03
+    false episodes per pair; sd 0.4: lag 86.7% ± 3.1, coverage 93.3%, episodes
+    44.2% ± 4.5, 0.06 false; an over-dispersed ``a`` (negative binomial, shape
+    5) and sd 0.2: lag 100%, coverage 95.0%, episodes 83.3% ± 3.4, 0.07 false.
+    0.23-0.34 s per call (``n_boot=200``, on a shared 2-core machine).
 
     References
     ----------
@@ -380,6 +479,10 @@ def reconcile(
     >>> r.lag, round(r.scale, 2)
     (3, 0.6)
     """
+    if by is not None:
+        return _reconcile_by(a, b, by=by, value=value, freq=freq, kind=kind,
+                             max_lag=max_lag, alpha=alpha, min_days=min_days,
+                             n_boot=n_boot, seed=seed)
     alpha = check_alpha(alpha)
     max_lag = check_int("max_lag", max_lag, minimum=0)
     min_days = check_int("min_days", min_days, minimum=2)
@@ -443,6 +546,55 @@ def reconcile(
         scale=scale, scale_lower=s_lo, scale_upper=s_hi, band_lower=float(band[0]),
         band_upper=float(band[1]), n_common=int(both.sum()), alpha=alpha, table=table,
         episodes=episodes, one_sided=one_sided, period=_period_word(freq), episodes_note=note)
+
+
+#: Columns of :meth:`Reconciliation.to_frame`, in order.
+_FRAME_COLUMNS = [*(f.name for f in dataclasses.fields(Reconciliation)
+                    if f.name not in ("names", "table", "episodes", "one_sided")),
+                  "a", "b", "n_episodes", "n_one_sided"]
+
+
+def _reconcile_by(a: Any, b: Any, *, by: str | Sequence[str], value: str | None,
+                  **kw: Any) -> pd.DataFrame:
+    """:func:`reconcile` per group of two long frames: one row per group."""
+    from .errors import InputTypeError
+
+    keys = [by] if isinstance(by, str) else list(by)
+    for name, data in (("a", a), ("b", b)):
+        if not isinstance(data, pd.DataFrame):
+            raise InputTypeError(f"reconcile: by= needs {name} to be a long DataFrame; got "
+                                 f"{type(data).__name__}")
+    wide = {"a": pivot_long(a, by=keys, value=value, name="a"),
+            "b": pivot_long(b, by=keys, value=value, name="b")}
+    # each group stops where its own rows stop (pivoting puts it on every group's dates)
+    ranges = {k: long_ranges(src, wide[k], keys) for k, src in (("a", a), ("b", b))}
+    label = value if value is not None else next(c for c in a.columns if c not in keys)
+    groups = sorted(set(wide["a"].columns) | set(wide["b"].columns), key=str)
+    rows = []
+    for g in groups:
+        key_values = g if len(keys) > 1 else (g,)
+        row: dict[str, Any] = dict(zip(keys, key_values, strict=True))
+        series = []
+        for k, src in (("a", a), ("b", b)):
+            frame = wide[k]
+            if g not in frame.columns:
+                break
+            j = frame.columns.get_loc(g)
+            first, last = ranges[k][0][j], ranges[k][1][j]  # type: ignore[index]
+            s = frame[g].loc[first:last].rename(label)
+            s.attrs = dict(src.attrs)
+            series.append(s)
+        if len(series) < 2:
+            missing = "b" if series else "a"
+            row["note"] = f"group {g!r} is not in {missing}"
+        else:
+            try:
+                row.update(reconcile(series[0], series[1], **kw).to_frame().iloc[0].to_dict())
+                row["note"] = ""
+            except InputError as exc:
+                row["note"] = str(exc)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, *_FRAME_COLUMNS, "note"])
 
 
 def _period_word(freq: str) -> str:
@@ -555,6 +707,17 @@ class Revisions(Result):
     def __str__(self) -> str:
         return self.summary()
 
+    def _repr_html_(self) -> str:
+        f = self.to_frame().iloc[0]
+        return _html_table("Revisions between two releases", [
+            ("rows added", f"{f['n_added']:,}"),
+            ("rows removed", f"{f['n_removed']:,}"),
+            ("rows changed", f"{f['n_changed']:,}"),
+            (f"reaching back more than {self.retroactive_days} days", f"{f['n_retroactive']:,}"),
+            ("weekly totals that differ", f"{f['n_weeks_changed']:,}"),
+            ("records that differ", f"{f['n_records_changed']:,}"),
+        ], self.summary())
+
 
 #: Columns that are not part of a row's identity.
 _VALUE_COLUMNS = ("value", "qualifier", "row", "line", "text", "note", "reported_value")
@@ -601,6 +764,10 @@ def revisions(
     Returns
     -------
     Revisions
+
+    See Also
+    --------
+    reconcile : Compare two sources of one series.
 
     Examples
     --------

@@ -418,6 +418,11 @@ def period_flags(series: pd.Series, *, freq: Any = None, window: Any = None) -> 
         Reasons indexed by the last day of each flagged period (empty when
         nothing is flagged).
 
+    See Also
+    --------
+    check_claim : Check a claim on the comparable periods.
+    flag_reasons : Why days are flagged.
+
     Examples
     --------
     >>> import pandas as pd
@@ -543,6 +548,12 @@ def highest_since(
     Series or DataFrame
         Dates (datetime64), aligned with the input, same name(s).
 
+    See Also
+    --------
+    lowest_since : The same for the lowest value.
+    records : Records within a scope.
+    check_claim : Check a claim such as "highest since 2023".
+
     Notes
     -----
     ``since[t] = max{s < t : x[s] >= x[t]}``, the "previous greater or equal
@@ -592,6 +603,11 @@ def lowest_since(
     Series or DataFrame
         Dates (datetime64) aligned with the input; NaT for an all-time low so
         far and for missing values.
+
+    See Also
+    --------
+    highest_since : The same for the highest value.
+    records : Records within a scope.
 
     Notes
     -----
@@ -768,6 +784,14 @@ def records(
         ``attrs["n_flagged_left_out"]`` counts the values or windows left out
         because they hold a flagged day (per series).
 
+    See Also
+    --------
+    highest_since : Since when a value is the highest.
+    lowest_since : Since when a value is the lowest.
+    check_claim : Check a stated record claim.
+    record_counts : How many records a series sets.
+    conflictstats.plotting.mark_records : Mark records on a chart.
+
     Notes
     -----
     With strict ties, ``x[t]`` is an upper record of its scope when
@@ -907,6 +931,11 @@ def record_indicators(
     -------
     Series or DataFrame
         Float 0/1 indicators aligned with the input; NaN where the input is NaN.
+
+    See Also
+    --------
+    record_counts : Numbers of records, with their i.i.d. expectation.
+    record_test : Test the number of records against chance.
 
     Notes
     -----
@@ -1067,6 +1096,11 @@ def record_test(
         permutation estimates), ``method`` (the method used, ``"auto"``
         resolved), ``alternative``, ``direction``, ``order``, ``ties``.
 
+    See Also
+    --------
+    record_counts : The counts tested.
+    records : Records within a scope.
+
     Notes
     -----
     Under the null hypothesis that the observed values are i.i.d. and
@@ -1197,6 +1231,11 @@ def record_counts(series: pd.Series | pd.DataFrame, *, ties: str = "strict") -> 
         ``"backward"``), ``n`` (observed values), ``n_records``,
         ``expected`` (``H_n``), ``variance`` (``H_n - H_n^(2)``) and ``z``
         (the standardised count).
+
+    See Also
+    --------
+    record_indicators : Which days set a record.
+    record_test : Test the number of records against chance.
 
     Notes
     -----

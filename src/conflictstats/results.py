@@ -10,8 +10,12 @@ pyMannKendall's results do.
 from __future__ import annotations
 
 import dataclasses
+import html
+import inspect
+import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -30,7 +34,23 @@ __all__ = [
 
 @dataclasses.dataclass(frozen=True)
 class Result:
-    """Base class of the summary results: frozen fields and ``to_frame()``."""
+    """Base class of the summary results: frozen fields, ``to_frame()``, ``summary()``.
+
+    In a notebook a result shows as a compact table of its fields (frames and
+    series by their shape, never dumped) followed by its ``summary()``: one
+    sentence in plain words. A subclass words its own ``summary()``; one that
+    does not gets a default listing its ``to_frame()`` row.
+
+    Examples
+    --------
+    >>> from conflictstats import rate
+    >>> r = rate(76, 188)
+    >>> r.summary()
+    'Rate 0.4043 (76 of 188); 95% wilson interval 0.3367 to 0.4756.'
+    >>> html = r._repr_html_()
+    >>> html.count("<table"), "<th" in html
+    (1, True)
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """Fields as a plain dict (nested frames and series are kept as they are)."""
@@ -44,6 +64,92 @@ class Result:
             if not isinstance(v, (pd.Series, pd.DataFrame, list, tuple, dict))
         }
         return pd.DataFrame([scalars])
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every result gets ``summary()``: its own, or the default below. The default
+        # is attached to each subclass rather than defined here, because a dataclass
+        # takes an inherited attribute as the default of a field of the same name
+        # (``WeeklyReport.summary`` is a text field, not this method).
+        super().__init_subclass__(**kwargs)
+        fields = {name for c in cls.__mro__ for name in inspect.get_annotations(c)}
+        if not hasattr(cls, "summary") and "summary" not in fields:
+            cls.summary = _default_summary  # type: ignore[attr-defined]
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table of the fields and the summary below it (all text escaped)."""
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
+            f"<td style='text-align:left'>{html.escape(_cell(value))}</td></tr>"
+            for name, value in self.to_dict().items()
+        )
+        summary = getattr(self, "summary", None)
+        # a ``summary`` that is a field (text) is already a row of the table
+        below = f"<p>{html.escape(summary())}</p>" if callable(summary) else ""
+        return (
+            f"<div><table><caption style='text-align:left'><b>"
+            f"{html.escape(type(self).__name__)}</b></caption><tbody>{rows}</tbody></table>"
+            f"{below}</div>"
+        )
+
+
+def _default_summary(self: Result) -> str:
+    """The result in one sentence: its one-row ``to_frame()`` as ``name value`` pairs."""
+    frame = self.to_frame()
+    row = frame.iloc[0] if len(frame) else pd.Series(dtype=object)
+    parts = ", ".join(f"{k.replace('_', ' ')} {_cell(v)}" for k, v in row.items())
+    return f"{type(self).__name__}: {parts}." if parts else f"{type(self).__name__}."
+
+
+#: Longest text shown in one cell of a result's HTML table.
+_MAX_CELL = 120
+
+
+def _cell(value: Any) -> str:
+    """One field as short text: numbers to 4 significant digits, frames by shape."""
+    if isinstance(value, pd.DataFrame):
+        return f"DataFrame, {len(value):,} rows × {value.shape[1]} columns"
+    if isinstance(value, pd.Series):
+        return f"Series, {len(value):,} values"
+    summary = getattr(value, "summary", None)
+    if isinstance(value, Result) and callable(summary):
+        text = summary()
+    elif value is None:
+        text = ""
+    elif isinstance(value, (bool, np.bool_)):
+        text = str(bool(value))
+    elif isinstance(value, (int, np.integer)):
+        text = f"{int(value):,}"
+    elif isinstance(value, (float, np.floating)):
+        text = _num(float(value))
+    elif isinstance(value, pd.Timestamp) or value is pd.NaT:
+        text = _date(value)
+    elif isinstance(value, (tuple, list)):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+def _num(x: float) -> str:
+    """A number to 4 significant digits with thousands separators ("nan", "inf" as such)."""
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.4g}"
+
+
+def _date(ts: Any) -> str:
+    """A timestamp as ISO text, without the time when it is midnight ("NaT" when missing)."""
+    if ts is None or pd.isna(ts):
+        return "NaT"
+    t = pd.Timestamp(ts)
+    return t.date().isoformat() if t == t.normalize() else t.isoformat()
+
+
+def _level(alpha: float) -> str:
+    """Confidence level as a percentage: 0.05 -> "95%"."""
+    return f"{100 * (1 - alpha):.3g}%"
 
 
 # --- rates ---
@@ -81,6 +187,16 @@ class RateResult(Result):
     alpha: float
     variance_model: str = "binomial"
     dispersion: float = 1.0
+
+    def summary(self) -> str:
+        """Rate, counts and interval in one sentence."""
+        text = (f"Rate {_num(self.rate)} ({_num(self.numerator)} of {_num(self.denominator)}); "
+                f"{_level(self.alpha)} {self.method} interval {_num(self.lower)} to "
+                f"{_num(self.upper)}")
+        if self.variance_model != "binomial":
+            text += f", widened for over-dispersion ({self.variance_model}, factor " \
+                    f"{_num(self.dispersion)})"
+        return text + "."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +252,15 @@ class RateComparison(Result):
     dispersion: float = 1.0
     dispersion_df: float = float("inf")
 
+    def summary(self) -> str:
+        """Both rates, their difference and ratio with intervals, and the p-value."""
+        level = _level(self.alpha)
+        return (f"Rate {_num(self.rate1)} against {_num(self.rate2)}: difference "
+                f"{_num(self.difference)} ({level} interval {_num(self.difference_lower)} to "
+                f"{_num(self.difference_upper)}), ratio {_num(self.ratio)} "
+                f"({_num(self.ratio_lower)} to {_num(self.ratio_upper)}); equal rates: "
+                f"p = {self.p_value:.3g}.")
+
 
 @dataclasses.dataclass(frozen=True)
 class PaceResult(Result):
@@ -164,6 +289,15 @@ class PaceResult(Result):
     days: float
     days_covered: int
     pace: float
+
+    def summary(self) -> str:
+        """Amount, span and pace in one sentence."""
+        if self.kind == "level":
+            return (f"A change of {_num(self.amount)} over {_num(self.days)} days "
+                    f"({_date(self.start)} to {_date(self.end)}, {self.days_covered:,} reports): "
+                    f"{_num(self.pace)} per day.")
+        return (f"{_num(self.amount)} over {_num(self.days)} days ({_date(self.start)} to "
+                f"{_date(self.end)}, {self.days_covered:,} days known): {_num(self.pace)} per day.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,6 +334,12 @@ class PaceRatio(Result):
     p_value: float
     method: str
     alpha: float
+
+    def summary(self) -> str:
+        """Both paces, their ratio with its interval, and the p-value."""
+        return (f"{_num(self.pace1)} against {_num(self.pace2)} per day: {_num(self.ratio)} times "
+                f"({_level(self.alpha)} interval {_num(self.lower)} to {_num(self.upper)}); "
+                f"equal paces: p = {self.p_value:.3g}.")
 
 
 # --- trends ---
@@ -255,6 +395,12 @@ class TrendTest(Result):
         """The p-value (pymannkendall's name)."""
         return self.p_value
 
+    def summary(self) -> str:
+        """The trend, its p-value and Sen's slope, e.g. "No trend: p = 0.41 ..."."""
+        return (f"{self.trend.capitalize()}: p = {self.p_value:.3g} (Mann-Kendall, "
+                f"{self.method}, n = {self.n:,}, alpha = {self.alpha:g}); Sen's slope "
+                f"{_num(self.slope)} per day.")
+
 
 @dataclasses.dataclass(frozen=True)
 class TheilSenFit(Result):
@@ -290,6 +436,12 @@ class TheilSenFit(Result):
     def per_year(self) -> float:
         """Slope per 365.25 days."""
         return self.slope * 365.25
+
+    def summary(self) -> str:
+        """The slope per day and per week with its interval."""
+        return (f"Theil-Sen slope {_num(self.slope)} per day ({_num(self.per_week)} per week); "
+                f"{_level(self.alpha)} interval {_num(self.lower)} to {_num(self.upper)} per day, "
+                f"n = {self.n:,}.")
 
 
 # --- records ---
@@ -330,6 +482,13 @@ class RecordTestResult(Result):
     direction: str
     order: str
     ties: str
+
+    def summary(self) -> str:
+        """Records counted against those expected, and the p-value."""
+        what = "records" if self.direction == "max" else "lows"
+        return (f"{self.n_records:,} {what} in {self.n:,} values, {_num(self.expected)} expected "
+                f"for an i.i.d. series; p = {self.p_value:.3g} ({self.method}, "
+                f"{self.alternative}).")
 
 
 # --- claims ---
@@ -415,6 +574,17 @@ class ClaimCheck(Result):
     def __str__(self) -> str:
         return self.sentence
 
+    def __repr__(self) -> str:
+        value = "nan" if math.isnan(self.value) else f"{self.value:g}"
+        return (f"ClaimCheck(claim={self.claim!r}, date={_date(self.date)}, "
+                f"verdict={self.verdict!r}, holds={self.holds!r}, value={value}, "
+                f"rank={self.rank!r}, scope={self.scope!r}, "
+                f"alternatives=<{len(self.alternatives)} definitions>)")
+
+    def summary(self) -> str:
+        """The evidence sentence (as ``str()``)."""
+        return self.sentence
+
 
 # --- anomalies ---
 
@@ -448,3 +618,12 @@ class GeneralizedESDResult(Result):
     def anomalies(self) -> pd.DatetimeIndex:
         """Dates of the values declared outliers."""
         return pd.DatetimeIndex(self.steps.loc[self.steps["is_anomaly"], "date"])
+
+    def summary(self) -> str:
+        """How many outliers, and their dates."""
+        head = (f"{self.n_anomalies:,} outlier{'' if self.n_anomalies == 1 else 's'} among "
+                f"{self.n:,} values (generalized ESD, up to {self.max_anomalies:,} tested, "
+                f"alpha = {self.alpha:g})")
+        if self.n_anomalies:
+            head += ": " + ", ".join(_date(d) for d in self.anomalies)
+        return head + "."

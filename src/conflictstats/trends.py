@@ -124,6 +124,13 @@ def period_totals(
           not a measurement, and the period is not complete;
         - ``start``, ``end``: first and last day of the period.
 
+    See Also
+    --------
+    period_change : Change between consecutive periods.
+    rolling : Rolling-window statistics over days.
+    records : Which period totals set a record.
+    conflictstats.plotting.plot_weekly_bars : Draw the weekly totals.
+
     Notes
     -----
     For a flow, ``total = sum(x_d for d in period if x_d is reported)``.
@@ -213,6 +220,11 @@ def period_change(
           when periods differ in length (months) or coverage (NaN when either
           period is a ``partial_report``: its pace is an even share, not
           measured).
+
+    See Also
+    --------
+    period_totals : The totals being compared.
+    compare_periods : Compare two periods' rates with an interval.
 
     Notes
     -----
@@ -308,6 +320,11 @@ def rolling(
         Aligned to the input, same name(s). Days whose own value is missing
         stay NaN. For a long frame: one column per group, on the dates of all
         groups.
+
+    See Also
+    --------
+    period_totals : Totals over calendar periods or rolling windows.
+    rate : A proportion with its confidence interval.
 
     Notes
     -----
@@ -475,6 +492,12 @@ def mann_kendall(
         equals ``pd.concat`` of the per-column results. A series with fewer
         than 3 reported values gets a row of NaN with its ``n`` (a Series input
         raises instead).
+
+    See Also
+    --------
+    theil_sen : The slope of the trend.
+    lowess : A smooth trend line.
+    decompose : Trend, weekly pattern and remainder.
 
     Notes
     -----
@@ -687,6 +710,10 @@ def theil_sen(
         per-column results. A series with fewer than 2 reported values gets a
         row of NaN with its ``n`` (a Series input raises instead).
 
+    See Also
+    --------
+    mann_kendall : Test whether there is a trend.
+
     Notes
     -----
     With ``t`` the days since the first date, the slope is the median of the
@@ -814,6 +841,11 @@ def decompose(
         series under two-level columns ``(series, field)`` (the series level
         keeps the input's column labels; a column with no value gives NaN
         fields).
+
+    See Also
+    --------
+    lowess : A smooth trend line.
+    mann_kendall : Test whether there is a trend.
 
     Notes
     -----
@@ -1013,6 +1045,11 @@ def lowess(
         Smoothed values with the input's index and name (a DataFrame: the same
         index and column labels); NaN where the input is NaN, and everywhere
         in a series with fewer than 2 reported values.
+
+    See Also
+    --------
+    decompose : Trend, weekly pattern and remainder.
+    rolling : Rolling-window statistics.
 
     Notes
     -----

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import tempfile
 import time
 import urllib.error
 import urllib.request
+import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MissingKeyError
+from ..errors import DataWarning, InputError, MissingKeyError
 
 __all__ = ["DATASETS", "default_cache_dir", "fetch_dataset"]
 
@@ -119,6 +121,8 @@ def fetch_dataset(
     cache_dir: str | os.PathLike[str] | None = None,
     force: bool = False,
     deadline: float | None = None,
+    release: str | None = None,
+    sha256: str | None = None,
 ) -> Path:
     """Download a public dataset into the local cache and return its path.
 
@@ -137,11 +141,22 @@ def fetch_dataset(
     deadline : float, optional
         Seconds the whole download may take (default :data:`DOWNLOAD_DEADLINE`);
         each read also times out after :data:`READ_TIMEOUT` seconds.
+    release : str, optional
+        Another release of the dataset: a commit of its upstream repository
+        (40 hex digits), so that two releases can be compared with
+        :func:`conflictstats.revisions`. Default: the pinned commit.
+    sha256 : str, optional
+        The SHA-256 the file of ``release`` must have. Without it, a release
+        other than the pinned one has no checksum to be checked against: its
+        digest is then stored beside the file (``<filename>.sha256``), reported
+        in a :class:`~conflictstats.DataWarning`, and the cached copy is
+        checked against it from then on.
 
     Returns
     -------
     Path
-        The cached file (``<cache_dir>/<name>/<filename>``), ready for the reader.
+        The cached file (``<cache_dir>/<name>/<filename>``; for another release
+        ``<cache_dir>/<name>@<release>/<filename>``), ready for the reader.
         The files a declaration needs beside it are fetched into the same folder
         (``missile_attacks`` also fetches the catalogue ``missiles_and_uavs.csv``
         into ``<cache_dir>/missile_attacks/``; ``missile_catalogue`` alone goes
@@ -176,11 +191,22 @@ def fetch_dataset(
     >>> from conflictstats.sources import fetch_dataset, read_missile_attacks
     >>> path = fetch_dataset("missile_attacks")  # doctest: +SKIP
     >>> obs = read_missile_attacks(path)  # doctest: +SKIP
+
+    Two releases of one dataset, compared:
+
+    >>> import conflictstats as cs
+    >>> old = cs.sources.read_oryx_daily(fetch_dataset(
+    ...     "oryx_daily", release="<40 hex digits of an older commit>"))  # doctest: +SKIP
+    >>> new = cs.sources.read_oryx_daily(fetch_dataset("oryx_daily"))  # doctest: +SKIP
+    >>> print(cs.revisions(old, new))  # doctest: +SKIP
     """
     if name not in DATASETS:
         raise MissingKeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
     entry = DATASETS[name]
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if release is not None or sha256 is not None:
+        return _fetch_release(name, entry, release, sha256, folder, force=force,
+                              deadline=DOWNLOAD_DEADLINE if deadline is None else deadline)
     together = _together(name)
     for companion in together[1:]:  # a file's companions first, into its folder
         if companion != name:
@@ -212,10 +238,10 @@ def fetch_dataset(
     return dest
 
 
-def _fetch_into(url: str, dest: Path, deadline: float, expected: str) -> str:
+def _fetch_into(url: str, dest: Path, deadline: float, expected: str | None) -> str:
     """Download into a new private file beside ``dest``; rename it over ``dest`` when its
-    SHA-256 is ``expected``. Returns the SHA-256 found (the partial file is removed
-    unless it became ``dest``)."""
+    SHA-256 is ``expected`` (or always, when None). Returns the SHA-256 found (the partial
+    file is removed unless it became ``dest``)."""
     fd, part = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     try:
         # readable as the folder is: a shared cache (0o775) stays shared, a private one private
@@ -224,9 +250,93 @@ def _fetch_into(url: str, dest: Path, deadline: float, expected: str) -> str:
         with os.fdopen(fd, "wb") as fh:
             _download(url, fh, deadline=deadline)
         got = _sha256(Path(part))
-        if got == expected:
+        if expected is None or got == expected:
             os.replace(part, dest)
         return got
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(part)
+
+
+_COMMIT = re.compile(r"[0-9a-fA-F]{40}")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _release_url(name: str, entry: dict[str, str], release: str) -> str:
+    """The address of the dataset's file at another commit of its repository."""
+    prefix = _RAW.split("{", 1)[0]
+    parts = entry["url"][len(prefix):].split("/", 3) if entry["url"].startswith(prefix) else []
+    if len(parts) != 4:
+        raise InputError(f"fetch_dataset: dataset {name!r} is not fetched from a GitHub "
+                         f"repository ({entry['url']}), so it has no release={release!r}")
+    owner, repo, _commit, path = parts
+    return _RAW.format(repo=f"{owner}/{repo}", commit=release, path=path)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a small file through a new file of a random name (never through a link)."""
+    fd, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(text)
+        os.replace(part, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)
+
+
+def _fetch_release(name: str, entry: dict[str, str], release: str | None,
+                   sha256: str | None, folder: Path, *, force: bool, deadline: float) -> Path:
+    """:func:`fetch_dataset` of one release: pinned by ``sha256``, else by the digest found
+    at the first download (stored beside the file and reported)."""
+    if release is None:
+        raise InputError("fetch_dataset: sha256= checks a release; give release= too (the "
+                         "pinned release has its own checksum)")
+    if not isinstance(release, str) or not _COMMIT.fullmatch(release):
+        raise InputError(f"fetch_dataset: release must be a commit of the upstream repository "
+                         f"(40 hex digits; a branch or tag can move); got {release!r}")
+    if sha256 is not None and not (isinstance(sha256, str) and _HEX64.fullmatch(sha256)):
+        raise InputError(f"fetch_dataset: sha256 must be 64 hex digits; got {sha256!r}")
+    release = release.lower()
+    url = _release_url(name, entry, release)
+    if url == entry["url"] and sha256 is None:
+        return fetch_dataset(name, cache_dir=folder, force=force, deadline=deadline)
+    expected = sha256.lower() if sha256 else (entry["sha256"] if url == entry["url"] else None)
+    dest = folder / f"{name}@{release}" / entry["filename"]
+    record = dest.with_name(dest.name + ".sha256")
+    what = f"dataset {name!r} at release {release}"
+    if dest.exists() and not force:
+        found = _sha256(dest)
+        known = expected
+        if known is None and record.exists():
+            known = next(iter(record.read_text("ascii").split()), None)
+        if known is None:
+            _write_private(record, f"{found}  {entry['filename']}\n")
+            warnings.warn(f"{what}: no pinned checksum for this release and no stored one; "
+                          f"the cached copy's SHA-256 {found} is stored in {record}",
+                          DataWarning, stacklevel=3)
+            return dest
+        if found == known:
+            return dest
+        raise InputError(
+            f"{what}: the cached copy {dest} failed its checksum: expected sha256 {known}, "
+            f"found {found}; it is damaged or was changed. Delete it, or call "
+            f"fetch_dataset({name!r}, release={release!r}, force=True) to download it again")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        got = _fetch_into(url, dest, deadline, expected)
+    except (urllib.error.URLError, OSError) as exc:
+        raise ConnectionError(
+            f"could not download {what} from {url} ({exc}); is the commit in the "
+            f"repository, are you offline? Download it by hand and pass its path to the "
+            f"reader, or place it at {dest}") from exc
+    if expected is not None and got != expected:
+        raise InputError(f"{what}: checksum mismatch for {url}: expected sha256 {expected}, "
+                         f"got {got}; the file was not kept")
+    if expected is None:
+        _write_private(record, f"{got}  {entry['filename']}\n")
+        warnings.warn(
+            f"{what}: no pinned checksum for this release; the file downloaded has SHA-256 "
+            f"{got} (stored in {record}; the cached copy is checked against it from now on, "
+            f"and sha256={got[:12]}... pins it)", DataWarning, stacklevel=3)
+    return dest
