@@ -329,3 +329,36 @@ def test_the_html_tables_show_the_summary_fields_escaped():
     assert "<th style='text-align:left'>rows removed</th><td style='text-align:left'>2</td>" \
         in html
     assert "reaching back more than 7 days" in html and html.count("<tr>") == 6
+
+
+def test_the_weekly_report_says_when_two_sources_disagree_beyond_their_usual_band(tmp_path):
+    # B reports half of A's launches (binomial thinning, same day) until the report week,
+    # when it reports 95%: the week's ratio (about 0.95) is far above the usual 0.47-0.53
+    from conflictstats.report import weekly_report
+
+    rng = np.random.default_rng(2)
+    days = pd.date_range("2024-06-01", "2024-11-24")
+    a = rng.poisson(60, len(days)).astype(float)
+    p = np.full(len(days), 0.5)
+    p[-7:] = 0.95
+    b = rng.binomial(a.astype(int), p).astype(float)
+
+    def obs(values, source):
+        return cs.read_observations(pd.DataFrame({
+            "metric": "drones_launched", "value": values, "unit": "count", "kind": "flow",
+            "start": days, "end": days, "entity": "Ukraine", "source": source}))
+
+    rep = _quiet(weekly_report, {"Tracker A": obs(a, "A"), "Tracker B": obs(b, "B")},
+                 week="2024-11-24")
+    div = rep.facts.loc[rep.facts["fact"] == "divergence"]
+    assert len(div) == 1
+    ratio = b[-7:].sum() / a[-7:].sum()  # by hand: the week's totals
+    assert_allclose(div["value"].iloc[0], ratio)
+    assert div["lower"].iloc[0] < 0.55 < 0.9 < ratio
+    assert "disagree more than usual this week" in div["text"].iloc[0]
+    assert div["text"].iloc[0] in rep.summary
+    # a steady week says nothing
+    steady = rng.binomial(a.astype(int), 0.5).astype(float)
+    rep2 = _quiet(weekly_report, {"Tracker A": obs(a, "A"), "Tracker B": obs(steady, "B")},
+                  week="2024-11-24")
+    assert not (rep2.facts["fact"] == "divergence").any()

@@ -44,7 +44,7 @@ from ..observations import ObservationTable
 from ..results import Result
 from ..sources import SourceSpec
 from .charts import _write
-from .facts import _all_facts, _judged
+from .facts import _all_facts, _divergence_facts, _judged
 from .phrases import _day, _source_line
 from .rules import FACT_COLUMNS as FACT_COLUMNS
 from .rules import MAX_ENTITIES_APART as MAX_ENTITIES_APART
@@ -258,6 +258,7 @@ def weekly_report(
     span, start, end = _week_of(all_series, all_figures, bounds, problems, week)
 
     facts, tables, rows = _all_facts(all_series, decls, span, start, end, problems, say)
+    facts += _divergence_facts(all_series, span, end, say)
     facts_frame = pd.DataFrame(facts, columns=list(FACT_COLUMNS))
     facts_frame = facts_frame.astype({"n_reported": "Int64", "n_days": "Int64"})
 

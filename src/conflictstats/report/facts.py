@@ -21,6 +21,7 @@ from .phrases import (
     _day,
     _day_short,
     _day_waves,
+    _divergence_text,
     _few_of,
     _label,
     _left_out_text,
@@ -783,6 +784,39 @@ def _all_facts(all_series: list[_Series], decls: Mapping[str, SourceSpec | None]
                 text="Left out: " + _left_out_text(left_out[name], analysed) + "."))
     _mixed_caveats(analysed, totals, reported)
     return facts, tables, rows
+
+
+def _divergence_facts(items: list[_Series], span: Span, end: pd.Timestamp,
+                      say: Progress) -> list[dict[str, Any]]:
+    """Two sources of one metric (the same metric, group, unit and kind in two datasets):
+    a sentence when their week lies outside the band their weekly ratio usually keeps
+    (:func:`conflictstats.reconcile`)."""
+    from ..reconcile import reconcile
+
+    out: list[dict[str, Any]] = []
+    daily = [i for i in items if not i.monthly and i.kind in ("flow", "level")]
+    for k, a in enumerate(daily):
+        for b in daily[k + 1:]:
+            if (a.dataset == b.dataset or (a.metric, a.group, a.unit, a.kind)
+                    != (b.metric, b.group, b.unit, b.kind)):
+                continue
+            say(f"reconciling {a.key}: {a.dataset} and {b.dataset}")
+            try:
+                r = reconcile(a.daily.rename(a.dataset), b.daily.rename(b.dataset),
+                              freq=span.code, kind=a.kind, n_boot=50)
+            except ValueError:
+                continue  # too little common ground: nothing to say
+            week = r.table.loc[end] if end in r.table.index else None
+            if week is None or not bool(week["outside_band"]):
+                continue
+            out.append(_fact(
+                a, "divergence", end, value=float(week["ratio"]), lower=r.band_lower,
+                upper=r.band_upper, comparison=f"{b.dataset} against {a.dataset}",
+                method="reconcile: the week's ratio against the 10th-90th percentile of "
+                       "the weekly ratios of weeks complete in both",
+                text=_divergence_text(a.key, a.dataset, b.dataset, float(week["ratio"]),
+                                      r.band_lower, r.band_upper)))
+    return out
 
 
 def _mixed_caveats(items: list[_Series], totals: Mapping[int, dict[str, Any]],

@@ -290,3 +290,10 @@ def _day_waves(item: _Series, day: Any) -> str:
     parts = " + ".join(_num(v, item.unit) for v in on)
     return (f" The day holds {len(on)} separate attacks (reported waves): {parts}; a day's "
             "total is not one attack.")
+
+
+def _divergence_text(key: str, a: str, b: str, ratio: float, low: float, high: float) -> str:
+    """Two sources of one metric that disagree more than usual this week."""
+    return (f"{_sentence_case(key)}: {b} and {a} disagree more than usual this week: {b}'s "
+            f"figure is {ratio:.2f} times {a}'s, against {low:.2f} to {high:.2f} in a usual "
+            "week.")
