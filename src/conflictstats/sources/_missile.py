@@ -22,6 +22,7 @@ from ._common import (
     check_columns,
     check_plausibility,
     file_name,
+    fmt_g,
     melt_wide,
     numeric_column,
     parse_times,
@@ -614,7 +615,7 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         mask = is_unacc & obs["row"].isin(bad_rows).to_numpy()
         excess = (-rest).reindex(obs["row"].to_numpy()).to_numpy()
         why = pd.Series("", index=obs.index, dtype=object)
-        why[mask] = [f"outcomes exceed launched by {x:g}" for x in excess[mask]]  # few rows
+        why[mask] = "outcomes exceed launched by " + fmt_g(excess[mask])
         table = set_aside_rows(table, mask, why, column="unaccounted")
     return check_plausibility(table, raw, SPEC.plausibility, name=name, info=info)
 
