@@ -95,7 +95,7 @@ def cli(path: Path, n_bad: int) -> None:
     out = Path(path.parent / "out")
     out.mkdir(exist_ok=True)
     t0 = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "conflictstats", "weekly", "--data", str(path),
+    run = subprocess.run([sys.executable, "-m", "conflictstats.cli", "weekly", "--data", str(path),
                           "--reader", "missile_attacks", "--out", str(out)],
                          env=env, capture_output=True, text=True)
     secs = time.perf_counter() - t0
@@ -126,7 +126,7 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             path = synthetic(n, Path(tmp), bad=args.bad, seed=1)
-            cli(path, int(round(n * args.bad)))
+            cli(path, round(n * args.bad))
 
 
 if __name__ == "__main__":

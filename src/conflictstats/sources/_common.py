@@ -331,7 +331,9 @@ def melt_wide(
                 arr[sel] = s.to_numpy()[rows][sel]
         out[col] = arr
     frame = pd.DataFrame(out)
+    out.clear()  # the per-cell arrays: not needed once in the frame
     obs = frame.loc[keep].reset_index(drop=True)
+    del frame  # every cell, kept or not: freed before the table is validated
     refused = None
     if len(obs) and is_strict():
         try:
