@@ -410,7 +410,7 @@ def set_aside_rows(table: ObservationTable, mask: np.ndarray, reason: pd.Series 
     obs = table.observations
     if not mask.any():
         return table
-    moved = obs.loc[mask]
+    moved = obs.loc[mask, ["metric", "value", "row"]]  # not every column
     why = reason.to_numpy()[mask] if isinstance(reason, pd.Series) else reason
     extra = pd.DataFrame(
         {
@@ -478,7 +478,7 @@ def _refuse_or_set_aside(table: ObservationTable, mask: np.ndarray, reason: np.n
     if is_strict():
         raise SourceLayoutError(message)
     obs = table.observations
-    moved = obs.loc[mask]
+    moved = obs.loc[mask, ["metric", "value", "row"]]  # not every column
     extra = pd.DataFrame(
         {"column": moved["metric"].to_numpy(dtype=object),
          "metric": moved["metric"].to_numpy(dtype=object),
@@ -533,7 +533,8 @@ def _parts_above_whole(table: ObservationTable, parts: Mapping[str, tuple[str, .
         sel = obs["metric"].isin([whole, *names]).to_numpy()
         if not sel.any():
             continue
-        wide = obs.loc[sel].groupby(["row", "metric"])["value"].first().unstack()
+        wide = (obs.loc[sel, ["row", "metric", "value"]]
+                .groupby(["row", "metric"])["value"].first().unstack())
         present = [p for p in names if p in wide.columns]
         if whole not in wide.columns or not present:
             continue
