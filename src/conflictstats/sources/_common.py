@@ -298,17 +298,23 @@ def melt_wide(
         return np.full(n * m, x, dtype=object)
 
     reasons = dict(reasons or {})
-    out: dict[str, Any] = {
-        "metric": metric_names[which],
-        "value": flat,
-    }
+    kept = np.flatnonzero(keep)
+    out: dict[str, pd.Series] = {}
+
+    def put(col: str, arr: np.ndarray) -> None:
+        # the dtype is inferred from every cell (as a frame of all cells would), then
+        # only the kept cells are held: no frame of every cell, no copy of it
+        out[col] = pd.Series(arr, copy=False).iloc[kept].reset_index(drop=True)
+
+    put("metric", metric_names[which])
+    put("value", flat)
     if isinstance(unit, str):
-        out["unit"] = np.full(n * m, unit, dtype=object)
+        put("unit", np.full(n * m, unit, dtype=object))
     else:
-        out["unit"] = np.array([unit[metrics[c]] for c in cols], dtype=object)[which]
-    out["start"] = start.to_numpy()[rows]
-    out["end"] = end.to_numpy()[rows]
-    out["kind"] = np.full(n * m, kind, dtype=object)
+        put("unit", np.array([unit[metrics[c]] for c in cols], dtype=object)[which])
+    put("start", start.to_numpy()[rows])
+    put("end", end.to_numpy()[rows])
+    put("kind", np.full(n * m, kind, dtype=object))
     qual = np.full(n * m, "exact", dtype=object)
     for metric, q in (qualifier or {}).items():
         pos = np.flatnonzero(metric_names == metric)
@@ -316,12 +322,12 @@ def melt_wide(
             continue
         sel = which == pos[0]
         qual[sel] = per_row(q)[sel] if isinstance(q, pd.Series) else q
-    out["qualifier"] = qual
-    out["entity"] = per_row(entity)
-    out["source"] = per_row(source)
-    out["row"] = df.index.to_numpy()[rows]
+    put("qualifier", qual)
+    put("entity", per_row(entity))
+    put("source", per_row(source))
+    put("row", df.index.to_numpy()[rows])
     for col, val in (extra or {}).items():
-        out[col] = per_row(val)
+        put(col, per_row(val))
     for col, by_metric in (metric_extra or {}).items():
         arr = np.full(n * m, None, dtype=object)
         for metric, s in by_metric.items():
@@ -329,11 +335,9 @@ def melt_wide(
             if len(pos):
                 sel = which == pos[0]
                 arr[sel] = s.to_numpy()[rows][sel]
-        out[col] = arr
-    frame = pd.DataFrame(out)
-    out.clear()  # the per-cell arrays: not needed once in the frame
-    obs = frame.loc[keep].reset_index(drop=True)
-    del frame  # every cell, kept or not: freed before the table is validated
+        put(col, arr)
+    obs = pd.DataFrame(out, copy=False)
+    out.clear()
     refused = None
     if len(obs) and is_strict():
         try:

@@ -567,7 +567,10 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         raise InputError(f"lost_track_break ({lost.date()}) must not be after "
                          f"definition_break ({brk.date()})")
     # by the wave's morning date, so the rows of one wave share one definition
-    day = pd.to_datetime(wave.str.split("|").str[1]).dt.normalize()
+    # (each distinct wave id parsed once)
+    codes, ids = pd.factorize(wave)
+    day = pd.Series(pd.to_datetime(pd.Index(ids).str.split("|").str[1]).normalize()[codes],
+                    index=wave.index)
     definition = np.where(day >= brk, _INCLUDES, np.where(day >= lost, _EXCLUDES,
                                                           _LOST_NOT_REPORTED))
 
