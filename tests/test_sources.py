@@ -1041,3 +1041,107 @@ def test_pinned_checksums_match_the_shared_copies(shared_data):
     for name, parts in where.items():
         data = Path(shared_data(*parts)).read_bytes()
         assert hashlib.sha256(data).hexdigest() == DATASETS[name]["sha256"]
+
+
+# ----------------------------------------------------------- many impossible rows at once
+
+_CATALOGUE_TEXT = ("model,category,national_origin,type,launch_platform,name,name_NATO,in_sevice,"
+                   "designer,manufacturer,guidance_system,unit_cost\n"
+                   "Shahed-136/131,UAV,,,,,,,,,,\n")
+
+
+def _missile_file(tmp_path: Path, figures: list[tuple[str, ...]]) -> Path:
+    """A file in the public layout, one row per (launched, destroyed, not_reach_goal,
+    still_attacking, border_crossing), each its own wave; the catalogue beside it."""
+    lines = [",".join(MISSILE_COLUMNS)]
+    for i, (launched, destroyed, lost, still, border) in enumerate(figures):
+        start = pd.Timestamp("2024-11-01 20:00") + pd.Timedelta(days=i)
+        end = start + pd.Timedelta(hours=13)
+        lines.append(f"{start:%Y-%m-%d %H:%M},{end:%Y-%m-%d %H:%M},Shahed-136/131,,Ukraine,,"
+                     f"{launched},{destroyed},{lost},{still},{border}" + "," * 11
+                     + f"kpszsu/posts/p{i}")
+    path = tmp_path / "missile_attacks_daily.csv"
+    path.write_text("\n".join(lines) + "\n")
+    (tmp_path / "missiles_and_uavs.csv").write_text(_CATALOGUE_TEXT)
+    return path
+
+
+#: (figures, the reason its row is refused for, written out by hand from the rule:
+#: a single part above launched is named alone, else every non-zero part is summed)
+_IMPOSSIBLE = [
+    (("10", "12", "", "", "{}"),
+     "destroyed (12) exceeds launched (10): a part cannot exceed the whole"),
+    (("10", "6", "5", "", "{}"),
+     "destroyed (6) + not_reach_goal (5) = 11 exceeds launched (10): the parts cannot "
+     "exceed the whole"),
+    (("10", "0", "11", "", "{}"), "not_reach_goal (11) exceeds launched (10): a part cannot "
+                                  "exceed the whole"),
+    (("10", "4", "3", "4", "{}"),
+     "destroyed (4) + not_reach_goal (3) + still_attacking (4) = 11 exceeds launched (10): "
+     "the parts cannot exceed the whole"),
+    (("10", "4", "", "3", "\"{'belarus': 4.0}\""),
+     "destroyed (4) + still_attacking (3) + border_crossing (4) = 11 exceeds launched (10): "
+     "the parts cannot exceed the whole"),
+    (("100", "150", "120", "", "{}"),
+     "destroyed (150) exceeds launched (100): a part cannot exceed the whole"),
+    (("1000", "999", "2", "", "{}"),
+     "destroyed (999) + not_reach_goal (2) = 1001 exceeds launched (1000): the parts cannot "
+     "exceed the whole"),
+    # Python's :g keeps 6 significant digits
+    (("1000000", "1000001", "", "", "{}"),
+     "destroyed (1e+06) exceeds launched (1e+06): a part cannot exceed the whole"),
+]
+
+
+def test_many_impossible_rows_each_get_their_own_reason_and_the_error_counts_them(tmp_path):
+    good = [("10", "5", "", "", "{}"), ("20", "10", "5", "", "{}")]
+    path = _missile_file(tmp_path, good + [f for f, _ in _IMPOSSIBLE])
+    # the first impossible row (row 2, line 4) is named; the others are counted, five listed
+    with pytest.raises(InputError, match=re.escape(
+            "line 4 (row 2), column 'destroyed': destroyed (12) exceeds launched (10): a part "
+            "cannot exceed the whole; got 12 (7 more such rows: line 5, line 6, line 7, line 8, "
+            "line 9 ...); use the screen_* reader")):
+        read_missile_attacks(path)
+    table = screen_missile_attacks(path)
+    refused = table.set_aside.loc[table.set_aside["refused"].eq(True)]
+    by_row = refused.groupby(level="row")["reason"].agg(set)
+    expected = {2 + k: {f"line {4 + k} (row {2 + k}): {why}"}
+                for k, (_, why) in enumerate(_IMPOSSIBLE)}
+    assert by_row.to_dict() == expected
+    assert set(table.observations["row"]) == {0, 1}
+    # the derived remainder of an impossible row is set aside with its excess
+    unacc = table.set_aside.loc[table.set_aside["metric"].eq("unaccounted")
+                                & table.set_aside["refused"].ne(True), "reason"]
+    assert unacc.loc[2] == "outcomes exceed launched by 2"  # 10 - 12
+    assert unacc.loc[7] == "outcomes exceed launched by 170"  # 100 - 150 - 120
+
+
+def test_repeated_lines_each_name_their_first_occurrence(tmp_path):
+    rows = [("10", "5", "", "", "{}"), ("20", "10", "5", "", "{}"), ("30", "10", "", "", "{}")]
+    path = _missile_file(tmp_path, rows)
+    text = path.read_text().splitlines()
+    # lines 5 and 6 repeat lines 2 and 3; line 7 repeats line 2 again
+    path.write_text("\n".join([*text, text[1], text[2], text[1]]) + "\n")
+    with pytest.raises(InputError, match=re.escape(
+            "line 5 (row 3) repeats line 2 (row 0) exactly (one report given twice); got ")):
+        read_missile_attacks(path)
+    aside = screen_missile_attacks(path).set_aside
+    refused = aside.loc[aside["refused"].eq(True)].groupby(level="row")["reason"].agg(set)
+    assert refused.to_dict() == {
+        3: {"line 5 (row 3) repeats line 2 (row 0) exactly (one report given twice)"},
+        4: {"line 6 (row 4) repeats line 3 (row 1) exactly (one report given twice)"},
+        5: {"line 7 (row 5) repeats line 2 (row 0) exactly (one report given twice)"},
+    }
+
+
+def test_fmt_g_and_where_many_equal_the_per_value_formatting():
+    from conflictstats._files import CsvInfo
+    from conflictstats.sources._common import _where, _where_many, fmt_g
+
+    values = np.array([0.0, 1.0, 12.5, 1e6, 1000001.0, 123456789.0, 0.1, 12.0])
+    assert fmt_g(values).tolist() == [f"{v:g}" for v in values]  # Python's own :g
+    info = CsvInfo(name="f.csv", lines=np.array([2, 3, 5, 6]),
+                   set_aside=pd.DataFrame())
+    rows = np.array([3, 0, 2])
+    assert _where_many(rows, info).tolist() == [_where(r, info) for r in rows]
+    assert _where_many(rows, None).tolist() == ["row 3", "row 0", "row 2"]

@@ -298,17 +298,23 @@ def melt_wide(
         return np.full(n * m, x, dtype=object)
 
     reasons = dict(reasons or {})
-    out: dict[str, Any] = {
-        "metric": metric_names[which],
-        "value": flat,
-    }
+    kept = np.flatnonzero(keep)
+    out: dict[str, pd.Series] = {}
+
+    def put(col: str, arr: np.ndarray) -> None:
+        # the dtype is inferred from every cell (as a frame of all cells would), then
+        # only the kept cells are held: no frame of every cell, no copy of it
+        out[col] = pd.Series(arr, copy=False).iloc[kept].reset_index(drop=True)
+
+    put("metric", metric_names[which])
+    put("value", flat)
     if isinstance(unit, str):
-        out["unit"] = np.full(n * m, unit, dtype=object)
+        put("unit", np.full(n * m, unit, dtype=object))
     else:
-        out["unit"] = np.array([unit[metrics[c]] for c in cols], dtype=object)[which]
-    out["start"] = start.to_numpy()[rows]
-    out["end"] = end.to_numpy()[rows]
-    out["kind"] = np.full(n * m, kind, dtype=object)
+        put("unit", np.array([unit[metrics[c]] for c in cols], dtype=object)[which])
+    put("start", start.to_numpy()[rows])
+    put("end", end.to_numpy()[rows])
+    put("kind", np.full(n * m, kind, dtype=object))
     qual = np.full(n * m, "exact", dtype=object)
     for metric, q in (qualifier or {}).items():
         pos = np.flatnonzero(metric_names == metric)
@@ -316,12 +322,12 @@ def melt_wide(
             continue
         sel = which == pos[0]
         qual[sel] = per_row(q)[sel] if isinstance(q, pd.Series) else q
-    out["qualifier"] = qual
-    out["entity"] = per_row(entity)
-    out["source"] = per_row(source)
-    out["row"] = df.index.to_numpy()[rows]
+    put("qualifier", qual)
+    put("entity", per_row(entity))
+    put("source", per_row(source))
+    put("row", df.index.to_numpy()[rows])
     for col, val in (extra or {}).items():
-        out[col] = per_row(val)
+        put(col, per_row(val))
     for col, by_metric in (metric_extra or {}).items():
         arr = np.full(n * m, None, dtype=object)
         for metric, s in by_metric.items():
@@ -329,9 +335,9 @@ def melt_wide(
             if len(pos):
                 sel = which == pos[0]
                 arr[sel] = s.to_numpy()[rows][sel]
-        out[col] = arr
-    frame = pd.DataFrame(out)
-    obs = frame.loc[keep].reset_index(drop=True)
+        put(col, arr)
+    obs = pd.DataFrame(out, copy=False)
+    out.clear()
     refused = None
     if len(obs) and is_strict():
         try:
@@ -408,7 +414,7 @@ def set_aside_rows(table: ObservationTable, mask: np.ndarray, reason: pd.Series 
     obs = table.observations
     if not mask.any():
         return table
-    moved = obs.loc[mask]
+    moved = obs.loc[mask, ["metric", "value", "row"]]  # not every column
     why = reason.to_numpy()[mask] if isinstance(reason, pd.Series) else reason
     extra = pd.DataFrame(
         {
@@ -431,13 +437,41 @@ def _where(row: Any, info: LineInfo | None) -> str:
     return f"row {row}"
 
 
-def _more(why: Mapping[Any, str], first: Any, info: LineInfo | None) -> str:
+def _where_many(rows: np.ndarray, info: LineInfo | None) -> np.ndarray:
+    """:func:`_where` of many rows at once (object array of str), without a loop per row
+    for a CSV's lines."""
+    rows = np.asarray(rows)
+    label = pd.Series(rows, dtype=object).astype(str).to_numpy(dtype=object)
+    if info is None or rows.dtype.kind not in "iu":
+        if info is not None:  # mixed labels: the few integer ones get their line
+            return np.array([_where(r, info) for r in rows], dtype=object)
+        return "row " + label
+    lines = getattr(info, "lines", None)
+    if lines is not None:
+        at = np.asarray(lines)[rows.astype(np.int64)].astype(str).astype(object)
+    else:  # another kind of file (JSON): its own line lookup
+        at = np.array([str(info.line(r)) for r in rows], dtype=object)
+    return "line " + at + " (row " + label + ")"
+
+
+def fmt_g(values: np.ndarray) -> np.ndarray:
+    """``f"{v:g}"`` of each value (object array of str), formatting each distinct value once."""
+    values = np.asarray(values, dtype="float64")
+    uniq, inv = np.unique(values, return_inverse=True)
+    text = np.array([f"{v:g}" for v in uniq], dtype=object)  # distinct values only
+    return text[inv.reshape(-1)] if len(values) else np.array([], dtype=object)
+
+
+def _more(why: Mapping[Any, str] | Sequence[Any], first: Any, info: LineInfo | None) -> str:
     """`` (2 more such rows: line 1732, line 1750)`` for a message, or nothing."""
-    others = [_where(r, info).split(" (row")[0] for r in why if r != first]
-    if not others:
+    keys = list(why)  # distinct rows, in order
+    n_others = len(keys) - (first in keys)
+    if n_others <= 0:
         return ""
-    shown_ = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
-    return f" ({len(others)} more such row{'s' if len(others) > 1 else ''}: {shown_})"
+    head = [r for r in keys[:7] if r != first][:5]  # the first five others only
+    others = [_where(r, info).split(" (row")[0] for r in head]
+    shown_ = ", ".join(others) + (" ..." if n_others > 5 else "")
+    return f" ({n_others} more such row{'s' if n_others > 1 else ''}: {shown_})"
 
 
 def _refuse_or_set_aside(table: ObservationTable, mask: np.ndarray, reason: np.ndarray,
@@ -448,7 +482,7 @@ def _refuse_or_set_aside(table: ObservationTable, mask: np.ndarray, reason: np.n
     if is_strict():
         raise SourceLayoutError(message)
     obs = table.observations
-    moved = obs.loc[mask]
+    moved = obs.loc[mask, ["metric", "value", "row"]]  # not every column
     extra = pd.DataFrame(
         {"column": moved["metric"].to_numpy(dtype=object),
          "metric": moved["metric"].to_numpy(dtype=object),
@@ -479,15 +513,16 @@ def _repeated_lines(table: ObservationTable, raw: pd.DataFrame, *, name: str,
         return table
     first = pd.Series(np.arange(len(h))).groupby(h).transform("first").to_numpy()
     labels = raw.index.to_numpy()
-    why = {labels[i]: f"{_where(labels[i], info)} repeats {_where(labels[first[i]], info)} "
-                      "exactly (one report given twice)"
-           for i in np.flatnonzero(dup)}  # the repeated lines only
-    i = int(np.flatnonzero(dup)[0])
+    at = np.flatnonzero(dup)  # the repeated lines only
+    why = pd.Series(_where_many(labels[at], info) + " repeats "
+                    + _where_many(labels[first[at]], info) + " exactly (one report given twice)",
+                    index=labels[at])
+    i = int(at[0])
     text = ", ".join(shown(v) for v in raw.iloc[i].tolist()[:6])
     rows = table.observations["row"]
-    mask = rows.isin(list(why)).to_numpy()
+    mask = rows.isin(labels[at]).to_numpy()
     reason = rows.map(why).to_numpy(dtype=object)
-    message = (f"{name}: {why[labels[i]]}; got {text} ...; use the screen_* reader to set "
+    message = (f"{name}: {why.iloc[0]}; got {text} ...; use the screen_* reader to set "
                "it aside")
     if not mask.any() and is_strict():
         raise SourceLayoutError(message)
@@ -502,7 +537,8 @@ def _parts_above_whole(table: ObservationTable, parts: Mapping[str, tuple[str, .
         sel = obs["metric"].isin([whole, *names]).to_numpy()
         if not sel.any():
             continue
-        wide = obs.loc[sel].groupby(["row", "metric"])["value"].first().unstack()
+        wide = (obs.loc[sel, ["row", "metric", "value"]]
+                .groupby(["row", "metric"])["value"].first().unstack())
         present = [p for p in names if p in wide.columns]
         if whole not in wide.columns or not present:
             continue
@@ -513,28 +549,39 @@ def _parts_above_whole(table: ObservationTable, parts: Mapping[str, tuple[str, .
         bad = (single.any(axis=1) | (total > w)).to_numpy()
         if not bad.any():
             continue
-        why: dict[Any, str] = {}
-        for row in wide.index[bad]:  # the impossible rows only
-            vals = p.loc[row].dropna()
-            vals = vals[vals != 0]
-            over = vals[vals > w[row]]
-            if len(over):
-                why[row] = (f"{over.index[0]} ({over.iloc[0]:g}) exceeds {whole} "
-                            f"({w[row]:g}): a part cannot exceed the whole")
-            else:
-                why[row] = (" + ".join(f"{k} ({v:g})" for k, v in vals.items())
-                            + f" = {total[row]:g} exceeds {whole} ({w[row]:g}): the parts "
-                            "cannot exceed the whole")
+        # the reasons of the impossible rows, built column by column (no loop per row)
+        rows_bad = wide.index[bad]
+        wv = w.to_numpy(dtype="float64")[bad]
+        pv = p.to_numpy(dtype="float64")[bad]
+        listed = ~np.isnan(pv) & (pv != 0)  # the parts a reason names
+        over = listed & (pv > wv[:, None])
+        w_txt = fmt_g(wv)
+        p_txt = fmt_g(pv.ravel()).reshape(pv.shape)
+        part_names = np.array(present, dtype=object)
+        first_over = over.argmax(axis=1)
+        k = np.arange(len(wv))
+        single_txt = (part_names[first_over] + " (" + p_txt[k, first_over] + f") exceeds {whole} ("
+                      + w_txt + "): a part cannot exceed the whole")
+        joined = np.full(len(wv), "", dtype=object)
+        for j in range(len(present)):  # a handful of part columns
+            piece = np.where(listed[:, j], part_names[j] + " (" + p_txt[:, j] + ")", "")
+            joined = np.where(joined == "", piece,
+                              np.where(piece == "", joined, joined + " + " + piece))
+        sum_txt = (joined + " = " + fmt_g(total.to_numpy(dtype="float64")[bad])
+                   + f" exceeds {whole} (" + w_txt + "): the parts cannot exceed the whole")
+        reasons = np.where(over.any(axis=1), single_txt, sum_txt)
+        why = dict(zip(rows_bad, reasons, strict=True))
         rows = obs["row"]
-        row0 = next(iter(why))
+        row0 = rows_bad[0]
         vals0 = p.loc[row0].dropna()
         vals0 = vals0[vals0 != 0]
         col0 = vals0.index[0] if (vals0 > w[row0]).sum() == 0 else vals0[vals0 > w[row0]].index[0]
         message = (f"{name}: {_where(row0, info)}, column {col0!r}: {why[row0]}; got "
                    f"{vals0[col0]:g}{_more(why, row0, info)}; use the screen_* reader to set "
                    "the row aside")
-        full = {row: f"{_where(row, info)}: {text}" for row, text in why.items()}
-        table = _refuse_or_set_aside(table, rows.isin(list(why)).to_numpy(),
+        full = pd.Series(_where_many(rows_bad.to_numpy(), info) + ": " + reasons,
+                         index=rows_bad)
+        table = _refuse_or_set_aside(table, rows.isin(rows_bad).to_numpy(),
                                      rows.map(full).to_numpy(dtype=object), message)
         obs = table.observations
     return table

@@ -22,6 +22,7 @@ from ._common import (
     check_columns,
     check_plausibility,
     file_name,
+    fmt_g,
     melt_wide,
     numeric_column,
     parse_times,
@@ -566,7 +567,10 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         raise InputError(f"lost_track_break ({lost.date()}) must not be after "
                          f"definition_break ({brk.date()})")
     # by the wave's morning date, so the rows of one wave share one definition
-    day = pd.to_datetime(wave.str.split("|").str[1]).dt.normalize()
+    # (each distinct wave id parsed once)
+    codes, ids = pd.factorize(wave)
+    day = pd.Series(pd.to_datetime(pd.Index(ids).str.split("|").str[1]).normalize()[codes],
+                    index=wave.index)
     definition = np.where(day >= brk, _INCLUDES, np.where(day >= lost, _EXCLUDES,
                                                           _LOST_NOT_REPORTED))
 
@@ -614,7 +618,7 @@ def _load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None
         mask = is_unacc & obs["row"].isin(bad_rows).to_numpy()
         excess = (-rest).reindex(obs["row"].to_numpy()).to_numpy()
         why = pd.Series("", index=obs.index, dtype=object)
-        why[mask] = [f"outcomes exceed launched by {x:g}" for x in excess[mask]]  # few rows
+        why[mask] = "outcomes exceed launched by " + fmt_g(excess[mask])
         table = set_aside_rows(table, mask, why, column="unaccounted")
     return check_plausibility(table, raw, SPEC.plausibility, name=name, info=info)
 
