@@ -405,9 +405,12 @@ def _screen(name: str, raw: Any, problems: list[dict[str, Any]]) -> pd.DataFrame
     """Step 1: screen one table; bad rows (and those a screened table set aside) become
     problems."""
     if isinstance(raw, ObservationTable):
-        for r, bad in raw.set_aside.iterrows():  # the few rows refused as impossible
-            problems.append({"dataset": name, "row": r, "metric": bad.get("metric", ""),
-                             "reason": f"set aside: {bad['reason']} (value {bad['value']!r})"})
+        aside = raw.set_aside  # the rows refused as impossible, listed at once
+        metrics = aside["metric"] if "metric" in aside.columns else pd.Series("", aside.index)
+        problems.extend(
+            {"dataset": name, "row": r, "metric": m, "reason": f"set aside: {why} (value {v!r})"}
+            for r, m, why, v in zip(aside.index, metrics, aside["reason"], aside["value"],
+                                    strict=True))
         raw = raw.observations
     if not isinstance(raw, pd.DataFrame):
         raise InputError(f"data[{name!r}] must be a DataFrame; got {type(raw).__name__}")
@@ -418,8 +421,12 @@ def _screen(name: str, raw: Any, problems: list[dict[str, Any]]) -> pd.DataFrame
     except ValueError as err:
         problems.append({"dataset": name, "row": "", "metric": "", "reason": str(err)})
         return None
-    for r, bad in table.set_aside.iterrows():
-        problems.append({"dataset": name, "row": r, "metric": raw.loc[r].get("metric"),
-                         "reason": f"set aside: {bad['reason']} (column "
-                                   f"{bad['column']!r}, value {bad['value']!r})"})
+    aside = table.set_aside
+    metric = (raw["metric"].reindex(aside.index) if "metric" in raw.columns
+              else pd.Series(None, index=aside.index, dtype=object))
+    problems.extend(
+        {"dataset": name, "row": r, "metric": m,
+         "reason": f"set aside: {why} (column {col!r}, value {v!r})"}
+        for r, m, why, col, v in zip(aside.index, metric, aside["reason"], aside["column"],
+                                     aside["value"], strict=True))
     return table.observations

@@ -15,6 +15,9 @@ from ..observations import CURRENCY_CODES
 from .phrases import _day, _label, _num, _pct
 from .rules import MIN_PCT_BASE, OUTCOMES
 
+#: Input problems listed in ``summary.md`` (the rest are counted; all are in
+#: ``WeeklyReport.problems``).
+MAX_PROBLEMS_LISTED = 50
 
 def _figure_lines(figures: pd.DataFrame, synthetic: bool) -> list[str]:
     """Single reported figures, their conversions checked, and outcome shares."""
@@ -160,11 +163,14 @@ def _markdown(start: pd.Timestamp, end: pd.Timestamp, span: Span,
     if len(problems):
         out += ["## Input problems", "",
                 "These rows or metrics were left out; the rest of the report stands.", ""]
-        for _, p in problems.iterrows():
+        for _, p in problems.head(MAX_PROBLEMS_LISTED).iterrows():
             where = f"row {md_text(p['row'])}, " if p["row"] != "" else ""
             metric = (f"{md_text(p['metric'])}: " if isinstance(p["metric"], str)
                       and p["metric"] else "")
             out.append(f"- {md_text(p['dataset'])}: {where}{metric}{md_text(p['reason'])}")
+        if len(problems) > MAX_PROBLEMS_LISTED:
+            out.append(f"- … and {len(problems) - MAX_PROBLEMS_LISTED:,} more "
+                       "(`WeeklyReport.problems` lists them all).")
         out.append("")
     out += ["## How these figures are made", "",
             *[f"- {line}" for line in _methods(facts, figures)], ""]
